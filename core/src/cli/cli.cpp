@@ -1,0 +1,160 @@
+#include "cli/cli.hpp"
+
+#include "cli/command.hpp"
+#include "db/url.hpp"
+#include "util/text.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdlib>
+#include <iostream>
+#include <unistd.h>
+
+namespace trellis::cli {
+
+namespace {
+
+constexpr const char* k_version = "0.1.0";
+
+const std::vector<CommandSpec>& command_table() {
+    static const auto table = [] {
+        std::vector<CommandSpec> t;
+        add_authoring_commands(t);
+        add_migrate_commands(t);
+        add_inspect_commands(t);
+        return t;
+    }();
+    return table;
+}
+
+po::options_description global_options() {
+    po::options_description global("Global options");
+    global.add_options()
+        ("config,c", po::value<std::string>(), "config file (default: nearest trellis.ini; TRELLIS_CONFIG)")
+        ("url", po::value<std::string>(), "database URL (TRELLIS_URL)")
+        ("plugin-path", po::value<std::vector<std::string>>(), "plugin directory, repeatable (TRELLIS_PLUGIN_PATH)")
+        ("plugin", po::value<std::string>(), "the plugin a command acts on (default: default_plugin)")
+        ("json", po::bool_switch(), "print one JSON document on stdout")
+        ("quiet,q", po::bool_switch(), "print nothing but errors")
+        ("verbose,v", po::bool_switch(), "say more")
+        ("no-color", po::bool_switch(), "no colour (also NO_COLOR)")
+        ("help,h", po::bool_switch(), "this help");
+    return global;
+}
+
+bool takes_value(const std::string& token) {
+    for (const char* option : {"-c", "--config", "--url", "--plugin-path", "--plugin"})
+        if (token == option)
+            return true;
+    return false;
+}
+
+void print_general_help() {
+    std::cout << "usage: trellis [global options] COMMAND [options]\n\n"
+                 "A plugin-aware, multi-branch schema migration manager.\n\nCommands:\n";
+    for (const auto& command : command_table())
+        std::cout << fmt::format("  {:<11} {}\n", command.name, command.summary);
+    std::cout << "\n" << global_options() << "\n`trellis COMMAND --help` shows a command's options.\n";
+}
+
+std::optional<std::string> env(const char* name) {
+    const char* value = std::getenv(name);
+    return value && *value ? std::optional<std::string>(value) : std::nullopt;
+}
+
+GlobalOptions resolve_globals(const po::variables_map& vm) {
+    GlobalOptions g;
+    if (vm.count("config"))
+        g.config = vm["config"].as<std::string>();
+    else if (auto e = env("TRELLIS_CONFIG"))
+        g.config = *e;
+    if (vm.count("url"))
+        g.url = vm["url"].as<std::string>();
+    else if (auto e = env("TRELLIS_URL"))
+        g.url = *e;
+    if (vm.count("plugin-path")) {
+        for (const auto& p : vm["plugin-path"].as<std::vector<std::string>>())
+            g.plugin_paths.push_back(std::filesystem::absolute(p));
+    } else if (auto e = env("TRELLIS_PLUGIN_PATH")) {
+        for (const auto& p : text::split_list(*e, ':'))
+            g.plugin_paths.push_back(std::filesystem::absolute(p));
+    }
+    if (vm.count("plugin"))
+        g.plugin = vm["plugin"].as<std::string>();
+    g.json = vm["json"].as<bool>();
+    g.quiet = vm["quiet"].as<bool>();
+    g.verbose = vm["verbose"].as<bool>() ? 1 : 0;
+    g.color = !vm["no-color"].as<bool>() && !env("NO_COLOR") && ::isatty(STDERR_FILENO);
+    if (vm.count("lock-timeout"))
+        g.lock_timeout = vm["lock-timeout"].as<int>();
+    return g;
+}
+
+int dispatch(const std::vector<std::string>& args) {
+    // The command is the first word that is neither an option nor a global option's value.
+    std::optional<std::size_t> at;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        if (takes_value(args[i])) {
+            ++i;
+            continue;
+        }
+        if (!args[i].starts_with("-")) {
+            at = i;
+            break;
+        }
+    }
+    if (!at) {
+        for (const auto& a : args)
+            if (a == "--version") {
+                std::cout << "trellis " << k_version << "\n";
+                return 0;
+            }
+        print_general_help();
+        bool asked = std::any_of(args.begin(), args.end(), [](auto& a) { return a == "-h" || a == "--help"; });
+        return asked ? 0 : 2;
+    }
+    const auto& name = args[*at];
+    auto it = std::find_if(command_table().begin(), command_table().end(), [&](auto& c) { return c.name == name; });
+    if (it == command_table().end())
+        throw input_error("unknown command `{}`; `trellis --help` lists the commands", name);
+
+    po::options_description own(fmt::format("Options of `trellis {}`", name));
+    po::positional_options_description positional;
+    it->options(own, positional);
+    po::options_description all;
+    all.add(global_options()).add(own);
+    auto rest = args;
+    rest.erase(rest.begin() + static_cast<long>(*at));
+    po::variables_map vm;
+    try {
+        po::store(po::command_line_parser(rest).options(all).positional(positional).run(), vm);
+        po::notify(vm);
+    } catch (const po::error& e) {
+        throw input_error("{}: {}; see `trellis {} --help`", name, e.what(), name);
+    }
+    if (vm["help"].as<bool>()) {
+        std::cout << fmt::format("usage: trellis {} {}\n\n{}\n\n", name, it->usage, it->summary) << own << "\n";
+        return 0;
+    }
+    Context context(resolve_globals(vm));
+    Invocation invocation{context, vm, name};
+    return it->run(invocation);
+}
+
+} // namespace
+
+int run(int argc, char** argv) {
+    std::vector<std::string> args(argv + 1, argv + argc);
+    try {
+        return dispatch(args);
+    } catch (const Error& e) {
+        std::cerr << "trellis: error: " << e.what() << "\n";
+        return static_cast<int>(e.code());
+    } catch (const std::exception& e) {
+        // Not a failure a user can cause: still one line, never a stack trace.
+        std::cerr << "trellis: error: " << e.what() << "\n";
+        return static_cast<int>(ExitCode::bad_input);
+    }
+}
+
+} // namespace trellis::cli

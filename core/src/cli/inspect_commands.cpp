@@ -1,0 +1,292 @@
+// heads, branches, history, show, graph: read-only views of the revision graph.
+#include "cli/command.hpp"
+#include "cli/present.hpp"
+#include "commands/state.hpp"
+#include "db/database.hpp"
+#include "util/files.hpp"
+#include "util/text.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <iostream>
+
+namespace trellis::cli {
+
+namespace {
+
+using nlohmann::json;
+
+void no_options(po::options_description&, po::positional_options_description&) {}
+
+// --- heads --------------------------------------------------------------------------------
+
+void heads_options(po::options_description& d, po::positional_options_description&) {
+    d.add_options()("resolve-dependencies", po::bool_switch(),
+                    "treat depends_on like down_revision: only revisions nothing builds on or needs");
+}
+
+int heads_run(Invocation& in) {
+    const auto& graph = in.context.graph();
+    std::vector<int> heads = graph.heads();
+    if (flag(in, "resolve-dependencies"))
+        std::erase_if(heads, [&](int i) { return !graph.children(i).empty() || !graph.dependants(i).empty(); });
+    if (in.context.options().json) {
+        auto list = json::array();
+        for (int i : heads)
+            list.push_back(revision_json(graph, i));
+        print_json({{"heads", list}});
+        return 0;
+    }
+    for (int i : heads) {
+        const auto& r = graph.revision(i);
+        if (in.context.options().verbose)
+            std::cout << fmt::format("Rev: {} ({}) (head)\nParent: {}\nDepends on: {}\nPath: {}\n\n    {}\n\n", r.id,
+                                     graph.branch(graph.branch_of(i)).label(),
+                                     r.down_revisions.empty() ? "<base>" : text::join(r.down_revisions, ", "),
+                                     r.depends_on.empty() ? "-" : text::join(r.depends_on, ", "),
+                                     files::display(r.path), r.message);
+        else
+            std::cout << fmt::format("{} ({}) (head)\n", r.id, graph.branch(graph.branch_of(i)).label());
+    }
+    return 0;
+}
+
+// --- branches -----------------------------------------------------------------------------
+
+int branches_run(Invocation& in) {
+    const auto& graph = in.context.graph();
+    std::vector<int> points;
+    for (int i : graph.order())
+        if (graph.children(i).size() > 1)
+            points.push_back(i);
+    if (in.context.options().json) {
+        auto branches = json::array();
+        for (const auto& b : graph.branches()) {
+            auto ids = [&](const std::vector<int>& v) {
+                auto list = json::array();
+                for (int i : v)
+                    list.push_back(graph.revision(i).id);
+                return list;
+            };
+            branches.push_back({{"label", b.label()}, {"depends", b.spec.depends}, {"revisions", b.revisions.size()},
+                                {"bases", ids(b.bases)}, {"heads", ids(b.heads)}});
+        }
+        auto list = json::array();
+        for (int i : points) {
+            auto entry = revision_json(graph, i);
+            entry["children"] = json::array();
+            for (int c : graph.children(i))
+                entry["children"].push_back(revision_json(graph, c));
+            list.push_back(entry);
+        }
+        print_json({{"branches", branches}, {"branchpoints", list}});
+        return 0;
+    }
+    for (int i : points) {
+        std::cout << revision_line(graph, i) << "\n";
+        for (int c : graph.children(i))
+            std::cout << "    -> " << revision_line(graph, c) << "\n";
+    }
+    if (points.empty() && !in.context.options().quiet)
+        std::cout << "No branch points: every branch is a line.\n";
+    return 0;
+}
+
+// --- history ------------------------------------------------------------------------------
+
+void history_options(po::options_description& d, po::positional_options_description&) {
+    d.add_options()("rev-range,r", po::value<std::string>(), "A:B, either side optional (base:heads)")(
+        "indicate-current,i", po::bool_switch(), "mark applied revisions (needs the database)");
+}
+
+AppliedSet applied_set(Context& context) {
+    auto& db = context.database(OpenMode::read_only);
+    Ledger ledger(db.kind(), context.version_table());
+    return read_state(context, db, ledger).applied;
+}
+
+int history_run(Invocation& in) {
+    std::optional<AppliedSet> applied;
+    if (flag(in, "indicate-current"))
+        applied = applied_set(in.context);
+    const auto& graph = in.context.graph();
+    AppliedSet none(graph.size(), false);
+    const auto& state = applied ? *applied : none;
+
+    auto range = arg<std::string>(in, "rev-range");
+    std::vector<int> shown = graph.order();
+    if (!range.empty()) {
+        auto colon = range.find(':');
+        if (colon == std::string::npos)
+            throw input_error("bad range `{}`: expected A:B (either side may be empty)", range);
+        auto lower = range.substr(0, colon), upper = range.substr(colon + 1);
+        std::vector<bool> in_range(graph.size(), true);
+        if (!upper.empty() && upper != "heads") {
+            std::fill(in_range.begin(), in_range.end(), false);
+            for (int i : ancestors(graph, resolve_upgrade_target(graph, upper, state)))
+                in_range[i] = true;
+        }
+        if (!lower.empty() && lower != "base") {
+            // From A on: A and what builds on it.
+            auto from = resolve_upgrade_target(graph, lower, state);
+            std::vector<bool> above(graph.size(), false);
+            std::vector<int> stack(from.begin(), from.end());
+            while (!stack.empty()) {
+                int at = stack.back();
+                stack.pop_back();
+                if (above[at])
+                    continue;
+                above[at] = true;
+                for (int c : graph.children(at))
+                    stack.push_back(c);
+                for (int d : graph.dependants(at))
+                    stack.push_back(d);
+            }
+            for (std::size_t i = 0; i < in_range.size(); ++i)
+                in_range[i] = in_range[i] && above[i];
+        }
+        std::erase_if(shown, [&](int i) { return !in_range[i]; });
+    }
+    std::reverse(shown.begin(), shown.end()); // newest first, as Alembic prints
+    if (in.context.options().json) {
+        auto list = json::array();
+        for (int i : shown) {
+            auto entry = revision_json(graph, i);
+            if (applied)
+                entry["applied"] = static_cast<bool>(state[i]);
+            list.push_back(entry);
+        }
+        print_json({{"history", list}});
+        return 0;
+    }
+    std::string out;
+    for (int i : shown) {
+        out += revision_line(graph, i, applied ? &state : nullptr);
+        out += '\n';
+    }
+    std::cout << out;
+    return 0;
+}
+
+// --- show ---------------------------------------------------------------------------------
+
+void show_options(po::options_description& d, po::positional_options_description& p) {
+    d.add_options()("revision", po::value<std::string>(), "revision id, prefix or target");
+    p.add("revision", 1);
+}
+
+int show_run(Invocation& in) {
+    auto target = arg<std::string>(in, "revision");
+    if (target.empty())
+        throw input_error("show needs a revision: trellis show REV");
+    const auto& graph = in.context.graph();
+    AppliedSet none(graph.size(), false);
+    auto found = resolve_upgrade_target(graph, target, none);
+    if (in.context.options().json) {
+        auto list = json::array();
+        for (int i : found) {
+            auto entry = revision_json(graph, i);
+            entry["checksum"] = graph.revision(i).checksum;
+            entry["children"] = json::array();
+            for (int c : graph.children(i))
+                entry["children"].push_back(graph.revision(c).id);
+            entry["body"] = graph.revision(i).body;
+            list.push_back(entry);
+        }
+        print_json(found.size() == 1 ? list[0] : json{{"revisions", list}});
+        return 0;
+    }
+    for (int i : found) {
+        const auto& r = graph.revision(i);
+        const auto& branch = graph.branch(graph.branch_of(i));
+        bool head = std::find(branch.heads.begin(), branch.heads.end(), i) != branch.heads.end();
+        std::vector<std::string> children;
+        for (int c : graph.children(i))
+            children.push_back(graph.revision(c).id);
+        std::cout << fmt::format("Rev: {}{}\nBranch: {}\nParent: {}\nDepends on: {}\nChildren: {}\nPath: {}\n"
+                                 "Created: {}\nTransactional: {}\nChecksum: {}\n\n    {}\n{}\n",
+                                 r.id, head ? " (head)" : "", branch.label(),
+                                 r.down_revisions.empty() ? "<base>" : text::join(r.down_revisions, ", "),
+                                 r.depends_on.empty() ? "-" : text::join(r.depends_on, ", "),
+                                 children.empty() ? "-" : text::join(children, ", "), files::display(r.path),
+                                 r.create_date.empty() ? "-" : r.create_date, r.transactional ? "true" : "false",
+                                 r.checksum, r.message, r.body);
+    }
+    return 0;
+}
+
+// --- graph --------------------------------------------------------------------------------
+
+void graph_options(po::options_description& d, po::positional_options_description&) {
+    d.add_options()("format", po::value<std::string>()->default_value("ascii"), "ascii (the branch tree), dot or mermaid");
+}
+
+std::string dot(const Graph& graph) {
+    std::string out = "digraph trellis {\n  rankdir=BT;\n  node [shape=box, fontname=monospace];\n";
+    for (const auto& b : graph.branches()) {
+        out += fmt::format("  subgraph \"cluster_{0}\" {{\n    label=\"{0}\";\n", b.label());
+        for (int i : b.revisions)
+            out += fmt::format("    \"{}\" [label=\"{}\\n{}\"];\n", graph.revision(i).id, graph.revision(i).id,
+                               graph.revision(i).message.substr(0, 40));
+        out += "  }\n";
+    }
+    for (int i : graph.order()) {
+        for (int p : graph.parents(i))
+            out += fmt::format("  \"{}\" -> \"{}\";\n", graph.revision(i).id, graph.revision(p).id);
+        for (int d : graph.depends(i))
+            out += fmt::format("  \"{}\" -> \"{}\" [style=dashed];\n", graph.revision(i).id, graph.revision(d).id);
+    }
+    return out + "}\n";
+}
+
+std::string mermaid(const Graph& graph) {
+    std::string out = "flowchart BT\n";
+    for (const auto& b : graph.branches()) {
+        out += fmt::format("  subgraph {}\n", b.label());
+        for (int i : b.revisions)
+            out += fmt::format("    r{}[\"{}\"]\n", graph.revision(i).id, graph.revision(i).id);
+        out += "  end\n";
+    }
+    for (int i : graph.order()) {
+        for (int p : graph.parents(i))
+            out += fmt::format("  r{} --> r{}\n", graph.revision(i).id, graph.revision(p).id);
+        for (int d : graph.depends(i))
+            out += fmt::format("  r{} -.-> r{}\n", graph.revision(i).id, graph.revision(d).id);
+    }
+    return out;
+}
+
+int graph_run(Invocation& in) {
+    auto format = arg<std::string>(in, "format");
+    const auto& graph = in.context.graph();
+    if (format == "dot")
+        std::cout << dot(graph);
+    else if (format == "mermaid")
+        std::cout << mermaid(graph);
+    else if (format == "ascii") {
+        for (const auto& line : branch_tree(graph, [&](int b) {
+                 const auto& br = graph.branch(b);
+                 std::vector<std::string> heads;
+                 for (int h : br.heads)
+                     heads.push_back(graph.revision(h).id);
+                 return fmt::format("  ({} revision(s), head{} {})", br.revisions.size(), heads.size() == 1 ? "" : "s",
+                                    heads.empty() ? "-" : text::join(heads, ", "));
+             }))
+            std::cout << line << "\n";
+    } else
+        throw input_error("unknown graph format `{}` (expected ascii, dot or mermaid)", format);
+    return 0;
+}
+
+} // namespace
+
+void add_inspect_commands(std::vector<CommandSpec>& table) {
+    table.push_back({"heads", "[--resolve-dependencies] [-v]", "the heads of every branch", heads_options, heads_run});
+    table.push_back({"branches", "", "branch points, and each branch's bases and heads (--json)", no_options, branches_run});
+    table.push_back({"history", "[-r A:B] [-i]", "revisions newest first, with their branch", history_options, history_run});
+    table.push_back({"show", "REV", "one revision in full", show_options, show_run});
+    table.push_back({"graph", "[--format ascii|dot|mermaid]", "the branch tree and the revision graph", graph_options, graph_run});
+}
+
+} // namespace trellis::cli

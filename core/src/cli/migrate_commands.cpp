@@ -1,0 +1,255 @@
+// upgrade, downgrade, stamp, current, status, repair: the commands that read or change a database.
+#include "cli/command.hpp"
+#include "cli/present.hpp"
+#include "commands/migrate.hpp"
+#include "commands/state.hpp"
+#include "db/database.hpp"
+#include "util/files.hpp"
+#include "util/text.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <iostream>
+#include <unistd.h>
+
+namespace trellis::cli {
+
+namespace {
+
+using nlohmann::json;
+
+void migrate_options(po::options_description& d, po::positional_options_description& p) {
+    d.add_options()("target", po::value<std::vector<std::string>>(), "target(s)")(
+        "sql", po::bool_switch(), "print the SQL script (ledger statements included) and touch nothing")(
+        "dry-run", po::bool_switch(), "print the plan, grouped by branch, and touch nothing")(
+        "ignore-checksums", po::bool_switch(), "go on when applied files changed")(
+        "lock-timeout", po::value<int>(), "seconds to wait for the migration lock (default 60)");
+    p.add("target", -1);
+}
+
+MigrateEvents progress(const Context& context) {
+    MigrateEvents events;
+    if (context.options().quiet || context.options().json)
+        return events;
+    auto started = std::make_shared<std::chrono::steady_clock::time_point>(std::chrono::steady_clock::now());
+    if (context.options().verbose) {
+        events.finished = [](const Graph& g, int i, std::chrono::milliseconds took) {
+            std::cerr << fmt::format("  {} ({}) {}  [{} ms]\n", g.revision(i).id, g.branch(g.branch_of(i)).label(),
+                                     g.revision(i).message, took.count());
+        };
+    } else if (::isatty(STDERR_FILENO)) {
+        events.starting = [started](const Graph& g, int i, std::size_t k, std::size_t n) {
+            auto elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - *started).count();
+            std::cerr << fmt::format("\r\033[K[{}/{}] {} {}  {:.1f} s", k, n, g.branch(g.branch_of(i)).label(),
+                                     g.revision(i).id, elapsed)
+                      << std::flush;
+        };
+    }
+    events.skipped = [](const Graph& g, int i) {
+        std::cerr << fmt::format("  {} skipped: another process got there first\n", g.revision(i).id);
+    };
+    return events;
+}
+
+int migrate_run(Invocation& in, Direction direction) {
+    auto targets = arg<std::vector<std::string>>(in, "target");
+    MigrateOptions options{flag(in, "ignore-checksums")};
+    auto& context = in.context;
+    if (flag(in, "sql")) {
+        std::cout << migrate_script(context, direction, targets, options);
+        return 0;
+    }
+    if (flag(in, "dry-run")) {
+        auto plan = plan_for(context, direction, targets, options);
+        if (context.options().json)
+            print_json(plan_json(context.graph(), plan));
+        else
+            std::cout << plan_text(context.graph(), plan);
+        return 0;
+    }
+    auto events = progress(context);
+    bool terminal = static_cast<bool>(events.starting);
+    Plan plan;
+    try {
+        plan = migrate(context, direction, targets, options, events);
+    } catch (...) {
+        if (terminal)
+            std::cerr << "\n";
+        throw;
+    }
+    if (terminal && !plan.steps.empty())
+        std::cerr << "\n";
+    if (context.options().json)
+        print_json(plan_json(context.graph(), plan));
+    else if (!context.options().quiet)
+        std::cout << (plan.steps.empty() ? "Nothing to do: the database is at the target.\n"
+                                         : fmt::format("{} {} revision(s).\n",
+                                                       direction == Direction::upgrade ? "Applied" : "Reverted",
+                                                       plan.steps.size()));
+    return 0;
+}
+
+int upgrade_run(Invocation& in) { return migrate_run(in, Direction::upgrade); }
+int downgrade_run(Invocation& in) {
+    if (arg<std::vector<std::string>>(in, "target").empty())
+        throw input_error("downgrade needs a target: a revision, <label>@base, base, -1, ...");
+    return migrate_run(in, Direction::downgrade);
+}
+
+// --- stamp --------------------------------------------------------------------------------
+
+void stamp_options(po::options_description& d, po::positional_options_description& p) {
+    d.add_options()("target", po::value<std::vector<std::string>>(), "target(s)")(
+        "purge", po::bool_switch(), "empty the ledger first")("lock-timeout", po::value<int>(), "seconds to wait for the lock");
+    p.add("target", -1);
+}
+
+int stamp_run(Invocation& in) {
+    auto result = stamp(in.context, arg<std::vector<std::string>>(in, "target"), flag(in, "purge"));
+    const auto& graph = in.context.graph();
+    if (in.context.options().json) {
+        json added = json::array(), removed = json::array();
+        for (int i : result.added)
+            added.push_back(graph.revision(i).id);
+        for (int i : result.removed)
+            removed.push_back(graph.revision(i).id);
+        print_json({{"stamped", added}, {"unstamped", removed}});
+    } else if (!in.context.options().quiet) {
+        std::cout << fmt::format("Marked {} revision(s) applied and {} unapplied, without running SQL.\n",
+                                 result.added.size(), result.removed.size());
+    }
+    return 0;
+}
+
+// --- current / status -----------------------------------------------------------------------
+
+DatabaseState read(Context& context) {
+    context.graph();
+    auto& db = context.database(OpenMode::read_only);
+    Ledger ledger(db.kind(), context.version_table());
+    return read_state(context, db, ledger);
+}
+
+int current_run(Invocation& in) {
+    auto state = read(in.context);
+    const auto& graph = in.context.graph();
+    auto heads = applied_heads(graph, state.applied);
+    bool verbose = in.context.options().verbose;
+    if (in.context.options().json) {
+        auto list = json::array();
+        for (int i : heads) {
+            auto entry = revision_json(graph, i);
+            const auto* row = state.row(graph.revision(i).id);
+            entry["applied_at"] = row->applied_at;
+            entry["duration_ms"] = row->duration_ms;
+            entry["file_gone"] = graph.revision(i).from_ledger;
+            list.push_back(entry);
+        }
+        print_json({{"current", list}, {"database", in.context.database(OpenMode::read_only).url().display()}});
+        return 0;
+    }
+    if (verbose)
+        std::cout << "Current revision(s) for " << in.context.database(OpenMode::read_only).url().display() << ":\n";
+    for (int i : heads) {
+        const auto& r = graph.revision(i);
+        const auto& branch = graph.branch(graph.branch_of(i));
+        bool head = std::find(branch.heads.begin(), branch.heads.end(), i) != branch.heads.end();
+        std::cout << fmt::format("{} ({}){}{}\n", r.id, branch.label(), head ? " (head)" : "",
+                                 r.from_ledger ? " (file gone)" : "");
+        if (verbose) {
+            const auto* row = state.row(r.id);
+            std::cout << fmt::format("    Applied: {} UTC in {} ms\n    Path: {}\n    {}\n", row->applied_at,
+                                     row->duration_ms, r.from_ledger ? "-" : files::display(r.path), r.message);
+        }
+    }
+    if (heads.empty() && !in.context.options().quiet)
+        std::cout << "No revision applied.\n";
+    return 0;
+}
+
+int status_run(Invocation& in) {
+    auto state = read(in.context);
+    const auto& graph = in.context.graph();
+    std::vector<bool> changed(graph.size(), false);
+    for (int i : state.changed)
+        changed[i] = true;
+    json branches = json::array();
+    std::string text;
+    for (int b = 0; b < static_cast<int>(graph.branches().size()); ++b) {
+        const auto& branch = graph.branch(b);
+        std::vector<int> pending, gone, modified;
+        int applied = 0;
+        for (int i : branch.revisions) {
+            if (!state.applied[i])
+                pending.push_back(i);
+            else
+                ++applied;
+            if (state.applied[i] && graph.revision(i).from_ledger)
+                gone.push_back(i);
+            if (changed[i])
+                modified.push_back(i);
+        }
+        auto ids = [&](const std::vector<int>& v) {
+            std::vector<std::string> out;
+            for (int i : v)
+                out.push_back(graph.revision(i).id);
+            return out;
+        };
+        branches.push_back({{"branch", branch.label()}, {"revisions", branch.revisions.size()}, {"applied", applied},
+                            {"pending", ids(pending)}, {"changed", ids(modified)}, {"file_gone", ids(gone)}});
+        text += fmt::format("{}: {} of {} applied{}\n", branch.label(), applied, branch.revisions.size(),
+                            pending.empty() ? ", up to date" : fmt::format(", {} pending", pending.size()));
+        for (int i : pending)
+            text += fmt::format("    pending  {} {}\n", graph.revision(i).id, graph.revision(i).message);
+        for (int i : modified)
+            text += fmt::format("    changed  {} {} (checksum differs: review, then `trellis repair`)\n",
+                                graph.revision(i).id, files::display(graph.revision(i).path));
+        for (int i : gone)
+            text += fmt::format("    gone     {} (applied; its file is gone, `downgrade` uses the stored SQL)\n",
+                                graph.revision(i).id);
+    }
+    if (in.context.options().json)
+        print_json({{"branches", branches}, {"ledger_exists", state.ledger_exists}});
+    else
+        std::cout << (state.ledger_exists ? "" : "The database has no ledger yet: nothing applied.\n") << text;
+    return 0;
+}
+
+// --- repair -------------------------------------------------------------------------------
+
+void repair_options(po::options_description& d, po::positional_options_description&) {
+    d.add_options()("lock-timeout", po::value<int>(), "seconds to wait for the lock");
+}
+
+int repair_run(Invocation& in) {
+    auto fixed = repair(in.context);
+    const auto& graph = in.context.graph();
+    if (in.context.options().json) {
+        json list = json::array();
+        for (int i : fixed)
+            list.push_back(revision_json(graph, i));
+        print_json({{"repaired", list}});
+    } else if (!in.context.options().quiet) {
+        for (int i : fixed)
+            std::cout << fmt::format("repaired {} {}\n", graph.revision(i).id, files::display(graph.revision(i).path));
+        if (fixed.empty())
+            std::cout << "Every applied file matches its ledger checksum.\n";
+    }
+    return 0;
+}
+
+void no_options(po::options_description&, po::positional_options_description&) {}
+
+} // namespace
+
+void add_migrate_commands(std::vector<CommandSpec>& table) {
+    table.push_back({"upgrade", "[TARGET...] [--sql | --dry-run]", "apply revisions (default: heads)", migrate_options, upgrade_run});
+    table.push_back({"downgrade", "TARGET [--sql | --dry-run]", "revert what comes after TARGET", migrate_options, downgrade_run});
+    table.push_back({"stamp", "TARGET... [--purge]", "mark revisions applied or unapplied without running SQL", stamp_options, stamp_run});
+    table.push_back({"current", "[-v]", "the applied heads of each branch", no_options, current_run});
+    table.push_back({"status", "", "per branch: applied, pending, changed, gone", no_options, status_run});
+    table.push_back({"repair", "", "rewrite stored checksums to the current files, after review", repair_options, repair_run});
+}
+
+} // namespace trellis::cli

@@ -1,0 +1,122 @@
+#include "cli/present.hpp"
+
+#include "util/files.hpp"
+#include "util/text.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <iostream>
+
+namespace trellis::cli {
+
+namespace {
+
+bool is_head(const Graph& graph, int i) {
+    const auto& heads = graph.branch(graph.branch_of(i)).heads;
+    return std::find(heads.begin(), heads.end(), i) != heads.end();
+}
+
+} // namespace
+
+std::string revision_line(const Graph& graph, int i, const AppliedSet* applied) {
+    const auto& r = graph.revision(i);
+    std::string from = r.down_revisions.empty()       ? "<base>"
+                       : r.down_revisions.size() == 1 ? r.down_revisions.front()
+                                                      : "(" + text::join(r.down_revisions, ", ") + ")";
+    std::string marks = fmt::format(" ({})", graph.branch(graph.branch_of(i)).label());
+    if (is_head(graph, i))
+        marks += " (head)";
+    if (r.is_merge())
+        marks += " (mergepoint)";
+    if (graph.children(i).size() > 1)
+        marks += " (branchpoint)";
+    if (applied && (*applied)[i])
+        marks += " (applied)";
+    return fmt::format("{} -> {}{}, {}", from, r.id, marks, r.message);
+}
+
+nlohmann::json revision_json(const Graph& graph, int i) {
+    const auto& r = graph.revision(i);
+    return {{"revision", r.id},
+            {"branch", graph.branch(graph.branch_of(i)).label()},
+            {"down_revision", r.down_revisions},
+            {"depends_on", r.depends_on},
+            {"branch_labels", r.branch_labels},
+            {"message", r.message},
+            {"create_date", r.create_date},
+            {"transactional", r.transactional},
+            {"is_head", is_head(graph, i)},
+            {"path", r.path.string()}};
+}
+
+std::vector<std::string> branch_tree(const Graph& graph, const std::function<std::string(int)>& annotate) {
+    // Each branch sits under its first dependency in plugin order; branches come in plugin order.
+    int n = static_cast<int>(graph.branches().size());
+    std::vector<std::vector<int>> children(n);
+    std::vector<int> roots;
+    for (int b = 0; b < n; ++b) {
+        const auto& deps = graph.branch(b).depends;
+        if (deps.empty())
+            roots.push_back(b);
+        else
+            children[*std::min_element(deps.begin(), deps.end())].push_back(b);
+    }
+    std::vector<std::string> lines;
+    std::function<void(int, const std::string&, const std::string&)> draw = [&](int b, const std::string& lead,
+                                                                               const std::string& indent) {
+        const auto& branch = graph.branch(b);
+        std::string also;
+        if (branch.depends.size() > 1) {
+            std::vector<std::string> others;
+            auto first = *std::min_element(branch.depends.begin(), branch.depends.end());
+            for (int d : branch.depends)
+                if (d != first)
+                    others.push_back(graph.branch(d).label());
+            also = fmt::format(" (also on {})", text::join(others, ", "));
+        }
+        lines.push_back(lead + branch.label() + also + annotate(b));
+        for (std::size_t k = 0; k < children[b].size(); ++k) {
+            bool last = k + 1 == children[b].size();
+            draw(children[b][k], indent + (last ? "└── " : "├── "), indent + (last ? "    " : "│   "));
+        }
+    };
+    for (int r : roots)
+        draw(r, "", "");
+    return lines;
+}
+
+std::string plan_text(const Graph& graph, const Plan& plan) {
+    if (plan.steps.empty())
+        return "Nothing to do.\n";
+    std::string out = fmt::format("{} {} revision(s):\n", plan.direction == Direction::upgrade ? "Upgrade" : "Downgrade",
+                                  plan.steps.size());
+    for (int b = 0; b < static_cast<int>(graph.branches().size()); ++b) {
+        std::vector<std::pair<std::size_t, int>> mine;
+        for (std::size_t k = 0; k < plan.steps.size(); ++k)
+            if (graph.branch_of(plan.steps[k]) == b)
+                mine.emplace_back(k + 1, plan.steps[k]);
+        if (mine.empty())
+            continue;
+        out += fmt::format("  {} ({}):\n", graph.branch(b).label(), mine.size());
+        for (const auto& [position, i] : mine)
+            out += fmt::format("    {:>4}. {} {}\n", position, graph.revision(i).id, graph.revision(i).message);
+    }
+    return out;
+}
+
+nlohmann::json plan_json(const Graph& graph, const Plan& plan) {
+    auto steps = nlohmann::json::array();
+    for (int i : plan.steps)
+        steps.push_back(revision_json(graph, i));
+    auto branches = nlohmann::json::object();
+    for (int i : plan.steps)
+        branches[graph.branch(graph.branch_of(i)).label()].push_back(graph.revision(i).id);
+    return {{"direction", plan.direction == Direction::upgrade ? "upgrade" : "downgrade"},
+            {"steps", steps},
+            {"branches", branches}};
+}
+
+void print_json(const nlohmann::json& document) { std::cout << document.dump(2) << "\n"; }
+
+} // namespace trellis::cli

@@ -1,0 +1,27 @@
+// How the CLI shows revisions, branches and plans, in text and in JSON, so every command shows a
+// revision the same way.
+#pragma once
+
+#include "graph/graph.hpp"
+#include "graph/planner.hpp"
+
+#include <nlohmann/json_fwd.hpp>
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace trellis::cli {
+
+// Alembic's history line: `parent -> id (branch) (head), message`.
+std::string revision_line(const Graph& graph, int i, const AppliedSet* applied = nullptr);
+// `{revision, branch, down_revision, depends_on, message, path, ...}`.
+nlohmann::json revision_json(const Graph& graph, int i);
+// The branch tree of SPEC.md, one line per branch, `annotate` adding text after each label.
+std::vector<std::string> branch_tree(const Graph& graph, const std::function<std::string(int branch)>& annotate);
+// A plan grouped by branch (in plugin order), each step in its run order.
+std::string plan_text(const Graph& graph, const Plan& plan);
+nlohmann::json plan_json(const Graph& graph, const Plan& plan);
+void print_json(const nlohmann::json& document);
+
+} // namespace trellis::cli

@@ -1,0 +1,105 @@
+#include "commands/context.hpp"
+
+#include "db/database.hpp"
+#include "plugin/loader.hpp"
+#include "util/error.hpp"
+#include "util/files.hpp"
+
+namespace trellis {
+
+Context::Context(GlobalOptions options)
+    : m_options(std::move(options)) {}
+
+Context::~Context() = default;
+
+const Config& Context::config() {
+    if (!m_config) {
+        auto file = m_options.config ? std::optional(*m_options.config) : find_config(std::filesystem::current_path());
+        if (m_options.config && !std::filesystem::exists(*m_options.config))
+            throw input_error("config file {} does not exist", m_options.config->string());
+        if (file) {
+            m_config = load_config(*file);
+        } else {
+            m_config = Config{};
+            m_config->directory = std::filesystem::current_path();
+        }
+    }
+    return *m_config;
+}
+
+const std::vector<LoadedPlugin>& Context::plugins() {
+    if (!m_plugins) {
+        auto directories = m_options.plugin_paths.empty() ? config().plugin_path : m_options.plugin_paths;
+        m_plugins = load_plugins(directories);
+    }
+    return *m_plugins;
+}
+
+const std::vector<BranchSpec>& Context::branch_specs() {
+    if (m_branch_specs)
+        return *m_branch_specs;
+    std::vector<BranchSpec> specs;
+    const auto& cfg = config();
+    for (const auto& plugin : plugins()) {
+        BranchSpec spec{plugin.descriptor.name, plugin.descriptor.depends, plugin.descriptor.version_path,
+                        files::display(plugin.library)};
+        if (const auto* section = cfg.plugin(spec.label)) {
+            if (section->version_path)
+                spec.version_path = *section->version_path;
+            if (section->depends)
+                spec.depends = *section->depends;
+        }
+        specs.push_back(std::move(spec));
+    }
+    for (const auto& section : cfg.plugins) {
+        bool loaded = std::any_of(specs.begin(), specs.end(), [&](const auto& s) { return s.label == section.name; });
+        if (loaded)
+            continue;
+        auto source = fmt::format("{} [plugin.{}]", files::display(cfg.file), section.name);
+        if (!section.version_path)
+            throw input_error("{}: no plugin library named `{}` is loaded, and the section has no version_path to "
+                              "declare an SQL-only plugin",
+                              source, section.name);
+        specs.push_back({section.name, section.depends.value_or(std::vector<std::string>{}), *section.version_path,
+                         source});
+    }
+    m_branch_specs = std::move(specs);
+    return *m_branch_specs;
+}
+
+const Graph& Context::graph() {
+    if (!m_graph)
+        m_graph = Graph::load(branch_specs());
+    return *m_graph;
+}
+
+void Context::set_graph(Graph graph) { m_graph = std::move(graph); }
+
+bool Context::has_url() { return m_options.url || config().url; }
+
+std::string Context::url() {
+    if (m_options.url)
+        return *m_options.url;
+    if (config().url)
+        return *config().url;
+    throw input_error("no database URL: pass --url, set TRELLIS_URL, or put `url = ...` in trellis.ini");
+}
+
+std::string Context::version_table() { return config().version_table.value_or("trellis_version"); }
+
+int Context::lock_timeout() { return m_options.lock_timeout.value_or(config().lock_timeout.value_or(60)); }
+
+Database& Context::database(OpenMode mode) {
+    if (m_database && mode == OpenMode::read_write && m_database_mode == OpenMode::read_only)
+        m_database.reset();
+    if (!m_database) {
+        m_database_mode = mode;
+        // A URL from the config is relative to the config's directory; one from the command line
+        // or the environment, to the working directory.
+        auto base = m_options.url ? std::filesystem::current_path() : config().directory;
+        m_database = connect(parse_url(url(), base), mode, lock_timeout());
+    }
+    return *m_database;
+}
+
+} // namespace trellis

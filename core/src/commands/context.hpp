@@ -1,0 +1,68 @@
+// What every command needs, resolved once and loaded lazily: the global options with their
+// precedence (flag, environment, config file, default), the config, the branches and the graph,
+// and (for commands that touch one) the database.
+#pragma once
+
+#include "config/config.hpp"
+#include "db/open_mode.hpp"
+#include "graph/graph.hpp"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace trellis {
+
+class Database;
+
+struct LoadedPlugin;
+
+struct GlobalOptions {
+    std::optional<std::filesystem::path> config; // -c/--config, else TRELLIS_CONFIG
+    std::optional<std::string> url;              // --url, else TRELLIS_URL
+    std::vector<std::filesystem::path> plugin_paths; // --plugin-path, else TRELLIS_PLUGIN_PATH
+    std::optional<std::string> plugin;           // --plugin
+    bool json = false;
+    bool quiet = false;
+    int verbose = 0;
+    bool color = false;
+    std::optional<int> lock_timeout; // --lock-timeout of the writing commands
+};
+
+class Context {
+public:
+    explicit Context(GlobalOptions options);
+    ~Context();
+    Context(const Context&) = delete;
+    Context& operator=(const Context&) = delete;
+
+    const GlobalOptions& options() const { return m_options; }
+    // The config file in force, or an empty config rooted at the working directory.
+    const Config& config();
+    // Every branch: loaded plugins, then `[plugin.NAME]` sections that name no loaded plugin.
+    const std::vector<BranchSpec>& branch_specs();
+    const std::vector<LoadedPlugin>& plugins();
+    const Graph& graph();
+    // The database URL by precedence; throws an input error when none is set anywhere.
+    std::string url();
+    bool has_url();
+    std::string version_table();
+    int lock_timeout();
+    // Connects on first use. A read-only open of a SQLite file that does not exist creates
+    // nothing and reads as an empty database.
+    Database& database(OpenMode mode = OpenMode::read_write);
+    // Replaces the graph (commands that add ledger-only revisions to it).
+    void set_graph(Graph graph);
+
+private:
+    GlobalOptions m_options;
+    std::optional<Config> m_config;
+    std::optional<std::vector<LoadedPlugin>> m_plugins;
+    std::optional<std::vector<BranchSpec>> m_branch_specs;
+    std::optional<Graph> m_graph;
+    std::unique_ptr<Database> m_database;
+    OpenMode m_database_mode{};
+};
+
+} // namespace trellis

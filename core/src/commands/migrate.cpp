@@ -1,0 +1,383 @@
+#include "commands/migrate.hpp"
+
+#include "commands/state.hpp"
+#include "db/database.hpp"
+#include "plugin/loader.hpp"
+#include "revision/sql_split.hpp"
+#include "util/error.hpp"
+#include "util/files.hpp"
+#include "util/text.hpp"
+
+#include <fmt/format.h>
+
+namespace trellis {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Holds the migration lock for the life of a command.
+class LockGuard {
+public:
+    LockGuard(Database& db, const std::string& name, int timeout_seconds)
+        : m_db(db) {
+        m_db.lock(name, timeout_seconds);
+    }
+    ~LockGuard() {
+        try {
+            m_db.unlock();
+        } catch (...) {
+            // The session ends with the process; its lock goes with it.
+        }
+    }
+    LockGuard(const LockGuard&) = delete;
+    LockGuard& operator=(const LockGuard&) = delete;
+
+private:
+    Database& m_db;
+};
+
+SectionKind kind_of(Direction direction) {
+    return direction == Direction::upgrade ? SectionKind::upgrade : SectionKind::downgrade;
+}
+
+// The statements a revision runs in `direction` on `dialect`, checked before anything runs.
+std::vector<Statement> statements_of(const Graph& graph, int i, Direction direction, Dialect dialect) {
+    const auto& r = graph.revision(i);
+    const auto* section = r.section_for(kind_of(direction), dialect_name(dialect));
+    if (!section)
+        throw input_error("{}: revision {} has no {} section for {}", files::display(r.path), r.id,
+                          direction == Direction::upgrade ? "upgrade" : "downgrade", dialect_name(dialect));
+    if (section->kind == SectionKind::irreversible)
+        throw input_error("{}: revision {} ({}) is irreversible; a downgrade cannot go past it", files::display(r.path),
+                          r.id, r.message);
+    return split_statements(*section);
+}
+
+LedgerRow row_for(const Graph& graph, int i, Dialect dialect) {
+    const auto& r = graph.revision(i);
+    LedgerRow row;
+    row.revision = r.id;
+    row.branch = graph.branch(graph.branch_of(i)).label();
+    row.checksum = r.checksum;
+    row.downgrade_sql = stored_downgrade(r, dialect);
+    row.down_revisions = r.down_revisions;
+    for (int d : graph.depends(i))
+        row.depends_on.push_back(graph.revision(d).id);
+    return row;
+}
+
+const Step& find_step(Context& context, const std::string& call, const Revision& r, int line) {
+    auto colon = call.find(':');
+    auto plugin_name = call.substr(0, colon);
+    auto step_name = call.substr(colon + 1);
+    for (const auto& plugin : context.plugins()) {
+        if (plugin.descriptor.name != plugin_name)
+            continue;
+        for (const auto& step : plugin.descriptor.steps)
+            if (step.name == step_name)
+                return step;
+        throw input_error("{}:{}: plugin `{}` has no step `{}`", files::display(r.path), line, plugin_name, step_name);
+    }
+    throw input_error("{}:{}: `-- +call {}` names plugin `{}`, which is not loaded", files::display(r.path), line, call,
+                      plugin_name);
+}
+
+std::string first_line(const std::string& sql) {
+    auto line = sql.substr(0, sql.find('\n'));
+    return line.size() > 100 ? line.substr(0, 97) + "..." : line;
+}
+
+struct Prepared {
+    int revision;
+    std::vector<Statement> statements;
+};
+
+class Runner {
+public:
+    Runner(Context& context, Database& db, const Ledger& ledger, Direction direction, const MigrateEvents& events)
+        : m_context(context)
+        , m_db(db)
+        , m_ledger(ledger)
+        , m_direction(direction)
+        , m_events(events) {}
+
+    // Everything is read and checked before the first statement runs: a typo in the last
+    // revision must not stop a deploy half-way.
+    std::vector<Prepared> prepare(const Graph& graph, const Plan& plan) {
+        std::vector<Prepared> prepared;
+        for (int i : plan.steps) {
+            auto statements = statements_of(graph, i, m_direction, m_db.kind());
+            for (const auto& s : statements)
+                if (!s.call.empty())
+                    find_step(m_context, s.call, graph.revision(i), s.line);
+            prepared.push_back({i, std::move(statements)});
+        }
+        return prepared;
+    }
+
+    void run(const Graph& graph, const std::vector<Prepared>& prepared, bool ledger_exists) {
+        m_ledger_exists = ledger_exists;
+        for (std::size_t k = 0; k < prepared.size(); ++k) {
+            if (m_events.starting)
+                m_events.starting(graph, prepared[k].revision, k + 1, prepared.size());
+            auto start = Clock::now();
+            bool ran = graph.revision(prepared[k].revision).transactional ? run_transactional(graph, prepared[k], start)
+                                                                          : run_outside(graph, prepared[k], start);
+            auto took = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start);
+            if (!ran && m_events.skipped)
+                m_events.skipped(graph, prepared[k].revision);
+            if (ran && m_events.finished)
+                m_events.finished(graph, prepared[k].revision, took);
+            if (ran)
+                ++m_done;
+        }
+    }
+
+private:
+    bool up() const { return m_direction == Direction::upgrade; }
+
+    // SQLite has no session lock: inside the write transaction, ask the ledger again whether
+    // another process got there first.
+    bool already_done(const Revision& r) {
+        if (m_db.kind() != Dialect::sqlite)
+            return false;
+        bool present = m_ledger_exists || m_db.table_exists(m_ledger.table())
+                           ? m_ledger.find(m_db, r.id).has_value()
+                           : false;
+        return up() ? present : !present;
+    }
+
+    void record(const Graph& graph, int i, Clock::time_point start) {
+        const auto& r = graph.revision(i);
+        if (!up()) {
+            m_db.execute(m_ledger.delete_sql(r.id));
+            return;
+        }
+        if (!m_ledger_exists) {
+            m_db.execute(m_ledger.create_sql());
+            m_ledger_exists = true;
+        }
+        auto row = row_for(graph, i, m_db.kind());
+        row.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
+        m_db.execute(m_ledger.insert_sql(row));
+    }
+
+    bool run_transactional(const Graph& graph, const Prepared& p, Clock::time_point start) {
+        const auto& r = graph.revision(p.revision);
+        m_db.begin();
+        try {
+            if (already_done(r)) {
+                m_db.rollback();
+                return false;
+            }
+            run_statements(graph, p, "");
+            record(graph, p.revision, start);
+            m_db.commit();
+        } catch (...) {
+            m_db.rollback();
+            m_ledger_exists = m_ledger_exists && m_done > 0;
+            throw;
+        }
+        return true;
+    }
+
+    bool run_outside(const Graph& graph, const Prepared& p, Clock::time_point start) {
+        run_statements(graph, p, "; it is `transactional: false`, so the statements before this one stay applied and "
+                                 "the revision is not recorded: repair the database by hand, then run again");
+        m_db.begin();
+        try {
+            record(graph, p.revision, start);
+            m_db.commit();
+        } catch (...) {
+            m_db.rollback();
+            throw;
+        }
+        return true;
+    }
+
+    void run_statements(const Graph& graph, const Prepared& p, std::string_view aftermath) {
+        const auto& r = graph.revision(p.revision);
+        for (const auto& statement : p.statements) {
+            try {
+                if (statement.call.empty())
+                    m_db.execute(statement.sql);
+                else
+                    run_step(r, statement);
+            } catch (const SqlError& e) {
+                throw database_error(
+                    "{}:{}: {} of {} failed: {}{}\n  statement: {}; the revision was rolled back, {} earlier revision(s) "
+                    "of this run kept{}",
+                    files::display(r.path), statement.line, up() ? "upgrade" : "downgrade", r.id, e.what(),
+                    e.sqlstate().empty() || m_db.kind() == Dialect::sqlite ? "" : fmt::format(" (SQLSTATE {})", e.sqlstate()),
+                    statement.call.empty() ? first_line(statement.sql) : "-- +call " + statement.call, m_done, aftermath);
+            }
+        }
+    }
+
+    void run_step(const Revision& r, const Statement& statement) {
+        const auto& step = find_step(m_context, statement.call, r, statement.line);
+        try {
+            step.run(m_db);
+        } catch (const SqlError&) {
+            throw;
+        } catch (const std::exception& e) {
+            throw SqlError(fmt::format("step {} threw: {}", statement.call, e.what()), "");
+        } catch (...) {
+            throw SqlError(fmt::format("step {} threw a non-standard exception", statement.call), "");
+        }
+    }
+
+    Context& m_context;
+    Database& m_db;
+    const Ledger& m_ledger;
+    Direction m_direction;
+    const MigrateEvents& m_events;
+    bool m_ledger_exists = false;
+    std::size_t m_done = 0;
+};
+
+Plan make_plan(const Graph& graph, Direction direction, const std::vector<std::string>& targets,
+               const AppliedSet& applied) {
+    if (direction == Direction::upgrade)
+        return plan_upgrade(graph, targets.empty() ? std::vector<std::string>{"heads"} : targets, applied);
+    if (targets.size() != 1)
+        throw input_error("downgrade takes one target (a revision, <label>@base, base or -N)");
+    return plan_downgrade(graph, targets.front(), applied);
+}
+
+} // namespace
+
+Plan plan_for(Context& context, Direction direction, const std::vector<std::string>& targets,
+              const MigrateOptions& options) {
+    auto& db = context.database(OpenMode::read_only);
+    Ledger ledger(db.kind(), context.version_table());
+    auto state = read_state(context, db, ledger);
+    check_checksums(context.graph(), state, options.ignore_checksums);
+    return make_plan(context.graph(), direction, targets, state.applied);
+}
+
+Plan migrate(Context& context, Direction direction, const std::vector<std::string>& targets,
+             const MigrateOptions& options, const MigrateEvents& events) {
+    context.graph(); // bad files and plugins stop the command before it connects
+    auto& db = context.database();
+    Ledger ledger(db.kind(), context.version_table());
+    LockGuard lock(db, ledger.table(), context.lock_timeout());
+    auto state = read_state(context, db, ledger);
+    const auto& graph = context.graph();
+    check_checksums(graph, state, options.ignore_checksums);
+    auto plan = make_plan(graph, direction, targets, state.applied);
+    Runner runner(context, db, ledger, direction, events);
+    auto prepared = runner.prepare(graph, plan);
+    runner.run(graph, prepared, state.ledger_exists);
+    return plan;
+}
+
+std::string migrate_script(Context& context, Direction direction, const std::vector<std::string>& targets,
+                           const MigrateOptions& options) {
+    auto& db = context.database(OpenMode::read_only);
+    Ledger ledger(db.kind(), context.version_table());
+    auto state = read_state(context, db, ledger);
+    const auto& graph = context.graph();
+    check_checksums(graph, state, options.ignore_checksums);
+    auto plan = make_plan(graph, direction, targets, state.applied);
+    bool up = direction == Direction::upgrade;
+    std::string out = fmt::format("-- trellis {} {}: {} revision(s) on {}\n", up ? "upgrade" : "downgrade",
+                                  targets.empty() ? "heads" : text::join(targets, " "), plan.steps.size(),
+                                  dialect_name(db.kind()));
+    bool ledger_exists = state.ledger_exists;
+    for (int i : plan.steps) {
+        const auto& r = graph.revision(i);
+        auto statements = statements_of(graph, i, direction, db.kind());
+        out += fmt::format("\n-- {} {} ({}): {}\n", up ? "upgrade" : "downgrade", r.id,
+                           graph.branch(graph.branch_of(i)).label(), r.message);
+        if (r.transactional)
+            out += "BEGIN;\n";
+        for (const auto& s : statements)
+            out += s.call.empty() ? s.sql + ";\n" : fmt::format("-- +call {} (a C++ step: it runs only online)\n", s.call);
+        if (!r.transactional)
+            out += "BEGIN;\n";
+        if (up && !ledger_exists) {
+            out += ledger.create_sql() + ";\n";
+            ledger_exists = true;
+        }
+        out += (up ? ledger.insert_sql(row_for(graph, i, db.kind())) : ledger.delete_sql(r.id)) + ";\nCOMMIT;\n";
+    }
+    return out;
+}
+
+StampResult stamp(Context& context, const std::vector<std::string>& targets, bool purge) {
+    if (targets.empty())
+        throw input_error("stamp needs at least one target (heads, base, a revision, <label>@head, ...)");
+    context.graph();
+    auto& db = context.database();
+    Ledger ledger(db.kind(), context.version_table());
+    LockGuard lock(db, ledger.table(), context.lock_timeout());
+    auto state = read_state(context, db, ledger);
+    const auto& graph = context.graph();
+    auto applied = state.applied;
+    if (purge)
+        applied.assign(graph.size(), false);
+    for (const auto& target : targets) {
+        // Stamping T leaves exactly T and what it needs applied in T's line: an upgrade's closure
+        // is added, and a downgrade's reverts are removed.
+        bool down_only = target == "base" || target.ends_with("@base") || target.starts_with("-") ||
+                         target.find("@-") != std::string::npos;
+        if (!down_only)
+            for (int i : plan_upgrade(graph, {target}, applied).steps)
+                applied[i] = true;
+        for (int i : plan_downgrade(graph, target, applied).steps)
+            applied[i] = false;
+    }
+    StampResult result;
+    std::vector<std::string> statements;
+    if (purge && state.ledger_exists)
+        statements.push_back(ledger.delete_all_sql());
+    if (!state.ledger_exists)
+        statements.push_back(ledger.create_sql());
+    for (int i : graph.order()) {
+        bool was = state.applied[i] && !purge;
+        if (applied[i] && !was) {
+            result.added.push_back(i);
+            statements.push_back(ledger.insert_sql(row_for(graph, i, db.kind())));
+        } else if (!applied[i] && state.applied[i]) {
+            result.removed.push_back(i);
+            if (!purge)
+                statements.push_back(ledger.delete_sql(graph.revision(i).id));
+        }
+    }
+    db.begin();
+    try {
+        for (const auto& sql : statements)
+            db.execute(sql);
+        db.commit();
+    } catch (const SqlError& e) {
+        db.rollback();
+        throw database_error("stamp failed: {}; nothing was changed", e.what());
+    }
+    return result;
+}
+
+std::vector<int> repair(Context& context) {
+    context.graph();
+    auto& db = context.database();
+    Ledger ledger(db.kind(), context.version_table());
+    LockGuard lock(db, ledger.table(), context.lock_timeout());
+    auto state = read_state(context, db, ledger);
+    const auto& graph = context.graph();
+    if (state.changed.empty())
+        return {};
+    db.begin();
+    try {
+        for (int i : state.changed)
+            db.execute(ledger.update_checksum_sql(graph.revision(i).id, graph.revision(i).checksum,
+                                                  stored_downgrade(graph.revision(i), db.kind())));
+        db.commit();
+    } catch (const SqlError& e) {
+        db.rollback();
+        throw database_error("repair failed: {}; nothing was changed", e.what());
+    }
+    return state.changed;
+}
+
+} // namespace trellis

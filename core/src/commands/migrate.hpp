@@ -1,0 +1,52 @@
+// upgrade, downgrade and stamp against a live database, and the `--sql` script of the first two
+// (SPEC.md, "Ledger"). Each revision runs in its own transaction with its ledger row; a failure
+// rolls that revision back, keeps every earlier one, and names the file, line and the
+// database's message. Writers take the migration lock before they read the ledger.
+#pragma once
+
+#include "commands/context.hpp"
+#include "graph/planner.hpp"
+
+#include <chrono>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace trellis {
+
+struct MigrateOptions {
+    bool ignore_checksums = false;
+};
+
+// What a running migration reports, so the CLI can show progress.
+struct MigrateEvents {
+    // Before step k (1-based) of n.
+    std::function<void(const Graph&, int revision, std::size_t k, std::size_t n)> starting;
+    // After it, with its duration.
+    std::function<void(const Graph&, int revision, std::chrono::milliseconds took)> finished;
+    // A revision another process applied (or reverted) first.
+    std::function<void(const Graph&, int revision)> skipped;
+};
+
+// The plan for `targets` on the database as it is now, without changing anything (--dry-run).
+Plan plan_for(Context& context, Direction direction, const std::vector<std::string>& targets,
+              const MigrateOptions& options);
+
+// Applies the plan; returns it as run.
+Plan migrate(Context& context, Direction direction, const std::vector<std::string>& targets,
+             const MigrateOptions& options, const MigrateEvents& events);
+
+// The SQL script of the plan, ledger statements included; touches nothing.
+std::string migrate_script(Context& context, Direction direction, const std::vector<std::string>& targets,
+                           const MigrateOptions& options);
+
+struct StampResult {
+    std::vector<int> added, removed;
+};
+// Marks revisions applied or unapplied without running their SQL. `purge` empties the ledger first.
+StampResult stamp(Context& context, const std::vector<std::string>& targets, bool purge);
+
+// Rewrites the stored checksum (and downgrade) of every changed revision; returns them.
+std::vector<int> repair(Context& context);
+
+} // namespace trellis

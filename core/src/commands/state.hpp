@@ -1,0 +1,31 @@
+// What the database says, joined with what the files say: the applied set over the graph,
+// revisions known only from the ledger (their files gone), and checksums that changed.
+#pragma once
+
+#include "commands/context.hpp"
+#include "db/ledger.hpp"
+#include "graph/planner.hpp"
+
+namespace trellis {
+
+struct DatabaseState {
+    bool ledger_exists = false;
+    std::vector<LedgerRow> rows;
+    AppliedSet applied;        // over the context's graph, ledger-only revisions included
+    std::vector<int> gone;     // applied revisions whose file is gone
+    std::vector<int> changed;  // applied revisions whose file's checksum differs from the ledger's
+    const LedgerRow* row(const std::string& revision) const;
+};
+
+// Reads the ledger of `db` and, when it holds revisions whose files are gone, replaces the
+// context's graph with one that holds them too (in their stored branch, with stored edges).
+DatabaseState read_state(Context& context, Database& db, const Ledger& ledger);
+
+// Stops with an input error naming the first changed file, unless `ignore` is set.
+void check_checksums(const Graph& graph, const DatabaseState& state, bool ignore);
+
+// The downgrade SQL a revision stores in the ledger for `dialect`: its downgrade section, or
+// the `-- +irreversible` marker.
+std::string stored_downgrade(const Revision& revision, Dialect dialect);
+
+} // namespace trellis

@@ -1,0 +1,159 @@
+#include "config/config.hpp"
+
+#include "util/error.hpp"
+#include "util/files.hpp"
+#include "util/text.hpp"
+
+#include <boost/program_options.hpp>
+
+#include <sstream>
+
+namespace po = boost::program_options;
+
+namespace trellis {
+
+namespace {
+
+// The line where `key` is set, for messages (Program_options does not keep line numbers).
+int line_of(const std::string& content, std::string_view key) {
+    std::istringstream lines(content);
+    std::string line;
+    std::string section;
+    for (int number = 1; std::getline(lines, line); ++number) {
+        auto trimmed = text::trim(line);
+        if (trimmed.starts_with("[")) {
+            auto close = trimmed.find(']');
+            section = std::string(trimmed.substr(1, close == std::string_view::npos ? 0 : close - 1)) + ".";
+            continue;
+        }
+        auto equals = trimmed.find('=');
+        if (equals != std::string_view::npos && section + std::string(text::trim(trimmed.substr(0, equals))) == key)
+            return number;
+    }
+    return 0;
+}
+
+std::string where(const Config& config, const std::string& content, std::string_view key) {
+    int line = line_of(content, key);
+    return line ? fmt::format("{}:{}", files::display(config.file), line) : files::display(config.file);
+}
+
+std::filesystem::path resolve(const Config& config, const std::string& path) {
+    std::filesystem::path p(path);
+    return p.is_absolute() ? p : (config.directory / p).lexically_normal();
+}
+
+bool parse_bool(const Config& config, const std::string& content, std::string_view key, const std::string& value) {
+    auto v = text::to_lower(value);
+    if (v == "true" || v == "yes" || v == "on" || v == "1")
+        return true;
+    if (v == "false" || v == "no" || v == "off" || v == "0")
+        return false;
+    throw input_error("{}: `{}` must be true or false, not `{}`", where(config, content, key), key, value);
+}
+
+void apply_plugin_key(Config& config, const std::string& content, const std::string& key, const std::string& value) {
+    // key is `plugin.NAME.setting`
+    auto last_dot = key.rfind('.');
+    auto name = key.substr(7, last_dot - 7);
+    auto setting = key.substr(last_dot + 1);
+    if (name.empty() || !text::is_revision_id(name))
+        throw input_error("{}: bad plugin section name `{}`", where(config, content, key), name);
+    PluginSection* section = nullptr;
+    for (auto& s : config.plugins)
+        if (s.name == name)
+            section = &s;
+    if (!section) {
+        config.plugins.push_back({name, std::nullopt, std::nullopt});
+        section = &config.plugins.back();
+    }
+    if (setting == "version_path")
+        section->version_path = resolve(config, value);
+    else if (setting == "depends")
+        section->depends = text::split_list(value);
+    else
+        throw input_error("{}: unknown key `{}` in [plugin.{}] (known: version_path, depends)",
+                          where(config, content, key), setting, name);
+}
+
+} // namespace
+
+const PluginSection* Config::plugin(std::string_view name) const {
+    for (const auto& s : plugins)
+        if (s.name == name)
+            return &s;
+    return nullptr;
+}
+
+Config load_config(const std::filesystem::path& file) {
+    Config config;
+    config.file = std::filesystem::absolute(file).lexically_normal();
+    config.directory = config.file.parent_path();
+    auto content = files::read(config.file);
+
+    po::options_description known;
+    known.add_options()("url", po::value<std::string>())("plugin_path", po::value<std::string>())(
+        "default_plugin", po::value<std::string>())("version_table", po::value<std::string>())(
+        "dev", po::value<std::string>())("exclude_tables", po::value<std::string>())(
+        "lock_timeout", po::value<std::string>())("scratch_url", po::value<std::string>());
+    po::parsed_options parsed(&known);
+    try {
+        std::istringstream stream(content);
+        parsed = po::parse_config_file(stream, known, true);
+    } catch (const po::error& e) {
+        throw input_error("{}: {}", files::display(config.file), e.what());
+    }
+
+    for (const auto& option : parsed.options) {
+        const auto& key = option.string_key;
+        auto value = option.value.empty() ? std::string{} : option.value.front();
+        if (option.unregistered) {
+            if (key.starts_with("plugin.") && std::count(key.begin(), key.end(), '.') >= 2) {
+                apply_plugin_key(config, content, key, value);
+                continue;
+            }
+            throw input_error("{}: unknown key `{}` (known: url, plugin_path, default_plugin, version_table, dev, "
+                              "exclude_tables, lock_timeout, scratch_url, and [plugin.NAME] sections)",
+                              where(config, content, key), key);
+        }
+        if (key == "url")
+            config.url = value;
+        else if (key == "plugin_path")
+            for (const auto& p : text::split_list(value, value.find(',') != std::string::npos ? ',' : ':'))
+                config.plugin_path.push_back(resolve(config, p));
+        else if (key == "default_plugin")
+            config.default_plugin = value;
+        else if (key == "version_table") {
+            if (!text::is_revision_id(value))
+                throw input_error("{}: version_table `{}` must be a plain table name", where(config, content, key), value);
+            config.version_table = value;
+        } else if (key == "dev")
+            config.dev = parse_bool(config, content, key, value);
+        else if (key == "exclude_tables")
+            config.exclude_tables = text::split_list(value);
+        else if (key == "scratch_url")
+            config.scratch_url = value;
+        else if (key == "lock_timeout") {
+            try {
+                config.lock_timeout = std::stoi(value);
+            } catch (const std::exception&) {
+                throw input_error("{}: lock_timeout must be a number of seconds, not `{}`", where(config, content, key), value);
+            }
+        }
+    }
+    return config;
+}
+
+std::optional<std::filesystem::path> find_config(const std::filesystem::path& start) {
+    std::error_code error;
+    for (auto dir = std::filesystem::absolute(start, error); !dir.empty(); dir = dir.parent_path()) {
+        auto candidate = dir / "trellis.ini";
+        if (std::filesystem::is_regular_file(candidate, error))
+            return candidate;
+        if (dir == dir.root_path())
+            break;
+    }
+    return std::nullopt;
+}
+
+} // namespace trellis

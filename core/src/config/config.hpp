@@ -1,0 +1,42 @@
+// `trellis.ini` (SPEC.md, "Config file"): settings and `[plugin.NAME]` sections. Relative paths in
+// the file are relative to the file's directory, so a command run from a subdirectory finds the same
+// things as one run beside the file.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace trellis {
+
+struct PluginSection {
+    std::string name;
+    std::optional<std::filesystem::path> version_path;
+    std::optional<std::vector<std::string>> depends;
+};
+
+struct Config {
+    std::filesystem::path file;      // empty when no file was found
+    std::filesystem::path directory; // where relative paths start
+    std::optional<std::string> url;
+    std::vector<std::filesystem::path> plugin_path;
+    std::optional<std::string> default_plugin;
+    std::optional<std::string> version_table;
+    std::optional<bool> dev;
+    std::vector<std::string> exclude_tables;
+    std::optional<int> lock_timeout;
+    std::optional<std::string> scratch_url;
+    std::vector<PluginSection> plugins; // in file order
+
+    const PluginSection* plugin(std::string_view name) const;
+};
+
+// Reads `file`. Throws an input error naming the file (and line where known) on a syntax error,
+// an unknown key or a bad value.
+Config load_config(const std::filesystem::path& file);
+
+// The nearest `trellis.ini` in `start` or a parent directory.
+std::optional<std::filesystem::path> find_config(const std::filesystem::path& start);
+
+} // namespace trellis

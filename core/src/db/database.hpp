@@ -1,0 +1,71 @@
+// One interface over the two databases (SQLite through its C API, PostgreSQL through libpqxx).
+// Not thread-safe: one object is one connection, used by one command.
+//
+// Failures of SQL throw SqlError, which carries what a message needs (the database's text and, on
+// PostgreSQL, the SQLSTATE); the caller adds the file and line. Connection failures and lock
+// time-outs are database errors (exit 3) whose text never holds the password.
+#pragma once
+
+#include "db/open_mode.hpp"
+#include "db/url.hpp"
+#include "trellis/connection.hpp"
+
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace trellis {
+
+class SqlError : public std::runtime_error {
+public:
+    SqlError(const std::string& message, std::string sqlstate)
+        : std::runtime_error(message)
+        , m_sqlstate(std::move(sqlstate)) {}
+    const std::string& sqlstate() const { return m_sqlstate; }
+
+private:
+    std::string m_sqlstate;
+};
+
+
+
+class Database : public StepConnection {
+public:
+    Dialect kind() const { return m_url.dialect; }
+    std::string dialect() const override { return std::string(dialect_name(m_url.dialect)); }
+    const DatabaseUrl& url() const { return m_url; }
+
+    // Starts a transaction. On SQLite it is `BEGIN IMMEDIATE`: it takes the write lock at once,
+    // waiting up to the lock timeout, and throws a database error naming the lock when it cannot.
+    virtual void begin() = 0;
+    virtual void commit() = 0;
+    virtual void rollback() = 0;
+    virtual bool in_transaction() const = 0;
+
+    // Takes the migration lock for the whole command (PostgreSQL: a session advisory lock keyed on
+    // `name`). On SQLite there is no session lock: each revision runs in `BEGIN IMMEDIATE` and
+    // re-reads the ledger. Throws a database error naming the holder after `timeout_seconds`.
+    virtual void lock(const std::string& name, int timeout_seconds) = 0;
+    virtual void unlock() = 0;
+
+    virtual bool table_exists(const std::string& name) = 0;
+    // A SQL string literal of `value` in this dialect.
+    static std::string quote(std::string_view value);
+
+    using StepConnection::execute;
+    void execute(const std::string& sql, const std::vector<std::optional<std::string>>& parameters) override;
+
+protected:
+    explicit Database(DatabaseUrl url)
+        : m_url(std::move(url)) {}
+    // Replaces `$N` placeholders with quoted literals (values are quoted, never spliced raw).
+    static std::string bind(const std::string& sql, const std::vector<std::optional<std::string>>& parameters);
+
+    DatabaseUrl m_url;
+};
+
+// Connects. `lock_timeout_seconds` bounds every wait for a lock.
+std::unique_ptr<Database> connect(const DatabaseUrl& url, OpenMode mode, int lock_timeout_seconds);
+
+} // namespace trellis

@@ -1,0 +1,53 @@
+// The ledger (SPEC.md, "Ledger"): the table in the target database that lists applied revisions.
+// Besides the columns of the contract it keeps each revision's `down_revision` and `depends_on`,
+// so revisions whose files are gone still sit in the graph and revert in the right order.
+//
+// Every write is rendered as SQL text first: the online run executes exactly what `--sql` prints.
+#pragma once
+
+#include "db/database.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace trellis {
+
+struct LedgerRow {
+    std::string revision;
+    std::string branch;
+    std::string checksum;
+    std::string downgrade_sql;
+    std::string applied_at;
+    long long duration_ms = 0;
+    std::vector<std::string> down_revisions;
+    std::vector<std::string> depends_on;
+};
+
+class Ledger {
+public:
+    Ledger(Dialect dialect, std::string table)
+        : m_dialect(dialect)
+        , m_table(std::move(table)) {}
+
+    const std::string& table() const { return m_table; }
+
+    std::string create_sql() const;
+    std::string insert_sql(const LedgerRow& row) const;
+    std::string delete_sql(const std::string& revision) const;
+    std::string delete_all_sql() const;
+    std::string update_checksum_sql(const std::string& revision, const std::string& checksum,
+                                    const std::string& downgrade_sql) const;
+
+    // Every row, oldest first; none when the table does not exist yet.
+    std::vector<LedgerRow> read(Database& db) const;
+    // The row of one revision, read inside the caller's transaction.
+    std::optional<LedgerRow> find(Database& db, const std::string& revision) const;
+
+private:
+    std::string select_sql() const;
+    Dialect m_dialect;
+    std::string m_table;
+};
+
+} // namespace trellis

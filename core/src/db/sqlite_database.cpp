@@ -1,0 +1,121 @@
+#include "db/sqlite_database.hpp"
+
+#include "util/error.hpp"
+
+#include <sqlite3.h>
+
+namespace trellis {
+
+namespace {
+
+// Finalises a prepared statement on every path out.
+struct StatementGuard {
+    sqlite3_stmt* statement = nullptr;
+    ~StatementGuard() { sqlite3_finalize(statement); }
+};
+
+} // namespace
+
+SqliteDatabase::SqliteDatabase(const DatabaseUrl& url, OpenMode mode, int lock_timeout_seconds)
+    : Database(url)
+    , m_lock_timeout_seconds(lock_timeout_seconds) {
+    std::error_code error;
+    if (mode == OpenMode::read_only && url.path != ":memory:" && !std::filesystem::exists(url.path, error))
+        return;
+    int flags = mode == OpenMode::read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    if (mode == OpenMode::read_write && url.path.has_parent_path() && !std::filesystem::is_directory(url.path.parent_path(), error))
+        throw database_error("cannot open {}: directory {} does not exist", url.display(), url.path.parent_path().string());
+    int code = sqlite3_open_v2(url.path.c_str(), &m_db, flags | SQLITE_OPEN_NOMUTEX, nullptr);
+    if (code != SQLITE_OK) {
+        std::string message = m_db ? sqlite3_errmsg(m_db) : sqlite3_errstr(code);
+        sqlite3_close(m_db);
+        m_db = nullptr;
+        throw database_error("cannot open {}: {}", url.display(), message);
+    }
+    sqlite3_busy_timeout(m_db, lock_timeout_seconds * 1000);
+    sqlite3_extended_result_codes(m_db, 1);
+}
+
+SqliteDatabase::~SqliteDatabase() {
+    if (m_db && m_in_transaction)
+        sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+    sqlite3_close(m_db);
+}
+
+void SqliteDatabase::fail(int code) const {
+    std::string message = m_db ? sqlite3_errmsg(m_db) : sqlite3_errstr(code);
+    throw SqlError(message, std::to_string(code));
+}
+
+void SqliteDatabase::execute(const std::string& sql) {
+    if (!m_db)
+        throw database_error("{} does not exist", m_url.display());
+    // sqlite3_exec also runs a trigger body or several statements given at once.
+    char* message = nullptr;
+    int code = sqlite3_exec(m_db, sql.c_str(), nullptr, nullptr, &message);
+    if (code != SQLITE_OK) {
+        std::string text = message ? message : sqlite3_errstr(code);
+        sqlite3_free(message);
+        throw SqlError(text, std::to_string(code));
+    }
+}
+
+std::vector<Row> SqliteDatabase::query(const std::string& sql) {
+    std::vector<Row> rows;
+    if (!m_db)
+        return rows;
+    StatementGuard guard;
+    int code = sqlite3_prepare_v2(m_db, sql.c_str(), static_cast<int>(sql.size()), &guard.statement, nullptr);
+    if (code != SQLITE_OK)
+        fail(code);
+    while ((code = sqlite3_step(guard.statement)) == SQLITE_ROW) {
+        Row row;
+        int columns = sqlite3_column_count(guard.statement);
+        for (int c = 0; c < columns; ++c) {
+            auto text = sqlite3_column_text(guard.statement, c);
+            if (text)
+                row.emplace_back(std::string(reinterpret_cast<const char*>(text),
+                                             static_cast<std::size_t>(sqlite3_column_bytes(guard.statement, c))));
+            else
+                row.emplace_back(std::nullopt);
+        }
+        rows.push_back(std::move(row));
+    }
+    if (code != SQLITE_DONE)
+        fail(code);
+    return rows;
+}
+
+void SqliteDatabase::begin() {
+    if (!m_db)
+        throw database_error("{} does not exist", m_url.display());
+    int code = sqlite3_exec(m_db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
+    if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED)
+        throw database_error("{} is locked by another writer; gave up after {} s (--lock-timeout)", m_url.display(),
+                             m_lock_timeout_seconds);
+    if (code != SQLITE_OK)
+        fail(code);
+    m_in_transaction = true;
+}
+
+void SqliteDatabase::commit() {
+    m_in_transaction = false;
+    int code = sqlite3_exec(m_db, "COMMIT", nullptr, nullptr, nullptr);
+    if (code != SQLITE_OK) {
+        sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+        fail(code);
+    }
+}
+
+void SqliteDatabase::rollback() {
+    if (!m_in_transaction)
+        return;
+    m_in_transaction = false;
+    sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
+bool SqliteDatabase::table_exists(const std::string& name) {
+    return !query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = " + quote(name)).empty();
+}
+
+} // namespace trellis

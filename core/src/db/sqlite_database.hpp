@@ -1,0 +1,36 @@
+// SQLite through its C API: the embedded default. Statements run one at a time so a failure names
+// its own statement; writers serialise on `BEGIN IMMEDIATE` with a busy timeout.
+#pragma once
+
+#include "db/database.hpp"
+
+struct sqlite3;
+
+namespace trellis {
+
+class SqliteDatabase final : public Database {
+public:
+    // read_only opens an existing file without creating it; a missing file reads as empty.
+    SqliteDatabase(const DatabaseUrl& url, OpenMode mode, int lock_timeout_seconds);
+    ~SqliteDatabase() override;
+
+    void execute(const std::string& sql) override;
+    using Database::execute;
+    std::vector<Row> query(const std::string& sql) override;
+    void begin() override;
+    void commit() override;
+    void rollback() override;
+    bool in_transaction() const override { return m_in_transaction; }
+    void lock(const std::string&, int) override {}
+    void unlock() override {}
+    bool table_exists(const std::string& name) override;
+
+private:
+    [[noreturn]] void fail(int code) const;
+
+    sqlite3* m_db = nullptr; // null: a read-only open of a file that does not exist
+    int m_lock_timeout_seconds;
+    bool m_in_transaction = false;
+};
+
+} // namespace trellis

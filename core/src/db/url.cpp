@@ -1,0 +1,144 @@
+#include "db/url.hpp"
+
+#include "util/error.hpp"
+#include "util/text.hpp"
+
+#include <fmt/format.h>
+
+#include <charconv>
+
+namespace trellis {
+
+namespace {
+
+std::string percent_decode(std::string_view s, const std::string& shown) {
+    std::string out;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] != '%') {
+            out += s[i];
+            continue;
+        }
+        unsigned value = 0;
+        if (i + 2 >= s.size() + 0 || std::from_chars(s.data() + i + 1, s.data() + i + 3, value, 16).ptr != s.data() + i + 3)
+            throw input_error("bad percent-escape in database URL {}", shown);
+        out += static_cast<char>(value);
+        i += 2;
+    }
+    return out;
+}
+
+std::string quote_libpq(const std::string& value) {
+    std::string out = "'";
+    for (char c : value) {
+        if (c == '\'' || c == '\\')
+            out += '\\';
+        out += c;
+    }
+    return out + "'";
+}
+
+DatabaseUrl parse_postgresql(std::string_view rest, const std::string& shown) {
+    DatabaseUrl url;
+    url.dialect = Dialect::postgresql;
+    if (auto q = rest.find('?'); q != std::string_view::npos) {
+        for (const auto& pair : text::split_list(rest.substr(q + 1), '&')) {
+            auto eq = pair.find('=');
+            if (eq == std::string::npos)
+                throw input_error("bad option `{}` in database URL {} (expected key=value)", pair, shown);
+            url.options[percent_decode(pair.substr(0, eq), shown)] = percent_decode(pair.substr(eq + 1), shown);
+        }
+        rest = rest.substr(0, q);
+    }
+    auto slash = rest.find('/');
+    auto authority = rest.substr(0, slash);
+    if (slash != std::string_view::npos)
+        url.database = percent_decode(rest.substr(slash + 1), shown);
+    if (auto at = authority.rfind('@'); at != std::string_view::npos) {
+        auto credentials = authority.substr(0, at);
+        authority = authority.substr(at + 1);
+        auto colon = credentials.find(':');
+        url.user = percent_decode(credentials.substr(0, colon), shown);
+        if (colon != std::string_view::npos)
+            url.password = percent_decode(credentials.substr(colon + 1), shown);
+    }
+    auto colon = authority.rfind(':');
+    if (colon != std::string_view::npos && authority.find(']') == std::string_view::npos) {
+        auto port = authority.substr(colon + 1);
+        auto [end, error] = std::from_chars(port.data(), port.data() + port.size(), url.port);
+        if (error != std::errc{} || end != port.data() + port.size() || url.port <= 0 || url.port > 65535)
+            throw input_error("bad port `{}` in database URL {}", port, shown);
+        authority = authority.substr(0, colon);
+    }
+    url.host = percent_decode(authority, shown);
+    if (url.database.empty())
+        throw input_error("no database name in URL {} (expected postgresql://user@host:port/dbname)", shown);
+    return url;
+}
+
+} // namespace
+
+std::string_view dialect_name(Dialect dialect) { return dialect == Dialect::sqlite ? "sqlite" : "postgresql"; }
+
+std::string mask_password(const std::string& url) {
+    auto scheme = url.find("://");
+    if (scheme == std::string::npos)
+        return url;
+    auto at = url.find('@', scheme + 3);
+    auto colon = url.find(':', scheme + 3);
+    if (at == std::string::npos || colon == std::string::npos || colon > at)
+        return url;
+    return url.substr(0, colon + 1) + "***" + url.substr(at);
+}
+
+DatabaseUrl parse_url(const std::string& raw, const std::filesystem::path& base) {
+    auto shown = mask_password(raw);
+    if (raw.starts_with("sqlite://")) {
+        auto rest = std::string_view(raw).substr(9);
+        if (!rest.starts_with("/") || rest.size() < 2)
+            throw input_error("bad SQLite URL {}: expected sqlite:///relative/path.db or sqlite:////absolute/path.db",
+                              shown);
+        DatabaseUrl url;
+        std::filesystem::path path(std::string(rest.substr(1)));
+        url.path = path.is_absolute() || path == ":memory:" ? path : (base / path).lexically_normal();
+        return url;
+    }
+    for (std::string_view scheme : {"postgresql://", "postgres://"})
+        if (raw.starts_with(scheme))
+            return parse_postgresql(std::string_view(raw).substr(scheme.size()), shown);
+    throw input_error("unsupported database URL {}: expected sqlite:///path.db or postgresql://user@host:port/dbname",
+                      shown);
+}
+
+std::string DatabaseUrl::display() const {
+    if (dialect == Dialect::sqlite)
+        return "sqlite:///" + path.string();
+    std::string out = "postgresql://";
+    if (!user.empty())
+        out += user + (password.empty() ? "" : ":***") + "@";
+    out += host;
+    if (port)
+        out += fmt::format(":{}", port);
+    return out + "/" + database;
+}
+
+std::string DatabaseUrl::libpq_string() const {
+    std::string out;
+    auto add = [&](std::string_view key, const std::string& value) {
+        if (!value.empty())
+            out += fmt::format("{}={} ", key, quote_libpq(value));
+    };
+    add("host", host);
+    add("port", port ? std::to_string(port) : "");
+    add("dbname", database);
+    add("user", user);
+    add("password", password);
+    for (const auto& [key, value] : options)
+        add(key, value);
+    if (!options.count("application_name"))
+        add("application_name", "trellis");
+    if (!options.count("connect_timeout"))
+        add("connect_timeout", "10");
+    return out;
+}
+
+} // namespace trellis

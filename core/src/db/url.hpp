@@ -1,0 +1,36 @@
+// Database URLs (SPEC.md, "Databases"): `sqlite:///relative.db`, `sqlite:////absolute.db` and
+// `postgresql://user:password@host:port/dbname?options` (`postgres://` too). The password is kept
+// apart so that nothing that prints a URL can print it.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <string>
+
+namespace trellis {
+
+enum class Dialect { sqlite, postgresql };
+
+std::string_view dialect_name(Dialect dialect);
+
+struct DatabaseUrl {
+    Dialect dialect = Dialect::sqlite;
+    std::filesystem::path path; // sqlite
+    std::string user, password, host, database;
+    int port = 0;
+    std::map<std::string, std::string> options; // libpq keywords, e.g. sslmode, connect_timeout
+
+    // The URL with the password masked: safe for any output.
+    std::string display() const;
+    // The libpq connection string (holds the password: never print it).
+    std::string libpq_string() const;
+};
+
+// Parses `url`; a relative SQLite path is resolved against `base`. Throws an input error that
+// names the URL with its password masked.
+DatabaseUrl parse_url(const std::string& url, const std::filesystem::path& base);
+
+// `url` with any password replaced by `***`, for messages about URLs that did not parse.
+std::string mask_password(const std::string& url);
+
+} // namespace trellis

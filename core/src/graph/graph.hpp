@@ -1,0 +1,89 @@
+// The revision graph: the revisions of every branch, indexed, validated and ordered
+// (SPEC.md, "Graph rules"). Pure: it reads revision files and knows nothing of databases or of
+// how plugins are loaded. Immutable once built; safe to read from several threads.
+#pragma once
+
+#include "revision/revision.hpp"
+
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace trellis {
+
+// A branch as declared by a plugin or a `[plugin.NAME]` section of the config.
+struct BranchSpec {
+    std::string label;
+    std::vector<std::string> depends; // labels of the branches this one depends on
+    std::filesystem::path version_path;
+    std::string source; // where it was declared, for messages: a library or a config section
+};
+
+struct Branch {
+    BranchSpec spec;
+    int rank = 0;                 // position in the plugin dependency order
+    std::vector<int> depends;     // branch indices
+    std::vector<int> revisions;   // revision indices, in the graph's deterministic order
+    std::vector<int> heads;       // revisions no other revision of this branch builds on
+    std::vector<int> bases;       // revisions with no parent in this branch
+    const std::string& label() const { return spec.label; }
+};
+
+class Graph {
+public:
+    // Reads every `*.sql` file directly inside each branch's version path. A missing version path
+    // is an empty branch. Throws an input error naming files and lines on any rule of SPEC.md.
+    static Graph load(std::vector<BranchSpec> specs);
+    // Builds from revisions already parsed, one list per spec (the test seam).
+    static Graph build(std::vector<BranchSpec> specs, std::vector<std::vector<Revision>> revisions);
+
+    std::size_t size() const { return m_revisions.size(); }
+    const Revision& revision(int i) const { return m_revisions[i]; }
+    const std::vector<Revision>& revisions() const { return m_revisions; }
+    int branch_of(int i) const { return m_branch_of[i]; }
+    const Branch& branch(int b) const { return m_branches[b]; }
+    const std::vector<Branch>& branches() const { return m_branches; } // in plugin order
+    const std::vector<int>& parents(int i) const { return m_parents[i]; }    // down_revision
+    const std::vector<int>& depends(int i) const { return m_depends[i]; }    // depends_on
+    const std::vector<int>& children(int i) const { return m_children[i]; }  // reverse down_revision
+    const std::vector<int>& dependants(int i) const { return m_dependants[i]; } // reverse depends_on
+
+    std::optional<int> find(std::string_view id) const;
+    // Every revision whose id starts with `prefix`.
+    std::vector<int> match_prefix(std::string_view prefix) const;
+    // A full id, or a unique prefix of at least 4 characters; throws naming the candidates.
+    int resolve_id(std::string_view id_or_prefix) const;
+    // The branch of a label: a plugin's name or a label given in a revision's `branch_labels`.
+    std::optional<int> find_branch(std::string_view label) const;
+    // The heads of every branch, in plugin order.
+    std::vector<int> heads() const;
+    // The nearest known id, for "did you mean" messages; empty when nothing is close.
+    std::string suggest(std::string_view id) const;
+
+    // `subset` in the deterministic order of SPEC.md: topological over both edge kinds (edges to
+    // revisions outside the subset ignored), ready revisions by plugin order, then create_date,
+    // then id.
+    std::vector<int> sort(const std::vector<int>& subset) const;
+    // The whole graph in that order.
+    const std::vector<int>& order() const { return m_order; }
+
+private:
+    void index_branches();
+    void index_revisions();
+    void link();
+    void check_acyclic() const;
+    void finish();
+
+    std::vector<Branch> m_branches;
+    std::vector<Revision> m_revisions;
+    std::vector<int> m_branch_of;
+    std::vector<std::vector<int>> m_parents, m_depends, m_children, m_dependants;
+    std::unordered_map<std::string, int> m_by_id;
+    std::unordered_map<std::string, int> m_branch_by_label;
+    std::vector<std::pair<std::string, int>> m_sorted_ids; // for prefix look-ups
+    std::vector<int> m_priority;                           // rank of each revision's sort key
+    std::vector<int> m_order;
+};
+
+} // namespace trellis

@@ -1,0 +1,317 @@
+#include "graph/planner.hpp"
+
+#include "util/error.hpp"
+#include "util/text.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+#include <optional>
+
+namespace trellis {
+
+namespace {
+
+// A target split into its parts: `[label@]what`, where `what` may carry a relative step.
+struct TargetParts {
+    std::optional<std::string> label;
+    std::string what;  // `head`, `heads`, `base`, `current`, an id or prefix, or empty
+    int step = 0;      // +N / -N; 0 when none
+};
+
+std::optional<int> parse_count(std::string_view digits) {
+    int value = 0;
+    auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+    if (error != std::errc{} || end != digits.data() + digits.size() || digits.empty())
+        return std::nullopt;
+    return value;
+}
+
+TargetParts split_target(const std::string& target) {
+    if (target.empty())
+        throw input_error("empty target: use heads, head, base, <label>@head, a revision id, +N or -N");
+    TargetParts parts;
+    std::string_view rest = target;
+    if (auto at = rest.find('@'); at != std::string_view::npos) {
+        parts.label = std::string(rest.substr(0, at));
+        rest.remove_prefix(at + 1);
+    }
+    auto sign = rest.find_first_of("+-");
+    if (sign != std::string_view::npos) {
+        auto count = parse_count(rest.substr(sign + 1));
+        if (!count || *count == 0)
+            throw input_error("bad relative step in target `{}`: expected +N or -N with N > 0", target);
+        parts.step = rest[sign] == '+' ? *count : -*count;
+        rest = rest.substr(0, sign);
+    }
+    parts.what = std::string(rest);
+    return parts;
+}
+
+std::string ids(const Graph& graph, const std::vector<int>& indices) {
+    std::vector<std::string> names;
+    for (int i : indices)
+        names.push_back(fmt::format("{} ({})", graph.revision(i).id, graph.branch(graph.branch_of(i)).label()));
+    return names.empty() ? "none" : text::join(names, ", ");
+}
+
+class Resolver {
+public:
+    Resolver(const Graph& graph, const AppliedSet& applied)
+        : m_graph(graph)
+        , m_applied(applied) {}
+
+    int branch(const std::string& label) const {
+        auto b = m_graph.find_branch(label);
+        if (!b) {
+            std::vector<std::string> labels;
+            for (const auto& branch : m_graph.branches())
+                labels.push_back(branch.label());
+            throw input_error("unknown branch label `{}` (known: {})", label, fmt::join(labels, ", "));
+        }
+        return *b;
+    }
+
+    int revision_in(const std::optional<std::string>& label, const std::string& id) const {
+        int i = m_graph.resolve_id(id);
+        if (label && m_graph.branch_of(i) != branch(*label))
+            throw input_error("revision {} is in branch `{}`, not `{}`", m_graph.revision(i).id,
+                              m_graph.branch(m_graph.branch_of(i)).label(), *label);
+        return i;
+    }
+
+    int only_head(const std::vector<int>& heads, std::string_view what, std::string_view hint) const {
+        if (heads.size() == 1)
+            return heads.front();
+        if (heads.empty())
+            throw input_error("{} has no revisions", what);
+        throw input_error("{} has {} heads: {}; {}", what, heads.size(), ids(m_graph, heads), hint);
+    }
+
+    std::vector<int> applied_heads_of(std::optional<int> b) const {
+        auto heads = applied_heads(m_graph, m_applied);
+        if (b)
+            std::erase_if(heads, [&](int i) { return m_graph.branch_of(i) != *b; });
+        return heads;
+    }
+
+    // Where a relative step starts: a revision, or nullopt for "before the first revision".
+    std::optional<int> relative_start(const TargetParts& parts) const {
+        std::optional<int> b;
+        if (parts.label)
+            b = branch(*parts.label);
+        if (!parts.what.empty() && parts.what != "current")
+            return revision_in(parts.label, parts.what);
+        auto heads = applied_heads_of(b);
+        if (heads.empty())
+            return std::nullopt;
+        auto scope = parts.label ? fmt::format("branch `{}`", *parts.label) : std::string("the database");
+        return only_head(heads, fmt::format("{} (applied)", scope),
+                         "name the branch: `<label>@+N` / `<label>@-N`");
+    }
+
+    bool in_scope(int i, const TargetParts& parts) const {
+        return !parts.label || m_graph.branch_of(i) == branch(*parts.label);
+    }
+
+    // The revision `step` revisions above `start`; from "nothing applied" the first step lands on
+    // the single base in scope.
+    int walk_up(std::optional<int> start, const TargetParts& parts, const std::string& target) const {
+        std::optional<int> at = start;
+        for (int k = 0; k < parts.step; ++k) {
+            std::vector<int> next;
+            if (!at) {
+                for (const auto& br : m_graph.branches())
+                    for (int base : br.bases)
+                        if (in_scope(base, parts) && m_graph.parents(base).empty())
+                            next.push_back(base);
+            } else {
+                for (int c : m_graph.children(*at))
+                    if (in_scope(c, parts))
+                        next.push_back(c);
+            }
+            if (next.empty())
+                throw input_error("target `{}`: only {} revision(s) above {}", target, k,
+                                  at ? m_graph.revision(*at).id : std::string("base"));
+            if (next.size() > 1)
+                throw input_error("target `{}` steps across a fork after {}: {}; name the revision instead", target,
+                                  at ? m_graph.revision(*at).id : std::string("base"), ids(m_graph, next));
+            at = next.front();
+        }
+        return *at;
+    }
+
+    // The revisions a downward step of `-step` passes, start included.
+    std::vector<int> walk_down(int start, const TargetParts& parts, const std::string& target) const {
+        std::vector<int> passed{start};
+        int at = start;
+        for (int k = 1; k < -parts.step; ++k) {
+            std::vector<int> below;
+            for (int p : m_graph.parents(at))
+                if (in_scope(p, parts))
+                    below.push_back(p);
+            if (below.empty())
+                throw input_error("target `{}`: only {} revision(s) at or below {}", target, k,
+                                  m_graph.revision(start).id);
+            if (below.size() > 1)
+                throw input_error("target `{}` steps across a merge at {}: {}; name the revision instead", target,
+                                  m_graph.revision(at).id, ids(m_graph, below));
+            at = below.front();
+            passed.push_back(at);
+        }
+        return passed;
+    }
+
+    std::vector<int> named(const TargetParts& parts, const std::string& target) const {
+        const auto& what = parts.what;
+        if (!parts.label) {
+            if (what == "heads")
+                return m_graph.heads();
+            if (what == "head")
+                return {only_head(m_graph.heads(), "the graph",
+                                  "use `heads`, or `<label>@head` for one branch")};
+            if (what == "base")
+                return {};
+            if (what == "current")
+                return applied_heads_of(std::nullopt);
+            return {revision_in(parts.label, what)};
+        }
+        int b = branch(*parts.label);
+        const auto& br = m_graph.branch(b);
+        if (what == "heads")
+            return br.heads;
+        if (what == "head")
+            return {only_head(br.heads, fmt::format("branch `{}`", br.label()),
+                              fmt::format("use `{0}@heads`, or `trellis merge {0}@heads -m MESSAGE`", br.label()))};
+        if (what == "base")
+            return {};
+        if (what == "current")
+            return applied_heads_of(b);
+        (void)target;
+        return {revision_in(parts.label, what)};
+    }
+
+    const Graph& m_graph;
+    const AppliedSet& m_applied;
+};
+
+// Every revision reachable from `roots` through `next` (roots included).
+template <typename Next>
+std::vector<int> reach(const Graph& graph, const std::vector<int>& roots, Next next) {
+    std::vector<bool> seen(graph.size(), false);
+    std::vector<int> stack, found;
+    for (int r : roots)
+        if (!seen[r])
+            seen[r] = true, stack.push_back(r);
+    while (!stack.empty()) {
+        int at = stack.back();
+        stack.pop_back();
+        found.push_back(at);
+        next(at, [&](int to) {
+            if (!seen[to])
+                seen[to] = true, stack.push_back(to);
+        });
+    }
+    return found;
+}
+
+std::vector<int> descendants(const Graph& graph, const std::vector<int>& roots) {
+    return reach(graph, roots, [&](int at, auto&& visit) {
+        for (int c : graph.children(at))
+            visit(c);
+        for (int d : graph.dependants(at))
+            visit(d);
+    });
+}
+
+} // namespace
+
+std::vector<int> ancestors(const Graph& graph, const std::vector<int>& roots) {
+    return reach(graph, roots, [&](int at, auto&& visit) {
+        for (int p : graph.parents(at))
+            visit(p);
+        for (int d : graph.depends(at))
+            visit(d);
+    });
+}
+
+std::vector<int> applied_heads(const Graph& graph, const AppliedSet& applied) {
+    std::vector<int> heads;
+    for (int i : graph.order()) {
+        if (!applied[i])
+            continue;
+        bool built_on = std::any_of(graph.children(i).begin(), graph.children(i).end(), [&](int c) {
+            return applied[c] && graph.branch_of(c) == graph.branch_of(i);
+        });
+        if (!built_on)
+            heads.push_back(i);
+    }
+    std::stable_sort(heads.begin(), heads.end(),
+                     [&](int a, int b) { return graph.branch_of(a) < graph.branch_of(b); });
+    return heads;
+}
+
+std::vector<int> resolve_upgrade_target(const Graph& graph, const std::string& target, const AppliedSet& applied) {
+    Resolver resolver(graph, applied);
+    auto parts = split_target(target);
+    if (parts.step < 0)
+        throw input_error("target `{}` goes down: use `trellis downgrade {}`", target, target);
+    if (parts.step > 0)
+        return {resolver.walk_up(resolver.relative_start(parts), parts, target)};
+    if (parts.label && parts.what == "base") {
+        std::vector<int> bases;
+        for (int base : graph.branch(resolver.branch(*parts.label)).bases)
+            bases.push_back(base);
+        return bases;
+    }
+    return resolver.named(parts, target);
+}
+
+Plan plan_upgrade(const Graph& graph, const std::vector<std::string>& targets, const AppliedSet& applied) {
+    std::vector<int> roots;
+    for (const auto& target : targets) {
+        auto named = resolve_upgrade_target(graph, target, applied);
+        roots.insert(roots.end(), named.begin(), named.end());
+    }
+    auto needed = ancestors(graph, roots);
+    std::erase_if(needed, [&](int i) { return applied[i]; });
+    return {Direction::upgrade, graph.sort(needed)};
+}
+
+Plan plan_downgrade(const Graph& graph, const std::string& target, const AppliedSet& applied) {
+    Resolver resolver(graph, applied);
+    auto parts = split_target(target);
+    std::vector<int> going; // the revisions that go; what depends on them goes too
+    std::vector<int> kept;  // a named target and everything it needs stay
+    if (parts.step > 0) {
+        throw input_error("target `{}` goes up: use `trellis upgrade {}`", target, target);
+    } else if (parts.step < 0) {
+        auto start = resolver.relative_start(parts);
+        if (!start)
+            throw input_error("target `{}`: nothing is applied{}", target,
+                              parts.label ? fmt::format(" in branch `{}`", *parts.label) : std::string());
+        going = resolver.walk_down(*start, parts, target);
+    } else if (parts.what == "base") {
+        if (parts.label)
+            going = graph.branch(resolver.branch(*parts.label)).revisions;
+        else
+            going = graph.order();
+    } else {
+        auto named = resolver.named(parts, target);
+        for (int keep : named)
+            for (int c : graph.children(keep))
+                going.push_back(c);
+        kept = ancestors(graph, named);
+    }
+    std::vector<bool> stays(graph.size(), false);
+    for (int i : kept)
+        stays[i] = true;
+    auto reverted = descendants(graph, going);
+    std::erase_if(reverted, [&](int i) { return !applied[i] || stays[i]; });
+    auto order = graph.sort(reverted);
+    std::reverse(order.begin(), order.end());
+    return {Direction::downgrade, order};
+}
+
+} // namespace trellis

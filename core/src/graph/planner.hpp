@@ -1,0 +1,40 @@
+// Targets and plans (SPEC.md, "Graph rules"). Pure functions of a graph and the set of applied
+// revisions: no database, no files. A bad target is an input error naming the candidates.
+#pragma once
+
+#include "graph/graph.hpp"
+
+#include <string>
+#include <vector>
+
+namespace trellis {
+
+enum class Direction { upgrade, downgrade };
+
+// Which revisions of the graph are applied, by index.
+using AppliedSet = std::vector<bool>;
+
+struct Plan {
+    Direction direction = Direction::upgrade;
+    std::vector<int> steps; // in the order they run
+};
+
+// upgrade T: closure(T) over both edge kinds, minus what is applied, in the deterministic order.
+// Several targets plan their union.
+Plan plan_upgrade(const Graph& graph, const std::vector<std::string>& targets, const AppliedSet& applied);
+
+// downgrade T: the applied revisions that have T as an ancestor through down_revision edges, and
+// everything applied that depends on those through either edge kind; T itself stays. `base`
+// reverts everything, `<label>@base` a whole branch and what depends on it. Reverse order.
+Plan plan_downgrade(const Graph& graph, const std::string& target, const AppliedSet& applied);
+
+// The revisions `target` names for an upgrade (before the closure): for tests and `show`-like use.
+std::vector<int> resolve_upgrade_target(const Graph& graph, const std::string& target, const AppliedSet& applied);
+
+// The applied revisions that no applied revision of the same branch builds on, per branch order.
+std::vector<int> applied_heads(const Graph& graph, const AppliedSet& applied);
+
+// Everything `roots` needs first (both edge kinds), roots included.
+std::vector<int> ancestors(const Graph& graph, const std::vector<int>& roots);
+
+} // namespace trellis

@@ -1,0 +1,50 @@
+// A revision: one schema change, one file in a version path (SPEC.md, "Revision file").
+// Plain data; parsing and writing live in revision_file.hpp. Knows nothing of databases.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace trellis {
+
+enum class SectionKind { upgrade, downgrade, irreversible };
+
+// One `-- +upgrade [dialect]` / `-- +downgrade [dialect]` / `-- +irreversible` section.
+struct Section {
+    SectionKind kind = SectionKind::upgrade;
+    std::string dialect; // empty: the generic section, used where no dialect section exists
+    int first_line = 0;  // file line of the first line after the marker
+    std::string text;    // the lines after the marker, verbatim
+};
+
+struct Revision {
+    std::string id;
+    std::vector<std::string> down_revisions; // several: a merge; none: a base
+    std::vector<std::string> branch_labels;
+    std::vector<std::string> depends_on; // ids or prefixes of at least 4 characters
+    std::string message;
+    std::string create_date;
+    bool transactional = true;
+
+    std::filesystem::path path;
+    // File lines of the header keys that name other revisions, for messages; 0 when absent.
+    int down_revision_line = 0;
+    int depends_on_line = 0;
+    int branch_labels_line = 0;
+    std::string body; // everything after the header, verbatim, so a rewrite is byte for byte
+    std::vector<Section> sections;
+    std::string checksum; // SHA-256 hex of the normalised sections
+    // Known only from a ledger row: its file is gone. Its downgrade is the stored SQL, and
+    // references to revisions nobody knows any more are dropped rather than refused.
+    bool from_ledger = false;
+
+    bool is_base() const { return down_revisions.empty(); }
+    bool is_merge() const { return down_revisions.size() > 1; }
+    // The section to run for `kind` on `dialect`: the dialect's own, else the generic one, else
+    // nullptr. An irreversible revision answers its `-- +irreversible` section for a downgrade.
+    const Section* section_for(SectionKind kind, std::string_view dialect) const;
+    bool irreversible() const;
+};
+
+} // namespace trellis

@@ -1,0 +1,26 @@
+// Small string helpers shared by the parsers.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace trellis::text {
+
+std::string_view trim(std::string_view s);
+std::string_view trim_right(std::string_view s);
+// Splits on `separator`, trims each piece and drops empty pieces.
+std::vector<std::string> split_list(std::string_view s, char separator = ',');
+std::string join(const std::vector<std::string>& parts, std::string_view separator);
+bool starts_with_ci(std::string_view s, std::string_view prefix);
+std::string to_lower(std::string_view s);
+// `[A-Za-z0-9_]{1,64}`: the ids SPEC.md accepts.
+bool is_revision_id(std::string_view s);
+// Lowercase `[a-z0-9_]`, at most 40 characters, from a free-text message.
+std::string slugify(std::string_view message);
+// Levenshtein distance, for "did you mean" suggestions.
+std::size_t edit_distance(std::string_view a, std::string_view b);
+// fnmatch-style `*` and `?` patterns (for exclude_tables).
+bool glob_match(std::string_view pattern, std::string_view s);
+
+} // namespace trellis::text
