@@ -187,7 +187,7 @@ int show_run(Invocation& in) {
         auto list = json::array();
         for (int i : found) {
             auto entry = revision_json(graph, i);
-            entry["checksum"] = graph.revision(i).checksum;
+            entry["checksum"] = graph.revision(i).checksum();
             entry["children"] = json::array();
             for (int c : graph.children(i))
                 entry["children"].push_back(graph.revision(c).id);
@@ -211,7 +211,7 @@ int show_run(Invocation& in) {
                                  r.depends_on.empty() ? "-" : text::join(r.depends_on, ", "),
                                  children.empty() ? "-" : text::join(children, ", "), files::display(r.path),
                                  r.create_date.empty() ? "-" : r.create_date, r.transactional ? "true" : "false",
-                                 r.checksum, r.message, r.body);
+                                 r.checksum(), r.message, r.body);
     }
     return 0;
 }

@@ -47,7 +47,7 @@ nlohmann::json revision_json(const Graph& graph, int i) {
             {"create_date", r.create_date},
             {"transactional", r.transactional},
             {"is_head", is_head(graph, i)},
-            {"path", r.path.string()}};
+            {"path", r.path}};
 }
 
 std::vector<std::string> branch_tree(const Graph& graph, const std::function<std::string(int)>& annotate) {

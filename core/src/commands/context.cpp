@@ -10,7 +10,12 @@ namespace trellis {
 Context::Context(GlobalOptions options)
     : m_options(std::move(options)) {}
 
-Context::~Context() = default;
+Context::~Context() {
+    // The process ends with the command: handing tens of thousands of revisions back to the
+    // allocator one by one would cost more than the command itself (compilers skip it too).
+    if (m_graph)
+        new std::optional<Graph>(std::move(m_graph));
+}
 
 const Config& Context::config() {
     if (!m_config) {

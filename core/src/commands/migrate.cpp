@@ -59,7 +59,7 @@ LedgerRow row_for(const Graph& graph, int i, Dialect dialect) {
     LedgerRow row;
     row.revision = r.id;
     row.branch = graph.branch(graph.branch_of(i)).label();
-    row.checksum = r.checksum;
+    row.checksum = r.checksum();
     row.downgrade_sql = stored_downgrade(r, dialect);
     row.down_revisions = r.down_revisions;
     for (int d : graph.depends(i))
@@ -370,7 +370,7 @@ std::vector<int> repair(Context& context) {
     db.begin();
     try {
         for (int i : state.changed)
-            db.execute(ledger.update_checksum_sql(graph.revision(i).id, graph.revision(i).checksum,
+            db.execute(ledger.update_checksum_sql(graph.revision(i).id, graph.revision(i).checksum(),
                                                   stored_downgrade(graph.revision(i), db.kind())));
         db.commit();
     } catch (const SqlError& e) {

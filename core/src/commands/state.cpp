@@ -18,7 +18,7 @@ Revision ghost_of(const LedgerRow& row) {
     r.depends_on = row.depends_on;
     r.message = "(file gone: reverted from the ledger's stored downgrade)";
     r.create_date = row.applied_at;
-    r.checksum = row.checksum;
+    r.stored_checksum = row.checksum;
     r.from_ledger = true;
     r.path = fmt::format("<ledger:{}>", row.revision);
     bool irreversible = std::string_view(row.downgrade_sql).starts_with(k_irreversible);
@@ -78,7 +78,7 @@ DatabaseState read_state(Context& context, Database& db, const Ledger& ledger) {
         state.applied[i] = true;
         if (graph.revision(i).from_ledger)
             state.gone.push_back(i);
-        else if (graph.revision(i).checksum != row.checksum)
+        else if (graph.revision(i).checksum() != row.checksum)
             state.changed.push_back(i);
     }
     return state;

@@ -159,3 +159,9 @@ bool PostgresDatabase::table_exists(const std::string& name) {
 }
 
 } // namespace trellis
+
+// The module's entry point (see db/postgres_module.hpp).
+extern "C" __attribute__((visibility("default"))) trellis::Database*
+trellis_postgresql_connect(const trellis::DatabaseUrl& url, int lock_timeout_seconds) {
+    return new trellis::PostgresDatabase(url, lock_timeout_seconds);
+}

@@ -10,6 +10,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <dirent.h>
+#include <fcntl.h>
+#include <unistd.h>
+#include <sys/stat.h>
 #include <queue>
 #include <thread>
 
@@ -17,34 +21,69 @@ namespace trellis {
 
 namespace {
 
-std::vector<std::filesystem::path> list_revision_files(const std::filesystem::path& directory) {
-    std::vector<std::filesystem::path> paths;
-    std::error_code error;
-    if (!std::filesystem::is_directory(directory, error))
-        return paths;
-    for (const auto& entry : std::filesystem::directory_iterator(directory, error))
-        if (entry.path().extension() == ".sql" && entry.is_regular_file(error))
-            paths.push_back(entry.path());
-    // Sorted, so that what the file system returns never shows in any output.
-    std::sort(paths.begin(), paths.end());
-    return paths;
+// The revision files of one version path: its directory open, and the file names sorted so
+// that what the file system returns never shows in any output. Plain readdir and strings:
+// std::filesystem::path splits and compares by components, which costs more than parsing.
+struct VersionDirectory {
+    int fd = -1;
+    std::string prefix; // the directory with a trailing slash, for messages
+    std::vector<std::string> names;
+};
+
+VersionDirectory list_revision_files(const std::filesystem::path& directory) {
+    VersionDirectory listing;
+    listing.prefix = directory.string();
+    if (!listing.prefix.ends_with('/'))
+        listing.prefix += '/';
+    listing.fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (listing.fd < 0)
+        return listing; // a version path not created yet: an empty branch
+    DIR* dir = ::fdopendir(::dup(listing.fd));
+    if (!dir)
+        return listing;
+    while (const dirent* entry = ::readdir(dir)) {
+        std::string_view name = entry->d_name;
+        if (!name.ends_with(".sql"))
+            continue;
+        struct stat info {};
+        bool regular = entry->d_type == DT_REG ||
+                       ((entry->d_type == DT_UNKNOWN || entry->d_type == DT_LNK) &&
+                        ::fstatat(listing.fd, entry->d_name, &info, 0) == 0 && S_ISREG(info.st_mode));
+        if (regular)
+            listing.names.emplace_back(name);
+    }
+    ::closedir(dir);
+    std::sort(listing.names.begin(), listing.names.end());
+    return listing;
 }
 
-// Parses files on every core: loading is the fixed cost of every command.
-std::vector<Revision> parse_all(const std::vector<std::filesystem::path>& paths) {
-    std::vector<Revision> revisions(paths.size());
-    std::vector<std::string> errors(paths.size());
+// Parses every file of every directory on every core: loading is the fixed cost of each command.
+std::vector<std::vector<Revision>> parse_all(const std::vector<VersionDirectory>& directories) {
+    struct Job {
+        std::size_t directory, file;
+    };
+    std::vector<Job> jobs;
+    std::vector<std::vector<Revision>> revisions(directories.size());
+    for (std::size_t d = 0; d < directories.size(); ++d) {
+        revisions[d].resize(directories[d].names.size());
+        for (std::size_t f = 0; f < directories[d].names.size(); ++f)
+            jobs.push_back({d, f});
+    }
+    std::vector<std::string> errors(jobs.size());
     std::atomic<std::size_t> next{0};
     auto work = [&] {
-        for (auto i = next++; i < paths.size(); i = next++) {
+        for (auto j = next++; j < jobs.size(); j = next++) {
+            const auto& dir = directories[jobs[j].directory];
+            const auto& name = dir.names[jobs[j].file];
             try {
-                revisions[i] = revision_file::load(paths[i]);
+                revisions[jobs[j].directory][jobs[j].file] =
+                    revision_file::load_at(dir.fd, name.c_str(), dir.prefix + name);
             } catch (const Error& e) {
-                errors[i] = e.what();
+                errors[j] = e.what();
             }
         }
     };
-    unsigned workers = paths.size() < 256 ? 1 : std::max(1u, std::thread::hardware_concurrency());
+    unsigned workers = jobs.size() < 256 ? 1 : std::max(1u, std::thread::hardware_concurrency());
     std::vector<std::thread> threads;
     for (unsigned t = 1; t < workers; ++t)
         threads.emplace_back(work);
@@ -57,25 +96,39 @@ std::vector<Revision> parse_all(const std::vector<std::filesystem::path>& paths)
     return revisions;
 }
 
+std::uint64_t date_number(std::string_view date) {
+    std::uint64_t value = 0;
+    int digits = 0;
+    for (char c : date) {
+        if (c >= '0' && c <= '9' && digits < 19) {
+            value = value * 10 + static_cast<std::uint64_t>(c - '0');
+            ++digits;
+        }
+    }
+    for (; digits < 19; ++digits)
+        value *= 10;
+    return value;
+}
+
 std::string where(const Revision& r, int line) { return fmt::format("{}:{}", files::display(r.path), line); }
 
 } // namespace
 
 Graph Graph::load(std::vector<BranchSpec> specs) {
-    std::vector<std::filesystem::path> paths;
-    std::vector<std::size_t> first_of_branch;
-    for (const auto& spec : specs) {
-        first_of_branch.push_back(paths.size());
-        auto found = list_revision_files(spec.version_path);
-        paths.insert(paths.end(), found.begin(), found.end());
+    std::vector<VersionDirectory> directories;
+    for (const auto& spec : specs)
+        directories.push_back(list_revision_files(spec.version_path));
+    std::vector<std::vector<Revision>> revisions;
+    try {
+        revisions = parse_all(directories);
+    } catch (...) {
+        for (const auto& d : directories)
+            ::close(d.fd);
+        throw;
     }
-    first_of_branch.push_back(paths.size());
-    auto parsed = parse_all(paths);
-    std::vector<std::vector<Revision>> per_branch(specs.size());
-    for (std::size_t b = 0; b < specs.size(); ++b)
-        per_branch[b].assign(std::make_move_iterator(parsed.begin() + first_of_branch[b]),
-                             std::make_move_iterator(parsed.begin() + first_of_branch[b + 1]));
-    return build(std::move(specs), std::move(per_branch));
+    for (const auto& d : directories)
+        ::close(d.fd);
+    return build(std::move(specs), std::move(revisions));
 }
 
 Graph Graph::build(std::vector<BranchSpec> specs, std::vector<std::vector<Revision>> revisions) {
@@ -130,10 +183,6 @@ void Graph::index_revisions() {
     }
     for (const auto& [label, i] : label_claimed_by)
         m_branch_by_label.emplace(label, m_branch_of[i]);
-    m_sorted_ids.reserve(m_revisions.size());
-    for (int i = 0; i < static_cast<int>(m_revisions.size()); ++i)
-        m_sorted_ids.emplace_back(m_revisions[i].id, i);
-    std::sort(m_sorted_ids.begin(), m_sorted_ids.end());
 }
 
 void Graph::link() {
@@ -205,22 +254,26 @@ void Graph::check_acyclic() const {
 }
 
 void Graph::finish() {
-    // Sort keys once: plugin order, then create_date, then id.
-    std::vector<int> by_key(m_revisions.size());
-    for (int i = 0; i < static_cast<int>(by_key.size()); ++i)
-        by_key[i] = i;
-    std::sort(by_key.begin(), by_key.end(), [&](int a, int b) {
-        const auto& ra = m_revisions[a];
-        const auto& rb = m_revisions[b];
-        if (m_branch_of[a] != m_branch_of[b])
-            return m_branch_of[a] < m_branch_of[b];
-        if (ra.create_date != rb.create_date)
-            return ra.create_date < rb.create_date;
-        return ra.id < rb.id;
+    // Sort keys once: plugin order, then create_date, then id. Dates compare as numbers, so the
+    // ISO form trellis writes and the `2020-07-21 15:51:55.334506` form Alembic writes mix.
+    struct Key {
+        int branch;
+        std::uint64_t date;
+        int revision;
+    };
+    std::vector<Key> keys(m_revisions.size());
+    for (int i = 0; i < static_cast<int>(keys.size()); ++i)
+        keys[i] = {m_branch_of[i], date_number(m_revisions[i].create_date), i};
+    std::sort(keys.begin(), keys.end(), [&](const Key& a, const Key& b) {
+        if (a.branch != b.branch)
+            return a.branch < b.branch;
+        if (a.date != b.date)
+            return a.date < b.date;
+        return m_revisions[a.revision].id < m_revisions[b.revision].id;
     });
     m_priority.assign(m_revisions.size(), 0);
-    for (int k = 0; k < static_cast<int>(by_key.size()); ++k)
-        m_priority[by_key[k]] = k;
+    for (int k = 0; k < static_cast<int>(keys.size()); ++k)
+        m_priority[keys[k].revision] = k;
 
     std::vector<int> all(m_revisions.size());
     for (int i = 0; i < static_cast<int>(all.size()); ++i)
@@ -248,12 +301,24 @@ std::optional<int> Graph::find(std::string_view id) const {
     return it->second;
 }
 
+const std::vector<int>& Graph::sorted_ids() const {
+    std::call_once(m_prefix_index->built, [&] {
+        auto& sorted = m_prefix_index->sorted;
+        sorted.resize(m_revisions.size());
+        for (int i = 0; i < static_cast<int>(sorted.size()); ++i)
+            sorted[i] = i;
+        std::sort(sorted.begin(), sorted.end(), [&](int a, int b) { return m_revisions[a].id < m_revisions[b].id; });
+    });
+    return m_prefix_index->sorted;
+}
+
 std::vector<int> Graph::match_prefix(std::string_view prefix) const {
     std::vector<int> found;
-    auto it = std::lower_bound(m_sorted_ids.begin(), m_sorted_ids.end(), prefix,
-                               [](const auto& entry, std::string_view p) { return entry.first < p; });
-    for (; it != m_sorted_ids.end() && std::string_view(it->first).starts_with(prefix); ++it)
-        found.push_back(it->second);
+    const auto& sorted = sorted_ids();
+    auto it = std::lower_bound(sorted.begin(), sorted.end(), prefix,
+                               [&](int entry, std::string_view p) { return m_revisions[entry].id < p; });
+    for (; it != sorted.end() && std::string_view(m_revisions[*it].id).starts_with(prefix); ++it)
+        found.push_back(*it);
     return found;
 }
 
@@ -291,7 +356,8 @@ std::vector<int> Graph::heads() const {
 std::string Graph::suggest(std::string_view id) const {
     std::string best;
     std::size_t best_distance = std::string::npos;
-    for (const auto& [known, index] : m_sorted_ids) {
+    for (int index : sorted_ids()) {
+        const auto& known = m_revisions[index].id;
         auto distance = text::edit_distance(id, std::string_view(known).substr(0, std::max(id.size(), std::size_t{4})));
         if (distance < best_distance) {
             best_distance = distance;

@@ -5,6 +5,8 @@
 
 #include "revision/revision.hpp"
 
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -35,6 +37,10 @@ public:
     // Reads every `*.sql` file directly inside each branch's version path. A missing version path
     // is an empty branch. Throws an input error naming files and lines on any rule of SPEC.md.
     static Graph load(std::vector<BranchSpec> specs);
+    Graph() = default;
+    Graph(Graph&&) = default;
+    Graph& operator=(Graph&&) = default;
+
     // Builds from revisions already parsed, one list per spec (the test seam).
     static Graph build(std::vector<BranchSpec> specs, std::vector<std::vector<Revision>> revisions);
 
@@ -81,7 +87,14 @@ private:
     std::vector<std::vector<int>> m_parents, m_depends, m_children, m_dependants;
     std::unordered_map<std::string, int> m_by_id;
     std::unordered_map<std::string, int> m_branch_by_label;
-    std::vector<std::pair<std::string, int>> m_sorted_ids; // for prefix look-ups
+    // Revision indices by id, for prefix look-ups; built on the first one (most commands resolve
+    // exact ids only). Behind a pointer so the graph stays movable.
+    struct PrefixIndex {
+        std::once_flag built;
+        std::vector<int> sorted;
+    };
+    const std::vector<int>& sorted_ids() const;
+    std::unique_ptr<PrefixIndex> m_prefix_index = std::make_unique<PrefixIndex>();
     std::vector<int> m_priority;                           // rank of each revision's sort key
     std::vector<int> m_order;
 };

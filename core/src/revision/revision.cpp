@@ -1,5 +1,7 @@
 #include "revision/revision.hpp"
 
+#include "revision/revision_file.hpp"
+
 namespace trellis {
 
 const Section* Revision::section_for(SectionKind kind, std::string_view dialect) const {
@@ -15,6 +17,10 @@ const Section* Revision::section_for(SectionKind kind, std::string_view dialect)
             generic = &section;
     }
     return generic;
+}
+
+std::string Revision::checksum() const {
+    return from_ledger ? stored_checksum : revision_file::checksum(sections);
 }
 
 bool Revision::irreversible() const {

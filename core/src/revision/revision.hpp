@@ -27,14 +27,14 @@ struct Revision {
     std::string create_date;
     bool transactional = true;
 
-    std::filesystem::path path;
+    std::string path; // a plain string: paths are built for tens of thousands of files per load
     // File lines of the header keys that name other revisions, for messages; 0 when absent.
     int down_revision_line = 0;
     int depends_on_line = 0;
     int branch_labels_line = 0;
     std::string body; // everything after the header, verbatim, so a rewrite is byte for byte
     std::vector<Section> sections;
-    std::string checksum; // SHA-256 hex of the normalised sections
+    std::string stored_checksum; // for a revision known only from the ledger
     // Known only from a ledger row: its file is gone. Its downgrade is the stored SQL, and
     // references to revisions nobody knows any more are dropped rather than refused.
     bool from_ledger = false;
@@ -45,6 +45,9 @@ struct Revision {
     // nullptr. An irreversible revision answers its `-- +irreversible` section for a downgrade.
     const Section* section_for(SectionKind kind, std::string_view dialect) const;
     bool irreversible() const;
+    // SHA-256 hex of the normalised sections (computed on each call: only commands that compare
+    // or record checksums pay for it, never the load).
+    std::string checksum() const;
 };
 
 } // namespace trellis

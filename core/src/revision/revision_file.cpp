@@ -37,6 +37,7 @@ public:
     }
     int number() const { return m_number; }
     std::size_t line_start() const { return m_line_start; }
+    std::size_t line_length() const { return m_offset - 1 - m_line_start; }
 
 private:
     std::string_view m_text;
@@ -47,10 +48,11 @@ private:
 
 class Parser {
 public:
-    Parser(std::string_view content, const std::filesystem::path& path)
+    Parser(std::string_view content, const std::string& path)
         : m_content(content)
         , m_lines(content) {
         m_revision.path = path;
+        m_revision.sections.reserve(2);
     }
 
     Revision parse() {
@@ -69,8 +71,8 @@ public:
             parse_body_line(line);
             more = m_lines.next(line);
         }
+        close_section(m_content.size());
         check_sections(body_line);
-        m_revision.checksum = checksum(m_revision.sections);
         return std::move(m_revision);
     }
 
@@ -102,12 +104,13 @@ private:
                                      "(put a blank line between the header and free comments)",
                                      line));
         auto value = text::trim(rest.substr(colon + 1));
-        if (std::find(k_header_keys.begin(), k_header_keys.end(), key) == k_header_keys.end())
+        auto known = std::find(k_header_keys.begin(), k_header_keys.end(), key);
+        if (known == k_header_keys.end())
             fail(number, fmt::format("unknown header key `{}`{}", key, suggest_key(key)));
-        for (const auto& seen : m_seen_keys)
-            if (seen == key)
-                fail(number, fmt::format("duplicate header key `{}`", key));
-        m_seen_keys.emplace_back(key);
+        unsigned bit = 1u << (known - k_header_keys.begin());
+        if (m_seen_keys & bit)
+            fail(number, fmt::format("duplicate header key `{}`", key));
+        m_seen_keys |= bit;
         assign(key, value, number);
     }
 
@@ -169,16 +172,13 @@ private:
                     fail(number, "`-- +call` outside a section: put it under `-- +upgrade` or `-- +downgrade`");
                 if (words.size() != 2 || words[1].find(':') == std::string::npos)
                     fail(number, "malformed step call: expected `-- +call plugin:step`");
-                append(line);
                 return;
             }
             open_section(keyword, words, number);
             return;
         }
-        if (m_current) {
-            append(line);
-            return;
-        }
+        if (m_current)
+            return; // section lines are taken whole when the section closes
         if (!trimmed.empty() && !trimmed.starts_with("--"))
             fail(number, "SQL outside a section: put it under `-- +upgrade` or `-- +downgrade`");
     }
@@ -208,17 +208,23 @@ private:
                 fail(number, fmt::format("a second {} section{}", keyword == "upgrade" ? "upgrade" : "downgrade",
                                          section.dialect.empty() ? "" : " for " + section.dialect));
         }
+        close_section(m_lines.line_start());
         section.first_line = number + 1;
         m_revision.sections.push_back(std::move(section));
         m_current = &m_revision.sections.back();
-        m_current_empty = true;
+        m_current_start = m_lines.line_start() + m_lines.line_length() + 1;
     }
 
-    void append(std::string_view line) {
-        if (!m_current_empty)
-            m_current->text += '\n';
-        m_current->text += line;
-        m_current_empty = false;
+    // A section's text is the run of lines from after its marker up to `end` (the next marker's
+    // line start, or the end of the file), without the last newline: one copy, not one per line.
+    void close_section(std::size_t end) {
+        if (!m_current)
+            return;
+        if (end > m_current_start && end <= m_content.size() && m_content[end - 1] == '\n')
+            --end;
+        if (end > m_current_start)
+            m_current->text.assign(m_content.substr(m_current_start, end - m_current_start));
+        m_current = nullptr;
     }
 
     void check_sections(int body_line) const {
@@ -236,9 +242,9 @@ private:
     std::string_view m_content;
     LineReader m_lines;
     Revision m_revision;
-    std::vector<std::string> m_seen_keys;
+    unsigned m_seen_keys = 0; // one bit per k_header_keys entry
     Section* m_current = nullptr;
-    bool m_current_empty = true;
+    std::size_t m_current_start = 0;
 };
 
 std::string_view marker_keyword(SectionKind kind) {
@@ -255,11 +261,15 @@ std::string_view marker_keyword(SectionKind kind) {
 
 } // namespace
 
-Revision parse(std::string_view content, const std::filesystem::path& path) {
+Revision parse(std::string_view content, const std::string& path) {
     return Parser(content, path).parse();
 }
 
-Revision load(const std::filesystem::path& path) { return parse(files::read(path), path); }
+Revision load(const std::string& path) { return parse(files::read(path), path); }
+
+Revision load_at(int directory_fd, const char* name, const std::string& path) {
+    return parse(files::read_at(directory_fd, name, path), path);
+}
 
 std::string write(const Revision& r) {
     std::string out = fmt::format("-- revision: {}\n", r.id);

@@ -11,17 +11,16 @@
 
 namespace trellis::files {
 
-std::string read(const std::filesystem::path& path) {
+std::string read(const std::string& path) { return read_at(AT_FDCWD, path.c_str(), path); }
+
+std::string read_at(int directory_fd, const char* name, const std::string& path) {
     // Plain POSIX calls: loading tens of thousands of revision files is the hot path of every
     // read-only command, and iostreams cost several times more per file.
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    int fd = ::openat(directory_fd, name, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         throw input_error("{}: cannot read: {}", display(path), std::strerror(errno));
     std::string content;
-    struct stat info {};
-    if (::fstat(fd, &info) == 0 && info.st_size > 0)
-        content.reserve(static_cast<std::size_t>(info.st_size));
-    char buffer[16384];
+    char buffer[65536];
     while (true) {
         auto n = ::read(fd, buffer, sizeof buffer);
         if (n < 0 && errno == EINTR)
@@ -31,9 +30,10 @@ std::string read(const std::filesystem::path& path) {
             ::close(fd);
             throw input_error("{}: cannot read: {}", display(path), std::strerror(error));
         }
-        if (n == 0)
-            break;
         content.append(buffer, static_cast<std::size_t>(n));
+        // A short read of a regular file is its end: one read per revision file, not two.
+        if (static_cast<std::size_t>(n) < sizeof buffer)
+            break;
     }
     ::close(fd);
     return content;
