@@ -1,8 +1,190 @@
 // init, plugins, revision, merge: the commands that write revision files or show the plugin tree.
 #include "cli/command.hpp"
+#include "cli/present.hpp"
+#include "commands/authoring.hpp"
+#include "commands/state.hpp"
+#include "db/database.hpp"
+#include "plugin/loader.hpp"
+#include "util/files.hpp"
+#include "util/text.hpp"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <iostream>
 
 namespace trellis::cli {
 
-void add_authoring_commands(std::vector<CommandSpec>&) {}
+namespace {
+
+using nlohmann::json;
+
+// --- init ---------------------------------------------------------------------------------
+
+void init_options(po::options_description& d, po::positional_options_description& p) {
+    d.add_options()("directory", po::value<std::string>()->default_value("."), "where to start");
+    p.add("directory", 1);
+}
+
+int init_run(Invocation& in) {
+    for (const auto& path : init_project(arg<std::string>(in, "directory")))
+        if (!in.context.options().quiet)
+            std::cout << "wrote " << files::display(path) << "\n";
+    return 0;
+}
+
+// --- plugins ------------------------------------------------------------------------------
+
+// The applied set when the database answers; nullopt (with the reason) when it does not.
+std::optional<AppliedSet> applied_if_reachable(Context& context, std::string& why) {
+    if (!context.has_url()) {
+        why = "no database configured";
+        return std::nullopt;
+    }
+    try {
+        auto& db = context.database(OpenMode::read_only);
+        Ledger ledger(db.kind(), context.version_table());
+        return read_state(context, db, ledger).applied;
+    } catch (const Error& e) {
+        if (e.code() != ExitCode::database)
+            throw;
+        why = e.what();
+        return std::nullopt;
+    }
+}
+
+int plugins_run(Invocation& in) {
+    auto& context = in.context;
+    context.graph();
+    std::string why;
+    auto applied = applied_if_reachable(context, why);
+    const auto& graph = context.graph();
+    std::map<std::string, std::string> libraries;
+    for (const auto& plugin : context.plugins())
+        libraries[plugin.descriptor.name] = files::display(plugin.library);
+
+    auto counts = [&](int b) {
+        int done = 0;
+        for (int i : graph.branch(b).revisions)
+            done += applied && (*applied)[i] ? 1 : 0;
+        return done;
+    };
+    if (context.options().json) {
+        json list = json::array();
+        for (int b = 0; b < static_cast<int>(graph.branches().size()); ++b) {
+            const auto& branch = graph.branch(b);
+            json heads = json::array();
+            for (int h : branch.heads)
+                heads.push_back(graph.revision(h).id);
+            json entry = {{"name", branch.label()},
+                          {"depends", branch.spec.depends},
+                          {"version_path", branch.spec.version_path.string()},
+                          {"library", libraries.count(branch.label()) ? json(libraries[branch.label()]) : json(nullptr)},
+                          {"source", branch.spec.source},
+                          {"revisions", branch.revisions.size()},
+                          {"heads", heads}};
+            if (applied) {
+                entry["applied"] = counts(b);
+                entry["pending"] = static_cast<int>(branch.revisions.size()) - counts(b);
+            }
+            list.push_back(entry);
+        }
+        print_json({{"plugins", list}, {"database", applied ? json(nullptr) : json(why)}});
+        return 0;
+    }
+    std::vector<std::string> details(graph.branches().size());
+    for (int b = 0; b < static_cast<int>(graph.branches().size()); ++b) {
+        const auto& branch = graph.branch(b);
+        std::vector<std::string> heads;
+        for (int h : branch.heads)
+            heads.push_back(graph.revision(h).id);
+        details[b] = fmt::format("{} revision(s), head{} {}{}  {}", branch.revisions.size(), heads.size() == 1 ? "" : "s",
+                                 heads.empty() ? "-" : text::join(heads, ", "),
+                                 applied ? fmt::format(", {} applied, {} pending", counts(b),
+                                                       static_cast<int>(branch.revisions.size()) - counts(b))
+                                         : "",
+                                 files::display(branch.spec.version_path));
+    }
+    auto with_details = branch_tree(graph, [&](int b) { return "\t" + details[b]; });
+    for (auto line : with_details) {
+        auto tab = line.find('\t');
+        auto tree = line.substr(0, tab);
+        // Pad by display width: the box-drawing characters are three bytes, one column.
+        std::size_t columns = 0;
+        for (unsigned char c : tree)
+            columns += (c & 0xc0) != 0x80;
+        std::cout << tree << std::string(columns < 20 ? 20 - columns : 1, ' ') << line.substr(tab + 1) << "\n";
+    }
+    if (!applied && !context.options().quiet)
+        std::cout << "(applied state unknown: " << why << ")\n";
+    return 0;
+}
+
+// --- revision -----------------------------------------------------------------------------
+
+void revision_options(po::options_description& d, po::positional_options_description&) {
+    d.add_options()("message,m", po::value<std::string>(), "what the revision changes")(
+        "head", po::value<std::vector<std::string>>(), "the parent revision (default: the branch's head)")(
+        "splice", po::bool_switch(), "allow --head to name a revision that is not a head")(
+        "branch-label", po::value<std::vector<std::string>>(), "an extra label for the revision")(
+        "depends-on", po::value<std::vector<std::string>>(), "a revision this one needs first (repeatable)")(
+        "version-path", po::value<std::string>(), "where to write it (default: the plugin's)")(
+        "rev-id", po::value<std::string>(), "the id instead of a random one")(
+        "autogenerate", po::bool_switch(), "fill it from the difference between the models and the database")(
+        "all-plugins", po::bool_switch(), "with --autogenerate: one revision per plugin that has changes");
+}
+
+int revision_run(Invocation& in) {
+    if (flag(in, "autogenerate"))
+        throw input_error("revision --autogenerate is not available yet: write the SQL by hand for now");
+    RevisionRequest request;
+    request.message = arg<std::string>(in, "message");
+    request.heads = arg<std::vector<std::string>>(in, "head");
+    request.splice = flag(in, "splice");
+    request.branch_labels = arg<std::vector<std::string>>(in, "branch-label");
+    request.depends_on = arg<std::vector<std::string>>(in, "depends-on");
+    if (has(in, "version-path"))
+        request.version_path = arg<std::string>(in, "version-path");
+    if (has(in, "rev-id"))
+        request.rev_id = arg<std::string>(in, "rev-id");
+    auto path = create_revision(in.context, request);
+    if (in.context.options().json)
+        print_json({{"written", json::array({path.string()})}});
+    else
+        std::cout << files::display(path) << "\n";
+    return 0;
+}
+
+// --- merge --------------------------------------------------------------------------------
+
+void merge_options(po::options_description& d, po::positional_options_description& p) {
+    d.add_options()("revisions", po::value<std::vector<std::string>>(), "revisions to merge (`label@heads` names all heads)")(
+        "message,m", po::value<std::string>(), "the merge's message")("rev-id", po::value<std::string>(), "the id");
+    p.add("revisions", -1);
+}
+
+int merge_run(Invocation& in) {
+    std::optional<std::string> rev_id;
+    if (has(in, "rev-id"))
+        rev_id = arg<std::string>(in, "rev-id");
+    auto path = create_merge(in.context, arg<std::vector<std::string>>(in, "revisions"), arg<std::string>(in, "message"),
+                             rev_id);
+    if (in.context.options().json)
+        print_json({{"written", json::array({path.string()})}});
+    else
+        std::cout << files::display(path) << "\n";
+    return 0;
+}
+
+} // namespace
+
+void add_authoring_commands(std::vector<CommandSpec>& table) {
+    table.push_back({"init", "[DIR]", "write a trellis.ini and a versions/ to start from", init_options, init_run});
+    table.push_back({"plugins", "", "the plugin tree: dependencies, version paths, revisions, heads, applied state",
+                     [](po::options_description&, po::positional_options_description&) {}, plugins_run});
+    table.push_back({"revision", "-m MESSAGE [--head REV] [--depends-on REV]...", "write a new revision", revision_options,
+                     revision_run});
+    table.push_back({"merge", "REV... -m MESSAGE", "write a merge revision of several heads", merge_options, merge_run});
+}
 
 } // namespace trellis::cli
