@@ -7,6 +7,21 @@
 #include <string>
 #include <vector>
 
+#include <doctest/doctest.h>
+
+// Failing checks on lists of ids and lines print the lists.
+namespace doctest {
+template <>
+struct StringMaker<std::vector<std::string>> {
+    static String convert(const std::vector<std::string>& v) {
+        std::string out = "{";
+        for (const auto& s : v)
+            out += (out.size() > 1 ? ", \"" : "\"") + s + "\"";
+        return (out + "}").c_str();
+    }
+};
+} // namespace doctest
+
 namespace trellis::test {
 
 // A fresh directory under the system temp dir, removed with the object.

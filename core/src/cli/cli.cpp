@@ -90,6 +90,13 @@ GlobalOptions resolve_globals(const po::variables_map& vm) {
     return g;
 }
 
+// `-1`, `-2`, ...: a downward relative step, not an option; it is the command's target.
+std::pair<std::string, std::string> relative_step(const std::string& token) {
+    bool step = token.size() > 1 && token[0] == '-' &&
+                std::all_of(token.begin() + 1, token.end(), [](char c) { return c >= '0' && c <= '9'; });
+    return step ? std::pair<std::string, std::string>{"target", token} : std::pair<std::string, std::string>{};
+}
+
 int dispatch(const std::vector<std::string>& args) {
     // The command is the first word that is neither an option nor a global option's value.
     std::optional<std::size_t> at;
@@ -98,7 +105,7 @@ int dispatch(const std::vector<std::string>& args) {
             ++i;
             continue;
         }
-        if (!args[i].starts_with("-")) {
+        if (!args[i].starts_with("-") || !relative_step(args[i]).first.empty()) {
             at = i;
             break;
         }
@@ -127,7 +134,7 @@ int dispatch(const std::vector<std::string>& args) {
     rest.erase(rest.begin() + static_cast<long>(*at));
     po::variables_map vm;
     try {
-        po::store(po::command_line_parser(rest).options(all).positional(positional).run(), vm);
+        po::store(po::command_line_parser(rest).options(all).positional(positional).extra_parser(relative_step).run(), vm);
         po::notify(vm);
     } catch (const po::error& e) {
         throw input_error("{}: {}; see `trellis {} --help`", name, e.what(), name);

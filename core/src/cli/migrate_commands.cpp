@@ -20,7 +20,7 @@ namespace {
 using nlohmann::json;
 
 void migrate_options(po::options_description& d, po::positional_options_description& p) {
-    d.add_options()("target", po::value<std::vector<std::string>>(), "target(s)")(
+    d.add_options()("target", po::value<std::vector<std::string>>()->composing(), "target(s)")(
         "sql", po::bool_switch(), "print the SQL script (ledger statements included) and touch nothing")(
         "dry-run", po::bool_switch(), "print the plan, grouped by branch, and touch nothing")(
         "ignore-checksums", po::bool_switch(), "go on when applied files changed")(
@@ -100,7 +100,7 @@ int downgrade_run(Invocation& in) {
 // --- stamp --------------------------------------------------------------------------------
 
 void stamp_options(po::options_description& d, po::positional_options_description& p) {
-    d.add_options()("target", po::value<std::vector<std::string>>(), "target(s)")(
+    d.add_options()("target", po::value<std::vector<std::string>>()->composing(), "target(s)")(
         "purge", po::bool_switch(), "empty the ledger first")("lock-timeout", po::value<int>(), "seconds to wait for the lock");
     p.add("target", -1);
 }

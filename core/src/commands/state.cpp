@@ -3,6 +3,7 @@
 #include "util/error.hpp"
 #include "util/files.hpp"
 
+#include <algorithm>
 #include <unordered_map>
 
 namespace trellis {
@@ -32,13 +33,17 @@ Graph with_ghosts(const Graph& graph, const std::vector<const LedgerRow*>& ghost
     std::vector<BranchSpec> specs;
     std::vector<std::vector<Revision>> revisions;
     std::unordered_map<std::string, std::size_t> by_label;
+    std::unordered_map<std::string, std::string> branch_of; // revision id -> label
     for (const auto& branch : graph.branches()) {
         by_label[branch.label()] = specs.size();
         specs.push_back(branch.spec);
         revisions.emplace_back();
-        for (int i : branch.revisions)
+        for (int i : branch.revisions) {
             revisions.back().push_back(graph.revision(i));
+            branch_of[graph.revision(i).id] = branch.label();
+        }
     }
+    std::size_t first_ghost_branch = specs.size();
     for (const auto* row : ghosts) {
         auto it = by_label.find(row->branch);
         if (it == by_label.end()) {
@@ -47,7 +52,21 @@ Graph with_ghosts(const Graph& graph, const std::vector<const LedgerRow*>& ghost
             revisions.emplace_back();
         }
         revisions[it->second].push_back(ghost_of(*row));
+        branch_of[row->revision] = row->branch;
     }
+    // A branch known only from the ledger depends on the branches its stored edges point into,
+    // so it keeps its place in the plugin order (a plugin and the plugins built on it, uninstalled
+    // together, revert dependants first).
+    for (auto b = first_ghost_branch; b < specs.size(); ++b)
+        for (const auto& r : revisions[b])
+            for (const auto* ids : {&r.down_revisions, &r.depends_on})
+                for (const auto& id : *ids) {
+                    auto owner = branch_of.find(id);
+                    auto& depends = specs[b].depends;
+                    if (owner != branch_of.end() && owner->second != specs[b].label &&
+                        std::find(depends.begin(), depends.end(), owner->second) == depends.end())
+                        depends.push_back(owner->second);
+                }
     return Graph::build(std::move(specs), std::move(revisions));
 }
 

@@ -1,0 +1,61 @@
+// A throwaway trellis project for database tests: SQL-only plugins declared in trellis.ini, real
+// revision files, and a database (a SQLite file or a fresh PostgreSQL database) to run them on.
+#pragma once
+
+#include "support.hpp"
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace trellis::test {
+
+class Project {
+public:
+    // `dialect` is "sqlite" or "postgresql".
+    explicit Project(const std::string& dialect);
+
+    const std::string& dialect() const { return m_dialect; }
+    const std::string& url() const { return m_url; }
+    const std::filesystem::path& dir() const { return m_dir.path(); }
+
+    // Declares a branch (an SQL-only plugin) with its version path `versions/<name>`.
+    void branch(const std::string& name, const std::vector<std::string>& depends = {});
+    // Forgets a branch: its config section and its version path, as when a plugin is uninstalled.
+    void remove_branch(const std::string& name);
+    // Writes a revision file; returns its path. `parents` empty makes a base.
+    std::filesystem::path revision(const std::string& branch, const std::string& id, const std::vector<std::string>& parents,
+                                   const std::string& upgrade, const std::string& downgrade,
+                                   const std::vector<std::string>& depends_on = {}, const std::string& extra_header = "");
+    // A chain of `count` revisions in `branch`, each creating table `<prefix>_<k>`; returns the ids.
+    std::vector<std::string> chain(const std::string& branch, const std::string& prefix, int count,
+                                   std::optional<std::string> parent = std::nullopt,
+                                   const std::vector<std::string>& depends_on = {});
+
+    // Runs trellis in the project with the database URL.
+    Result run(const std::vector<std::string>& args) const;
+    // The rows of a query, as `query()` gives them.
+    std::string sql(const std::string& query_text) const;
+    // The applied revision ids, sorted.
+    std::vector<std::string> ledger() const;
+    // The user tables of the database, sorted (the ledger excluded).
+    std::vector<std::string> tables() const;
+
+private:
+    void write_config() const;
+
+    std::string m_dialect;
+    TempDir m_dir;
+    std::unique_ptr<PostgresDatabase> m_pg;
+    std::string m_url;
+    std::vector<std::pair<std::string, std::vector<std::string>>> m_branches;
+    int m_clock = 0;
+};
+
+// Every dialect the tests run on.
+inline const std::vector<std::string> k_dialects = {"sqlite", "postgresql"};
+
+std::vector<std::string> lines(const std::string& text);
+
+} // namespace trellis::test
