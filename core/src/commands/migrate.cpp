@@ -138,13 +138,14 @@ private:
     bool up() const { return m_direction == Direction::upgrade; }
 
     // SQLite has no session lock: inside the write transaction, ask the ledger again whether
-    // another process got there first.
+    // another process got there first (needless when nobody else has committed since our last
+    // commit: then the ledger is what this run made it).
     bool already_done(const Revision& r) {
-        if (m_db.kind() != Dialect::sqlite)
+        if (m_db.kind() != Dialect::sqlite || !m_db.others_may_have_written())
             return false;
-        bool present = m_ledger_exists || m_db.table_exists(m_ledger.table())
-                           ? m_ledger.find(m_db, r.id).has_value()
-                           : false;
+        // Another process may have created the ledger since this one read it.
+        m_ledger_exists = m_ledger_exists || m_db.table_exists(m_ledger.table());
+        bool present = m_ledger_exists && m_ledger.find(m_db, r.id).has_value();
         return up() ? present : !present;
     }
 
@@ -155,6 +156,7 @@ private:
             return;
         }
         if (!m_ledger_exists) {
+            // IF NOT EXISTS: on PostgreSQL another host may have made it between our read and now.
             m_db.execute(m_ledger.create_sql());
             m_ledger_exists = true;
         }
@@ -176,7 +178,6 @@ private:
             m_db.commit();
         } catch (...) {
             m_db.rollback();
-            m_ledger_exists = m_ledger_exists && m_done > 0;
             throw;
         }
         return true;

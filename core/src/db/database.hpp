@@ -42,6 +42,10 @@ public:
     virtual void commit() = 0;
     virtual void rollback() = 0;
     virtual bool in_transaction() const = 0;
+    // After begin(): false when the database is known to be unchanged since this connection's
+    // last commit, so what it read before still holds. True when another connection may have
+    // written in between (and always where the database cannot tell).
+    virtual bool others_may_have_written() const { return true; }
 
     // Takes the migration lock for the whole command (PostgreSQL: a session advisory lock keyed on
     // `name`). On SQLite there is no session lock: each revision runs in `BEGIN IMMEDIATE` and

@@ -34,8 +34,10 @@ std::string Ledger::create_sql() const {
                        "    duration_ms BIGINT NOT NULL DEFAULT 0,\n"
                        "    down_revision TEXT NOT NULL DEFAULT '',\n"
                        "    depends_on TEXT NOT NULL DEFAULT ''\n"
-                       ")",
-                       m_table, pg ? "TIMESTAMP" : "TEXT");
+                       "){}",
+                       m_table, pg ? "TIMESTAMP" : "TEXT",
+                       // One B-tree rather than a table and its key's index: fewer pages per commit.
+                       pg ? "" : " WITHOUT ROWID");
 }
 
 std::string Ledger::insert_sql(const LedgerRow& row) const {
@@ -78,8 +80,6 @@ std::vector<LedgerRow> Ledger::read(Database& db) const {
 }
 
 std::optional<LedgerRow> Ledger::find(Database& db, const std::string& revision) const {
-    if (!db.table_exists(m_table))
-        return std::nullopt;
     auto rows = db.query(select_sql() + " WHERE revision = " + Database::quote(revision));
     if (rows.empty())
         return std::nullopt;

@@ -41,7 +41,7 @@ public:
 
     // Every row, oldest first; none when the table does not exist yet.
     std::vector<LedgerRow> read(Database& db) const;
-    // The row of one revision, read inside the caller's transaction.
+    // The row of one revision, read inside the caller's transaction; the table must exist.
     std::optional<LedgerRow> find(Database& db, const std::string& revision) const;
 
 private:

@@ -96,6 +96,16 @@ void SqliteDatabase::begin() {
     if (code != SQLITE_OK)
         fail(code);
     m_in_transaction = true;
+    // The write lock refreshed the pager: its data version moved iff someone else committed.
+    auto version = data_version();
+    m_others_may_have_written = !version || !m_version_after_commit || *version != *m_version_after_commit;
+}
+
+std::optional<unsigned> SqliteDatabase::data_version() const {
+    unsigned version = 0;
+    if (sqlite3_file_control(m_db, "main", SQLITE_FCNTL_DATA_VERSION, &version) != SQLITE_OK)
+        return std::nullopt;
+    return version;
 }
 
 void SqliteDatabase::commit() {
@@ -103,14 +113,17 @@ void SqliteDatabase::commit() {
     int code = sqlite3_exec(m_db, "COMMIT", nullptr, nullptr, nullptr);
     if (code != SQLITE_OK) {
         sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+        m_version_after_commit.reset();
         fail(code);
     }
+    m_version_after_commit = data_version();
 }
 
 void SqliteDatabase::rollback() {
     if (!m_in_transaction)
         return;
     m_in_transaction = false;
+    m_version_after_commit.reset();
     sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
 }
 

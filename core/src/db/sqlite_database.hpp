@@ -21,16 +21,20 @@ public:
     void commit() override;
     void rollback() override;
     bool in_transaction() const override { return m_in_transaction; }
+    bool others_may_have_written() const override { return m_others_may_have_written; }
     void lock(const std::string&, int) override {}
     void unlock() override {}
     bool table_exists(const std::string& name) override;
 
 private:
     [[noreturn]] void fail(int code) const;
+    std::optional<unsigned> data_version() const;
 
     sqlite3* m_db = nullptr; // null: a read-only open of a file that does not exist
     int m_lock_timeout_seconds;
     bool m_in_transaction = false;
+    std::optional<unsigned> m_version_after_commit; // the pager's data version after our last commit
+    bool m_others_may_have_written = true;
 };
 
 } // namespace trellis
