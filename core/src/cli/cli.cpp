@@ -22,6 +22,7 @@ const std::vector<CommandSpec>& command_table() {
         add_authoring_commands(t);
         add_migrate_commands(t);
         add_inspect_commands(t);
+        add_lint_commands(t);
         return t;
     }();
     return table;
