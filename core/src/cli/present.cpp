@@ -109,9 +109,16 @@ nlohmann::json plan_json(const Graph& graph, const Plan& plan) {
     auto steps = nlohmann::json::array();
     for (int i : plan.steps)
         steps.push_back(revision_json(graph, i));
-    auto branches = nlohmann::json::object();
-    for (int i : plan.steps)
-        branches[graph.branch(graph.branch_of(i)).label()].push_back(graph.revision(i).id);
+    // An array, so the branches keep the plugin order.
+    auto branches = nlohmann::json::array();
+    for (const auto& branch : graph.branches()) {
+        auto ids = nlohmann::json::array();
+        for (int i : plan.steps)
+            if (graph.branch(graph.branch_of(i)).label() == branch.label())
+                ids.push_back(graph.revision(i).id);
+        if (!ids.empty())
+            branches.push_back({{"branch", branch.label()}, {"revisions", ids}});
+    }
     return {{"direction", plan.direction == Direction::upgrade ? "upgrade" : "downgrade"},
             {"steps", steps},
             {"branches", branches}};

@@ -255,7 +255,12 @@ Plan plan_for(Context& context, Direction direction, const std::vector<std::stri
     Ledger ledger(db.kind(), context.version_table());
     auto state = read_state(context, db, ledger);
     check_checksums(context.graph(), state, options.ignore_checksums);
-    return make_plan(context.graph(), direction, targets, state.applied);
+    auto plan = make_plan(context.graph(), direction, targets, state.applied);
+    // A dry run refuses what the real run would refuse (an irreversible revision, a missing
+    // section or step) before it would touch anything.
+    MigrateEvents none;
+    Runner(context, db, ledger, direction, none).prepare(context.graph(), plan);
+    return plan;
 }
 
 Plan migrate(Context& context, Direction direction, const std::vector<std::string>& targets,

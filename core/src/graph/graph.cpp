@@ -167,8 +167,9 @@ void Graph::index_revisions() {
         const auto& r = m_revisions[i];
         auto [it, inserted] = m_by_id.emplace(r.id, i);
         if (!inserted)
-            throw input_error("duplicate revision id `{}` in {} and {}", r.id, files::display(m_revisions[it->second].path),
-                              files::display(r.path));
+            throw input_error("duplicate revision id `{}` in {} and {}", r.id,
+                              where(m_revisions[it->second], m_revisions[it->second].revision_line),
+                              where(r, r.revision_line));
         for (const auto& label : r.branch_labels) {
             auto owner = m_branch_by_label.find(label);
             if (owner != m_branch_by_label.end() && owner->second != m_branch_of[i])
@@ -178,7 +179,8 @@ void Graph::index_revisions() {
             auto [claim, fresh] = label_claimed_by.emplace(label, i);
             if (!fresh && m_branch_of[claim->second] != m_branch_of[i])
                 throw input_error("branch label `{}` is claimed by two branches: {} and {}", label,
-                                  files::display(m_revisions[claim->second].path), files::display(r.path));
+                                  where(m_revisions[claim->second], m_revisions[claim->second].branch_labels_line),
+                                  where(r, r.branch_labels_line));
         }
     }
     for (const auto& [label, i] : label_claimed_by)
@@ -239,9 +241,19 @@ void Graph::check_acyclic() const {
             int to = next < ps.size() ? ps[next] : ds[next - ps.size()];
             ++next;
             if (colour[to] == grey) {
-                std::vector<std::string> cycle{fmt::format("{} ({})", m_revisions[to].id, files::display(m_revisions[to].path))};
-                for (auto it = stack.rbegin(); it != stack.rend() && it->first != to; ++it)
-                    cycle.push_back(fmt::format("{} ({})", m_revisions[it->first].id, files::display(m_revisions[it->first].path)));
+                // The walk went from each revision on the stack to the next through one of its
+                // edges: name each file at the line of that edge.
+                auto edge_line = [&](int from, int next_index) {
+                    const auto& r = m_revisions[from];
+                    bool by_parent = std::find(m_parents[from].begin(), m_parents[from].end(), next_index) != m_parents[from].end();
+                    return fmt::format("{} ({})", r.id, where(r, by_parent ? r.down_revision_line : r.depends_on_line));
+                };
+                std::vector<std::string> cycle;
+                auto first = std::find_if(stack.begin(), stack.end(), [&](const auto& entry) { return entry.first == to; });
+                for (auto it = first; it != stack.end(); ++it) {
+                    auto next_it = std::next(it);
+                    cycle.push_back(edge_line(it->first, next_it == stack.end() ? to : next_it->first));
+                }
                 cycle.push_back(m_revisions[to].id);
                 throw input_error("revision cycle: {} (each needs the next applied first)", fmt::join(cycle, " -> "));
             }

@@ -121,10 +121,13 @@ public:
         std::optional<int> at = start;
         for (int k = 0; k < parts.step; ++k) {
             std::vector<int> next;
-            if (!at) {
+            if (!at && parts.label) {
+                // A branch's first revision may build on another branch (graphs from Alembic).
+                next = m_graph.branch(branch(*parts.label)).bases;
+            } else if (!at) {
                 for (const auto& br : m_graph.branches())
                     for (int base : br.bases)
-                        if (in_scope(base, parts) && m_graph.parents(base).empty())
+                        if (m_graph.parents(base).empty())
                             next.push_back(base);
             } else {
                 for (int c : m_graph.children(*at))
@@ -133,7 +136,7 @@ public:
             }
             if (next.empty())
                 throw input_error("target `{}`: only {} revision(s) above {}", target, k,
-                                  at ? m_graph.revision(*at).id : std::string("base"));
+                                  start ? m_graph.revision(*start).id : std::string("base"));
             if (next.size() > 1)
                 throw input_error("target `{}` steps across a fork after {}: {}; name the revision instead", target,
                                   at ? m_graph.revision(*at).id : std::string("base"), ids(m_graph, next));
@@ -259,12 +262,6 @@ std::vector<int> resolve_upgrade_target(const Graph& graph, const std::string& t
         throw input_error("target `{}` goes down: use `trellis downgrade {}`", target, target);
     if (parts.step > 0)
         return {resolver.walk_up(resolver.relative_start(parts), parts, target)};
-    if (parts.label && parts.what == "base") {
-        std::vector<int> bases;
-        for (int base : graph.branch(resolver.branch(*parts.label)).bases)
-            bases.push_back(base);
-        return bases;
-    }
     return resolver.named(parts, target);
 }
 

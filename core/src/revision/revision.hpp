@@ -29,6 +29,7 @@ struct Revision {
 
     std::string path; // a plain string: paths are built for tens of thousands of files per load
     // File lines of the header keys that name other revisions, for messages; 0 when absent.
+    int revision_line = 0;
     int down_revision_line = 0;
     int depends_on_line = 0;
     int branch_labels_line = 0;

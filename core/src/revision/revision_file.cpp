@@ -138,6 +138,7 @@ private:
             if (!text::is_revision_id(value))
                 fail(number, fmt::format("`{}` is not a revision id ([A-Za-z0-9_], 1 to 64 characters)", value));
             r.id = value;
+            r.revision_line = number;
         } else if (key == "down_revision") {
             r.down_revisions = id_list(key, value, number);
             r.down_revision_line = number;
