@@ -2,6 +2,7 @@
 #include "cli/command.hpp"
 #include "cli/present.hpp"
 #include "commands/authoring.hpp"
+#include "commands/compare.hpp"
 #include "commands/state.hpp"
 #include "db/database.hpp"
 #include "plugin/loader.hpp"
@@ -134,9 +135,36 @@ void revision_options(po::options_description& d, po::positional_options_descrip
         "all-plugins", po::bool_switch(), "with --autogenerate: one revision per plugin that has changes");
 }
 
+int autogenerate_run(Invocation& in) {
+    AutogenerateRequest request{arg<std::string>(in, "message"), std::nullopt, flag(in, "all-plugins"), std::nullopt};
+    if (has(in, "rev-id"))
+        request.rev_id = arg<std::string>(in, "rev-id");
+    auto result = autogenerate(in.context, request);
+    if (in.context.options().json) {
+        json written = json::array(), others = json::array();
+        for (const auto& p : result.written)
+            written.push_back(p.string());
+        for (const auto& [plugin, count] : result.others)
+            others.push_back({{"plugin", plugin}, {"changes", count}});
+        print_json({{"written", written}, {"other_plugins_with_changes", others}});
+        return 0;
+    }
+    for (const auto& p : result.written)
+        std::cout << files::display(p) << "\n";
+    if (result.written.empty())
+        std::cerr << fmt::format("No changes in the models of `{}`: nothing written.\n",
+                                 request.all_plugins ? "any plugin" : chosen_plugin(in.context, std::nullopt));
+    for (const auto& [plugin, count] : result.others)
+        std::cerr << fmt::format("plugin `{}` has {} other change(s): trellis revision --autogenerate --plugin {} -m MESSAGE\n",
+                                 plugin, count, plugin);
+    return 0;
+}
+
 int revision_run(Invocation& in) {
+    if (flag(in, "all-plugins") && !flag(in, "autogenerate"))
+        throw input_error("--all-plugins goes with --autogenerate");
     if (flag(in, "autogenerate"))
-        throw input_error("revision --autogenerate is not available yet: write the SQL by hand for now");
+        return autogenerate_run(in);
     RevisionRequest request;
     request.message = arg<std::string>(in, "message");
     request.heads = arg<std::vector<std::string>>(in, "head");

@@ -23,6 +23,7 @@ const std::vector<CommandSpec>& command_table() {
         add_migrate_commands(t);
         add_inspect_commands(t);
         add_lint_commands(t);
+        add_schema_commands(t);
         return t;
     }();
     return table;

@@ -32,6 +32,7 @@ void add_inspect_commands(std::vector<CommandSpec>& table);
 void add_migrate_commands(std::vector<CommandSpec>& table);
 void add_authoring_commands(std::vector<CommandSpec>& table);
 void add_lint_commands(std::vector<CommandSpec>& table);
+void add_schema_commands(std::vector<CommandSpec>& table);
 
 // Helpers for run functions.
 template <typename T>

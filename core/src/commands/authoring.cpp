@@ -177,7 +177,7 @@ std::filesystem::path create_revision(Context& context, const RevisionRequest& r
     r.depends_on = dependencies_for(graph, b, parents, request.depends_on);
     r.message = std::string(text::trim(request.message));
     r.create_date = now_utc();
-    r.body = revision_file::new_body(request.upgrade_sql, request.downgrade_sql);
+    r.body = request.body.value_or(revision_file::new_body(request.upgrade_sql, request.downgrade_sql));
     return write_revision(r, version_path_for(context, plugin, request.version_path, b));
 }
 

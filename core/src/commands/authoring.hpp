@@ -22,6 +22,7 @@ struct RevisionRequest {
     std::optional<std::filesystem::path> version_path;
     std::optional<std::string> rev_id;
     std::string upgrade_sql, downgrade_sql;
+    std::optional<std::string> body; // the whole body instead (dialect sections)
 };
 
 // Writes the revision; returns its path. Refuses (input error) a branch with several heads,

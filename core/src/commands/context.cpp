@@ -80,6 +80,8 @@ const Graph& Context::graph() {
 
 void Context::set_graph(Graph graph) { m_graph = std::move(graph); }
 
+void Context::reload_graph() { m_graph = Graph::load(branch_specs()); }
+
 bool Context::has_url() { return m_options.url || config().url; }
 
 std::string Context::url() {

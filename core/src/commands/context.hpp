@@ -54,6 +54,8 @@ public:
     Database& database(OpenMode mode = OpenMode::read_write);
     // Replaces the graph (commands that add ledger-only revisions to it).
     void set_graph(Graph graph);
+    // Reads the revision files again (after a command wrote some).
+    void reload_graph();
 
 private:
     GlobalOptions m_options;

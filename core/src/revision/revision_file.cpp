@@ -296,6 +296,20 @@ std::string new_body(std::string_view upgrade_sql, std::string_view downgrade_sq
     return fmt::format("\n-- +upgrade\n{}\n-- +downgrade\n{}", block(upgrade_sql), block(downgrade_sql));
 }
 
+std::string new_body(std::string_view sqlite_upgrade, std::string_view sqlite_downgrade,
+                     std::string_view postgresql_upgrade, std::string_view postgresql_downgrade) {
+    if (sqlite_upgrade == postgresql_upgrade && sqlite_downgrade == postgresql_downgrade)
+        return new_body(sqlite_upgrade, sqlite_downgrade);
+    auto block = [](std::string_view sql) {
+        auto trimmed = text::trim(sql);
+        return trimmed.empty() ? std::string{} : std::string(trimmed) + "\n";
+    };
+    return fmt::format("\n-- +upgrade sqlite\n{}\n-- +upgrade postgresql\n{}\n-- +downgrade sqlite\n{}\n"
+                       "-- +downgrade postgresql\n{}",
+                       block(sqlite_upgrade), block(postgresql_upgrade), block(sqlite_downgrade),
+                       block(postgresql_downgrade));
+}
+
 std::string checksum(const std::vector<Section>& sections) {
     std::string canonical;
     for (const auto& section : sections) {

@@ -20,6 +20,9 @@ Revision load_at(int directory_fd, const char* name, const std::string& path);
 std::string write(const Revision& revision);
 // The body of a new revision with the given upgrade and downgrade SQL (each may be empty).
 std::string new_body(std::string_view upgrade_sql, std::string_view downgrade_sql);
+// A body with per-dialect sections: generic ones when both dialects have the same SQL.
+std::string new_body(std::string_view sqlite_upgrade, std::string_view sqlite_downgrade,
+                     std::string_view postgresql_upgrade, std::string_view postgresql_downgrade);
 // The checksum of SPEC.md: SHA-256 over the sections, line endings normalised to LF and trailing
 // white space stripped, so that header edits and CRLF/LF conversions do not change it.
 std::string checksum(const std::vector<Section>& sections);

@@ -1,0 +1,43 @@
+// The models against the database: what `check`, `diff` and `revision --autogenerate` share.
+#pragma once
+
+#include "commands/context.hpp"
+#include "schema/diff.hpp"
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace trellis {
+
+struct Comparison {
+    Schema models, database;
+    std::vector<Operation> operations;       // each with the plugin that owns it
+    std::vector<std::string> unowned_tables; // only in the database, owned by no loaded plugin: left alone
+    std::vector<int> pending;                // revisions not applied yet
+};
+
+// The schema every loaded plugin's models declare (plugins without models add nothing).
+Schema model_schema(Context& context);
+
+// Compares the models with the database the context points at.
+Comparison compare(Context& context);
+
+struct AutogenerateRequest {
+    std::string message;
+    std::optional<std::string> plugin;
+    bool all_plugins = false;
+    std::optional<std::string> rev_id;
+};
+
+struct AutogenerateResult {
+    std::vector<std::filesystem::path> written;
+    std::vector<std::pair<std::string, std::size_t>> others; // plugins with changes not written, and how many
+};
+
+// Writes the revision(s) that turn the database into the models. Refuses when the database is
+// not at heads, naming the pending revisions.
+AutogenerateResult autogenerate(Context& context, const AutogenerateRequest& request);
+
+} // namespace trellis

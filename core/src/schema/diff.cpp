@@ -1,0 +1,285 @@
+#include "schema/diff.hpp"
+
+#include "util/text.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+
+namespace trellis {
+
+namespace {
+
+bool in_primary_key(const Table& table, const std::string& column) {
+    return std::find(table.primary_key.begin(), table.primary_key.end(), column) != table.primary_key.end();
+}
+
+// Primary-key columns are NOT NULL whatever was declared; both sides compare that way.
+bool nullable(const Table& table, const Column& column) { return column.nullable && !in_primary_key(table, column.name); }
+
+const Column* column_of(const Table& table, const std::string& name) {
+    for (const auto& c : table.columns)
+        if (c.name == name)
+            return &c;
+    return nullptr;
+}
+
+bool same_type(const ColumnType& a, const ColumnType& b) {
+    return a.kind == b.kind && a.length == b.length && a.precision == b.precision && a.scale == b.scale;
+}
+
+bool same_key(const ForeignKey& a, const ForeignKey& b) {
+    return a.columns == b.columns && a.referred_table == b.referred_table && a.referred_columns == b.referred_columns &&
+           a.on_delete == b.on_delete && a.on_update == b.on_update;
+}
+
+std::string column_sql(const Table& table, const Column& c) {
+    auto out = fmt::format("{} {}", c.name, type_name(c.type));
+    if (!nullable(table, c))
+        out += " NOT NULL";
+    if (auto d = normalize_default(c.server_default, c.type.kind))
+        out += " DEFAULT " + *d;
+    return out;
+}
+
+class Differ {
+public:
+    Differ(const Schema& models, std::vector<Operation>& out)
+        : m_models(models)
+        , m_out(out) {}
+
+    void add(OpKind kind, const Table& before, const Table& after, std::string subject, std::string owner,
+             bool destructive = false) {
+        Operation op{kind, after.name.empty() ? before.name : after.name, std::move(owner), before, after,
+                     std::move(subject), destructive, ""};
+        m_out.push_back(std::move(op));
+    }
+
+    void table(const Table& model, const Table& db) {
+        auto owner = [&](const std::string& column = "") { return m_models.owner(model.name, column); };
+        for (const auto& c : model.columns) {
+            const auto* have = column_of(db, c.name);
+            if (!have) {
+                add(OpKind::add_column, db, model, c.name, owner(c.name));
+                continue;
+            }
+            bool type_differs = !same_type(c.type, have->type);
+            bool null_differs = nullable(model, c) != nullable(db, *have);
+            bool default_differs = normalize_default(c.server_default, c.type.kind) != have->server_default;
+            if (type_differs || null_differs || default_differs)
+                add(OpKind::alter_column, db, model, c.name, owner(c.name), type_differs && !widens_or_keeps(have->type, c.type));
+        }
+        for (const auto& c : db.columns)
+            if (!column_of(model, c.name))
+                add(OpKind::drop_column, db, model, c.name, m_models.owner(model.name), true);
+        if (model.primary_key != db.primary_key)
+            add(OpKind::alter_primary_key, db, model, "primary key", owner());
+        indexes(model, db, owner());
+        uniques(model, db, owner());
+        foreign_keys(model, db);
+        checks(model, db, owner());
+    }
+
+    void indexes(const Table& model, const Table& db, const std::string& owner) {
+        for (const auto& i : model.indexes) {
+            auto it = std::find_if(db.indexes.begin(), db.indexes.end(), [&](const Index& d) { return d.name == i.name; });
+            if (it != db.indexes.end() && it->columns == i.columns && it->unique == i.unique)
+                continue;
+            if (it != db.indexes.end())
+                add(OpKind::drop_index, db, model, i.name, owner);
+            add(OpKind::create_index, db, model, i.name, index_owner(model, i));
+        }
+        for (const auto& d : db.indexes)
+            if (std::none_of(model.indexes.begin(), model.indexes.end(), [&](const Index& i) { return i.name == d.name; }))
+                add(OpKind::drop_index, db, model, d.name, owner);
+    }
+
+    // An index on columns a plugin added to another's table belongs to that plugin.
+    std::string index_owner(const Table& model, const Index& index) {
+        for (const auto& column : index.columns) {
+            auto o = m_models.owner(model.name, column);
+            if (o != m_models.owner(model.name))
+                return o;
+        }
+        return m_models.owner(model.name);
+    }
+
+    void uniques(const Table& model, const Table& db, const std::string& owner) {
+        // SQLite forgets unique constraints' names: compare by columns.
+        for (const auto& u : model.uniques)
+            if (std::none_of(db.uniques.begin(), db.uniques.end(), [&](const auto& d) { return d.columns == u.columns; }))
+                add(OpKind::add_unique, db, model, u.name, owner);
+        for (const auto& d : db.uniques)
+            if (std::none_of(model.uniques.begin(), model.uniques.end(), [&](const auto& u) { return d.columns == u.columns; }))
+                add(OpKind::drop_unique, db, model, d.name, owner);
+    }
+
+    void foreign_keys(const Table& model, const Table& db) {
+        // SQLite forgets foreign keys' names too: compare by content.
+        for (const auto& f : model.foreign_keys)
+            if (std::none_of(db.foreign_keys.begin(), db.foreign_keys.end(), [&](const auto& d) { return same_key(d, f); }))
+                add(OpKind::add_foreign_key, db, model, f.name, m_models.owner(model.name, f.columns.front()));
+        for (const auto& d : db.foreign_keys)
+            if (std::none_of(model.foreign_keys.begin(), model.foreign_keys.end(), [&](const auto& f) { return same_key(d, f); }))
+                add(OpKind::drop_foreign_key, db, model, d.name.empty() ? text::join(d.columns, ",") : d.name,
+                    m_models.owner(model.name, d.columns.front()));
+    }
+
+    void checks(const Table& model, const Table& db, const std::string& owner) {
+        // By name: databases rewrite expressions (PostgreSQL adds parentheses and casts).
+        for (const auto& c : model.checks)
+            if (std::none_of(db.checks.begin(), db.checks.end(), [&](const auto& d) { return d.name == c.name; }))
+                add(OpKind::add_check, db, model, c.name, owner);
+        for (const auto& d : db.checks)
+            if (std::none_of(model.checks.begin(), model.checks.end(), [&](const auto& c) { return d.name == c.name; }))
+                add(OpKind::drop_check, db, model, d.name, owner);
+    }
+
+private:
+    const Schema& m_models;
+    std::vector<Operation>& m_out;
+};
+
+void flag_renames(std::vector<Operation>& ops) {
+    for (auto& added : ops) {
+        if (added.kind != OpKind::add_column)
+            continue;
+        const auto* a = column_of(added.after, added.subject);
+        for (const auto& dropped : ops) {
+            if (dropped.kind != OpKind::drop_column || dropped.table != added.table)
+                continue;
+            const auto* d = column_of(dropped.before, dropped.subject);
+            if (a && d && same_type(a->type, d->type)) {
+                added.rename_from = dropped.subject;
+                break;
+            }
+        }
+    }
+}
+
+} // namespace
+
+const char* Operation::code() const {
+    switch (kind) {
+    case OpKind::create_table: return "create_table";
+    case OpKind::drop_table: return "drop_table";
+    case OpKind::add_column: return "add_column";
+    case OpKind::drop_column: return "drop_column";
+    case OpKind::alter_column: return "alter_column";
+    case OpKind::alter_primary_key: return "alter_primary_key";
+    case OpKind::create_index: return "create_index";
+    case OpKind::drop_index: return "drop_index";
+    case OpKind::add_unique: return "add_unique";
+    case OpKind::drop_unique: return "drop_unique";
+    case OpKind::add_foreign_key: return "add_foreign_key";
+    case OpKind::drop_foreign_key: return "drop_foreign_key";
+    case OpKind::add_check: return "add_check";
+    case OpKind::drop_check: return "drop_check";
+    }
+    return "";
+}
+
+std::string Operation::describe() const {
+    auto column = [&](const Table& t) {
+        const auto* c = column_of(t, subject);
+        return c ? column_sql(t, *c) : subject;
+    };
+    std::string text;
+    switch (kind) {
+    case OpKind::create_table: text = fmt::format("create table {} ({} columns)", table, after.columns.size()); break;
+    case OpKind::drop_table: text = fmt::format("drop table {} (its rows are lost)", table); break;
+    case OpKind::add_column: text = fmt::format("add column {}.{}", table, column(after)); break;
+    case OpKind::drop_column: text = fmt::format("drop column {}.{} (its data is lost)", table, subject); break;
+    case OpKind::alter_column:
+        text = fmt::format("alter column {}.{} -> {}{}", table, column(before), column(after),
+                           destructive ? " (narrowing: data may not fit)" : "");
+        break;
+    case OpKind::alter_primary_key:
+        text = fmt::format("primary key of {}: ({}) -> ({})", table, text::join(before.primary_key, ", "),
+                           text::join(after.primary_key, ", "));
+        break;
+    case OpKind::create_index: text = fmt::format("create index {} on {}", subject, table); break;
+    case OpKind::drop_index: text = fmt::format("drop index {} on {}", subject, table); break;
+    case OpKind::add_unique: text = fmt::format("add unique constraint {} on {}", subject, table); break;
+    case OpKind::drop_unique: text = fmt::format("drop unique constraint {} on {}", subject, table); break;
+    case OpKind::add_foreign_key: text = fmt::format("add foreign key {} on {}", subject, table); break;
+    case OpKind::drop_foreign_key: text = fmt::format("drop foreign key {} on {}", subject, table); break;
+    case OpKind::add_check: text = fmt::format("add check constraint {} on {}", subject, table); break;
+    case OpKind::drop_check: text = fmt::format("drop check constraint {} on {}", subject, table); break;
+    }
+    if (!rename_from.empty())
+        text += fmt::format(" (possibly a rename of {})", rename_from);
+    return text;
+}
+
+std::vector<Operation> diff(const Schema& models, const Schema& database, bool drop_unowned) {
+    std::vector<Operation> ops;
+    Differ differ(models, ops);
+    for (const auto& model : models.tables) {
+        if (const auto* db = database.find(model.name))
+            differ.table(model, *db);
+        else
+            differ.add(OpKind::create_table, Table{}, model, model.name, models.owner(model.name));
+    }
+    if (drop_unowned)
+        for (const auto& db : database.tables)
+            if (!models.find(db.name))
+                differ.add(OpKind::drop_table, db, Table{}, db.name, "", true);
+    flag_renames(ops);
+    return ops;
+}
+
+Table apply(const Table& table, const std::vector<Operation>& operations) {
+    Table result = table;
+    for (const auto& op : operations) {
+        if (op.table != table.name && !(table.name.empty() && op.kind == OpKind::create_table))
+            continue;
+        const auto& target = op.after;
+        auto copy_named = [&](auto& into, const auto& from, const std::string& name, bool add) {
+            std::erase_if(into, [&](const auto& x) { return x.name == name; });
+            if (add)
+                for (const auto& x : from)
+                    if (x.name == name)
+                        into.push_back(x);
+        };
+        switch (op.kind) {
+        case OpKind::create_table: result = target; break;
+        case OpKind::drop_table: result = Table{}; break;
+        case OpKind::add_column:
+        case OpKind::alter_column: {
+            const auto* c = column_of(target, op.subject);
+            auto it = std::find_if(result.columns.begin(), result.columns.end(), [&](auto& x) { return x.name == op.subject; });
+            if (it != result.columns.end())
+                *it = *c;
+            else
+                result.columns.push_back(*c);
+            break;
+        }
+        case OpKind::drop_column:
+            std::erase_if(result.columns, [&](auto& x) { return x.name == op.subject; });
+            break;
+        case OpKind::alter_primary_key: result.primary_key = target.primary_key; break;
+        case OpKind::create_index: copy_named(result.indexes, target.indexes, op.subject, true); break;
+        case OpKind::drop_index: copy_named(result.indexes, target.indexes, op.subject, false); break;
+        case OpKind::add_unique: copy_named(result.uniques, target.uniques, op.subject, true); break;
+        case OpKind::drop_unique:
+            std::erase_if(result.uniques, [&](auto& u) {
+                return u.name == op.subject ||
+                       std::none_of(target.uniques.begin(), target.uniques.end(), [&](auto& t) { return t.columns == u.columns; });
+            });
+            break;
+        case OpKind::add_foreign_key: copy_named(result.foreign_keys, target.foreign_keys, op.subject, true); break;
+        case OpKind::drop_foreign_key:
+            std::erase_if(result.foreign_keys, [&](auto& f) {
+                return std::none_of(target.foreign_keys.begin(), target.foreign_keys.end(), [&](auto& t) { return same_key(t, f); });
+            });
+            break;
+        case OpKind::add_check: copy_named(result.checks, target.checks, op.subject, true); break;
+        case OpKind::drop_check: copy_named(result.checks, target.checks, op.subject, false); break;
+        }
+    }
+    return result;
+}
+
+} // namespace trellis

@@ -1,0 +1,20 @@
+// SQL for schema operations: the upgrade and its inverse downgrade, for one dialect. One renderer;
+// the dialects differ only in hooks (types, and SQLite's table rebuild where ALTER cannot make a
+// change: new table, copy, drop, rename, indexes again, rows kept).
+#pragma once
+
+#include "schema/diff.hpp"
+
+namespace trellis {
+
+struct RenderedChange {
+    std::string upgrade, downgrade;
+};
+
+// `before` is the database's schema (the tables as they are now).
+RenderedChange render(const std::vector<Operation>& operations, const Schema& before, Dialect dialect);
+
+// CREATE TABLE and its indexes.
+std::string create_table_sql(const Table& table, Dialect dialect);
+
+} // namespace trellis

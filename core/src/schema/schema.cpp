@@ -1,0 +1,290 @@
+#include "schema/schema.hpp"
+
+#include "util/error.hpp"
+#include "util/text.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+
+namespace trellis {
+
+const Table* Schema::find(std::string_view name) const {
+    for (const auto& t : tables)
+        if (t.name == name)
+            return &t;
+    return nullptr;
+}
+
+Table* Schema::find(std::string_view name) {
+    return const_cast<Table*>(static_cast<const Schema*>(this)->find(name));
+}
+
+std::string Schema::owner(const std::string& table, const std::string& column) const {
+    if (!column.empty())
+        if (auto it = owners.find(table + "." + column); it != owners.end())
+            return it->second;
+    auto it = owners.find(table);
+    return it == owners.end() ? "" : it->second;
+}
+
+void Schema::sort() {
+    std::sort(tables.begin(), tables.end(), [](const Table& a, const Table& b) { return a.name < b.name; });
+}
+
+Schema schema_from_models(const std::vector<OwnedModels>& models) {
+    Schema schema;
+    for (const auto& owned : models)
+        for (const auto& table : owned.models->tables) {
+            if (schema.find(table.name))
+                throw input_error("table `{}` is declared by plugin `{}` and by plugin `{}`", table.name,
+                                  schema.owner(table.name), owned.owner);
+            schema.tables.push_back(table);
+            schema.owners[table.name] = owned.owner;
+            for (const auto& column : table.columns)
+                schema.owners[table.name + "." + column.name] = owned.owner;
+        }
+    for (const auto& owned : models)
+        for (const auto& extension : owned.models->extensions) {
+            auto* table = schema.find(extension.table);
+            if (!table)
+                throw input_error("plugin `{}` adds columns to table `{}`, which no loaded plugin declares", owned.owner,
+                                  extension.table);
+            for (const auto& column : extension.columns) {
+                auto key = extension.table + "." + column.name;
+                if (schema.owners.count(key))
+                    throw input_error("column `{}` is declared by plugin `{}` and by plugin `{}`", key, schema.owners[key],
+                                      owned.owner);
+                table->columns.push_back(column);
+                schema.owners[key] = owned.owner;
+            }
+            table->indexes.insert(table->indexes.end(), extension.indexes.begin(), extension.indexes.end());
+            table->foreign_keys.insert(table->foreign_keys.end(), extension.foreign_keys.begin(),
+                                       extension.foreign_keys.end());
+        }
+    schema.sort();
+    return schema;
+}
+
+namespace {
+
+// "VARCHAR(255)" -> ("varchar", [255])
+std::pair<std::string, std::vector<int>> split_type(std::string_view declared) {
+    auto lower = text::to_lower(text::trim(declared));
+    std::vector<int> arguments;
+    auto open = lower.find('(');
+    if (open != std::string::npos) {
+        auto close = lower.find(')', open);
+        for (const auto& a : text::split_list(lower.substr(open + 1, close - open - 1)))
+            arguments.push_back(std::atoi(a.c_str()));
+        lower = lower.substr(0, open) + (close == std::string::npos ? "" : lower.substr(close + 1));
+    }
+    std::string words;
+    for (const auto& w : text::split_list(lower, ' '))
+        words += (words.empty() ? "" : " ") + w;
+    return {words, arguments};
+}
+
+} // namespace
+
+std::optional<ColumnType> parse_type(std::string_view declared) {
+    auto [name, args] = split_type(declared);
+    auto arg = [&](std::size_t k) { return k < args.size() ? args[k] : 0; };
+    if (name == "integer" || name == "int" || name == "int4")
+        return types::integer();
+    if (name == "bigint" || name == "int8")
+        return types::bigint();
+    if (name == "smallint" || name == "int2")
+        return types::smallint();
+    if (name == "boolean" || name == "bool")
+        return types::boolean();
+    if (name == "text")
+        return types::text();
+    if (name == "varchar" || name == "character varying")
+        return types::varchar(arg(0));
+    if (name == "numeric" || name == "decimal")
+        return types::numeric(arg(0), arg(1));
+    if (name == "real" || name == "float4")
+        return types::real();
+    if (name == "double precision" || name == "double" || name == "float8" || name == "float")
+        return types::double_precision();
+    if (name == "date")
+        return types::date();
+    if (name == "time" || name == "time without time zone")
+        return types::time();
+    if (name == "timestamp" || name == "timestamp without time zone" || name == "datetime")
+        return types::timestamp();
+    if (name == "timestamp with time zone" || name == "timestamptz")
+        return types::timestamp_tz();
+    if (name == "uuid")
+        return types::uuid();
+    if (name == "json" || name == "jsonb")
+        return types::json();
+    if (name == "blob" || name == "bytea" || name == "binary")
+        return types::binary();
+    return std::nullopt;
+}
+
+std::string type_name(const ColumnType& type) {
+    switch (type.kind) {
+    case ColumnKind::integer: return "INTEGER";
+    case ColumnKind::bigint: return "BIGINT";
+    case ColumnKind::smallint: return "SMALLINT";
+    case ColumnKind::boolean: return "BOOLEAN";
+    case ColumnKind::text: return "TEXT";
+    case ColumnKind::varchar: return type.length ? fmt::format("VARCHAR({})", type.length) : "VARCHAR";
+    case ColumnKind::numeric:
+        return type.precision ? fmt::format("NUMERIC({}, {})", type.precision, type.scale) : "NUMERIC";
+    case ColumnKind::real: return "REAL";
+    case ColumnKind::double_precision: return "DOUBLE PRECISION";
+    case ColumnKind::date: return "DATE";
+    case ColumnKind::time: return "TIME";
+    case ColumnKind::timestamp: return "TIMESTAMP";
+    case ColumnKind::timestamp_tz: return "TIMESTAMP WITH TIME ZONE";
+    case ColumnKind::uuid: return "UUID";
+    case ColumnKind::json: return "JSON";
+    case ColumnKind::binary: return "BLOB";
+    }
+    return "TEXT";
+}
+
+std::string render_type(const ColumnType& type, Dialect dialect) {
+    if (type.kind == ColumnKind::binary && dialect == Dialect::postgresql)
+        return "BYTEA";
+    return type_name(type);
+}
+
+bool widens_or_keeps(const ColumnType& from, const ColumnType& to) {
+    auto rank = [](ColumnKind k) {
+        switch (k) {
+        case ColumnKind::smallint: return 1;
+        case ColumnKind::integer: return 2;
+        case ColumnKind::bigint: return 3;
+        default: return 0;
+        }
+    };
+    if (from.kind == to.kind) {
+        if (from.kind == ColumnKind::varchar)
+            return to.length == 0 || (from.length != 0 && to.length >= from.length);
+        if (from.kind == ColumnKind::numeric)
+            return to.precision == 0 ||
+                   (from.precision != 0 && to.precision - to.scale >= from.precision - from.scale && to.scale >= from.scale);
+        return true;
+    }
+    if (rank(from.kind) && rank(to.kind))
+        return rank(to.kind) >= rank(from.kind);
+    if (to.kind == ColumnKind::text)
+        return from.kind == ColumnKind::varchar;
+    if (from.kind == ColumnKind::real && to.kind == ColumnKind::double_precision)
+        return true;
+    return false;
+}
+
+namespace {
+
+std::string strip_outer_parentheses(std::string s) {
+    while (s.size() >= 2 && s.front() == '(' && s.back() == ')') {
+        int depth = 0;
+        bool encloses = true;
+        for (std::size_t i = 0; i < s.size(); ++i) {
+            depth += s[i] == '(' ? 1 : s[i] == ')' ? -1 : 0;
+            if (depth == 0 && i + 1 < s.size()) {
+                encloses = false;
+                break;
+            }
+        }
+        if (!encloses)
+            break;
+        s = std::string(text::trim(s.substr(1, s.size() - 2)));
+    }
+    return s;
+}
+
+// `'x'::character varying` -> `'x'`; casts outside quotes only.
+std::string strip_casts(const std::string& s) {
+    std::string out;
+    bool quoted = false;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '\'')
+            quoted = !quoted;
+        if (!quoted && s[i] == ':' && i + 1 < s.size() && s[i + 1] == ':') {
+            i += 2;
+            // A type name: words, spaces, and an optional (n[, m]).
+            while (i < s.size() && (std::isalnum(static_cast<unsigned char>(s[i])) || s[i] == ' ' || s[i] == '_'))
+                ++i;
+            if (i < s.size() && s[i] == '(') {
+                while (i < s.size() && s[i] != ')')
+                    ++i;
+                ++i;
+            }
+            --i;
+            continue;
+        }
+        out += s[i];
+    }
+    return std::string(text::trim(out));
+}
+
+} // namespace
+
+std::optional<std::string> normalize_default(const std::optional<std::string>& expression, ColumnKind kind) {
+    if (!expression)
+        return std::nullopt;
+    auto s = strip_outer_parentheses(std::string(text::trim(*expression)));
+    s = strip_outer_parentheses(strip_casts(s));
+    if (s.empty() || text::to_lower(s) == "null")
+        return std::nullopt;
+    if (s.front() != '\'') {
+        s = text::to_lower(s);
+        if (s == "now()" || s == "current_timestamp" || s == "localtimestamp" || s == "transaction_timestamp()")
+            return "CURRENT_TIMESTAMP";
+        if (s == "current_date")
+            return "CURRENT_DATE";
+    }
+    if (kind == ColumnKind::boolean) {
+        auto lower = text::to_lower(s);
+        if (lower == "1" || lower == "true" || lower == "'t'" || lower == "'true'" || lower == "'1'")
+            return "true";
+        if (lower == "0" || lower == "false" || lower == "'f'" || lower == "'false'" || lower == "'0'")
+            return "false";
+    }
+    bool numeric_kind = kind == ColumnKind::integer || kind == ColumnKind::bigint || kind == ColumnKind::smallint ||
+                        kind == ColumnKind::numeric || kind == ColumnKind::real || kind == ColumnKind::double_precision;
+    // A quoted number on a numeric column is the number ('0' and 0 are one default).
+    if (numeric_kind && s.size() >= 2 && s.front() == '\'' && s.back() == '\'')
+        s = s.substr(1, s.size() - 2);
+    if (numeric_kind && s.find('.') != std::string::npos) {
+        while (s.back() == '0')
+            s.pop_back();
+        if (s.back() == '.')
+            s.pop_back();
+    }
+    return s;
+}
+
+std::string action_sql(ReferentialAction action) {
+    switch (action) {
+    case ReferentialAction::no_action: return "NO ACTION";
+    case ReferentialAction::restrict: return "RESTRICT";
+    case ReferentialAction::cascade: return "CASCADE";
+    case ReferentialAction::set_null: return "SET NULL";
+    case ReferentialAction::set_default: return "SET DEFAULT";
+    }
+    return "NO ACTION";
+}
+
+ReferentialAction parse_action(std::string_view text_value) {
+    auto s = text::to_lower(text::trim(text_value));
+    if (s == "restrict" || s == "r")
+        return ReferentialAction::restrict;
+    if (s == "cascade" || s == "c")
+        return ReferentialAction::cascade;
+    if (s == "set null" || s == "n")
+        return ReferentialAction::set_null;
+    if (s == "set default" || s == "d")
+        return ReferentialAction::set_default;
+    return ReferentialAction::no_action;
+}
+
+} // namespace trellis

@@ -1,0 +1,53 @@
+// A database schema as trellis compares it: tables with typed columns, keys, indexes and checks,
+// in one normalised form whether it comes from the plugins' models or from reflecting a live
+// database, so that `character varying(255)` and `VARCHAR(255)` compare equal. Knows nothing of
+// plugins: owners are plain names.
+#pragma once
+
+#include "db/url.hpp"
+#include "trellis/model.hpp"
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace trellis {
+
+struct Schema {
+    std::vector<Table> tables; // sorted by name
+    // Who owns what: "table" and "table.column" map to a plugin name (models only).
+    std::map<std::string, std::string> owners;
+
+    const Table* find(std::string_view name) const;
+    Table* find(std::string_view name);
+    // The owner of a table, or of a column when `column` is given; empty when unknown.
+    std::string owner(const std::string& table, const std::string& column = "") const;
+    void sort();
+};
+
+struct OwnedModels {
+    std::string owner;
+    const Models* models;
+};
+
+// The schema the models declare, with owners; extensions land on their tables. Throws an input
+// error when two plugins declare one table or column, or an extension names an unknown table.
+Schema schema_from_models(const std::vector<OwnedModels>& models);
+
+// Types: a declared or catalog type name (either dialect) to a ColumnType, and back.
+std::optional<ColumnType> parse_type(std::string_view declared);
+std::string render_type(const ColumnType& type, Dialect dialect);
+// `VARCHAR(255)`, `NUMERIC(10, 2)`, ... for messages.
+std::string type_name(const ColumnType& type);
+// True when every value of `from` fits in `to` (no narrowing).
+bool widens_or_keeps(const ColumnType& from, const ColumnType& to);
+
+// A server default in one form for both sources: casts, outer parentheses and case dropped,
+// `now()` as CURRENT_TIMESTAMP, booleans as true/false. nullopt stays nullopt.
+std::optional<std::string> normalize_default(const std::optional<std::string>& expression, ColumnKind kind);
+
+std::string action_sql(ReferentialAction action);
+ReferentialAction parse_action(std::string_view text);
+
+} // namespace trellis
