@@ -24,6 +24,7 @@ const std::vector<CommandSpec>& command_table() {
         add_inspect_commands(t);
         add_lint_commands(t);
         add_schema_commands(t);
+        add_lifecycle_commands(t);
         return t;
     }();
     return table;

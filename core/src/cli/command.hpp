@@ -33,6 +33,7 @@ void add_migrate_commands(std::vector<CommandSpec>& table);
 void add_authoring_commands(std::vector<CommandSpec>& table);
 void add_lint_commands(std::vector<CommandSpec>& table);
 void add_schema_commands(std::vector<CommandSpec>& table);
+void add_lifecycle_commands(std::vector<CommandSpec>& table);
 
 // Helpers for run functions.
 template <typename T>

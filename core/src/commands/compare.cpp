@@ -20,9 +20,9 @@ namespace trellis {
 
 namespace {
 
-// The branch whose revisions created `table` (or added `column` to it): who owns what the models
-// no longer declare.
-std::string origin(const Graph& graph, const std::string& table, const std::string& column) {
+} // namespace
+
+std::string table_origin(const Graph& graph, const std::string& table, const std::string& column) {
     auto words = [](const std::string& sql) {
         std::vector<std::string> out;
         for (const auto& w : text::split_list(text::to_lower(sql), ' '))
@@ -57,6 +57,8 @@ std::string origin(const Graph& graph, const std::string& table, const std::stri
     return "";
 }
 
+namespace {
+
 std::string pending_list(const Graph& graph, const std::vector<int>& pending) {
     std::vector<std::string> ids;
     for (std::size_t k = 0; k < pending.size() && k < 5; ++k)
@@ -85,13 +87,13 @@ Comparison compare(Context& context) {
     c.operations = diff(c.models, c.database, true);
     std::erase_if(c.operations, [&](Operation& op) {
         if (op.kind == OpKind::drop_table) {
-            op.owner = origin(graph, op.table, "");
+            op.owner = table_origin(graph, op.table);
             if (op.owner.empty()) {
                 c.unowned_tables.push_back(op.table);
                 return true;
             }
         } else if (op.kind == OpKind::drop_column) {
-            auto added_by = origin(graph, op.table, op.subject);
+            auto added_by = table_origin(graph, op.table, op.subject);
             if (!added_by.empty())
                 op.owner = added_by;
         }

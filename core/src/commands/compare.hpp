@@ -18,6 +18,10 @@ struct Comparison {
     std::vector<int> pending;                // revisions not applied yet
 };
 
+// The branch whose revisions created `table` (or, with `column`, added that column to it); empty
+// when none did. How trellis finds the owner of what the models no longer declare.
+std::string table_origin(const Graph& graph, const std::string& table, const std::string& column = "");
+
 // The schema every loaded plugin's models declare (plugins without models add nothing).
 Schema model_schema(Context& context);
 

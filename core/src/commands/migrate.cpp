@@ -16,27 +16,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Holds the migration lock for the life of a command.
-class LockGuard {
-public:
-    LockGuard(Database& db, const std::string& name, int timeout_seconds)
-        : m_db(db) {
-        m_db.lock(name, timeout_seconds);
-    }
-    ~LockGuard() {
-        try {
-            m_db.unlock();
-        } catch (...) {
-            // The session ends with the process; its lock goes with it.
-        }
-    }
-    LockGuard(const LockGuard&) = delete;
-    LockGuard& operator=(const LockGuard&) = delete;
-
-private:
-    Database& m_db;
-};
-
 SectionKind kind_of(Direction direction) {
     return direction == Direction::upgrade ? SectionKind::upgrade : SectionKind::downgrade;
 }
@@ -268,7 +247,7 @@ Plan migrate(Context& context, Direction direction, const std::vector<std::strin
     context.graph(); // bad files and plugins stop the command before it connects
     auto& db = context.database();
     Ledger ledger(db.kind(), context.version_table());
-    LockGuard lock(db, ledger.table(), context.lock_timeout());
+    MigrationLock lock(db, ledger.table(), context.lock_timeout());
     auto state = read_state(context, db, ledger);
     const auto& graph = context.graph();
     check_checksums(graph, state, options.ignore_checksums);
@@ -277,6 +256,14 @@ Plan migrate(Context& context, Direction direction, const std::vector<std::strin
     auto prepared = runner.prepare(graph, plan);
     runner.run(graph, prepared, state.ledger_exists);
     return plan;
+}
+
+void run_plan(Context& context, Database& db, Direction direction, const Plan& plan) {
+    Ledger ledger(db.kind(), context.version_table());
+    MigrateEvents none;
+    Runner runner(context, db, ledger, direction, none);
+    auto prepared = runner.prepare(context.graph(), plan);
+    runner.run(context.graph(), prepared, db.table_exists(ledger.table()));
 }
 
 std::string migrate_script(Context& context, Direction direction, const std::vector<std::string>& targets,
@@ -318,7 +305,7 @@ StampResult stamp(Context& context, const std::vector<std::string>& targets, boo
     context.graph();
     auto& db = context.database();
     Ledger ledger(db.kind(), context.version_table());
-    LockGuard lock(db, ledger.table(), context.lock_timeout());
+    MigrationLock lock(db, ledger.table(), context.lock_timeout());
     auto state = read_state(context, db, ledger);
     const auto& graph = context.graph();
     auto applied = state.applied;
@@ -368,7 +355,7 @@ std::vector<int> repair(Context& context) {
     context.graph();
     auto& db = context.database();
     Ledger ledger(db.kind(), context.version_table());
-    LockGuard lock(db, ledger.table(), context.lock_timeout());
+    MigrationLock lock(db, ledger.table(), context.lock_timeout());
     auto state = read_state(context, db, ledger);
     const auto& graph = context.graph();
     if (state.changed.empty())

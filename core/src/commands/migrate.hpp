@@ -46,6 +46,11 @@ struct StampResult {
 // Marks revisions applied or unapplied without running their SQL. `purge` empties the ledger first.
 StampResult stamp(Context& context, const std::vector<std::string>& targets, bool purge);
 
+// Runs `plan` on `db` in the plan's order, each revision in its transaction with its ledger row,
+// without the session lock or the checksum check: for scratch databases this process owns
+// (verify, prepare). Failures throw as migrate's do.
+void run_plan(Context& context, Database& db, Direction direction, const Plan& plan);
+
 // Rewrites the stored checksum (and downgrade) of every changed revision; returns them.
 std::vector<int> repair(Context& context);
 

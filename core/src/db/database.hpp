@@ -69,6 +69,27 @@ protected:
     DatabaseUrl m_url;
 };
 
+// Holds the migration lock of `db` for a scope (see Database::lock).
+class MigrationLock {
+public:
+    MigrationLock(Database& db, const std::string& name, int timeout_seconds)
+        : m_db(db) {
+        m_db.lock(name, timeout_seconds);
+    }
+    ~MigrationLock() {
+        try {
+            m_db.unlock();
+        } catch (...) {
+            // The session ends with the process; its lock goes with it.
+        }
+    }
+    MigrationLock(const MigrationLock&) = delete;
+    MigrationLock& operator=(const MigrationLock&) = delete;
+
+private:
+    Database& m_db;
+};
+
 // Connects. `lock_timeout_seconds` bounds every wait for a lock.
 std::unique_ptr<Database> connect(const DatabaseUrl& url, OpenMode mode, int lock_timeout_seconds);
 

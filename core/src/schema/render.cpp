@@ -307,6 +307,25 @@ std::vector<const Operation*> ordered(const std::vector<Operation>& ops) {
 
 } // namespace
 
+std::vector<const Table*> creation_order(const std::vector<const Table*>& tables) {
+    std::vector<const Table*> order, left = tables;
+    std::set<std::string> placed;
+    while (!left.empty()) {
+        auto ready = std::find_if(left.begin(), left.end(), [&](const Table* t) {
+            return std::all_of(t->foreign_keys.begin(), t->foreign_keys.end(), [&](const ForeignKey& f) {
+                return f.referred_table == t->name || placed.count(f.referred_table) ||
+                       std::none_of(left.begin(), left.end(), [&](const Table* o) { return o->name == f.referred_table; });
+            });
+        });
+        if (ready == left.end())
+            ready = left.begin();
+        placed.insert((*ready)->name);
+        order.push_back(*ready);
+        left.erase(ready);
+    }
+    return order;
+}
+
 std::string create_table_sql(const Table& table, Dialect dialect) {
     auto out = create_table_body(table, table.name, dialect);
     for (const auto& i : table.indexes)

@@ -1,0 +1,277 @@
+#include "commands/verify.hpp"
+
+#include "commands/compare.hpp"
+#include "commands/migrate.hpp"
+#include "db/database.hpp"
+#include "graph/planner.hpp"
+#include "plugin/loader.hpp"
+#include "revision/sql_split.hpp"
+#include "schema/reflect.hpp"
+#include "schema/render.hpp"
+#include "util/error.hpp"
+#include "util/text.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <random>
+#include <unistd.h>
+
+namespace trellis {
+
+namespace {
+
+// One scratch database, made for the check and removed with the object: a SQLite file in a
+// temporary directory, or a database created (and dropped) on a PostgreSQL server.
+class Scratch {
+public:
+    Scratch(const DatabaseUrl& base, const std::filesystem::path& directory, int number, int lock_timeout)
+        : m_base(base) {
+        auto url = base;
+        if (base.dialect == Dialect::sqlite) {
+            url.path = directory / fmt::format("verify_{}.db", number);
+        } else {
+            url.database = fmt::format("trellis_verify_{}_{}", ::getpid(), number);
+            admin().execute(fmt::format("DROP DATABASE IF EXISTS {}", url.database));
+            admin().execute(fmt::format("CREATE DATABASE {}", url.database));
+            m_created = url.database;
+        }
+        m_db = connect(url, OpenMode::read_write, lock_timeout);
+    }
+    ~Scratch() {
+        m_db.reset();
+        if (m_created.empty())
+            return;
+        try {
+            admin().execute(fmt::format("DROP DATABASE IF EXISTS {} WITH (FORCE)", m_created));
+        } catch (...) {
+            // A leftover scratch database is named trellis_verify_*: harmless, and easy to find.
+        }
+    }
+    Scratch(const Scratch&) = delete;
+    Scratch& operator=(const Scratch&) = delete;
+    Database& db() { return *m_db; }
+
+private:
+    Database& admin() {
+        if (!m_admin)
+            m_admin = connect(m_base, OpenMode::read_write, 10);
+        return *m_admin;
+    }
+    DatabaseUrl m_base;
+    std::unique_ptr<Database> m_admin;
+    std::unique_ptr<Database> m_db;
+    std::string m_created;
+};
+
+// What differs between two schemas, one readable line each, from `expected`'s point of view.
+std::vector<std::string> differences(const Schema& expected, const Schema& actual) {
+    std::vector<std::string> lines;
+    for (const auto& op : diff(expected, actual, true)) {
+        auto kind = std::string(op.code());
+        auto prefix = kind.starts_with("add_") || kind.starts_with("create_") ? "missing: "
+                      : kind.starts_with("drop_")                               ? "unexpected: "
+                                                                                : "differs: ";
+        lines.push_back(prefix + op.describe());
+    }
+    return lines;
+}
+
+// A topological order of the whole graph in which `pick` chooses among the ready revisions.
+template <typename Pick>
+std::vector<int> order_by(const Graph& graph, Pick pick) {
+    std::vector<int> waiting(graph.size(), 0), order, ready;
+    for (std::size_t i = 0; i < graph.size(); ++i)
+        waiting[i] = static_cast<int>(graph.parents(i).size() + graph.depends(i).size());
+    for (std::size_t i = 0; i < graph.size(); ++i)
+        if (waiting[i] == 0)
+            ready.push_back(static_cast<int>(i));
+    while (!ready.empty()) {
+        auto at = pick(ready);
+        int i = ready[at];
+        ready.erase(ready.begin() + static_cast<long>(at));
+        order.push_back(i);
+        for (const auto* next : {&graph.children(i), &graph.dependants(i)})
+            for (int n : *next)
+                if (--waiting[n] == 0)
+                    ready.push_back(n);
+    }
+    return order;
+}
+
+class Verifier {
+public:
+    Verifier(Context& context, const VerifyOptions& options)
+        : m_context(context)
+        , m_graph(context.graph())
+        , m_options(options) {
+        auto source = options.scratch_url ? *options.scratch_url
+                                          : context.config().scratch_url.value_or(context.has_url() ? context.url() : "sqlite:///x.db");
+        m_base = parse_url(source, context.config().directory);
+        m_directory = std::filesystem::temp_directory_path() / fmt::format("trellis_verify_{}", ::getpid());
+        std::filesystem::create_directories(m_directory);
+        m_ledger = context.version_table();
+    }
+    ~Verifier() {
+        std::error_code error;
+        std::filesystem::remove_all(m_directory, error);
+    }
+
+    VerifyReport run() {
+        heads();
+        auto models = models_schema();
+        auto upgraded = upgrade_in_default_order();
+        if (upgraded) {
+            compare_with_models(models, *upgraded);
+            other_orders(*upgraded);
+            roundtrip();
+        }
+        return std::move(m_report);
+    }
+
+private:
+    std::unique_ptr<Scratch> scratch() {
+        return std::make_unique<Scratch>(m_base, m_directory, m_next++, m_context.lock_timeout());
+    }
+
+    Schema reflect_all(Database& db) { return reflect(db, m_ledger, m_context.config().exclude_tables); }
+
+    void finding(std::string check, std::string revision, std::string message, std::vector<std::string> details = {}) {
+        m_report.findings.push_back({std::move(check), std::move(revision), std::move(message), std::move(details)});
+    }
+
+    void heads() {
+        for (const auto& branch : m_graph.branches()) {
+            if (branch.heads.size() <= 1)
+                continue;
+            std::vector<std::string> ids;
+            for (int h : branch.heads)
+                ids.push_back(m_graph.revision(h).id);
+            finding("heads", "", fmt::format("branch `{}` has {} heads ({}): run `trellis merge {}@heads -m MESSAGE`",
+                                             branch.label(), ids.size(), text::join(ids, ", "), branch.label()));
+        }
+    }
+
+    // The models, made real on a scratch database and read back, so both sides of the comparison
+    // went through the database's own normalisation.
+    Schema models_schema() {
+        auto models = model_schema(m_context);
+        auto s = scratch();
+        std::vector<const Table*> tables;
+        for (const auto& t : models.tables)
+            tables.push_back(&t);
+        s->db().begin();
+        for (const auto* t : creation_order(tables))
+            for (const auto& statement : split_statements({SectionKind::upgrade, "", 1, create_table_sql(*t, s->db().kind())}))
+                s->db().execute(statement.sql);
+        s->db().commit();
+        m_modelled = models;
+        return reflect_all(s->db());
+    }
+
+    std::optional<Schema> upgrade(const std::vector<int>& order, const std::string& name) {
+        auto s = scratch();
+        try {
+            run_plan(m_context, s->db(), Direction::upgrade, {Direction::upgrade, order});
+        } catch (const Error& e) {
+            finding("order", "", fmt::format("upgrade heads from empty fails in the {} order", name), {e.what()});
+            return std::nullopt;
+        }
+        return reflect_all(s->db());
+    }
+
+    std::optional<Schema> upgrade_in_default_order() { return upgrade(m_graph.order(), "default"); }
+
+    void compare_with_models(const Schema& models, Schema upgraded) {
+        // Tables made by plugins that have no models (SQL-only) cannot be compared with models.
+        std::erase_if(upgraded.tables, [&](const Table& t) {
+            auto origin = table_origin(m_graph, t.name);
+            return !m_modelled.find(t.name) && !origin.empty() && !has_models(origin);
+        });
+        auto lines = differences(models, upgraded);
+        if (!lines.empty())
+            finding("models", "", "the schema `upgrade heads` builds differs from the models", lines);
+    }
+
+    bool has_models(const std::string& plugin) {
+        for (const auto& p : m_context.plugins())
+            if (p.descriptor.name == plugin)
+                return !p.descriptor.models.tables.empty() || !p.descriptor.models.extensions.empty();
+        return false;
+    }
+
+    void other_orders(const Schema& reference) {
+        std::vector<int> position(m_graph.size());
+        for (std::size_t k = 0; k < m_graph.order().size(); ++k)
+            position[m_graph.order()[k]] = static_cast<int>(k);
+        std::vector<std::pair<std::string, std::vector<int>>> orders;
+        orders.emplace_back("reversed tie-break", order_by(m_graph, [&](const std::vector<int>& ready) {
+                                return static_cast<std::size_t>(std::max_element(ready.begin(), ready.end(), [&](int a, int b) {
+                                                                    return position[a] < position[b];
+                                                                }) - ready.begin());
+                            }));
+        std::mt19937 random(m_options.seed);
+        for (int k = 0; k < m_options.random_orders; ++k)
+            orders.emplace_back(fmt::format("random (seed {}, #{})", m_options.seed, k + 1),
+                                order_by(m_graph, [&](const std::vector<int>& ready) { return random() % ready.size(); }));
+        std::vector<std::vector<int>> tried{m_graph.order()};
+        for (const auto& [name, order] : orders) {
+            if (std::find(tried.begin(), tried.end(), order) != tried.end())
+                continue;
+            tried.push_back(order);
+            ++m_report.orders_tried;
+            auto schema = upgrade(order, name);
+            if (!schema)
+                continue;
+            auto lines = differences(reference, *schema);
+            if (!lines.empty())
+                finding("order", "", fmt::format("the {} order builds another schema than the default order", name), lines);
+        }
+    }
+
+    void roundtrip() {
+        auto s = scratch();
+        auto& db = s->db();
+        for (int i : m_graph.order()) {
+            const auto& r = m_graph.revision(i);
+            Plan one{Direction::upgrade, {i}};
+            try {
+                auto before = reflect_all(db);
+                run_plan(m_context, db, Direction::upgrade, one);
+                if (r.irreversible()) {
+                    ++m_report.revisions_roundtripped;
+                    continue;
+                }
+                auto after = reflect_all(db);
+                run_plan(m_context, db, Direction::downgrade, {Direction::downgrade, {i}});
+                auto lines = differences(before, reflect_all(db));
+                if (!lines.empty())
+                    finding("roundtrip", r.id, "its downgrade does not restore the schema it found", lines);
+                run_plan(m_context, db, Direction::upgrade, one);
+                lines = differences(after, reflect_all(db));
+                if (!lines.empty())
+                    finding("roundtrip", r.id, "upgrading again after its downgrade builds another schema", lines);
+                ++m_report.revisions_roundtripped;
+            } catch (const Error& e) {
+                finding("roundtrip", r.id, "upgrade, downgrade, upgrade failed", {e.what()});
+                return; // the scratch database is in no known state any more
+            }
+        }
+    }
+
+    Context& m_context;
+    const Graph& m_graph;
+    VerifyOptions m_options;
+    DatabaseUrl m_base;
+    std::filesystem::path m_directory;
+    std::string m_ledger;
+    Schema m_modelled;
+    int m_next = 0;
+    VerifyReport m_report;
+};
+
+} // namespace
+
+VerifyReport verify(Context& context, const VerifyOptions& options) { return Verifier(context, options).run(); }
+
+} // namespace trellis

@@ -1,0 +1,37 @@
+// verify: on scratch databases, prove that the revisions and the models agree (SPEC.md, "verify"):
+// 1. `upgrade heads` from empty gives the schema the models give, in the default order and in
+//    other valid orders (the plugin tie-break reversed, seeded random topological orders), so a
+//    revision that only works after an unrelated branch is caught;
+// 2. every revision survives upgrade, downgrade, upgrade, each downgrade restoring the schema;
+// 3. one head per branch.
+#pragma once
+
+#include "commands/context.hpp"
+
+#include <string>
+#include <vector>
+
+namespace trellis {
+
+struct VerifyOptions {
+    std::optional<std::string> scratch_url; // where scratch databases go (a server, or a SQLite path)
+    int random_orders = 3;
+    unsigned seed = 20261122;
+};
+
+struct VerifyFinding {
+    std::string check;    // "models", "order", "roundtrip", "heads"
+    std::string revision; // empty when not about one revision
+    std::string message;
+    std::vector<std::string> details; // the readable diff
+};
+
+struct VerifyReport {
+    std::vector<VerifyFinding> findings;
+    std::size_t orders_tried = 0;
+    std::size_t revisions_roundtripped = 0;
+};
+
+VerifyReport verify(Context& context, const VerifyOptions& options);
+
+} // namespace trellis
