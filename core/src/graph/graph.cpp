@@ -21,6 +21,23 @@ namespace trellis {
 
 namespace {
 
+// Runs work(0) ... work(count - 1), on every core when `parallel`.
+template <typename Work>
+void for_each_parallel(std::size_t count, bool parallel, Work&& work) {
+    std::atomic<std::size_t> next{0};
+    auto run = [&] {
+        for (auto k = next++; k < count; k = next++)
+            work(k);
+    };
+    unsigned workers = parallel ? std::max(1u, std::thread::hardware_concurrency()) : 1;
+    std::vector<std::thread> threads;
+    for (unsigned t = 1; t < workers; ++t)
+        threads.emplace_back(run);
+    run();
+    for (auto& t : threads)
+        t.join();
+}
+
 // The revision files of one version path: its directory open, and the file names sorted so
 // that what the file system returns never shows in any output. Plain readdir and strings:
 // std::filesystem::path splits and compares by components, which costs more than parsing.
@@ -70,26 +87,15 @@ std::vector<std::vector<Revision>> parse_all(const std::vector<VersionDirectory>
             jobs.push_back({d, f});
     }
     std::vector<std::string> errors(jobs.size());
-    std::atomic<std::size_t> next{0};
-    auto work = [&] {
-        for (auto j = next++; j < jobs.size(); j = next++) {
-            const auto& dir = directories[jobs[j].directory];
-            const auto& name = dir.names[jobs[j].file];
-            try {
-                revisions[jobs[j].directory][jobs[j].file] =
-                    revision_file::load_at(dir.fd, name.c_str(), dir.prefix + name);
-            } catch (const Error& e) {
-                errors[j] = e.what();
-            }
+    for_each_parallel(jobs.size(), jobs.size() >= 256, [&](std::size_t j) {
+        const auto& dir = directories[jobs[j].directory];
+        const auto& name = dir.names[jobs[j].file];
+        try {
+            revisions[jobs[j].directory][jobs[j].file] = revision_file::load_at(dir.fd, name.c_str(), dir.prefix + name);
+        } catch (const Error& e) {
+            errors[j] = e.what();
         }
-    };
-    unsigned workers = jobs.size() < 256 ? 1 : std::max(1u, std::thread::hardware_concurrency());
-    std::vector<std::thread> threads;
-    for (unsigned t = 1; t < workers; ++t)
-        threads.emplace_back(work);
-    work();
-    for (auto& t : threads)
-        t.join();
+    });
     for (const auto& error : errors)
         if (!error.empty())
             throw input_error("{}", error);
@@ -115,9 +121,9 @@ std::string where(const Revision& r, int line) { return fmt::format("{}:{}", fil
 } // namespace
 
 Graph Graph::load(std::vector<BranchSpec> specs) {
-    std::vector<VersionDirectory> directories;
-    for (const auto& spec : specs)
-        directories.push_back(list_revision_files(spec.version_path));
+    std::vector<VersionDirectory> directories(specs.size());
+    for_each_parallel(specs.size(), specs.size() > 1,
+                      [&](std::size_t b) { directories[b] = list_revision_files(specs[b].version_path); });
     std::vector<std::vector<Revision>> revisions;
     try {
         revisions = parse_all(directories);
@@ -307,7 +313,7 @@ void Graph::finish() {
 }
 
 std::optional<int> Graph::find(std::string_view id) const {
-    auto it = m_by_id.find(std::string(id));
+    auto it = m_by_id.find(id);
     if (it == m_by_id.end())
         return std::nullopt;
     return it->second;
@@ -383,26 +389,25 @@ std::string Graph::suggest(std::string_view id) const {
 
 std::vector<int> Graph::sort(const std::vector<int>& subset) const {
     // Kahn's algorithm over the subset, with a heap keyed by the precomputed priority.
-    std::unordered_map<int, int> waiting; // revision -> parents in the subset not yet placed
-    waiting.reserve(subset.size() * 2);
+    // waiting[i]: -1 outside the subset, else its parents in the subset not yet placed.
+    std::vector<int> waiting(m_revisions.size(), -1);
     for (int i : subset)
-        waiting.emplace(i, 0);
+        waiting[i] = 0;
     for (int i : subset) {
         for (int p : m_parents[i])
-            waiting[i] += waiting.count(p) ? 1 : 0;
+            waiting[i] += waiting[p] >= 0 ? 1 : 0;
         for (int d : m_depends[i])
-            waiting[i] += waiting.count(d) ? 1 : 0;
+            waiting[i] += waiting[d] >= 0 ? 1 : 0;
     }
     auto later = [&](int a, int b) { return m_priority[a] > m_priority[b]; };
     std::priority_queue<int, std::vector<int>, decltype(later)> ready(later);
-    for (const auto& [i, count] : waiting)
-        if (count == 0)
+    for (int i : subset)
+        if (waiting[i] == 0)
             ready.push(i);
     std::vector<int> order;
     order.reserve(subset.size());
     auto release = [&](int to) {
-        auto it = waiting.find(to);
-        if (it != waiting.end() && --it->second == 0)
+        if (waiting[to] > 0 && --waiting[to] == 0)
             ready.push(to);
     };
     while (!ready.empty()) {

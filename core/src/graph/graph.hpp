@@ -85,7 +85,8 @@ private:
     std::vector<Revision> m_revisions;
     std::vector<int> m_branch_of;
     std::vector<std::vector<int>> m_parents, m_depends, m_children, m_dependants;
-    std::unordered_map<std::string, int> m_by_id;
+    // Keys view the revisions' own ids: the vector is filled once, before the index is built.
+    std::unordered_map<std::string_view, int> m_by_id;
     std::unordered_map<std::string, int> m_branch_by_label;
     // Revision indices by id, for prefix look-ups; built on the first one (most commands resolve
     // exact ids only). Behind a pointer so the graph stays movable.

@@ -82,8 +82,8 @@ private:
     }
 
     static bool is_marker(std::string_view line) {
-        auto rest = text::trim(line);
-        return rest.starts_with("--") && text::trim(rest.substr(2)).starts_with("+");
+        auto rest = text::trim_left(line);
+        return rest.starts_with("--") && text::trim_left(rest.substr(2)).starts_with("+");
     }
 
     // The header is the leading run of comment lines before the first blank line or marker.
@@ -164,7 +164,10 @@ private:
 
     void parse_body_line(std::string_view line) {
         int number = m_lines.number();
-        auto trimmed = text::trim(line);
+        auto trimmed = text::trim_left(line);
+        // Most lines are SQL inside a section: nothing to check, the section takes them whole.
+        if (m_current && !trimmed.starts_with("--"))
+            return;
         if (is_marker(line)) {
             auto words = text::split_list(text::trim(trimmed.substr(2)).substr(1), ' ');
             auto keyword = words.empty() ? std::string{} : words[0];

@@ -6,22 +6,6 @@
 
 namespace trellis::text {
 
-namespace {
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; }
-} // namespace
-
-std::string_view trim_right(std::string_view s) {
-    while (!s.empty() && is_space(s.back()))
-        s.remove_suffix(1);
-    return s;
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && is_space(s.front()))
-        s.remove_prefix(1);
-    return trim_right(s);
-}
-
 std::vector<std::string> split_list(std::string_view s, char separator) {
     std::vector<std::string> parts;
     while (true) {
