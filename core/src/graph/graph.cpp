@@ -1,6 +1,7 @@
 #include "graph/graph.hpp"
 
 #include "graph/branch_order.hpp"
+#include "graph/parse_cache.hpp"
 #include "revision/revision_file.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
@@ -45,6 +46,9 @@ struct VersionDirectory {
     int fd = -1;
     std::string prefix; // the directory with a trailing slash, for messages
     std::vector<std::string> names;
+    std::unique_ptr<ParseCache> cache;
+    std::vector<std::optional<FileStamp>> stamps; // per name, taken before reading
+    std::vector<char> cached;                     // per name: served from the cache
 };
 
 VersionDirectory list_revision_files(const std::filesystem::path& directory) {
@@ -71,11 +75,14 @@ VersionDirectory list_revision_files(const std::filesystem::path& directory) {
     }
     ::closedir(dir);
     std::sort(listing.names.begin(), listing.names.end());
+    listing.cache = std::make_unique<ParseCache>(directory);
+    listing.stamps.resize(listing.names.size());
+    listing.cached.assign(listing.names.size(), 0);
     return listing;
 }
 
 // Parses every file of every directory on every core: loading is the fixed cost of each command.
-std::vector<std::vector<Revision>> parse_all(const std::vector<VersionDirectory>& directories) {
+std::vector<std::vector<Revision>> parse_all(std::vector<VersionDirectory>& directories) {
     struct Job {
         std::size_t directory, file;
     };
@@ -88,10 +95,20 @@ std::vector<std::vector<Revision>> parse_all(const std::vector<VersionDirectory>
     }
     std::vector<std::string> errors(jobs.size());
     for_each_parallel(jobs.size(), jobs.size() >= 256, [&](std::size_t j) {
-        const auto& dir = directories[jobs[j].directory];
-        const auto& name = dir.names[jobs[j].file];
+        auto& dir = directories[jobs[j].directory];
+        auto f = jobs[j].file;
+        const auto& name = dir.names[f];
+        auto& slot = revisions[jobs[j].directory][f];
         try {
-            revisions[jobs[j].directory][jobs[j].file] = revision_file::load_at(dir.fd, name.c_str(), dir.prefix + name);
+            // The stamp is taken before the file is read: an edit during the read changes it.
+            dir.stamps[f] = stamp_of(dir.fd, name.c_str());
+            if (dir.stamps[f])
+                if (auto hit = dir.cache->find(name, *dir.stamps[f], dir.prefix + name)) {
+                    slot = std::move(*hit);
+                    dir.cached[f] = 1;
+                    return;
+                }
+            slot = revision_file::load_at(dir.fd, name.c_str(), dir.prefix + name);
         } catch (const Error& e) {
             errors[j] = e.what();
         }
@@ -99,6 +116,11 @@ std::vector<std::vector<Revision>> parse_all(const std::vector<VersionDirectory>
     for (const auto& error : errors)
         if (!error.empty())
             throw input_error("{}", error);
+    for_each_parallel(directories.size(), directories.size() > 1, [&](std::size_t d) {
+        auto& dir = directories[d];
+        auto hits = static_cast<std::size_t>(std::count(dir.cached.begin(), dir.cached.end(), 1));
+        dir.cache->save(dir.names, dir.stamps, revisions[d], hits);
+    });
     return revisions;
 }
 

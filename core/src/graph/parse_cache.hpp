@@ -1,0 +1,57 @@
+// A cache of parsed revision files, one file per version path, kept outside the source tree
+// ($TRELLIS_CACHE_DIR, else $XDG_CACHE_HOME/trellis, else ~/.cache/trellis; TRELLIS_NO_CACHE=1
+// turns it off). Loading is the fixed cost of every command, and most of it is the kernel opening
+// and reading files; with the cache an unchanged file costs one statx.
+//
+// An entry is used only when the file's size, mtime, ctime, inode and device all match what was
+// recorded, and files changed within the last two seconds are never cached (git's "racy clean"
+// rule: a later edit in the same timestamp granule could otherwise go unseen). A cache file that
+// is unreadable, truncated or of another format is ignored, and rewritten.
+#pragma once
+
+#include "revision/revision.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace trellis {
+
+struct FileStamp {
+    std::uint64_t size = 0, mtime_ns = 0, ctime_ns = 0, inode = 0, device = 0;
+    bool operator==(const FileStamp&) const = default;
+};
+
+// The stamp of `name` in the open directory `directory_fd`; nullopt when statx fails.
+std::optional<FileStamp> stamp_of(int directory_fd, const char* name);
+
+class ParseCache {
+public:
+    // Reads the cache of `version_path`, if there is a usable one.
+    explicit ParseCache(const std::filesystem::path& version_path);
+
+    // The revision recorded for `name` when `stamp` matches; safe from several threads.
+    std::optional<Revision> find(std::string_view name, const FileStamp& stamp, const std::string& path) const;
+
+    // Writes the cache anew from what was just loaded, when it differs from what was read.
+    // `stamps[k]` belongs to `revisions[k]`, named `names[k]`. Errors are ignored: a cache is
+    // an optimisation, never a reason to fail.
+    void save(const std::vector<std::string>& names, const std::vector<std::optional<FileStamp>>& stamps,
+              const std::vector<Revision>& revisions, std::size_t hits) const;
+
+private:
+    struct Entry {
+        FileStamp stamp;
+        std::size_t offset; // of the serialised revision in m_data
+    };
+    std::string m_version_path; // absolute, recorded in the file against hash collisions
+    std::filesystem::path m_file;
+    std::string m_data;
+    std::unordered_map<std::string_view, Entry> m_entries;
+};
+
+} // namespace trellis
