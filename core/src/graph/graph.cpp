@@ -57,12 +57,9 @@ VersionDirectory list_revision_files(const std::filesystem::path& directory) {
     if (!listing.prefix.ends_with('/'))
         listing.prefix += '/';
     listing.fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (listing.fd < 0)
-        return listing; // a version path not created yet: an empty branch
-    DIR* dir = ::fdopendir(::dup(listing.fd));
-    if (!dir)
-        return listing;
-    while (const dirent* entry = ::readdir(dir)) {
+    DIR* dir = listing.fd < 0 ? nullptr : ::fdopendir(::dup(listing.fd));
+    // No directory yet (a plugin with no revision so far) is an empty branch.
+    while (const dirent* entry = dir ? ::readdir(dir) : nullptr) {
         std::string_view name = entry->d_name;
         if (!name.ends_with(".sql"))
             continue;
@@ -73,7 +70,8 @@ VersionDirectory list_revision_files(const std::filesystem::path& directory) {
         if (regular)
             listing.names.emplace_back(name);
     }
-    ::closedir(dir);
+    if (dir)
+        ::closedir(dir);
     std::sort(listing.names.begin(), listing.names.end());
     listing.cache = std::make_unique<ParseCache>(directory);
     listing.stamps.resize(listing.names.size());
