@@ -1,9 +1,8 @@
 #include "lint/column_type.hpp"
 
-#include <fmt/format.h>
-
 #include <array>
 #include <charconv>
+#include <fmt/format.h>
 #include <utility>
 
 namespace trellis::lint {
@@ -43,15 +42,28 @@ Spelling spell(std::string_view text) {
 }
 
 constexpr std::array<std::pair<std::string_view, int>, 13> k_integers = {{
-    {"smallint", 2}, {"int2", 2}, {"smallserial", 2}, {"integer", 4}, {"int", 4}, {"int4", 4}, {"serial", 4},
-    {"mediumint", 4}, {"bigint", 8}, {"int8", 8}, {"bigserial", 8}, {"unsigned big int", 8}, {"tinyint", 1},
+    {"smallint", 2},
+    {"int2", 2},
+    {"smallserial", 2},
+    {"integer", 4},
+    {"int", 4},
+    {"int4", 4},
+    {"serial", 4},
+    {"mediumint", 4},
+    {"bigint", 8},
+    {"int8", 8},
+    {"bigserial", 8},
+    {"unsigned big int", 8},
+    {"tinyint", 1},
 }};
 
 constexpr std::array<std::string_view, 9> k_strings = {
     "varchar", "character varying", "char", "character", "nchar", "nvarchar", "text", "clob", "string",
 };
 
-int integer_digits(int bytes) { return bytes <= 1 ? 3 : bytes == 2 ? 5 : bytes == 4 ? 10 : 19; }
+int integer_digits(int bytes) {
+    return bytes <= 1 ? 3 : bytes == 2 ? 5 : bytes == 4 ? 10 : 19;
+}
 
 std::optional<std::string> from_integer(const ColumnType& from, const ColumnType& to) {
     switch (to.family) {
@@ -72,7 +84,8 @@ std::optional<std::string> from_integer(const ColumnType& from, const ColumnType
         if (to.size > 0 && to.size < integer_digits(from.size) + 1)
             return fmt::format("{} values longer than {} characters do not fit in {}", from.text, to.size, to.text);
         return std::nullopt;
-    default: return fmt::format("{} values may not convert to {}", from.text, to.text);
+    default:
+        return fmt::format("{} values may not convert to {}", from.text, to.text);
     }
 }
 
@@ -90,7 +103,8 @@ std::optional<std::string> from_decimal(const ColumnType& from, const ColumnType
         if (to.size > 0 && (from.size == 0 || to.size < from.size + 2))
             return fmt::format("{} values may be longer than {} characters", from.text, to.size);
         return std::nullopt;
-    default: return fmt::format("{} values lose precision in {}", from.text, to.text);
+    default:
+        return fmt::format("{} values lose precision in {}", from.text, to.text);
     }
 }
 
@@ -156,20 +170,28 @@ std::optional<std::string> narrowing(const ColumnType& from, const ColumnType& t
     if (to.family == TypeFamily::string && to.size == 0)
         return std::nullopt; // every value has a text form
     switch (from.family) {
-    case TypeFamily::integer: return from_integer(from, to);
-    case TypeFamily::decimal: return from_decimal(from, to);
-    case TypeFamily::string: return from_string(from, to);
-    default: return from_other(from, to);
+    case TypeFamily::integer:
+        return from_integer(from, to);
+    case TypeFamily::decimal:
+        return from_decimal(from, to);
+    case TypeFamily::string:
+        return from_string(from, to);
+    default:
+        return from_other(from, to);
     }
 }
 
 bool bounded(const ColumnType& type) {
     switch (type.family) {
     case TypeFamily::string:
-    case TypeFamily::decimal: return type.size > 0;
-    case TypeFamily::integer: return type.size < 8;
-    case TypeFamily::floating: return type.size < 8;
-    default: return false;
+    case TypeFamily::decimal:
+        return type.size > 0;
+    case TypeFamily::integer:
+        return type.size < 8;
+    case TypeFamily::floating:
+        return type.size < 8;
+    default:
+        return false;
     }
 }
 

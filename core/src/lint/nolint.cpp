@@ -13,7 +13,8 @@ constexpr std::string_view k_marker = "trellis:nolint";
 
 bool is_code(std::string_view word) {
     return word.size() == 4 && std::isalpha(static_cast<unsigned char>(word[0])) &&
-           std::all_of(word.begin() + 1, word.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+           std::all_of(word.begin() + 1, word.end(),
+                       [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
 }
 
 // The words of `s`, split at white space and commas.
@@ -82,8 +83,8 @@ Suppression NolintIndex::at(int line) const {
     read_marker(line_text(line), found);
     for (int above = line - 1; above >= m_first_line; --above) {
         auto text = text::trim(line_text(above));
-        if (!text.starts_with("--"))
-            break;
+        if (!text.starts_with("--") || text::trim(text.substr(2)).starts_with("+call"))
+            break; // code, a blank line, or a step: another statement's lines
         read_marker(text, found);
     }
     return found;

@@ -19,13 +19,13 @@ bool is_any(const Token& token, std::initializer_list<std::string_view> keywords
 
 // Where a column's type ends and its constraints begin.
 bool ends_type(const Token& token) {
-    return is_any(token, {"constraint", "not", "null", "default", "primary", "unique", "references", "check",
-                          "collate", "generated", "as", "autoincrement", "using", "on"});
+    return is_any(token, {"constraint", "not", "null", "default", "primary", "unique", "references", "check", "collate",
+                          "generated", "as", "autoincrement", "using", "on"});
 }
 
 bool fills_itself(std::string_view type) {
-    return type == "serial" || type == "bigserial" || type == "smallserial" || type == "serial4" ||
-           type == "serial8" || type == "serial2";
+    return type == "serial" || type == "bigserial" || type == "smallserial" || type == "serial4" || type == "serial8" ||
+           type == "serial2";
 }
 
 // The type at the cursor: words, a parenthesised size, array brackets; up to a constraint.
@@ -147,8 +147,8 @@ void create_index(TokenCursor& cursor, Changes& out) {
     if (cursor.accept("using"))
         cursor.skip();
     auto columns = cursor.group();
-    out.push_back(AddUnique{*table, index.empty() ? "a unique index" : "unique index " + index,
-                            columns ? render(*columns) : ""});
+    out.push_back(
+        AddUnique{*table, index.empty() ? "a unique index" : "unique index " + index, columns ? render(*columns) : ""});
 }
 
 void create(TokenCursor& cursor, Changes& out) {
@@ -192,8 +192,8 @@ void add_constraint(const std::string& table, TokenCursor& cursor, Changes& out)
         what = name.empty() ? "a primary key" : "primary key " + name;
     else
         return;
-    if (cursor.accept({"nulls", "not", "distinct"}) || cursor.accept({"nulls", "distinct"}))
-        ;
+    if (!cursor.accept({"nulls", "not", "distinct"}))
+        cursor.accept({"nulls", "distinct"});
     auto columns = cursor.group();
     if (!columns) // `UNIQUE USING INDEX ix`: the index is already unique
         return;
@@ -285,10 +285,10 @@ std::vector<std::string> read_sources(Tokens tokens) {
             if (!name)
                 break;
             sources.push_back(*name);
-            if (cursor.accept("as") || (cursor.peek() && cursor.peek()->kind == TokenKind::word &&
-                                        !is_any(*cursor.peek(), {"where", "join", "inner", "left", "right", "full",
-                                                                 "cross", "natural", "on", "group", "order",
-                                                                 "limit", "union", "using"})))
+            if (cursor.accept("as") ||
+                (cursor.peek() && cursor.peek()->kind == TokenKind::word &&
+                 !is_any(*cursor.peek(), {"where", "join", "inner", "left", "right", "full", "cross", "natural", "on",
+                                          "group", "order", "limit", "union", "using"})))
                 cursor.skip();
         } while (cursor.accept_symbol(','));
     }

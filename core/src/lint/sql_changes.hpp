@@ -12,7 +12,7 @@ namespace trellis::lint {
 
 struct ColumnDef {
     std::string name;
-    std::string type; // normalised by render(): `varchar(255)`, `numeric(8,2)`; empty when none is given
+    std::string type;         // normalised by render(): `varchar(255)`, `numeric(8,2)`; empty when none is given
     bool not_null = false;    // NOT NULL or PRIMARY KEY
     bool has_default = false; // DEFAULT, GENERATED, or a serial type: existing rows get a value
     bool primary_key = false; // an INTEGER PRIMARY KEY fills itself on SQLite
@@ -21,7 +21,7 @@ struct ColumnDef {
 struct CreateTable {
     std::string table;
     std::vector<ColumnDef> columns;
-    bool columns_known = true;        // false for CREATE TABLE ... AS SELECT
+    bool columns_known = true; // false for CREATE TABLE ... AS SELECT
     bool if_not_exists = false;
     std::vector<std::string> sources; // the tables CREATE TABLE ... AS SELECT reads
 };

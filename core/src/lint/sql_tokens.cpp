@@ -9,7 +9,9 @@ namespace trellis::lint {
 
 namespace {
 
-bool is_word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$'; }
+bool is_word_char(char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$';
+}
 
 class Tokenizer {
 public:
@@ -130,15 +132,25 @@ bool equal_ci(std::string_view a, std::string_view b) {
 
 } // namespace
 
-std::vector<Token> tokenize(std::string_view sql) { return Tokenizer(sql).run(); }
+std::vector<Token> tokenize(std::string_view sql) {
+    return Tokenizer(sql).run();
+}
 
 bool is_keyword(const Token& token, std::string_view keyword) {
     return token.kind == TokenKind::word && equal_ci(token.text, keyword);
 }
 
-bool is_identifier(const Token& token) { return token.kind == TokenKind::word || token.kind == TokenKind::quoted; }
+bool is_identifier(const Token& token) {
+    return token.kind == TokenKind::word || token.kind == TokenKind::quoted;
+}
 
-std::string key(std::string_view name) { return text::to_lower(name); }
+std::string key(std::string_view name) {
+    return text::to_lower(name);
+}
+
+bool same_name(std::string_view a, std::string_view b) {
+    return equal_ci(a, b);
+}
 
 const Token* TokenCursor::peek(std::size_t ahead) const {
     return m_pos + ahead < m_tokens.size() ? &m_tokens[m_pos + ahead] : nullptr;
@@ -177,7 +189,9 @@ bool TokenCursor::accept_symbol(char symbol) {
     return true;
 }
 
-void TokenCursor::skip(std::size_t count) { m_pos += count; }
+void TokenCursor::skip(std::size_t count) {
+    m_pos += count;
+}
 
 std::optional<std::string> TokenCursor::name() {
     const auto* token = peek();

@@ -59,6 +59,8 @@ bool is_keyword(const Token& token, std::string_view keyword);
 bool is_identifier(const Token& token);
 // Lower case: identifiers compare like this on SQLite and, unquoted, on PostgreSQL.
 std::string key(std::string_view name);
+// key(a) == key(b), without building either.
+bool same_name(std::string_view a, std::string_view b);
 // The tokens as one line of SQL text (for type names and messages): words lower-cased, no space
 // inside parentheses or around commas.
 std::string render(Tokens tokens);

@@ -1,0 +1,470 @@
+// lint: each rule on both dialects' spellings, silenced by `-- trellis:nolint`; what is not a
+// finding (a table created in the same revision, a SQLite table rebuild, comments, downgrades);
+// and the `lint` command on real projects: exit codes, --json, the unapplied revisions.
+#include "lint/lint.hpp"
+#include "project.hpp"
+#include "revision/revision_file.hpp"
+
+#include <algorithm>
+#include <doctest/doctest.h>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+using namespace trellis;
+using namespace trellis::test;
+
+namespace {
+
+// The tables the revisions under test change: `account` has a known shape.
+const std::string k_base = "CREATE TABLE account (\n"
+                           "    id INTEGER NOT NULL,\n"
+                           "    email VARCHAR(255),\n"
+                           "    name TEXT NOT NULL DEFAULT '',\n"
+                           "    age BIGINT,\n"
+                           "    balance NUMERIC(10, 2),\n"
+                           "    PRIMARY KEY (id)\n"
+                           ");\n";
+
+Revision revision(const std::string& id, const std::string& body) {
+    return revision_file::parse(fmt::format("-- revision: {}\n-- down_revision:\n\n{}", id, body),
+                                "versions/" + id + ".sql");
+}
+
+Revision upgrade(const std::string& id, const std::string& sql) {
+    return revision(id, "-- +upgrade\n" + sql + "\n\n-- +downgrade\n");
+}
+
+// The findings of `sql` run after the base revision.
+std::vector<Finding> lint_after_base(const std::string& sql) {
+    auto findings = lint_revisions(std::vector<Revision>{upgrade("base", k_base), upgrade("change", sql)});
+    std::erase_if(findings, [](const Finding& f) { return f.revision != "change"; });
+    return findings;
+}
+
+std::vector<std::string> codes(const std::vector<Finding>& findings) {
+    std::vector<std::string> out;
+    for (const auto& f : findings)
+        out.push_back(f.code);
+    return out;
+}
+
+std::vector<std::string> codes_of(const std::string& sql) {
+    return codes(lint_after_base(sql));
+}
+
+using Codes = std::vector<std::string>;
+
+bool contains(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+}
+
+} // namespace
+
+TEST_SUITE("lint") {
+    TEST_CASE("T101: a dropped table, in any spelling") {
+        CHECK(codes_of("DROP TABLE account;") == Codes{"T101"});
+        CHECK(codes_of("drop table if exists \"account\", public.legacy cascade;") == Codes{"T101", "T101"});
+        auto findings = lint_after_base("DROP TABLE account;");
+        REQUIRE(findings.size() == 1);
+        CHECK(findings[0].family == "destructive");
+        CHECK(findings[0].path == "versions/change.sql");
+        CHECK(findings[0].line == 5);
+        CHECK(findings[0].message == "drops table account and every row in it");
+        CHECK_FALSE(findings[0].hint.empty());
+    }
+
+    TEST_CASE("T102: a dropped column, with or without COLUMN, quoted, schema-qualified") {
+        CHECK(codes_of("ALTER TABLE account DROP COLUMN email;") == Codes{"T102"});
+        CHECK(codes_of("alter table only public.account drop email cascade;") == Codes{"T102"});
+        CHECK(codes_of("ALTER TABLE \"account\" DROP COLUMN IF EXISTS \"email\";") == Codes{"T102"});
+        CHECK(codes_of("ALTER TABLE account DROP CONSTRAINT uq_account_email;").empty());
+    }
+
+    TEST_CASE("T201: NOT NULL added without a default to an existing table") {
+        CHECK(codes_of("ALTER TABLE account ADD COLUMN nick VARCHAR(20) NOT NULL;") == Codes{"T201"});
+        CHECK(codes_of("alter table account add nick text not null;") == Codes{"T201"});
+        CHECK(codes_of("ALTER TABLE account ADD COLUMN nick VARCHAR(20) NOT NULL DEFAULT '';").empty());
+        CHECK(codes_of("ALTER TABLE account ADD COLUMN nick VARCHAR(20);").empty());
+        CHECK(codes_of("ALTER TABLE account ADD COLUMN n BIGSERIAL NOT NULL;").empty());
+        CHECK(codes_of("ALTER TABLE account ADD COLUMN c INTEGER CHECK (c IS NOT NULL OR c > 0);").empty());
+    }
+
+    TEST_CASE("a table created in the same revision is not an existing table") {
+        CHECK(codes_of("CREATE TABLE fresh (id INTEGER);\n"
+                       "ALTER TABLE fresh ADD COLUMN nick TEXT NOT NULL;\n"
+                       "ALTER TABLE fresh ALTER COLUMN id SET NOT NULL;\n"
+                       "CREATE UNIQUE INDEX ix_fresh_nick ON fresh (nick);\n"
+                       "ALTER TABLE fresh ADD CONSTRAINT pk_fresh PRIMARY KEY (id);\n"
+                       "ALTER TABLE fresh ALTER COLUMN nick TYPE VARCHAR(10);\n"
+                       "ALTER TABLE fresh RENAME COLUMN nick TO nickname;\n"
+                       "ALTER TABLE fresh DROP COLUMN nickname;\n"
+                       "ALTER TABLE fresh RENAME TO fresher;\n"
+                       "DROP TABLE fresher;")
+                  .empty());
+        // ... but a table created in an earlier revision is.
+        CHECK(codes_of("ALTER TABLE account ADD COLUMN nick TEXT NOT NULL;") == Codes{"T201"});
+    }
+
+    TEST_CASE("T202: SET NOT NULL on an existing column, unless the revision fills it first") {
+        CHECK(codes_of("ALTER TABLE account ALTER COLUMN email SET NOT NULL;") == Codes{"T202"});
+        CHECK(codes_of("alter table account alter email set not null;") == Codes{"T202"});
+        CHECK(codes_of("UPDATE account SET email = '' WHERE email IS NULL;\n"
+                       "ALTER TABLE account ALTER COLUMN email SET NOT NULL;")
+                  .empty());
+        CHECK(codes_of("ALTER TABLE account ALTER COLUMN name SET NOT NULL;").empty()); // already NOT NULL
+        CHECK(codes_of("ALTER TABLE account ADD COLUMN flag BOOLEAN DEFAULT false;\n"
+                       "ALTER TABLE account ALTER COLUMN flag SET NOT NULL;")
+                  .empty());
+        CHECK(lint_after_base("ALTER TABLE account ALTER COLUMN email SET NOT NULL;")[0].family == "data");
+    }
+
+    TEST_CASE("T203: a unique index, unique constraint or primary key on existing columns") {
+        CHECK(codes_of("CREATE UNIQUE INDEX ix_account_email ON account (email);") == Codes{"T203"});
+        CHECK(codes_of(
+                  "create unique index concurrently if not exists ix on public.account using btree (lower(email));") ==
+              Codes{"T203"});
+        CHECK(codes_of("CREATE UNIQUE INDEX ON account (email);") == Codes{"T203"});
+        CHECK(codes_of("ALTER TABLE account ADD CONSTRAINT uq_account_email UNIQUE (email);") == Codes{"T203"});
+        CHECK(codes_of("ALTER TABLE account ADD UNIQUE (email, name);") == Codes{"T203"});
+        CHECK(codes_of("ALTER TABLE account ADD PRIMARY KEY (email);") == Codes{"T203"});
+        CHECK(codes_of("ALTER TABLE account ADD CONSTRAINT uq UNIQUE USING INDEX ix_account_email;").empty());
+        CHECK(codes_of("CREATE INDEX ix_account_email ON account (email);").empty());
+        auto f = lint_after_base("CREATE UNIQUE INDEX ix_account_email ON account (email);");
+        CHECK(f[0].message == "adds unique index ix_account_email on account (email) over existing rows: duplicate "
+                              "values make it fail");
+    }
+
+    TEST_CASE("T204: a narrowing type change, judged against the type an earlier revision gave") {
+        CHECK(codes_of("ALTER TABLE account ALTER COLUMN email TYPE VARCHAR(100);") == Codes{"T204"});
+        CHECK(codes_of("alter table account alter column email set data type character varying(100);") ==
+              Codes{"T204"});
+        CHECK(codes_of("ALTER TABLE account ALTER COLUMN email TYPE VARCHAR(20) USING email::varchar(20);") ==
+              Codes{"T204"});
+        CHECK(codes_of("ALTER TABLE account ALTER COLUMN age TYPE INTEGER;") == Codes{"T204"});
+        CHECK(codes_of("ALTER TABLE account ALTER COLUMN name TYPE VARCHAR(50);") == Codes{"T204"});
+        CHECK(codes_of("ALTER TABLE account ALTER COLUMN balance TYPE NUMERIC(6, 2);") == Codes{"T204"});
+        CHECK(codes_of("ALTER TABLE account ALTER COLUMN name TYPE INTEGER USING name::integer;") == Codes{"T204"});
+        // Widening is fine.
+        CHECK(codes_of("ALTER TABLE account ALTER COLUMN email TYPE VARCHAR(500);").empty());
+        CHECK(codes_of("ALTER TABLE account ALTER COLUMN email TYPE TEXT;").empty());
+        CHECK(codes_of("ALTER TABLE account ALTER COLUMN id TYPE BIGINT;").empty());
+        CHECK(codes_of("ALTER TABLE account ALTER COLUMN balance TYPE NUMERIC(14, 2);").empty());
+        // The type a revision before set is the one compared with.
+        CHECK(codes_of("ALTER TABLE account ALTER COLUMN email TYPE VARCHAR(50);\n"
+                       "ALTER TABLE account ALTER COLUMN email TYPE VARCHAR(80);") == Codes{"T204"});
+        auto f = lint_after_base("ALTER TABLE account ALTER COLUMN age TYPE INTEGER;");
+        CHECK(f[0].message == "changes account.age from bigint to integer: bigint values outside the range of "
+                              "integer make it fail");
+    }
+
+    TEST_CASE("T204: when the earlier type is unknown, a change to a bounded type may narrow") {
+        CHECK(codes_of("ALTER TABLE legacy ALTER COLUMN code TYPE SMALLINT;") == Codes{"T204"});
+        CHECK(codes_of("ALTER TABLE legacy ALTER COLUMN code TYPE VARCHAR(8);") == Codes{"T204"});
+        CHECK(codes_of("ALTER TABLE legacy ALTER COLUMN code TYPE integer;") == Codes{"T204"});
+        CHECK(codes_of("ALTER TABLE legacy ALTER COLUMN code TYPE TEXT;").empty());
+        CHECK(codes_of("ALTER TABLE legacy ALTER COLUMN code TYPE BIGINT;").empty());
+        CHECK(contains(lint_after_base("ALTER TABLE legacy ALTER COLUMN code TYPE SMALLINT;")[0].message,
+                       "its earlier type is not in the revisions read"));
+    }
+
+    TEST_CASE("T301: a renamed table or column") {
+        CHECK(codes_of("ALTER TABLE account RENAME TO customer;") == Codes{"T301"});
+        CHECK(codes_of("ALTER TABLE account RENAME COLUMN name TO full_name;") == Codes{"T301"});
+        CHECK(codes_of("alter table \"account\" rename \"name\" to full_name;") == Codes{"T301"});
+        CHECK(codes_of("ALTER TABLE account RENAME CONSTRAINT a TO b;").empty());
+        auto f = lint_after_base("ALTER TABLE account RENAME TO customer;");
+        CHECK(f[0].family == "compatibility");
+        // What the rename leaves is known under the new name.
+        CHECK(codes_of("ALTER TABLE account RENAME TO customer;\n"
+                       "ALTER TABLE customer ALTER COLUMN age TYPE SMALLINT;") == Codes{"T301", "T204"});
+    }
+
+    TEST_CASE("T302: a column dropped and another added in one revision looks like a rename") {
+        CHECK(codes_of("ALTER TABLE account DROP COLUMN name;\nALTER TABLE account ADD COLUMN full_name TEXT;") ==
+              Codes{"T102", "T302"});
+        CHECK(codes_of("ALTER TABLE account ADD COLUMN full_name TEXT, DROP COLUMN name;") == Codes{"T102", "T302"});
+        // A column of another kind is no rename.
+        CHECK(codes_of("ALTER TABLE account DROP COLUMN name;\nALTER TABLE account ADD COLUMN score INTEGER;") ==
+              Codes{"T102"});
+        // Nor is a column added to another table.
+        CHECK(codes_of("ALTER TABLE account DROP COLUMN name;\nALTER TABLE legacy ADD COLUMN full_name TEXT;") ==
+              Codes{"T102"});
+        // Dropping and adding the same name changes its type; a column added and dropped held no data.
+        CHECK(codes_of("ALTER TABLE account DROP COLUMN name;\nALTER TABLE account ADD COLUMN name VARCHAR(10);") ==
+              Codes{"T102"});
+        CHECK(codes_of("ALTER TABLE account ADD COLUMN tmp TEXT;\nALTER TABLE account DROP COLUMN tmp;").empty());
+        auto f =
+            lint_after_base("ALTER TABLE account DROP COLUMN name;\nALTER TABLE account ADD COLUMN full_name TEXT;");
+        REQUIRE(f.size() == 2);
+        CHECK(contains(f[1].hint, "ALTER TABLE account RENAME COLUMN name TO full_name;"));
+    }
+
+    TEST_CASE("the SQLite table rebuild trellis writes keeps the rows: no dropped table, no rename") {
+        auto rebuild = "-- SQLite cannot ALTER this: the table is rebuilt, keeping its rows.\n"
+                       "CREATE TABLE _trellis_new_account (\n"
+                       "    id INTEGER NOT NULL,\n    email VARCHAR(255),\n    name TEXT NOT NULL DEFAULT '',\n"
+                       "    age BIGINT,\n    balance NUMERIC(10, 2),\n    PRIMARY KEY (id),\n"
+                       "    CONSTRAINT ck_account_age CHECK (age >= 0)\n);\n"
+                       "INSERT INTO _trellis_new_account (id, email, name, age, balance) SELECT id, email, name, age, "
+                       "balance FROM account;\n"
+                       "DROP TABLE account;\n"
+                       "ALTER TABLE _trellis_new_account RENAME TO account;\n"
+                       "CREATE INDEX ix_account_email ON account (email);";
+        CHECK(codes_of(rebuild).empty());
+        // A unique index on the rebuilt table is over the copied rows.
+        CHECK(codes_of(std::string(rebuild) + "\nCREATE UNIQUE INDEX uq ON account (email);") == Codes{"T203"});
+    }
+
+    TEST_CASE("the other rebuild spelling (rename away, create, copy, drop the old one) keeps the rows too") {
+        CHECK(codes_of("ALTER TABLE account RENAME TO account_old;\n"
+                       "CREATE TABLE account (id INTEGER NOT NULL, email VARCHAR(255), name TEXT NOT NULL DEFAULT '',\n"
+                       "    age BIGINT, balance NUMERIC(10, 2), PRIMARY KEY (id));\n"
+                       "INSERT INTO account SELECT * FROM account_old;\n"
+                       "DROP TABLE account_old;")
+                  .empty());
+    }
+
+    TEST_CASE("a rebuild that leaves a column out, tightens or narrows one, or renames one says so") {
+        auto rebuild = [](const std::string& columns, const std::string& targets, const std::string& select) {
+            return fmt::format("CREATE TABLE account_new ({}, PRIMARY KEY (id));\n"
+                               "INSERT INTO account_new ({}) SELECT {} FROM account;\n"
+                               "DROP TABLE account;\nALTER TABLE account_new RENAME TO account;",
+                               columns, targets, select);
+        };
+        auto all = "id, email, name, age, balance";
+        CHECK(codes_of(rebuild("id INTEGER, email VARCHAR(255), name TEXT, age BIGINT", "id, email, name, age",
+                               "id, email, name, age")) == Codes{"T102"});
+        CHECK(codes_of(rebuild("id INTEGER, email VARCHAR(255) NOT NULL, name TEXT, age BIGINT, balance NUMERIC(10,2)",
+                               all, all)) == Codes{"T202"});
+        CHECK(codes_of(rebuild("id INTEGER, email VARCHAR(255) NOT NULL, name TEXT, age BIGINT, balance NUMERIC(10,2)",
+                               all, "id, COALESCE(email, ''), name, age, balance"))
+                  .empty());
+        CHECK(codes_of(rebuild("id INTEGER, email VARCHAR(40), name TEXT, age BIGINT, balance NUMERIC(10,2)", all,
+                               all)) == Codes{"T204"});
+        CHECK(codes_of(rebuild("id INTEGER, mail VARCHAR(255), name TEXT, age BIGINT, balance NUMERIC(10,2)",
+                               "id, mail, name, age, balance", all)) == Codes{"T301"});
+        CHECK(codes_of(rebuild("id INTEGER, email VARCHAR(255), name TEXT, age BIGINT, balance NUMERIC(10,2), "
+                               "code TEXT NOT NULL",
+                               all, all)) == Codes{"T201"});
+    }
+
+    TEST_CASE("a table dropped and replaced by an empty one loses its rows") {
+        CHECK(codes_of("CREATE TABLE account_new (id INTEGER);\nDROP TABLE account;\n"
+                       "ALTER TABLE account_new RENAME TO account;") == Codes{"T101"});
+        // A copy kept under another name is no rebuild either: `account` is gone.
+        CHECK(codes_of("CREATE TABLE account_backup AS SELECT * FROM account;\nDROP TABLE account;") == Codes{"T101"});
+    }
+
+    TEST_CASE("SQL in comments and strings is not read") {
+        CHECK(codes_of("-- DROP TABLE account;\n/* ALTER TABLE account DROP COLUMN email; */\n"
+                       "INSERT INTO audit (note) VALUES ('DROP TABLE account');\n"
+                       "INSERT INTO audit (note) VALUES ($$ALTER TABLE account RENAME TO x$$);")
+                  .empty());
+        CHECK(codes_of("ALTER TABLE account /* keep */ DROP -- the column\n COLUMN email;") == Codes{"T102"});
+    }
+
+    TEST_CASE("trellis:nolint silences the named codes of one statement") {
+        const std::vector<std::pair<std::string, std::string>> rules = {
+            {"T101", "DROP TABLE account;"},
+            {"T102", "ALTER TABLE account DROP COLUMN email;"},
+            {"T201", "ALTER TABLE account ADD COLUMN nick TEXT NOT NULL;"},
+            {"T202", "ALTER TABLE account ALTER COLUMN email SET NOT NULL;"},
+            {"T203", "CREATE UNIQUE INDEX ix ON account (email);"},
+            {"T204", "ALTER TABLE account ALTER COLUMN age TYPE INTEGER;"},
+            {"T301", "ALTER TABLE account RENAME COLUMN name TO full_name;"},
+        };
+        for (const auto& [code, sql] : rules) {
+            CAPTURE(code);
+            CHECK(codes_of(sql) == Codes{code});
+            CHECK(codes_of("-- trellis:nolint " + code + "\n" + sql).empty());
+            CHECK(codes_of(sql + " -- trellis:nolint " + code).empty());
+            CHECK(codes_of("-- trellis:nolint\n" + sql).empty());
+            CHECK(codes_of("-- trellis:nolint T999, " + code + " reviewed with the team\n" + sql).empty());
+            CHECK(codes_of("-- trellis:nolint T999\n" + sql) == Codes{code});
+            // Only directly above: a blank line or another statement in between breaks the link.
+            CHECK(codes_of("-- trellis:nolint " + code + "\n\n" + sql) == Codes{code});
+        }
+        CHECK(codes_of("-- trellis:nolint T302\n-- the old name was a mistake\n"
+                       "ALTER TABLE account DROP COLUMN name;\nALTER TABLE account ADD COLUMN full_name TEXT;") ==
+              Codes{"T102"});
+        CHECK(codes_of("-- trellis:nolint T102 T302\nALTER TABLE account DROP COLUMN name;\n"
+                       "ALTER TABLE account ADD COLUMN full_name TEXT;")
+                  .empty());
+        // A step between the comment and the statement is a statement of its own.
+        CHECK(codes_of("-- trellis:nolint T101\n-- +call app:export\nDROP TABLE account;") == Codes{"T101"});
+        // One statement only.
+        CHECK(codes_of("DROP TABLE account; -- trellis:nolint T101\nDROP TABLE legacy;") == Codes{"T101"});
+    }
+
+    TEST_CASE("downgrade sections are not linted") {
+        auto r = revision("r1", "-- +upgrade\nCREATE TABLE t (id INTEGER);\n\n-- +downgrade\nDROP TABLE t;\n"
+                                "DROP TABLE account;\n");
+        CHECK(lint_revisions(std::vector<Revision>{r}).empty());
+    }
+
+    TEST_CASE("dialect sections are each linted, and a generic section reports once") {
+        auto r = revision("r1", "-- +upgrade postgresql\nALTER TABLE account ALTER COLUMN email SET NOT NULL;\n\n"
+                                "-- +downgrade\n\n"
+                                "-- +upgrade sqlite\n"
+                                "CREATE TABLE account_new (id INTEGER NOT NULL, email VARCHAR(255) NOT NULL, name TEXT "
+                                "NOT NULL DEFAULT '', age BIGINT, balance NUMERIC(10, 2), PRIMARY KEY (id));\n"
+                                "INSERT INTO account_new (id, email, name, age, balance)\n"
+                                "    SELECT id, email, name, age, balance FROM account;\n"
+                                "DROP TABLE account;\nALTER TABLE account_new RENAME TO account;\n");
+        auto findings = lint_revisions(std::vector<Revision>{upgrade("base", k_base), r});
+        REQUIRE(findings.size() == 2);
+        CHECK(findings[0].dialect == "postgresql");
+        CHECK(findings[0].code == "T202");
+        CHECK(findings[0].line == 5);
+        CHECK(findings[1].dialect == "sqlite");
+        CHECK(findings[1].code == "T202");
+        CHECK(findings[1].line == 11); // the copy
+        auto generic = lint_after_base("DROP TABLE account;");
+        REQUIRE(generic.size() == 1);
+        CHECK(generic[0].dialect.empty());
+    }
+
+    TEST_CASE("a generic section's finding that holds on one dialect only names it") {
+        auto base = revision("base", "-- +upgrade postgresql\nCREATE TABLE x (c VARCHAR(10));\n\n-- +downgrade\n\n"
+                                     "-- +upgrade sqlite\nCREATE TABLE x (c VARCHAR(3));\n");
+        auto findings = lint_revisions(
+            std::vector<Revision>{base, upgrade("change", "ALTER TABLE x ALTER COLUMN c TYPE VARCHAR(5);")});
+        REQUIRE(findings.size() == 1);
+        CHECK(findings[0].code == "T204");
+        CHECK(findings[0].dialect == "postgresql");
+    }
+
+    TEST_CASE("every rule has a code, a family and a hint") {
+        for (const auto& rule : lint_rules()) {
+            CAPTURE(rule.code);
+            CHECK(rule.code.size() == 4);
+            CHECK((rule.family == "destructive" || rule.family == "data" || rule.family == "compatibility"));
+            CHECK_FALSE(rule.title.empty());
+            CHECK_FALSE(rule.hint.empty());
+        }
+    }
+}
+
+namespace {
+
+// app: a1 creates `item`, a2 drops a column of it, a3 adds an index.
+struct LintProject {
+    Project project{"sqlite"};
+    LintProject() {
+        project.branch("app");
+        project.revision("app", "a1", {}, "CREATE TABLE item (id INTEGER PRIMARY KEY, name TEXT, code VARCHAR(40));",
+                         "DROP TABLE item;");
+        project.revision("app", "a2", {"a1"}, "ALTER TABLE item DROP COLUMN name;",
+                         "ALTER TABLE item ADD COLUMN name TEXT;");
+        project.revision("app", "a3", {"a2"}, "CREATE INDEX ix_item_code ON item (code);", "DROP INDEX ix_item_code;");
+    }
+};
+
+std::vector<std::string> checked(const Result& r) {
+    std::vector<std::string> ids;
+    auto doc = nlohmann::json::parse(r.out);
+    for (const auto& id : doc.at("revisions"))
+        ids.push_back(id.get<std::string>());
+    return ids;
+}
+
+} // namespace
+
+TEST_SUITE("lint") {
+    TEST_CASE("lint REV: one line per finding and a hint, exit 1; a clean revision exits 0") {
+        LintProject t;
+        auto r = t.project.run({"lint", "a2"});
+        CHECK(r.exit_code == 1);
+        CHECK(lines(r.out) ==
+              std::vector<std::string>{"versions/app/a2_revision.sql:7: T102 drops column item.name and the data in it",
+                                       "    hint: " + std::string(lint_rules()[1].hint),
+                                       "1 finding(s) in 1 of 1 revision(s) checked. Review each; a statement that is "
+                                       "meant stays quiet with `-- trellis:nolint CODE` above it."});
+        auto clean = t.project.run({"lint", "a3"});
+        CHECK(clean.exit_code == 0);
+        CHECK(clean.out == "1 revision(s) checked: no findings.\n");
+        CHECK(t.project.run({"lint", "a1", "app@head"}).exit_code == 0);
+        CHECK(t.project.run({"lint", "a1", "a2"}).exit_code == 1);
+        CHECK(t.project.run({"lint", "heads"}).exit_code == 0);
+        // Nothing was applied or created.
+        CHECK_FALSE(std::filesystem::exists(t.project.dir() / "test.db"));
+    }
+
+    TEST_CASE("lint with an unknown revision exits 2 and names it") {
+        LintProject t;
+        auto r = t.project.run({"lint", "nope"});
+        CHECK(r.exit_code == 2);
+        CHECK(contains(r.err, "nope"));
+        CHECK(r.out.empty());
+    }
+
+    TEST_CASE("lint --json prints one document with every field of each finding") {
+        LintProject t;
+        auto r = t.project.run({"--json", "lint", "a2"});
+        CHECK(r.exit_code == 1);
+        auto doc = nlohmann::json::parse(r.out);
+        REQUIRE(doc.at("findings").size() == 1);
+        auto f = doc["findings"][0];
+        CHECK(f.at("code") == "T102");
+        CHECK(f.at("family") == "destructive");
+        CHECK(f.at("revision") == "a2");
+        CHECK(f.at("path") == "versions/app/a2_revision.sql");
+        CHECK(f.at("line") == 7);
+        CHECK(f.at("dialect").is_null());
+        CHECK(f.at("message") == "drops column item.name and the data in it");
+        CHECK(f.at("hint").get<std::string>().size() > 10);
+        CHECK(checked(r) == std::vector<std::string>{"a2"});
+        auto clean = t.project.run({"lint", "a3", "--json"});
+        CHECK(clean.exit_code == 0);
+        CHECK(nlohmann::json::parse(clean.out).at("findings").empty());
+    }
+
+    TEST_CASE("lint without arguments checks the revisions not yet applied") {
+        LintProject t;
+        auto all = t.project.run({"--json", "lint"});
+        CHECK(all.exit_code == 1);
+        CHECK(checked(all) == std::vector<std::string>{"a1", "a2", "a3"});
+        REQUIRE(t.project.run({"upgrade", "a1"}).exit_code == 0);
+        auto pending = t.project.run({"--json", "lint"});
+        CHECK(pending.exit_code == 1);
+        CHECK(checked(pending) == std::vector<std::string>{"a2", "a3"});
+        REQUIRE(t.project.run({"upgrade", "a2"}).exit_code == 0);
+        auto rest = t.project.run({"lint"});
+        CHECK(rest.exit_code == 0); // a2's drop is applied already: nothing left to review
+        CHECK(rest.out == "1 revision(s) checked: no findings.\n");
+        // An applied revision can still be named.
+        CHECK(t.project.run({"lint", "a2"}).exit_code == 1);
+    }
+
+    TEST_CASE("lint without arguments and without a database lints every revision; an unreachable one exits 3") {
+        LintProject t;
+        auto r = run_trellis({"--json", "lint"}, t.project.dir());
+        CHECK(r.exit_code == 1);
+        CHECK(checked(r) == std::vector<std::string>{"a1", "a2", "a3"});
+        auto down = run_trellis({"--url", "postgresql://nobody@127.0.0.1:1/none", "lint"}, t.project.dir());
+        CHECK(down.exit_code == 3);
+        CHECK(lines(down.err).size() <= 2);
+        // Named revisions need no database.
+        CHECK(run_trellis({"--url", "postgresql://nobody@127.0.0.1:1/none", "lint", "a3"}, t.project.dir()).exit_code ==
+              0);
+    }
+
+    TEST_CASE("the demo's revisions: only the findings that are really there") {
+        TempDir dir;
+        auto r = run_trellis(
+            {"--url", "sqlite:///" + (dir / "demo.db").string(), "--plugin-path", TRELLIS_PLUGIN_DIR, "--json", "lint"},
+            TRELLIS_SOURCE_DIR);
+        REQUIRE_MESSAGE(r.exit_code == 1, r.err);
+        auto doc = nlohmann::json::parse(r.out);
+        CHECK(doc.at("revisions").size() == 20);
+        // c259062e8958 makes panel_application.slug NOT NULL and unique over existing rows (a C++
+        // step fills it first, which SQL cannot tell): on PostgreSQL with ALTER, on SQLite with a
+        // rebuild that keeps the rows, so no dropped table and no rename.
+        std::vector<std::string> found;
+        for (const auto& f : doc.at("findings")) {
+            CHECK(f.at("revision") == "c259062e8958");
+            found.push_back(f.at("code").get<std::string>() + " " + f.at("dialect").get<std::string>());
+        }
+        CHECK(found == std::vector<std::string>{"T202 postgresql", "T203 postgresql", "T202 sqlite", "T203 sqlite"});
+    }
+}
