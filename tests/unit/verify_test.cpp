@@ -143,4 +143,27 @@ TEST_SUITE("verify") {
             }
         }
     }
+
+    TEST_CASE("lint findings count in verify until reviewed with nolint") {
+        for (const auto& dialect : k_dialects) {
+            SUBCASE(dialect.c_str()) {
+                ModelProject p(dialect);
+                p.set_models(badge_models());
+                write_revision(p, "json_models", "b1", "",
+                               "CREATE TABLE badge (id INTEGER NOT NULL, level INTEGER NOT NULL DEFAULT 0, old TEXT, "
+                               "PRIMARY KEY (id));",
+                               "DROP TABLE badge;");
+                write_revision(p, "json_models", "b2", "b1", "ALTER TABLE badge DROP COLUMN old;",
+                               "ALTER TABLE badge ADD COLUMN old TEXT;");
+                auto r = p.run({"verify"});
+                CHECK(r.exit_code == 1);
+                CHECK(contains(r.out, "lint: b2: "));
+                CHECK(contains(r.out, "T102"));
+                write_revision(p, "json_models", "b2", "b1", "-- trellis:nolint T102\nALTER TABLE badge DROP COLUMN old;",
+                               "ALTER TABLE badge ADD COLUMN old TEXT;");
+                auto reviewed = p.run({"verify"});
+                CHECK_MESSAGE(reviewed.exit_code == 0, reviewed.out);
+            }
+        }
+    }
 }

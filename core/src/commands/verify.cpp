@@ -4,11 +4,13 @@
 #include "commands/migrate.hpp"
 #include "db/database.hpp"
 #include "graph/planner.hpp"
+#include "lint/lint.hpp"
 #include "plugin/loader.hpp"
 #include "revision/sql_split.hpp"
 #include "schema/reflect.hpp"
 #include "schema/render.hpp"
 #include "util/error.hpp"
+#include "util/files.hpp"
 #include "util/text.hpp"
 
 #include <fmt/format.h>
@@ -119,6 +121,7 @@ public:
 
     VerifyReport run() {
         heads();
+        lint();
         auto models = models_schema();
         auto upgraded = upgrade_in_default_order();
         if (upgraded) {
@@ -150,6 +153,15 @@ private:
             finding("heads", "", fmt::format("branch `{}` has {} heads ({}): run `trellis merge {}@heads -m MESSAGE`",
                                              branch.label(), ids.size(), text::join(ids, ", "), branch.label()));
         }
+    }
+
+    // Lint findings count: a reviewed statement says so with `-- trellis:nolint CODE`.
+    void lint() {
+        for (const auto& f : lint_revisions(m_graph, m_graph.order()))
+            finding("lint", f.revision,
+                    fmt::format("{}:{}: {} {}{}", files::display(f.path), f.line, f.code, f.message,
+                                f.dialect.empty() ? "" : " (" + f.dialect + ")"),
+                    {"hint: " + f.hint});
     }
 
     // The models, made real on a scratch database and read back, so both sides of the comparison

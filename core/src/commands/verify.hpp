@@ -3,7 +3,8 @@
 //    other valid orders (the plugin tie-break reversed, seeded random topological orders), so a
 //    revision that only works after an unrelated branch is caught;
 // 2. every revision survives upgrade, downgrade, upgrade, each downgrade restoring the schema;
-// 3. one head per branch.
+// 3. one head per branch;
+// and the lint findings of every revision.
 #pragma once
 
 #include "commands/context.hpp"
@@ -20,7 +21,7 @@ struct VerifyOptions {
 };
 
 struct VerifyFinding {
-    std::string check;    // "models", "order", "roundtrip", "heads"
+    std::string check;    // "models", "order", "roundtrip", "heads", "lint"
     std::string revision; // empty when not about one revision
     std::string message;
     std::vector<std::string> details; // the readable diff
