@@ -257,10 +257,30 @@ std::string mermaid(const Graph& graph) {
     return out;
 }
 
+json graph_json(const Graph& graph) {
+    json branches = json::array(), edges = json::array();
+    for (const auto& b : graph.branches()) {
+        json heads = json::array();
+        for (int h : b.heads)
+            heads.push_back(graph.revision(h).id);
+        branches.push_back({{"label", b.label()}, {"depends", b.spec.depends}, {"revisions", b.revisions.size()},
+                            {"heads", heads}, {"version_path", b.spec.version_path.string()}});
+    }
+    for (int i : graph.order()) {
+        for (int p : graph.parents(i))
+            edges.push_back({{"from", graph.revision(i).id}, {"to", graph.revision(p).id}, {"kind", "down_revision"}});
+        for (int d : graph.depends(i))
+            edges.push_back({{"from", graph.revision(i).id}, {"to", graph.revision(d).id}, {"kind", "depends_on"}});
+    }
+    return {{"branches", branches}, {"edges", edges}};
+}
+
 int graph_run(Invocation& in) {
     auto format = arg<std::string>(in, "format");
     const auto& graph = in.context.graph();
-    if (format == "dot")
+    if (in.context.options().json)
+        print_json(graph_json(graph));
+    else if (format == "dot")
         std::cout << dot(graph);
     else if (format == "mermaid")
         std::cout << mermaid(graph);
