@@ -209,7 +209,7 @@ int merge_run(Invocation& in) {
 void add_authoring_commands(std::vector<CommandSpec>& table) {
     table.push_back({"init", "[DIR]", "write a trellis.ini and a versions/ to start from", init_options, init_run});
     table.push_back({"plugins", "", "the plugin tree: dependencies, version paths, revisions, heads, applied state",
-                     [](po::options_description&, po::positional_options_description&) {}, plugins_run});
+                     no_options, plugins_run});
     table.push_back({"revision", "-m MESSAGE [--head REV] [--depends-on REV]...", "write a new revision", revision_options,
                      revision_run});
     table.push_back({"merge", "REV... -m MESSAGE", "write a merge revision of several heads", merge_options, merge_run});

@@ -35,6 +35,9 @@ void add_lint_commands(std::vector<CommandSpec>& table);
 void add_schema_commands(std::vector<CommandSpec>& table);
 void add_lifecycle_commands(std::vector<CommandSpec>& table);
 
+// The options of a command that takes none.
+inline void no_options(po::options_description&, po::positional_options_description&) {}
+
 // Helpers for run functions.
 template <typename T>
 T arg(const Invocation& in, const char* name, T fallback = T{}) {

@@ -17,8 +17,6 @@ namespace {
 
 using nlohmann::json;
 
-void no_options(po::options_description&, po::positional_options_description&) {}
-
 // --- heads --------------------------------------------------------------------------------
 
 void heads_options(po::options_description& d, po::positional_options_description&) {

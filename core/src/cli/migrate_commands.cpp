@@ -239,8 +239,6 @@ int repair_run(Invocation& in) {
     return 0;
 }
 
-void no_options(po::options_description&, po::positional_options_description&) {}
-
 } // namespace
 
 void add_migrate_commands(std::vector<CommandSpec>& table) {

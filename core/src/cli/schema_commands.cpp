@@ -40,8 +40,6 @@ void notes(const Comparison& c) {
                                  fmt::join(c.unowned_tables, ", "));
 }
 
-void no_options(po::options_description&, po::positional_options_description&) {}
-
 int check_run(Invocation& in) {
     auto c = compare(in.context);
     if (in.context.options().json) {

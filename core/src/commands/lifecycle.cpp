@@ -24,18 +24,6 @@ bool has_models(const LoadedPlugin& plugin) {
     return !plugin.descriptor.models.tables.empty() || !plugin.descriptor.models.extensions.empty();
 }
 
-void in_transaction(Database& db, const std::vector<std::string>& statements, std::string_view what) {
-    db.begin();
-    try {
-        for (const auto& sql : statements)
-            db.execute(sql);
-        db.commit();
-    } catch (const SqlError& e) {
-        db.rollback();
-        throw database_error("{} failed: {}; nothing was changed", what, e.what());
-    }
-}
-
 } // namespace
 
 void check_dev_guard(Context& context, bool yes, std::string_view command) {
@@ -74,7 +62,7 @@ DropResult drop_db(Context& context) {
         statements.push_back("DROP TABLE " + ledger.table());
         result.dropped.push_back(ledger.table());
     }
-    in_transaction(db, statements, "drop-db");
+    execute_all(db, statements, "drop-db");
     return result;
 }
 
@@ -94,7 +82,7 @@ CreateResult create_from_models(Context& context) {
             statements.push_back(statement.sql);
         result.created.push_back(table->name);
     }
-    in_transaction(db, statements, "creating the tables from the models");
+    execute_all(db, statements, "creating the tables from the models");
 
     // What the models made is applied: the heads of every branch whose plugin has models.
     std::vector<std::string> targets;

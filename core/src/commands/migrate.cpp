@@ -145,34 +145,21 @@ private:
     }
 
     bool run_transactional(const Graph& graph, const Prepared& p, Clock::time_point start) {
-        const auto& r = graph.revision(p.revision);
-        m_db.begin();
-        try {
-            if (already_done(r)) {
-                m_db.rollback();
-                return false;
-            }
-            run_statements(graph, p, "");
-            record(graph, p.revision, start);
-            m_db.commit();
-        } catch (...) {
-            m_db.rollback();
-            throw;
-        }
+        Transaction transaction(m_db);
+        if (already_done(graph.revision(p.revision)))
+            return false;
+        run_statements(graph, p, "");
+        record(graph, p.revision, start);
+        transaction.commit();
         return true;
     }
 
     bool run_outside(const Graph& graph, const Prepared& p, Clock::time_point start) {
         run_statements(graph, p, "; it is `transactional: false`, so the statements before this one stay applied and "
                                  "the revision is not recorded: repair the database by hand, then run again");
-        m_db.begin();
-        try {
-            record(graph, p.revision, start);
-            m_db.commit();
-        } catch (...) {
-            m_db.rollback();
-            throw;
-        }
+        Transaction transaction(m_db);
+        record(graph, p.revision, start);
+        transaction.commit();
         return true;
     }
 
@@ -339,15 +326,7 @@ StampResult stamp(Context& context, const std::vector<std::string>& targets, boo
                 statements.push_back(ledger.delete_sql(graph.revision(i).id));
         }
     }
-    db.begin();
-    try {
-        for (const auto& sql : statements)
-            db.execute(sql);
-        db.commit();
-    } catch (const SqlError& e) {
-        db.rollback();
-        throw database_error("stamp failed: {}; nothing was changed", e.what());
-    }
+    execute_all(db, statements, "stamp");
     return result;
 }
 
@@ -360,16 +339,11 @@ std::vector<int> repair(Context& context) {
     const auto& graph = context.graph();
     if (state.changed.empty())
         return {};
-    db.begin();
-    try {
-        for (int i : state.changed)
-            db.execute(ledger.update_checksum_sql(graph.revision(i).id, graph.revision(i).checksum(),
-                                                  stored_downgrade(graph.revision(i), db.kind())));
-        db.commit();
-    } catch (const SqlError& e) {
-        db.rollback();
-        throw database_error("repair failed: {}; nothing was changed", e.what());
-    }
+    std::vector<std::string> statements;
+    for (int i : state.changed)
+        statements.push_back(ledger.update_checksum_sql(graph.revision(i).id, graph.revision(i).checksum(),
+                                                        stored_downgrade(graph.revision(i), db.kind())));
+    execute_all(db, statements, "repair");
     return state.changed;
 }
 

@@ -172,11 +172,11 @@ private:
         std::vector<const Table*> tables;
         for (const auto& t : models.tables)
             tables.push_back(&t);
-        s->db().begin();
+        std::vector<std::string> statements;
         for (const auto* t : creation_order(tables))
             for (const auto& statement : split_statements({SectionKind::upgrade, "", 1, create_table_sql(*t, s->db().kind())}))
-                s->db().execute(statement.sql);
-        s->db().commit();
+                statements.push_back(statement.sql);
+        execute_all(s->db(), statements, "creating the models' tables on a scratch database");
         m_modelled = models;
         return reflect_all(s->db());
     }

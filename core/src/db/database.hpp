@@ -69,6 +69,37 @@ protected:
     DatabaseUrl m_url;
 };
 
+// A transaction that rolls back unless committed (libpqxx's rule): the scope of one revision.
+class Transaction {
+public:
+    explicit Transaction(Database& db)
+        : m_db(db) {
+        m_db.begin();
+    }
+    ~Transaction() {
+        if (m_open)
+            try {
+                m_db.rollback();
+            } catch (...) {
+                // Closing the connection rolls back as well.
+            }
+    }
+    void commit() {
+        m_open = false;
+        m_db.commit();
+    }
+    Transaction(const Transaction&) = delete;
+    Transaction& operator=(const Transaction&) = delete;
+
+private:
+    Database& m_db;
+    bool m_open = true;
+};
+
+// Runs `statements` in one transaction; on failure nothing is changed and the error, a database
+// error, says `what` failed.
+void execute_all(Database& db, const std::vector<std::string>& statements, std::string_view what);
+
 // Holds the migration lock of `db` for a scope (see Database::lock).
 class MigrationLock {
 public:

@@ -106,12 +106,17 @@ public:
     }
 
     void uniques(const Table& model, const Table& db, const std::string& owner) {
-        // SQLite forgets unique constraints' names: compare by columns.
+        // SQLite forgets unique constraints' names: compare by columns. A unique constraint on the
+        // primary key's columns adds nothing, and PostgreSQL's CREATE TABLE silently leaves it
+        // out: neither side counts it.
+        auto redundant = [](const Table& t, const UniqueConstraint& u) { return u.columns == t.primary_key; };
         for (const auto& u : model.uniques)
-            if (std::none_of(db.uniques.begin(), db.uniques.end(), [&](const auto& d) { return d.columns == u.columns; }))
+            if (!redundant(model, u) &&
+                std::none_of(db.uniques.begin(), db.uniques.end(), [&](const auto& d) { return d.columns == u.columns; }))
                 add(OpKind::add_unique, db, model, u.name, owner);
         for (const auto& d : db.uniques)
-            if (std::none_of(model.uniques.begin(), model.uniques.end(), [&](const auto& u) { return d.columns == u.columns; }))
+            if (!redundant(db, d) &&
+                std::none_of(model.uniques.begin(), model.uniques.end(), [&](const auto& u) { return d.columns == u.columns; }))
                 add(OpKind::drop_unique, db, model, d.name, owner);
     }
 

@@ -91,16 +91,50 @@ struct Step {
 
 // --- the SQLite hook: a rebuild for what ALTER TABLE cannot do -----------------------------------
 
+// A quoted string starting at `open` and ending the text ('' inside is an escaped quote).
+bool string_literal(const std::string& s, std::size_t open) {
+    if (s.size() < open + 2 || s[open] != '\'')
+        return false;
+    for (std::size_t i = open + 1; i < s.size(); ++i) {
+        if (s[i] != '\'')
+            continue;
+        if (i + 1 < s.size() && s[i + 1] == '\'')
+            ++i;
+        else
+            return i == s.size() - 1;
+    }
+    return false;
+}
+
+// A literal: a number, a string, a blob, a boolean or NULL, maybe signed or in parentheses.
+// SQLite's ADD COLUMN refuses any other default (CURRENT_TIMESTAMP, a function call).
+bool constant_default(std::string s) {
+    s = text::to_lower(text::trim(s));
+    while (s.size() >= 2 && s.front() == '(' && s.back() == ')')
+        s = text::to_lower(text::trim(s.substr(1, s.size() - 2)));
+    if (!s.empty() && (s.front() == '-' || s.front() == '+'))
+        s = std::string(text::trim(s.substr(1)));
+    if (s == "true" || s == "false" || s == "null" || string_literal(s, 0) || (s.starts_with("x") && string_literal(s, 1)))
+        return true;
+    return !s.empty() && s.find_first_not_of("0123456789.e+-") == std::string::npos;
+}
+
+// Whether ALTER TABLE ADD COLUMN can put `c` into `table`: also what reverting its drop needs.
+bool sqlite_adds(const Table& table, const Column& c) {
+    bool unique = std::any_of(table.uniques.begin(), table.uniques.end(), [&](const auto& u) {
+        return std::find(u.columns.begin(), u.columns.end(), c.name) != u.columns.end();
+    });
+    return (c.nullable || c.server_default) && (!c.server_default || constant_default(*c.server_default)) &&
+           !in_primary_key(table, c.name) && !unique;
+}
+
 bool sqlite_alters(const Operation& op, const Table& before) {
     switch (op.kind) {
     case OpKind::create_index:
     case OpKind::drop_index: return true;
     case OpKind::add_column: {
         const auto* c = column_of(op.after, op.subject);
-        bool unique = std::any_of(op.after.uniques.begin(), op.after.uniques.end(), [&](const auto& u) {
-            return std::find(u.columns.begin(), u.columns.end(), op.subject) != u.columns.end();
-        });
-        return c && (c->nullable || c->server_default) && !in_primary_key(op.after, c->name) && !unique;
+        return c && sqlite_adds(op.after, *c);
     }
     case OpKind::drop_column: {
         // SQLite refuses to drop a column that a key, an index or a constraint uses.
@@ -111,7 +145,8 @@ bool sqlite_alters(const Operation& op, const Table& before) {
                     std::any_of(before.uniques.begin(), before.uniques.end(), [&](auto& u) { return uses(u.columns); }) ||
                     std::any_of(before.foreign_keys.begin(), before.foreign_keys.end(), [&](auto& f) { return uses(f.columns); }) ||
                     !before.checks.empty();
-        return !used;
+        const auto* c = column_of(before, op.subject);
+        return !used && c && sqlite_adds(before, *c);
     }
     default: return false;
     }
@@ -159,11 +194,19 @@ std::string add_column_sql(const Table& table, const Column& c, Dialect dialect,
 std::string alter_column_sql(const Table& table, const Column& from, const Column& to, Dialect dialect) {
     std::string out;
     auto name = fmt::format("ALTER TABLE {} ALTER COLUMN {}", table.name, to.name);
-    if (from.type.kind != to.type.kind || from.type.length != to.type.length || from.type.precision != to.type.precision ||
-        from.type.scale != to.type.scale)
+    bool retype = from.type.kind != to.type.kind || from.type.length != to.type.length ||
+                  from.type.precision != to.type.precision || from.type.scale != to.type.scale;
+    bool redefault = normalize_default(from.server_default, from.type.kind) != normalize_default(to.server_default, to.type.kind);
+    // PostgreSQL casts the old default to the new type and refuses when it cannot (`'abc'` to
+    // INTEGER): the default goes first and comes back after the type.
+    if (retype && from.server_default) {
+        out += fmt::format("{} DROP DEFAULT;\n", name);
+        redefault = to.server_default.has_value();
+    }
+    if (retype)
         out += fmt::format("{} TYPE {} USING {}::{};\n", name, render_type(to.type, dialect), to.name,
                            render_type(to.type, dialect));
-    if (normalize_default(from.server_default, from.type.kind) != normalize_default(to.server_default, to.type.kind))
+    if (redefault)
         out += to.server_default ? fmt::format("{} SET DEFAULT {};\n", name, *to.server_default)
                                  : fmt::format("{} DROP DEFAULT;\n", name);
     bool from_null = from.nullable && !in_primary_key(table, from.name);
