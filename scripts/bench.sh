@@ -5,15 +5,18 @@
 #                    [--runs K] [--json FILE]
 #
 # Workloads (default: all): heads, history, load-scaling, upgrade-sqlite,
-# upgrade-postgresql. The graph has 6 branches shaped like the demo plugin tree
-# with N revisions each (default 1000). The report gives min/median/max per
-# tool and the ratios of medians (alembic/trellis, tool/floor, where the floor
-# is the same SQL run by sqlite3 or psql with no bookkeeping).
+# upgrade-postgresql, check-postgresql. The graph has 6 branches shaped like
+# the demo plugin tree with N revisions each (default 1000). The report gives
+# min/median/max per tool and the ratios of medians (alembic/trellis,
+# tool/floor, where the floor is the same SQL run by sqlite3 or psql with no
+# bookkeeping). check-postgresql times `trellis check` (models from the
+# json_models test plugin, built with the tests) against `alembic revision
+# --autogenerate` on 1,000 tables that already match the models.
 #
 # Installs what it needs (alembic, python3-psycopg2, sqlite3, postgresql-15)
-# when missing, starts a throwaway PostgreSQL server for upgrade-postgresql,
-# and removes every generated file on exit. When the trellis binary is missing
-# the Alembic and floor columns are still measured.
+# when missing, starts a throwaway PostgreSQL server for the -postgresql
+# workloads, and removes every generated file on exit. When the trellis binary
+# is missing the Alembic and floor columns are still measured.
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -21,7 +24,7 @@ REPO_ROOT="$(cd "${SCRIPT_DIR}/.." && pwd)"
 # shellcheck source-path=SCRIPTDIR source=lib/pg-server.sh
 source "${SCRIPT_DIR}/lib/pg-server.sh"
 
-ALL_WORKLOADS=(heads history load-scaling upgrade-sqlite upgrade-postgresql)
+ALL_WORKLOADS=(heads history load-scaling upgrade-sqlite upgrade-postgresql check-postgresql)
 TRELLIS="${REPO_ROOT}/build/bin/trellis"
 WORKLOADS=()
 PER_BRANCH=1000
@@ -29,7 +32,7 @@ RUNS=""
 JSON_OUT=""
 
 usage() {
-    sed -n '2,16s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+    sed -n '2,19s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
 }
 
 die() {
@@ -78,7 +81,7 @@ parse_args() {
 wants_postgresql() {
     local name
     for name in "${WORKLOADS[@]}"; do
-        [[ ${name} == upgrade-postgresql ]] && return 0
+        [[ ${name} == *-postgresql ]] && return 0
     done
     return 1
 }

@@ -2,7 +2,8 @@
 """Benchmarks trellis against Alembic (and a plain-SQL floor) on one generated graph.
 
 Normally started by scripts/bench.sh, which installs the tools and starts a
-throwaway PostgreSQL server; run directly, upgrade-postgresql needs --pg-url.
+throwaway PostgreSQL server; run directly, upgrade-postgresql and
+check-postgresql need --pg-url.
 Progress goes to stderr, the report to stdout. Exit 1 when a run failed.
 """
 
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from graph import DEFAULT_SEED
 from timing import Sample, format_ratio, format_seconds
-from workloads import TRELLIS_MISSING, WORKLOADS, Bench, RatioLine, Settings
+from workloads import CHECK_TABLES, CHECK_WORKLOAD, TRELLIS_MISSING, WORKLOADS, Bench, RatioLine, Settings
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -25,8 +26,10 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--workload", action="append", choices=list(WORKLOADS), dest="workloads",
                         help="repeatable; default: all")
     parser.add_argument("--per-branch", type=int, default=1000, metavar="N")
-    parser.add_argument("--runs", type=int, metavar="K", help="timed runs per tool (default 5; upgrades 1 at N>=500, else 3)")
-    parser.add_argument("--pg-url", help="PostgreSQL server for upgrade-postgresql (a database URL with rights to CREATE DATABASE)")
+    parser.add_argument("--runs", type=int, metavar="K",
+                        help="timed runs per tool (default 5; upgrades 1 at N>=500, else 3; alembic in check-postgresql 3)")
+    parser.add_argument("--pg-url", help="PostgreSQL server for upgrade-postgresql and check-postgresql "
+                        "(a database URL with rights to CREATE DATABASE)")
     parser.add_argument("--work", type=Path, help="scratch directory (default: a new temporary one)")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the results as JSON")
@@ -86,6 +89,14 @@ def report(bench: Bench, workloads: list[str]) -> str:
         f"runs: {bench.fast_runs} for read-only workloads, {bench.upgrade_runs} for upgrades "
         "(after one untimed warm-up; upgrades warm up with `heads`)",
         f"workloads: {', '.join(workloads)}",
+    ]
+    if CHECK_WORKLOAD in workloads:
+        lines.append(
+            f"{CHECK_WORKLOAD}: {CHECK_TABLES} tables of 10 columns, an index and a foreign key each; "
+            f"trellis check vs alembic revision --autogenerate, {bench.fast_runs} and {bench.check_alembic_runs} "
+            "runs after one warm-up each; the revisions column counts tables"
+        )
+    lines += [
         "",
         samples_table(bench.samples),
     ]

@@ -22,7 +22,13 @@ QUIET_ENV = {**os.environ, "NO_COLOR": "1"}
 
 
 class BenchFailure(Exception):
-    """A run failed or produced a wrong result; the message says which."""
+    """A run failed or produced a wrong result; the message says which.
+    `output` is all the command printed when its stdout was captured: some
+    tools explain a failure on stdout (trellis check lists the differences)."""
+
+    def __init__(self, message: str, output: str = "") -> None:
+        super().__init__(message)
+        self.output = output
 
 
 @dataclass
@@ -63,6 +69,7 @@ class Command:
     argv: Sequence[str]
     cwd: Path
     stdin: Path | None = None
+    env: dict[str, str] = field(default_factory=dict)  # added to QUIET_ENV
 
 
 def progress(message: str) -> None:
@@ -73,6 +80,7 @@ def run_command(cmd: Command, capture_stdout: bool = False) -> tuple[float, subp
     """Runs once; returns (seconds, completed process). Raises BenchFailure on a
     non-zero exit or a missing program, with the first lines of stderr."""
     stdin = open(cmd.stdin, "rb") if cmd.stdin else subprocess.DEVNULL
+    env = {**QUIET_ENV, **cmd.env}  # built outside the timed span
     try:
         start = time.perf_counter()
         done = subprocess.run(
@@ -81,7 +89,7 @@ def run_command(cmd: Command, capture_stdout: bool = False) -> tuple[float, subp
             stdin=stdin,
             stdout=subprocess.PIPE if capture_stdout else subprocess.DEVNULL,
             stderr=subprocess.PIPE,
-            env=QUIET_ENV,
+            env=env,
             check=False,
         )
         elapsed = time.perf_counter() - start
@@ -91,9 +99,12 @@ def run_command(cmd: Command, capture_stdout: bool = False) -> tuple[float, subp
         if cmd.stdin:
             stdin.close()
     if done.returncode != 0:
-        lines = done.stderr.decode(errors="replace").strip().splitlines()
+        stderr = done.stderr.decode(errors="replace")
+        stdout = done.stdout.decode(errors="replace") if capture_stdout else ""
+        # A tool that reports on stdout alone (trellis check) is explained by it.
+        lines = stderr.strip().splitlines() or stdout.strip().splitlines()
         detail = " / ".join(lines[-3:]) if lines else "no message"
-        raise BenchFailure(f"exit {done.returncode}: {detail}")
+        raise BenchFailure(f"exit {done.returncode}: {detail}", output=stdout + stderr)
     return elapsed, done
 
 
