@@ -61,7 +61,9 @@ Table guest_panel() {
     };
 }
 
-void describe(PluginDescriptor& plugin) { plugin.models.tables = {guest_group(), guest_panel()}; }
+void describe(PluginDescriptor& plugin) {
+    plugin.models.tables = {guest_group(), guest_panel()};
+}
 
 } // namespace
 

@@ -3,11 +3,10 @@
 // Registers the C++ step `panels:backfill_slugs`, the data migration that fills
 // panel_application.slug (revisions cad191ba648c and c259062e8958). It is C++ rather than SQL
 // because a slug must be unique and the two databases share no way to say "first free suffix".
-#include <trellis/plugin.hpp>
-
 #include <cctype>
 #include <set>
 #include <string>
+#include <trellis/plugin.hpp>
 
 namespace {
 
@@ -23,7 +22,9 @@ Table panel_application() {
                 {.name = "description", .type = types::text(), .nullable = false, .server_default = "''"},
                 {.name = "length_minutes", .type = types::smallint(), .nullable = false, .server_default = "60"},
                 {.name = "status", .type = types::varchar(32), .nullable = false, .server_default = "'pending'"},
-                {.name = "submitted_at", .type = types::timestamp_tz(), .nullable = false,
+                {.name = "submitted_at",
+                 .type = types::timestamp_tz(),
+                 .nullable = false,
                  .server_default = "CURRENT_TIMESTAMP"},
                 {.name = "slug", .type = types::varchar(255), .nullable = false},
                 {.name = "tech_needs", .type = types::json()},

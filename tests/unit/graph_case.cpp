@@ -12,8 +12,7 @@ namespace {
 constexpr const char* k_default_date = "2026-01-01T00:00:00Z";
 
 bool starts_with_word(std::string_view line, std::string_view word) {
-    return line == word ||
-           (line.starts_with(word) && line.size() > word.size() && line[word.size()] == ' ');
+    return line == word || (line.starts_with(word) && line.size() > word.size() && line[word.size()] == ' ');
 }
 
 std::string_view trim(std::string_view s) {
@@ -85,10 +84,7 @@ public:
             else if (line.starts_with("$ ") || line.starts_with("@ "))
                 parse_step(line, number);
             else
-                fail(number,
-                     fmt::format(
-                         "expected `branch`, `file`, `ini`, `$ COMMAND` or `@ CHECK`, not `{}`",
-                         line));
+                fail(number, fmt::format("expected `branch`, `file`, `ini`, `$ COMMAND` or `@ CHECK`, not `{}`", line));
         }
         return std::move(m_case);
     }
@@ -102,8 +98,7 @@ private:
 
     void require_before_steps(int number, std::string_view what) const {
         if (!m_case.steps.empty())
-            fail(number,
-                 fmt::format("`{}` after the first command: declare the graph first", what));
+            fail(number, fmt::format("`{}` after the first command: declare the graph first", what));
     }
 
     // The indented lines that follow (blank lines included, trailing ones dropped), with the
@@ -172,11 +167,9 @@ private:
             } else if (list) {
                 append_names(*list, word);
             } else {
-                fail(number,
-                     fmt::format(
-                         "unexpected `{}` in a revision line (keywords: <-, depends, labels, "
-                         "date, irreversible, message)",
-                         word));
+                fail(number, fmt::format("unexpected `{}` in a revision line (keywords: <-, depends, labels, "
+                                         "date, irreversible, message)",
+                                         word));
             }
         }
         return revision;
@@ -273,8 +266,7 @@ std::string section_sql(const CaseRevision& r, bool up) {
                        "INSERT INTO case_log VALUES ('{} {}');\n"
                        "{};\n",
                        up ? "up" : "down", r.id,
-                       up ? fmt::format("CREATE TABLE t_{} (x INTEGER)", r.id)
-                          : fmt::format("DROP TABLE t_{}", r.id));
+                       up ? fmt::format("CREATE TABLE t_{} (x INTEGER)", r.id) : fmt::format("DROP TABLE t_{}", r.id));
 }
 
 std::string ini_text(const GraphCase& graph_case) {
@@ -299,16 +291,14 @@ std::string revision_file_text(const CaseRevision& r) {
     std::string date = r.date.empty() ? k_default_date : r.date;
     if (date.size() == 10) // `2026-01-02`: a day, at midnight
         date += "T00:00:00Z";
-    std::string text =
-        fmt::format("-- revision: {}\n-- down_revision: {}\n", r.id, list(r.parents));
+    std::string text = fmt::format("-- revision: {}\n-- down_revision: {}\n", r.id, list(r.parents));
     if (!r.labels.empty())
         text += fmt::format("-- branch_labels: {}\n", list(r.labels));
     if (!r.depends.empty())
         text += fmt::format("-- depends_on: {}\n", list(r.depends));
     text += fmt::format("-- message: {}\n-- create_date: {}\n\n", r.message, date);
     text += "-- +upgrade\n" + section_sql(r, true) + "\n";
-    text += r.irreversible ? std::string("-- +irreversible\n")
-                           : "-- +downgrade\n" + section_sql(r, false);
+    text += r.irreversible ? std::string("-- +irreversible\n") : "-- +downgrade\n" + section_sql(r, false);
     return text;
 }
 

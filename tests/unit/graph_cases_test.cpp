@@ -60,8 +60,8 @@ std::string diff(const std::vector<std::string>& expected, const std::vector<std
     std::vector<std::vector<int>> common(n + 1, std::vector<int>(m + 1, 0));
     for (auto i = n; i-- > 0;)
         for (auto j = m; j-- > 0;)
-            common[i][j] = expected[i] == actual[j] ? common[i + 1][j + 1] + 1
-                                                    : std::max(common[i + 1][j], common[i][j + 1]);
+            common[i][j] =
+                expected[i] == actual[j] ? common[i + 1][j + 1] + 1 : std::max(common[i + 1][j], common[i][j + 1]);
     std::string out;
     std::size_t i = 0, j = 0;
     while (i < n || j < m) {
@@ -95,24 +95,20 @@ Outcome check_database(const std::string& check, const std::filesystem::path& di
     auto url = "sqlite:///" + (dir / "db.sqlite").string();
     if (check == "tables")
         return {0,
-                query(url,
-                      "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 't\\_%' "
-                      "ESCAPE '\\' ORDER BY name;"),
+                query(url, "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 't\\_%' "
+                           "ESCAPE '\\' ORDER BY name;"),
                 ""};
-    return {
-        0,
-        query(url,
-              "CREATE TABLE IF NOT EXISTS case_log (step TEXT); SELECT step FROM case_log ORDER BY "
-              "rowid; DELETE FROM case_log;"),
-        ""};
+    return {0,
+            query(url, "CREATE TABLE IF NOT EXISTS case_log (step TEXT); SELECT step FROM case_log ORDER BY "
+                       "rowid; DELETE FROM case_log;"),
+            ""};
 }
 
 // Every way `outcome` misses `expect`; empty when it meets it.
 std::string mismatches(const Expectation& expect, const Outcome& outcome) {
     std::string report;
     if (outcome.exit_code != expect.exit_code)
-        report +=
-            fmt::format("  exit code: expected {}, got {}\n", expect.exit_code, outcome.exit_code);
+        report += fmt::format("  exit code: expected {}, got {}\n", expect.exit_code, outcome.exit_code);
     auto actual = lines_of(outcome.out);
     if (expect.has_out && actual != expect.out)
         report += "  stdout differs (- expected, + actual):\n" + diff(expect.out, actual);
@@ -158,16 +154,14 @@ void run_case(const std::filesystem::path& file) {
         auto report = mismatches(step.expect, outcome);
         if (!report.empty())
             FAIL_CHECK(fmt::format("{}:{}: {} {}\n{}", name, step.line,
-                                   step.kind == StepKind::check ? "@" : "$ trellis", step.text,
-                                   report));
+                                   step.kind == StepKind::check ? "@" : "$ trellis", step.text, report));
     }
 }
 
 } // namespace
 
 TEST_CASE("graph cases: the folder holds the cases the issue asks for") {
-    CHECK_MESSAGE(case_files().size() >= 45,
-                  "expected at least 45 cases in " << TRELLIS_GRAPH_CASES);
+    CHECK_MESSAGE(case_files().size() >= 45, "expected at least 45 cases in " << TRELLIS_GRAPH_CASES);
 }
 
 TEST_CASE("graph cases") {

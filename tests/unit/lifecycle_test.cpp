@@ -9,7 +9,9 @@ using namespace trellis::test;
 
 namespace {
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+bool contains(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+}
 
 // Runs trellis on the demo (the repository's trellis.ini and plugins) against `url`.
 Result demo(const std::string& url, std::vector<std::string> args) {
@@ -58,8 +60,9 @@ TEST_SUITE("lifecycle") {
                 REQUIRE_MESSAGE(dropped.exit_code == 0, dropped.err);
                 CHECK(contains(dropped.out, "Dropped 18 table(s)"));
                 CHECK(contains(dropped.out, "Left alone (no plugin owns them): visitor_notes"));
-                auto tables = dialect == "sqlite" ? db.sql("SELECT name FROM sqlite_master WHERE type = 'table'")
-                                                  : db.sql("SELECT tablename FROM pg_tables WHERE schemaname = 'public'");
+                auto tables = dialect == "sqlite"
+                                  ? db.sql("SELECT name FROM sqlite_master WHERE type = 'table'")
+                                  : db.sql("SELECT tablename FROM pg_tables WHERE schemaname = 'public'");
                 CHECK(tables == "visitor_notes\n");
 
                 // reset-db from an upgraded database gives the same schema the revisions give.
@@ -75,7 +78,8 @@ TEST_SUITE("lifecycle") {
     TEST_CASE("drop-db and reset-db refuse without dev = true or --yes, and change nothing") {
         TempDir dir;
         auto url = "sqlite:///" + (dir.path() / "prod.db").string();
-        write_file(dir.path() / "trellis.ini", fmt::format("url = {}\nplugin_path = {}\ndev = false\n", url, TRELLIS_PLUGIN_DIR));
+        write_file(dir.path() / "trellis.ini",
+                   fmt::format("url = {}\nplugin_path = {}\ndev = false\n", url, TRELLIS_PLUGIN_DIR));
         REQUIRE(run_trellis({"upgrade"}, dir.path()).exit_code == 0);
         for (const char* command : {"drop-db", "reset-db"}) {
             auto refused = run_trellis({command}, dir.path());
@@ -93,7 +97,8 @@ TEST_SUITE("lifecycle") {
                 DemoDatabase db(dialect);
                 auto verified = demo(db.url, {"verify"});
                 CHECK_MESSAGE(verified.exit_code == 0, verified.out << verified.err);
-                CHECK(contains(verified.out, "verify: 0 finding(s); 5 order(s) upgraded from empty, 20 revision(s) round-tripped"));
+                CHECK(contains(verified.out,
+                               "verify: 0 finding(s); 5 order(s) upgraded from empty, 20 revision(s) round-tripped"));
                 if (dialect == "postgresql")
                     CHECK(db.sql("SELECT count(*) FROM pg_database WHERE datname LIKE 'trellis_verify%'") == "0\n");
             }

@@ -469,8 +469,9 @@ TEST_SUITE("lint") {
                     kept += line + "\n";
             write_file(entry.path(), kept);
         }
-        write_file(dir / "trellis.ini", fmt::format("url = {}\nplugin_path = {}\n\n[plugin.panels]\nversion_path = {}\n", url,
-                                                    TRELLIS_PLUGIN_DIR, panels.string()));
+        write_file(dir / "trellis.ini",
+                   fmt::format("url = {}\nplugin_path = {}\n\n[plugin.panels]\nversion_path = {}\n", url,
+                               TRELLIS_PLUGIN_DIR, panels.string()));
         auto r = run_trellis({"--json", "lint"}, dir.path());
         REQUIRE_MESSAGE(r.exit_code == 1, r.err);
         auto doc = nlohmann::json::parse(r.out);

@@ -2,11 +2,10 @@
 // PostgreSQL: what a user checks after each command, in the schema and in the ledger.
 #include "project.hpp"
 
-#include <doctest/doctest.h>
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <csignal>
+#include <doctest/doctest.h>
+#include <fmt/format.h>
 #include <random>
 #include <thread>
 
@@ -14,7 +13,9 @@ using namespace trellis::test;
 
 namespace {
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+bool contains(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+}
 
 std::vector<std::string> sorted(std::vector<std::string> v) {
     std::sort(v.begin(), v.end());
@@ -49,7 +50,8 @@ TEST_SUITE("migrate") {
                 auto row = lines(t.project.sql("SELECT branch, length(checksum), downgrade_sql, duration_ms >= 0, "
                                                "depends_on FROM trellis_version WHERE revision = 'p0000'"));
                 REQUIRE(row.size() == 1);
-                CHECK(row[0] == (dialect == "sqlite" ? "panels|64|DROP TABLE p_0;|1|u0001" : "panels|64|DROP TABLE p_0;|t|u0001"));
+                CHECK(row[0] == (dialect == "sqlite" ? "panels|64|DROP TABLE p_0;|1|u0001"
+                                                     : "panels|64|DROP TABLE p_0;|t|u0001"));
                 auto again = t.project.run({"upgrade"});
                 CHECK(again.exit_code == 0);
                 CHECK(contains(again.out, "Nothing to do"));
@@ -91,8 +93,8 @@ TEST_SUITE("migrate") {
             SUBCASE(dialect.c_str()) {
                 Project p(dialect);
                 p.branch("app");
-                p.revision("app", "n1", {}, "CREATE TABLE stays (id INTEGER);\nSELECT * FROM missing_table;", "DROP TABLE stays;",
-                           {}, "-- transactional: false\n");
+                p.revision("app", "n1", {}, "CREATE TABLE stays (id INTEGER);\nSELECT * FROM missing_table;",
+                           "DROP TABLE stays;", {}, "-- transactional: false\n");
                 auto r = p.run({"upgrade"});
                 CHECK(r.exit_code == 3);
                 CHECK(contains(r.err, "`transactional: false`, so the statements before this one stay applied"));
@@ -125,8 +127,9 @@ TEST_SUITE("migrate") {
                 else
                     shell("psql -X -q -v ON_ERROR_STOP=1 '" + t.project.url() + "' -f '" + file + "' >/dev/null");
                 CHECK(t.project.tables() == online.project.tables());
-                auto ledger = "SELECT revision, branch, checksum, downgrade_sql, down_revision, depends_on FROM trellis_version "
-                              "ORDER BY revision";
+                auto ledger =
+                    "SELECT revision, branch, checksum, downgrade_sql, down_revision, depends_on FROM trellis_version "
+                    "ORDER BY revision";
                 CHECK(t.project.sql(ledger) == online.project.sql(ledger));
                 // And trellis reads the scripted ledger as its own.
                 CHECK(contains(t.project.run({"upgrade"}).out, "Nothing to do"));
@@ -145,7 +148,8 @@ TEST_SUITE("migrate") {
                 TwoBranches t(dialect);
                 auto r = t.project.run({"upgrade", "--dry-run"});
                 CHECK(r.exit_code == 0);
-                CHECK(r.out == "Upgrade 5 revision(s):\n  uber (3):\n       1. u0000 revision u0000\n       2. u0001 revision u0001\n"
+                CHECK(r.out == "Upgrade 5 revision(s):\n  uber (3):\n       1. u0000 revision u0000\n       2. u0001 "
+                               "revision u0001\n"
                                "       3. u0002 revision u0002\n  panels (2):\n       4. p0000 revision p0000\n"
                                "       5. p0001 revision p0001\n");
                 CHECK(t.project.tables().empty());
@@ -163,7 +167,8 @@ TEST_SUITE("migrate") {
                 write_file(path, text.replace(text.find("DROP TABLE u_0;"), 15, "DROP TABLE IF EXISTS u_0;"));
                 auto up = t.project.run({"upgrade"});
                 CHECK(up.exit_code == 2);
-                CHECK(contains(up.err, "versions/uber/u0000_revision.sql: revision u0000 changed since it was applied"));
+                CHECK(
+                    contains(up.err, "versions/uber/u0000_revision.sql: revision u0000 changed since it was applied"));
                 CHECK(t.project.run({"downgrade", "base"}).exit_code == 2);
                 auto status = t.project.run({"status"});
                 CHECK(contains(status.out, "changed  u0000"));
@@ -197,7 +202,8 @@ TEST_SUITE("migrate") {
         }
     }
 
-    TEST_CASE("uninstalling a plugin: its library and version path gone, downgrade P@base reverts it and what depends on it") {
+    TEST_CASE("uninstalling a plugin: its library and version path gone, downgrade P@base reverts it and what depends "
+              "on it") {
         for (const auto& dialect : k_dialects) {
             SUBCASE(dialect.c_str()) {
                 Project p(dialect);
@@ -212,11 +218,12 @@ TEST_SUITE("migrate") {
                 p.remove_branch("panels");
                 auto plan = p.run({"downgrade", "panels@base", "--dry-run"});
                 REQUIRE_MESSAGE(plan.exit_code == 0, plan.err);
-                CHECK(plan.out == "Downgrade 4 revision(s):\n"
-                                  "  panels (2):\n       3. p0001 (file gone: reverted from the ledger's stored downgrade)\n"
-                                  "       4. p0000 (file gone: reverted from the ledger's stored downgrade)\n"
-                                  "  guests (2):\n       1. g0001 (file gone: reverted from the ledger's stored downgrade)\n"
-                                  "       2. g0000 (file gone: reverted from the ledger's stored downgrade)\n");
+                CHECK(plan.out ==
+                      "Downgrade 4 revision(s):\n"
+                      "  panels (2):\n       3. p0001 (file gone: reverted from the ledger's stored downgrade)\n"
+                      "       4. p0000 (file gone: reverted from the ledger's stored downgrade)\n"
+                      "  guests (2):\n       1. g0001 (file gone: reverted from the ledger's stored downgrade)\n"
+                      "       2. g0000 (file gone: reverted from the ledger's stored downgrade)\n");
                 auto down = p.run({"downgrade", "panels@base"});
                 REQUIRE_MESSAGE(down.exit_code == 0, down.err);
                 CHECK(p.tables() == std::vector<std::string>{"u_0", "u_1"});
@@ -404,7 +411,8 @@ TEST_SUITE("migrate") {
             REQUIRE(p.run({"stamp", "base"}).exit_code == 0); // creates the file and the ledger
             auto db = (p.dir() / "test.db").string();
             // sqlite3 holds the write lock while a long query runs.
-            shell("(sqlite3 '" + db + "' 'BEGIN IMMEDIATE; WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c "
+            shell("(sqlite3 '" + db +
+                  "' 'BEGIN IMMEDIATE; WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c "
                   "WHERE x < 30000000) SELECT count(*) FROM c; COMMIT;' >/dev/null 2>&1 &) ; sleep 0.3");
             auto waiting = p.run({"upgrade", "--lock-timeout", "1"});
             CHECK(waiting.exit_code == 3);

@@ -3,11 +3,10 @@
 #include "graph/graph.hpp"
 #include "support.hpp"
 
-#include <doctest/doctest.h>
-#include <fmt/format.h>
-
 #include <chrono>
 #include <cstdlib>
+#include <doctest/doctest.h>
+#include <fmt/format.h>
 #include <thread>
 
 using namespace trellis;
@@ -16,9 +15,10 @@ using namespace trellis::test;
 namespace {
 
 std::string revision_text(const std::string& id, const std::string& parent, const std::string& table) {
-    return fmt::format("-- revision: {}\n-- down_revision: {}\n-- message: make {}\n\n-- +upgrade\nCREATE TABLE {} (id INTEGER);\n\n"
-                       "-- +downgrade\nDROP TABLE {};\n",
-                       id, parent, table, table, table);
+    return fmt::format(
+        "-- revision: {}\n-- down_revision: {}\n-- message: make {}\n\n-- +upgrade\nCREATE TABLE {} (id INTEGER);\n\n"
+        "-- +downgrade\nDROP TABLE {};\n",
+        id, parent, table, table, table);
 }
 
 // Everything the graph knows of each revision, in order, as text.
@@ -26,7 +26,8 @@ std::string summary(const Graph& graph) {
     std::string out;
     for (int i : graph.order()) {
         const auto& r = graph.revision(i);
-        out += fmt::format("{} <- [{}] {} {} {}|", r.id, fmt::join(r.down_revisions, ","), r.message, r.checksum(), r.path);
+        out += fmt::format("{} <- [{}] {} {} {}|", r.id, fmt::join(r.down_revisions, ","), r.message, r.checksum(),
+                           r.path);
     }
     return out;
 }
@@ -47,8 +48,9 @@ TEST_CASE("parse cache: a cached load equals a parse, and an edit is seen at onc
     ::setenv("TRELLIS_CACHE_DIR", cache.c_str(), 1);
     ::unsetenv("TRELLIS_NO_CACHE");
     for (int k = 0; k < 300; ++k)
-        write_file(versions / fmt::format("r{:03}.sql", k),
-                   revision_text(fmt::format("r{:03}", k), k ? fmt::format("r{:03}", k - 1) : "", fmt::format("t{:03}", k)));
+        write_file(
+            versions / fmt::format("r{:03}.sql", k),
+            revision_text(fmt::format("r{:03}", k), k ? fmt::format("r{:03}", k - 1) : "", fmt::format("t{:03}", k)));
     std::vector<BranchSpec> specs{{"app", {}, versions, "test"}};
 
     auto fresh = summary(Graph::load(specs));

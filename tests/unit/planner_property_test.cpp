@@ -121,8 +121,7 @@ struct UpgradeTarget {
     Ids roots;
 };
 
-UpgradeTarget random_upgrade_target(Random& random, const RandomGraph& generated,
-                                    const Oracle& oracle) {
+UpgradeTarget random_upgrade_target(Random& random, const RandomGraph& generated, const Oracle& oracle) {
     switch (random() % 3) {
     case 0: {
         Ids heads;
@@ -148,8 +147,8 @@ struct DowngradeTarget {
     IdSet reverted;
 };
 
-DowngradeTarget random_downgrade_target(Random& random, const RandomGraph& generated,
-                                        const Oracle& oracle, const IdSet& state) {
+DowngradeTarget random_downgrade_target(Random& random, const RandomGraph& generated, const Oracle& oracle,
+                                        const IdSet& state) {
     auto only_applied = [&](IdSet ids) {
         std::erase_if(ids, [&](const std::string& id) { return !state.count(id); });
         return ids;
@@ -188,24 +187,21 @@ void check_plugin_order(const RandomGraph& generated, const Graph& graph) {
         rank[branch.label()] = branch.rank;
     for (const auto& spec : generated.specs)
         for (const auto& dep : spec.depends)
-            REQUIRE_MESSAGE(rank[dep] < rank[spec.label],
-                            dep << " must come before " << spec.label);
+            REQUIRE_MESSAGE(rank[dep] < rank[spec.label], dep << " must come before " << spec.label);
 }
 
-void check_same_plans(const Graph& graph, const Graph& again, const RandomGraph& generated,
-                      const Oracle& oracle, Random& random) {
+void check_same_plans(const Graph& graph, const Graph& again, const RandomGraph& generated, const Oracle& oracle,
+                      Random& random) {
     REQUIRE(text(labels_of(again)) == text(labels_of(graph)));
     REQUIRE(text(ids_of(again, again.order())) == text(ids_of(graph, graph.order())));
     REQUIRE(text(upgrade_plan(again, "heads", {})) == text(upgrade_plan(graph, "heads", {})));
     auto state = random_state(random, generated, oracle);
     const auto& target = pick(random, generated.creation);
     REQUIRE(text(upgrade_plan(again, target, state)) == text(upgrade_plan(graph, target, state)));
-    REQUIRE(text(downgrade_plan(again, "base", state)) ==
-            text(downgrade_plan(graph, "base", state)));
+    REQUIRE(text(downgrade_plan(again, "base", state)) == text(downgrade_plan(graph, "base", state)));
 }
 
-void check_upgrade(const Graph& graph, const Oracle& oracle, const IdSet& state,
-                   const UpgradeTarget& target) {
+void check_upgrade(const Graph& graph, const Oracle& oracle, const IdSet& state, const UpgradeTarget& target) {
     CAPTURE(target.target);
     auto steps = upgrade_plan(graph, target.target, state);
     auto expected = minus(oracle.closure(target.roots), state);
@@ -214,8 +210,7 @@ void check_upgrade(const Graph& graph, const Oracle& oracle, const IdSet& state,
     REQUIRE(text(steps) == text(oracle.order(expected)));
 }
 
-void check_downgrade(const Graph& graph, const Oracle& oracle, const IdSet& state,
-                     const DowngradeTarget& target) {
+void check_downgrade(const Graph& graph, const Oracle& oracle, const IdSet& state, const DowngradeTarget& target) {
     CAPTURE(target.target);
     auto steps = downgrade_plan(graph, target.target, state);
     REQUIRE(text(set_of(steps)) == text(target.reverted));
@@ -238,8 +233,7 @@ void check_round_trip_from_nothing(const Graph& graph, const std::string& target
 // From `base` applied: upgrade to `top`, built on it, then downgrade to `base`. What the upgrade
 // added goes again, unless `base`'s line does not lead to it (a dependency in another branch),
 // which a downgrade to `base` has no reason to revert. True when the state is restored.
-bool check_round_trip_from(const Graph& graph, const Oracle& oracle, const std::string& base,
-                           const std::string& top) {
+bool check_round_trip_from(const Graph& graph, const Oracle& oracle, const std::string& base, const std::string& top) {
     CAPTURE(base);
     CAPTURE(top);
     auto before = oracle.closure({base});
@@ -260,56 +254,54 @@ bool check_round_trip_from(const Graph& graph, const Oracle& oracle, const std::
 } // namespace
 
 TEST_CASE("planner properties: the graph order follows plugin order, then create_date, then id") {
-    for_each_random_graph(
-        1000, [](const RandomGraph& generated, const Graph& graph, const Oracle& oracle, Random&) {
-            check_plugin_order(generated, graph);
-            auto all = set_of(generated.creation);
-            REQUIRE(text(ids_of(graph, graph.order())) == text(oracle.order(all)));
-        });
+    for_each_random_graph(1000, [](const RandomGraph& generated, const Graph& graph, const Oracle& oracle, Random&) {
+        check_plugin_order(generated, graph);
+        auto all = set_of(generated.creation);
+        REQUIRE(text(ids_of(graph, graph.order())) == text(oracle.order(all)));
+    });
 }
 
 TEST_CASE("planner properties: plans do not depend on the order the revisions are given in") {
-    for_each_random_graph(2000, [](const RandomGraph& generated, const Graph& graph,
-                                   const Oracle& oracle, Random& random) {
-        for (int round = 0; round < 3; ++round)
-            check_same_plans(graph, shuffled_build(generated, random), generated, oracle, random);
-    });
+    for_each_random_graph(2000,
+                          [](const RandomGraph& generated, const Graph& graph, const Oracle& oracle, Random& random) {
+                              for (int round = 0; round < 3; ++round)
+                                  check_same_plans(graph, shuffled_build(generated, random), generated, oracle, random);
+                          });
 }
 
 TEST_CASE("planner properties: upgrade plans are closure(T) minus the applied set, edges first") {
-    for_each_random_graph(3000, [](const RandomGraph& generated, const Graph& graph,
-                                   const Oracle& oracle, Random& random) {
-        for (int round = 0; round < 6; ++round) {
-            auto state = random_state(random, generated, oracle);
-            check_upgrade(graph, oracle, state, random_upgrade_target(random, generated, oracle));
-        }
-    });
+    for_each_random_graph(3000,
+                          [](const RandomGraph& generated, const Graph& graph, const Oracle& oracle, Random& random) {
+                              for (int round = 0; round < 6; ++round) {
+                                  auto state = random_state(random, generated, oracle);
+                                  check_upgrade(graph, oracle, state, random_upgrade_target(random, generated, oracle));
+                              }
+                          });
 }
 
 TEST_CASE("planner properties: downgrade plans revert what comes after T and what needs it") {
-    for_each_random_graph(4000, [](const RandomGraph& generated, const Graph& graph,
-                                   const Oracle& oracle, Random& random) {
-        for (int round = 0; round < 6; ++round) {
-            auto state = random_state(random, generated, oracle);
-            if (!state.empty())
-                check_downgrade(graph, oracle, state,
-                                random_downgrade_target(random, generated, oracle, state));
-        }
-    });
+    for_each_random_graph(
+        4000, [](const RandomGraph& generated, const Graph& graph, const Oracle& oracle, Random& random) {
+            for (int round = 0; round < 6; ++round) {
+                auto state = random_state(random, generated, oracle);
+                if (!state.empty())
+                    check_downgrade(graph, oracle, state, random_downgrade_target(random, generated, oracle, state));
+            }
+        });
 }
 
 TEST_CASE("planner properties: an upgrade to T and the downgrade back restore the applied set") {
     int restored = 0;
-    for_each_random_graph(5000, [&](const RandomGraph& generated, const Graph& graph,
-                                    const Oracle& oracle, Random& random) {
-        for (int round = 0; round < 4; ++round) {
-            check_round_trip_from_nothing(graph, pick(random, generated.creation));
-            const auto& base = pick(random, generated.creation);
-            auto above = oracle.strict_descendants(base);
-            if (!above.empty() && check_round_trip_from(graph, oracle, base, pick(random, above)))
-                ++restored;
-        }
-    });
+    for_each_random_graph(5000,
+                          [&](const RandomGraph& generated, const Graph& graph, const Oracle& oracle, Random& random) {
+                              for (int round = 0; round < 4; ++round) {
+                                  check_round_trip_from_nothing(graph, pick(random, generated.creation));
+                                  const auto& base = pick(random, generated.creation);
+                                  auto above = oracle.strict_descendants(base);
+                                  if (!above.empty() && check_round_trip_from(graph, oracle, base, pick(random, above)))
+                                      ++restored;
+                              }
+                          });
     // The generator must make the restoring case common, or the property says little.
     CHECK(restored > k_graphs / 2);
 }

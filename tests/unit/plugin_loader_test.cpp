@@ -5,21 +5,19 @@
 #include "project.hpp"
 #include "support.hpp"
 
-#include <trellis/plugin.hpp>
-
-#include <doctest/doctest.h>
-
 #include <algorithm>
+#include <doctest/doctest.h>
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <trellis/plugin.hpp>
 #include <vector>
 
 namespace fs = std::filesystem;
-using trellis::test::Result;
-using trellis::test::TempDir;
 using trellis::test::query;
+using trellis::test::Result;
 using trellis::test::run_trellis;
+using trellis::test::TempDir;
 
 namespace {
 
@@ -27,15 +25,19 @@ const fs::path k_test_plugins = TRELLIS_TEST_PLUGIN_DIR;
 const fs::path k_demo_plugins = TRELLIS_PLUGIN_DIR;
 const fs::path k_source = TRELLIS_SOURCE_DIR;
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+bool contains(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+}
 
-std::string sqlite_url(const fs::path& file) { return "sqlite:///" + file.string(); }
+std::string sqlite_url(const fs::path& file) {
+    return "sqlite:///" + file.string();
+}
 
 // `trellis --plugin-path <case> --url <db> upgrade heads`, run where no trellis.ini is found.
 Result upgrade_with(const std::string& plugin_case, const fs::path& database, const fs::path& cwd) {
-    return run_trellis({"--plugin-path", (k_test_plugins / plugin_case).string(), "--url", sqlite_url(database),
-                        "upgrade", "heads"},
-                       cwd);
+    return run_trellis(
+        {"--plugin-path", (k_test_plugins / plugin_case).string(), "--url", sqlite_url(database), "upgrade", "heads"},
+        cwd);
 }
 
 // A fresh empty database of `dialect` ("sqlite" or "postgresql"), dropped with the object.
@@ -89,90 +91,90 @@ void check_refused(const RefusedCase& c, const Result& result) {
 
 TEST_SUITE("plugin_loader") {
 
-TEST_CASE("a refused plugin exits 2 naming the library and creates no database") {
-    for (const auto& c : refused_cases()) {
-        TempDir tmp;
-        auto database = tmp / "x.db";
-        check_refused(c, upgrade_with(c.directory, database, tmp.path()));
-        CHECK_MESSAGE(!fs::exists(database), c.directory << " created " << database);
+    TEST_CASE("a refused plugin exits 2 naming the library and creates no database") {
+        for (const auto& c : refused_cases()) {
+            TempDir tmp;
+            auto database = tmp / "x.db";
+            check_refused(c, upgrade_with(c.directory, database, tmp.path()));
+            CHECK_MESSAGE(!fs::exists(database), c.directory << " created " << database);
+        }
     }
-}
 
-TEST_CASE("a refused plugin leaves an existing database byte for byte as it was") {
-    for (const auto& c : refused_cases()) {
-        TempDir tmp;
-        auto database = tmp / "x.db";
-        query(sqlite_url(database), "CREATE TABLE already_here (id INTEGER PRIMARY KEY); "
-                                    "INSERT INTO already_here VALUES (7);");
-        auto before = trellis::test::read_file(database);
-        check_refused(c, upgrade_with(c.directory, database, tmp.path()));
-        CHECK_MESSAGE(trellis::test::read_file(database) == before, c.directory << " changed " << database);
-        CHECK(!fs::exists(tmp / "x.db-journal"));
+    TEST_CASE("a refused plugin leaves an existing database byte for byte as it was") {
+        for (const auto& c : refused_cases()) {
+            TempDir tmp;
+            auto database = tmp / "x.db";
+            query(sqlite_url(database), "CREATE TABLE already_here (id INTEGER PRIMARY KEY); "
+                                        "INSERT INTO already_here VALUES (7);");
+            auto before = trellis::test::read_file(database);
+            check_refused(c, upgrade_with(c.directory, database, tmp.path()));
+            CHECK_MESSAGE(trellis::test::read_file(database) == before, c.directory << " changed " << database);
+            CHECK(!fs::exists(tmp / "x.db-journal"));
+        }
     }
-}
 
-TEST_CASE("the demo plugins load and give one head per plugin") {
-    // From the repository root, as a user runs it: the root trellis.ini is found; the plugin
-    // path is this build's (the config names build/plugins, which may be another build).
-    auto result = run_trellis({"--plugin-path", k_demo_plugins.string(), "heads"}, k_source);
-    INFO("stderr: " << result.err << "\nstdout: " << result.out);
-    REQUIRE(result.exit_code == 0);
-    for (const std::string plugin : {"uber", "panels", "guests", "tabletop", "magprime", "mivs"}) {
-        auto label = " (" + plugin + ") (head)\n";
-        auto first = result.out.find(label);
-        CHECK_MESSAGE(first != std::string::npos, plugin << " has no head");
-        CHECK_MESSAGE(result.out.find(label, first + 1) == std::string::npos, plugin << " has several heads");
+    TEST_CASE("the demo plugins load and give one head per plugin") {
+        // From the repository root, as a user runs it: the root trellis.ini is found; the plugin
+        // path is this build's (the config names build/plugins, which may be another build).
+        auto result = run_trellis({"--plugin-path", k_demo_plugins.string(), "heads"}, k_source);
+        INFO("stderr: " << result.err << "\nstdout: " << result.out);
+        REQUIRE(result.exit_code == 0);
+        for (const std::string plugin : {"uber", "panels", "guests", "tabletop", "magprime", "mivs"}) {
+            auto label = " (" + plugin + ") (head)\n";
+            auto first = result.out.find(label);
+            CHECK_MESSAGE(first != std::string::npos, plugin << " has no head");
+            CHECK_MESSAGE(result.out.find(label, first + 1) == std::string::npos, plugin << " has several heads");
+        }
+        CHECK(std::count(result.out.begin(), result.out.end(), '\n') == 6);
     }
-    CHECK(std::count(result.out.begin(), result.out.end(), '\n') == 6);
-}
 
-TEST_CASE("the demo upgrades to heads, back to base and up again, its C++ step included") {
-    for (const auto& dialect : trellis::test::k_dialects) {
-        CAPTURE(dialect);
-        Database db(dialect);
-        auto trellis = [&](std::vector<std::string> args) {
-            args.insert(args.begin(), {"--plugin-path", k_demo_plugins.string(), "--url", db.url});
-            auto result = run_trellis(args, k_source);
-            INFO("trellis " << args[4] << " " << args.back() << "\nstderr: " << result.err);
-            CHECK(result.exit_code == 0);
-            return result;
-        };
-        // Rows for panels:backfill_slugs to fill: two panels share a name, one has none to speak of.
-        // The applicant must survive c259062e8958, which rebuilds panel_application on SQLite.
-        trellis({"upgrade", "panels@d5758c9cfb94"});
-        query(db.url, "INSERT INTO panel_application (id, name) VALUES (1, 'Q&A'), (2, 'Q&A'), (3, '?!'); "
-                      "INSERT INTO panel_applicant (id, application_id, first_name, last_name, email) "
-                      "VALUES (1, 2, 'Ada', 'Lovelace', 'ada@example.com')");
-        trellis({"upgrade", "heads"});
-        CHECK(query(db.url, "SELECT slug FROM panel_application ORDER BY id") == "q-a\nq-a-2\npanel\n");
-        CHECK(query(db.url, "SELECT application_id FROM panel_applicant") == "2\n");
-        auto heads = trellis({"heads"}).out;
-        CHECK(trellis({"current"}).out == heads);
-        trellis({"downgrade", "base"});
-        CHECK(db.tables() == "trellis_version\n");
-        trellis({"upgrade", "heads"});
-        CHECK(trellis({"current"}).out == heads);
+    TEST_CASE("the demo upgrades to heads, back to base and up again, its C++ step included") {
+        for (const auto& dialect : trellis::test::k_dialects) {
+            CAPTURE(dialect);
+            Database db(dialect);
+            auto trellis = [&](std::vector<std::string> args) {
+                args.insert(args.begin(), {"--plugin-path", k_demo_plugins.string(), "--url", db.url});
+                auto result = run_trellis(args, k_source);
+                INFO("trellis " << args[4] << " " << args.back() << "\nstderr: " << result.err);
+                CHECK(result.exit_code == 0);
+                return result;
+            };
+            // Rows for panels:backfill_slugs to fill: two panels share a name, one has none to speak of.
+            // The applicant must survive c259062e8958, which rebuilds panel_application on SQLite.
+            trellis({"upgrade", "panels@d5758c9cfb94"});
+            query(db.url, "INSERT INTO panel_application (id, name) VALUES (1, 'Q&A'), (2, 'Q&A'), (3, '?!'); "
+                          "INSERT INTO panel_applicant (id, application_id, first_name, last_name, email) "
+                          "VALUES (1, 2, 'Ada', 'Lovelace', 'ada@example.com')");
+            trellis({"upgrade", "heads"});
+            CHECK(query(db.url, "SELECT slug FROM panel_application ORDER BY id") == "q-a\nq-a-2\npanel\n");
+            CHECK(query(db.url, "SELECT application_id FROM panel_applicant") == "2\n");
+            auto heads = trellis({"heads"}).out;
+            CHECK(trellis({"current"}).out == heads);
+            trellis({"downgrade", "base"});
+            CHECK(db.tables() == "trellis_version\n");
+            trellis({"upgrade", "heads"});
+            CHECK(trellis({"current"}).out == heads);
+        }
     }
-}
 
-TEST_CASE("a failing C++ step rolls its revision back, keeps the one before and names the step") {
-    for (const auto& dialect : trellis::test::k_dialects) {
-        CAPTURE(dialect);
-        Database db(dialect);
-        TempDir cwd;
-        auto result = run_trellis({"--plugin-path", (k_test_plugins / "step_throws").string(), "--url", db.url,
-                                   "upgrade", "heads"},
-                                  cwd.path());
-        INFO("stderr: " << result.err);
-        CHECK(result.exit_code == 3);
-        CHECK(contains(result.err, "step_throws:explode"));
-        CHECK(contains(result.err, "the badge printer caught fire"));
-        CHECK(contains(result.err, "20dcbe47d47f_create_step_lost_and_call_a_failing_step.sql"));
-        // The first revision stays; the second, its table and the row its step wrote are gone.
-        CHECK(query(db.url, "SELECT revision FROM trellis_version") == "b5e6d321d487\n");
-        CHECK(db.tables() == "step_kept\ntrellis_version\n");
-        CHECK(query(db.url, "SELECT count(*) FROM step_kept") == "0\n");
+    TEST_CASE("a failing C++ step rolls its revision back, keeps the one before and names the step") {
+        for (const auto& dialect : trellis::test::k_dialects) {
+            CAPTURE(dialect);
+            Database db(dialect);
+            TempDir cwd;
+            auto result = run_trellis(
+                {"--plugin-path", (k_test_plugins / "step_throws").string(), "--url", db.url, "upgrade", "heads"},
+                cwd.path());
+            INFO("stderr: " << result.err);
+            CHECK(result.exit_code == 3);
+            CHECK(contains(result.err, "step_throws:explode"));
+            CHECK(contains(result.err, "the badge printer caught fire"));
+            CHECK(contains(result.err, "20dcbe47d47f_create_step_lost_and_call_a_failing_step.sql"));
+            // The first revision stays; the second, its table and the row its step wrote are gone.
+            CHECK(query(db.url, "SELECT revision FROM trellis_version") == "b5e6d321d487\n");
+            CHECK(db.tables() == "step_kept\ntrellis_version\n");
+            CHECK(query(db.url, "SELECT count(*) FROM step_kept") == "0\n");
+        }
     }
-}
 
 } // TEST_SUITE

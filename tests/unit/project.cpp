@@ -1,9 +1,8 @@
 #include "project.hpp"
 
+#include <algorithm>
 #include <doctest/doctest.h>
 #include <fmt/format.h>
-
-#include <algorithm>
 #include <sstream>
 
 namespace trellis::test {
@@ -59,7 +58,8 @@ std::filesystem::path Project::revision(const std::string& branch, const std::st
         text += "-- branch_labels: " + branch + "\n";
     if (!depends_on.empty())
         text += fmt::format("-- depends_on: {}\n", fmt::join(depends_on, ", "));
-    text += fmt::format("-- message: revision {}\n-- create_date: 2026-01-01T00:{:02}:{:02}Z\n{}\n-- +upgrade\n{}\n\n-- +downgrade\n{}\n",
+    text += fmt::format("-- message: revision {}\n-- create_date: 2026-01-01T00:{:02}:{:02}Z\n{}\n-- "
+                        "+upgrade\n{}\n\n-- +downgrade\n{}\n",
                         id, m_clock / 60 % 60, m_clock % 60, extra_header, upgrade, downgrade);
     ++m_clock;
     auto path = m_dir.path() / "versions" / branch / (id + "_revision.sql");
@@ -97,19 +97,19 @@ std::string Project::sql(const std::string& query_text) const {
 }
 
 std::vector<std::string> Project::ledger() const {
-    bool exists = m_dialect == "sqlite"
-                      ? !sql("SELECT name FROM sqlite_master WHERE name = 'trellis_version'").empty()
-                      : sql("SELECT to_regclass('trellis_version') IS NOT NULL").starts_with("t");
+    bool exists = m_dialect == "sqlite" ? !sql("SELECT name FROM sqlite_master WHERE name = 'trellis_version'").empty()
+                                        : sql("SELECT to_regclass('trellis_version') IS NOT NULL").starts_with("t");
     if (!exists)
         return {};
     return lines(sql("SELECT revision FROM trellis_version ORDER BY revision"));
 }
 
 std::vector<std::string> Project::tables() const {
-    auto rows = m_dialect == "sqlite"
-                    ? sql("SELECT name FROM sqlite_master WHERE type = 'table' AND name <> 'trellis_version' ORDER BY name")
-                    : sql("SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'trellis_version' "
-                          "ORDER BY tablename");
+    auto rows =
+        m_dialect == "sqlite"
+            ? sql("SELECT name FROM sqlite_master WHERE type = 'table' AND name <> 'trellis_version' ORDER BY name")
+            : sql("SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'trellis_version' "
+                  "ORDER BY tablename");
     return lines(rows);
 }
 

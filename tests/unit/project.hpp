@@ -25,9 +25,10 @@ public:
     // Forgets a branch: its config section and its version path, as when a plugin is uninstalled.
     void remove_branch(const std::string& name);
     // Writes a revision file; returns its path. `parents` empty makes a base.
-    std::filesystem::path revision(const std::string& branch, const std::string& id, const std::vector<std::string>& parents,
-                                   const std::string& upgrade, const std::string& downgrade,
-                                   const std::vector<std::string>& depends_on = {}, const std::string& extra_header = "");
+    std::filesystem::path revision(const std::string& branch, const std::string& id,
+                                   const std::vector<std::string>& parents, const std::string& upgrade,
+                                   const std::string& downgrade, const std::vector<std::string>& depends_on = {},
+                                   const std::string& extra_header = "");
     // A chain of `count` revisions in `branch`, each creating table `<prefix>_<k>`; returns the ids.
     std::vector<std::string> chain(const std::string& branch, const std::string& prefix, int count,
                                    std::optional<std::string> parent = std::nullopt,

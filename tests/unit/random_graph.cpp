@@ -10,8 +10,8 @@ std::vector<std::vector<Revision>> RandomGraph::revisions() const {
     std::vector<std::vector<Revision>> lists(specs.size());
     for (const auto& id : creation) {
         const auto& node = nodes.at(id);
-        auto spec = std::find_if(specs.begin(), specs.end(),
-                                 [&](const BranchSpec& s) { return s.label == node.branch; });
+        auto spec =
+            std::find_if(specs.begin(), specs.end(), [&](const BranchSpec& s) { return s.label == node.branch; });
         Revision r;
         r.id = node.id;
         r.down_revisions = node.parents;
@@ -29,8 +29,8 @@ std::string RandomGraph::describe() const {
         out += fmt::format("branch {} : {}\n", spec.label, fmt::join(spec.depends, ", "));
     for (const auto& id : creation) {
         const auto& n = nodes.at(id);
-        out += fmt::format("  {} [{}] <- {} depends {} date {}\n", n.id, n.branch,
-                           fmt::join(n.parents, ", "), fmt::join(n.depends, ", "), n.date);
+        out += fmt::format("  {} [{}] <- {} depends {} date {}\n", n.id, n.branch, fmt::join(n.parents, ", "),
+                           fmt::join(n.depends, ", "), n.date);
     }
     return out;
 }
@@ -205,9 +205,9 @@ Ids Oracle::heads(const std::string& branch) const {
         if (n.branch != branch)
             continue;
         auto it = m_children.find(id);
-        bool built_on = it != m_children.end() &&
-                        std::any_of(it->second.begin(), it->second.end(),
-                                    [&](const std::string& c) { return node(c).branch == branch; });
+        bool built_on =
+            it != m_children.end() && std::any_of(it->second.begin(), it->second.end(),
+                                                  [&](const std::string& c) { return node(c).branch == branch; });
         if (!built_on)
             found.push_back(id);
     }
@@ -238,8 +238,7 @@ Ids Oracle::order(const IdSet& subset) const {
             if (!best || key(n) < key(*best))
                 best = &n;
         }
-        REQUIRE_MESSAGE(best,
-                        "the oracle found no ready revision: the generated graph has a cycle");
+        REQUIRE_MESSAGE(best, "the oracle found no ready revision: the generated graph has a cycle");
         placed.push_back(best->id);
         done.insert(best->id);
     }

@@ -5,7 +5,6 @@
 #include "util/error.hpp"
 
 #include <doctest/doctest.h>
-
 #include <string>
 
 using namespace trellis;
@@ -93,28 +92,34 @@ TEST_SUITE("revision_file") {
     }
 
     TEST_CASE("every malformed header is an error naming the file and the line") {
-        CHECK(parse_error(replace(k_example, "-- revision: 4c1a9e2b7f30\n", "")) == "v/bad.sql:1: no `-- revision: ID` line in the header");
+        CHECK(parse_error(replace(k_example, "-- revision: 4c1a9e2b7f30\n", "")) ==
+              "v/bad.sql:1: no `-- revision: ID` line in the header");
         CHECK(parse_error(replace(k_example, "-- message:", "-- mesage:")) ==
               "v/bad.sql:5: unknown header key `mesage` (did you mean `message`?)");
         CHECK(parse_error(replace(k_example, "-- transactional: true", "-- transactional: true\n-- message: again")) ==
               "v/bad.sql:8: duplicate header key `message`");
-        CHECK(parse_error(replace(k_example, "4c1a9e2b7f30", "4c1a-9e2b")).starts_with("v/bad.sql:1: `4c1a-9e2b` is not a revision id"));
+        CHECK(parse_error(replace(k_example, "4c1a9e2b7f30", "4c1a-9e2b"))
+                  .starts_with("v/bad.sql:1: `4c1a-9e2b` is not a revision id"));
         CHECK(parse_error(replace(k_example, "-- down_revision: 416eb615ff1a", "-- down_revision 416eb615ff1a"))
                   .starts_with("v/bad.sql:2: malformed header line"));
         CHECK(parse_error(replace(k_example, "transactional: true", "transactional: maybe")) ==
               "v/bad.sql:7: transactional must be `true` or `false`, not `maybe`");
-        CHECK(parse_error(replace(k_example, "2026-11-22T23:04:11Z", "yesterday")).starts_with("v/bad.sql:6: create_date"));
+        CHECK(parse_error(replace(k_example, "2026-11-22T23:04:11Z", "yesterday"))
+                  .starts_with("v/bad.sql:6: create_date"));
         CHECK(parse_error(replace(k_example, "29b1b9a4e601, 7d3e01aa9c42", "29b1b9a4e601, not-an-id"))
                   .starts_with("v/bad.sql:4: `depends_on`: `not-an-id`"));
     }
 
     TEST_CASE("every malformed body is an error naming the file and the line") {
-        CHECK(parse_error(replace(k_example, "-- +downgrade\n", "")) ==
-              "v/bad.sql:8: no `-- +downgrade` section (an empty one is a no-op; `-- +irreversible` forbids downgrades)");
-        CHECK(parse_error(replace(k_example, "-- +upgrade\n", "")) == "v/bad.sql:9: SQL outside a section: put it under `-- +upgrade` or `-- +downgrade`");
+        CHECK(
+            parse_error(replace(k_example, "-- +downgrade\n", "")) ==
+            "v/bad.sql:8: no `-- +downgrade` section (an empty one is a no-op; `-- +irreversible` forbids downgrades)");
+        CHECK(parse_error(replace(k_example, "-- +upgrade\n", "")) ==
+              "v/bad.sql:9: SQL outside a section: put it under `-- +upgrade` or `-- +downgrade`");
         CHECK(parse_error(replace(k_example, "-- +upgrade", "-- +upgrade mysql")) ==
               "v/bad.sql:9: unknown dialect `mysql` (expected sqlite or postgresql)");
-        CHECK(parse_error(replace(k_example, "-- +upgrade", "-- +upgrde")).starts_with("v/bad.sql:9: unknown section marker `-- +upgrde`"));
+        CHECK(parse_error(replace(k_example, "-- +upgrade", "-- +upgrde"))
+                  .starts_with("v/bad.sql:9: unknown section marker `-- +upgrde`"));
         CHECK(parse_error(k_example + "\n-- +upgrade\nSELECT 1;\n") == "v/bad.sql:15: a second upgrade section");
         CHECK(parse_error(replace(k_example, "-- +downgrade\nALTER TABLE panel_applicant DROP COLUMN pronouns;",
                                   "-- +downgrade\n-- +irreversible")) == "v/bad.sql:13: a second downgrade section");
@@ -132,16 +137,17 @@ TEST_SUITE("revision_file") {
     }
 
     TEST_CASE("dialect sections replace the generic one on their dialect only") {
-        auto r = revision_file::parse(k_example + "\n-- +upgrade postgresql\nALTER TABLE x ALTER COLUMN y SET NOT NULL;\n", "v/x.sql");
+        auto r = revision_file::parse(
+            k_example + "\n-- +upgrade postgresql\nALTER TABLE x ALTER COLUMN y SET NOT NULL;\n", "v/x.sql");
         CHECK(r.section_for(SectionKind::upgrade, "postgresql")->dialect == "postgresql");
         CHECK(r.section_for(SectionKind::upgrade, "sqlite")->dialect.empty());
         CHECK(r.section_for(SectionKind::downgrade, "postgresql")->dialect.empty());
     }
 
     TEST_CASE("-- +irreversible in place of the downgrade marks the revision irreversible") {
-        auto r = revision_file::parse(replace(k_example, "-- +downgrade\nALTER TABLE panel_applicant DROP COLUMN pronouns;",
-                                              "-- +irreversible"),
-                                      "v/x.sql");
+        auto r = revision_file::parse(
+            replace(k_example, "-- +downgrade\nALTER TABLE panel_applicant DROP COLUMN pronouns;", "-- +irreversible"),
+            "v/x.sql");
         CHECK(r.irreversible());
         CHECK(r.section_for(SectionKind::downgrade, "sqlite")->kind == SectionKind::irreversible);
     }
@@ -152,11 +158,13 @@ TEST_SUITE("revision_file") {
         for (char c : k_example)
             crlf += c == '\n' ? std::string("\r\n") : std::string(1, c);
         CHECK(revision_file::parse(crlf, "v/x.sql").checksum() == lf);
-        CHECK(revision_file::parse(replace(k_example, "add panel_applicant.pronouns", "add pronouns (typo fixed)"), "v/x.sql")
+        CHECK(revision_file::parse(replace(k_example, "add panel_applicant.pronouns", "add pronouns (typo fixed)"),
+                                   "v/x.sql")
                   .checksum() == lf);
         CHECK(revision_file::parse(replace(k_example, "DEFAULT '';", "DEFAULT '';   "), "v/x.sql").checksum() == lf);
         CHECK(revision_file::parse(replace(k_example, "DEFAULT ''", "DEFAULT 'x'"), "v/x.sql").checksum() != lf);
-        CHECK(revision_file::parse(replace(k_example, "DROP COLUMN", "DROP COLUMN IF EXISTS"), "v/x.sql").checksum() != lf);
+        CHECK(revision_file::parse(replace(k_example, "DROP COLUMN", "DROP COLUMN IF EXISTS"), "v/x.sql").checksum() !=
+              lf);
         CHECK(lf.size() == 64);
     }
 
@@ -171,10 +179,13 @@ TEST_SUITE("revision_file") {
 }
 
 TEST_SUITE("sql_split") {
-    Section section_of(const std::string& text) { return Section{SectionKind::upgrade, "", 10, text}; }
+    Section section_of(const std::string& text) {
+        return Section{SectionKind::upgrade, "", 10, text};
+    }
 
     TEST_CASE("statements split on top-level semicolons and keep their first line") {
-        auto s = split_statements(section_of("CREATE TABLE a (x INT);\n\n-- a comment; with a semicolon\nINSERT INTO a VALUES (1);\n"));
+        auto s = split_statements(
+            section_of("CREATE TABLE a (x INT);\n\n-- a comment; with a semicolon\nINSERT INTO a VALUES (1);\n"));
         REQUIRE(s.size() == 2);
         CHECK(s[0].sql == "CREATE TABLE a (x INT)");
         CHECK(s[0].line == 10);
@@ -183,10 +194,10 @@ TEST_SUITE("sql_split") {
     }
 
     TEST_CASE("quotes, dollar quotes and block comments hide semicolons") {
-        auto s = split_statements(section_of(
-            "INSERT INTO a VALUES ('x;y', E'it\\'s;', \"c;d\");\n"
-            "CREATE FUNCTION f() RETURNS trigger AS $body$ BEGIN NEW.x := 1; RETURN NEW; END; $body$ LANGUAGE plpgsql;\n"
-            "/* a; /* nested; */ comment */ SELECT $$;$$;"));
+        auto s = split_statements(section_of("INSERT INTO a VALUES ('x;y', E'it\\'s;', \"c;d\");\n"
+                                             "CREATE FUNCTION f() RETURNS trigger AS $body$ BEGIN NEW.x := 1; RETURN "
+                                             "NEW; END; $body$ LANGUAGE plpgsql;\n"
+                                             "/* a; /* nested; */ comment */ SELECT $$;$$;"));
         REQUIRE(s.size() == 3);
         CHECK(s[1].sql.ends_with("LANGUAGE plpgsql"));
         CHECK(s[2].line == 12);
@@ -194,7 +205,8 @@ TEST_SUITE("sql_split") {
 
     TEST_CASE("SQLite trigger bodies and BEGIN ATOMIC bodies stay whole") {
         auto s = split_statements(section_of(
-            "CREATE TRIGGER t AFTER INSERT ON a BEGIN\n  UPDATE a SET x = CASE WHEN x > 0 THEN 1 ELSE 0 END;\n  DELETE FROM b;\nEND;\n"
+            "CREATE TRIGGER t AFTER INSERT ON a BEGIN\n  UPDATE a SET x = CASE WHEN x > 0 THEN 1 ELSE 0 END;\n  DELETE "
+            "FROM b;\nEND;\n"
             "CREATE FUNCTION g() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT 2; END;\nSELECT 3;"));
         REQUIRE(s.size() == 3);
         CHECK(s[0].sql.ends_with("END"));
@@ -203,7 +215,8 @@ TEST_SUITE("sql_split") {
     }
 
     TEST_CASE("-- +call lines become step calls in order") {
-        auto s = split_statements(section_of("UPDATE a SET x = 1;\n-- +call panels:backfill_slugs\nUPDATE a SET x = 2;"));
+        auto s =
+            split_statements(section_of("UPDATE a SET x = 1;\n-- +call panels:backfill_slugs\nUPDATE a SET x = 2;"));
         REQUIRE(s.size() == 3);
         CHECK(s[1].call == "panels:backfill_slugs");
         CHECK(s[1].line == 11);

@@ -1,10 +1,9 @@
 #include "support.hpp"
 
-#include <doctest/doctest.h>
-
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
+#include <doctest/doctest.h>
 #include <fcntl.h>
 #include <fstream>
 #include <random>
@@ -30,7 +29,8 @@ std::string read_all(int fd) {
 std::string unique_name(const std::string& prefix) {
     static std::atomic<int> counter{0};
     std::random_device device;
-    return prefix + std::to_string(::getpid()) + "_" + std::to_string(counter++) + "_" + std::to_string(device() % 100000);
+    return prefix + std::to_string(::getpid()) + "_" + std::to_string(counter++) + "_" +
+           std::to_string(device() % 100000);
 }
 
 } // namespace

@@ -2,17 +2,15 @@
 // way a user does (a real process, its stdout, stderr and exit code).
 #pragma once
 
+#include <doctest/doctest.h>
 #include <filesystem>
 #include <map>
 #include <string>
 #include <vector>
 
-#include <doctest/doctest.h>
-
 // Failing checks on lists of ids and lines print the lists.
 namespace doctest {
-template <>
-struct StringMaker<std::vector<std::string>> {
+template <> struct StringMaker<std::vector<std::string>> {
     static String convert(const std::vector<std::string>& v) {
         std::string out = "{";
         for (const auto& s : v)

@@ -9,7 +9,6 @@
 
 #include <doctest/doctest.h>
 #include <fmt/format.h>
-
 #include <functional>
 #include <map>
 #include <memory>
@@ -22,8 +21,9 @@ using namespace trellis::test;
 namespace {
 
 // The demo's plugin tree.
-const std::vector<std::pair<std::string, std::string>> k_plugins = {
-    {"uber", ""}, {"panels", "uber"}, {"guests", "panels"}, {"tabletop", "panels"}, {"magprime", "uber"}, {"mivs", "uber"}};
+const std::vector<std::pair<std::string, std::string>> k_plugins = {{"uber", ""},         {"panels", "uber"},
+                                                                    {"guests", "panels"}, {"tabletop", "panels"},
+                                                                    {"magprime", "uber"}, {"mivs", "uber"}};
 
 std::set<std::string> ancestors_and_self(const std::string& plugin) {
     std::set<std::string> out{plugin};
@@ -41,15 +41,17 @@ void fill_upgrade(const std::filesystem::path& file, const std::string& id) {
     auto text = read_file(file);
     auto marker = text.find("-- +upgrade\n");
     REQUIRE(marker != std::string::npos);
-    text.insert(marker + 12, fmt::format("CREATE TABLE IF NOT EXISTS run_log (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT);\n"
-                                         "INSERT INTO run_log (id) VALUES ('{}');\n",
-                                         id));
+    text.insert(marker + 12,
+                fmt::format("CREATE TABLE IF NOT EXISTS run_log (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT);\n"
+                            "INSERT INTO run_log (id) VALUES ('{}');\n",
+                            id));
     write_file(file, text);
 }
 
 } // namespace
 
-TEST_CASE("a team writing revisions in random interleavings: a fresh upgrade runs each after what it was written against") {
+TEST_CASE(
+    "a team writing revisions in random interleavings: a fresh upgrade runs each after what it was written against") {
     constexpr int k_runs = 200;
     constexpr int k_revisions = 14;
     for (int run = 0; run < k_runs; ++run) {
@@ -108,6 +110,7 @@ TEST_CASE("a team writing revisions in random interleavings: a fresh upgrade run
         REQUIRE(position.size() == static_cast<std::size_t>(k_revisions));
         for (const auto& [id, needed] : written_against)
             for (const auto& before : needed)
-                CHECK_MESSAGE(position[before] < position[id], id << " ran before " << before << ", which it was written against");
+                CHECK_MESSAGE(position[before] < position[id],
+                              id << " ran before " << before << ", which it was written against");
     }
 }

@@ -13,14 +13,17 @@ using namespace trellis::test;
 
 namespace {
 
-bool contains(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+bool contains(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+}
 
 // The model of table `badge`: id, and `level` with a default of `default_value`.
 Models badge_models(const std::string& default_value = "0", bool with_index = false, bool with_note = false) {
-    Table t{.name = "badge",
-            .columns = {{.name = "id", .type = types::integer(), .nullable = false},
-                        {.name = "level", .type = types::integer(), .nullable = false, .server_default = default_value}},
-            .primary_key = {"id"}};
+    Table t{
+        .name = "badge",
+        .columns = {{.name = "id", .type = types::integer(), .nullable = false},
+                    {.name = "level", .type = types::integer(), .nullable = false, .server_default = default_value}},
+        .primary_key = {"id"}};
     if (with_index)
         t.indexes.push_back({.name = "ix_badge_level", .columns = {"level"}});
     if (with_note)
@@ -30,13 +33,15 @@ Models badge_models(const std::string& default_value = "0", bool with_index = fa
 
 void write_revision(const ModelProject& p, const std::string& plugin, const std::string& id, const std::string& parent,
                     const std::string& upgrade, const std::string& downgrade, const std::string& depends = "") {
-    auto text = fmt::format("-- revision: {}\n-- down_revision: {}\n{}{}-- message: {}\n\n-- +upgrade\n{}\n\n-- +downgrade\n{}\n",
-                            id, parent, parent.empty() ? fmt::format("-- branch_labels: {}\n", plugin) : "",
-                            depends.empty() ? "" : fmt::format("-- depends_on: {}\n", depends), id, upgrade, downgrade);
+    auto text = fmt::format(
+        "-- revision: {}\n-- down_revision: {}\n{}{}-- message: {}\n\n-- +upgrade\n{}\n\n-- +downgrade\n{}\n", id,
+        parent, parent.empty() ? fmt::format("-- branch_labels: {}\n", plugin) : "",
+        depends.empty() ? "" : fmt::format("-- depends_on: {}\n", depends), id, upgrade, downgrade);
     write_file(p.versions(plugin) / (id + ".sql"), text);
 }
 
-const char* k_create_badge = "CREATE TABLE badge (id INTEGER NOT NULL, level INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (id));";
+const char* k_create_badge =
+    "CREATE TABLE badge (id INTEGER NOT NULL, level INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (id));";
 
 } // namespace
 
@@ -95,7 +100,8 @@ TEST_SUITE("verify") {
                 write_revision(p, "json_models", "b1", "", k_create_badge, "DROP TABLE badge;");
                 auto r = p.run({"verify"});
                 CHECK(r.exit_code == 1);
-                CHECK(contains(r.out, "differs: alter column badge.level INTEGER NOT NULL DEFAULT 0 -> level INTEGER NOT NULL DEFAULT 1"));
+                CHECK(contains(r.out, "differs: alter column badge.level INTEGER NOT NULL DEFAULT 0 -> level INTEGER "
+                                      "NOT NULL DEFAULT 1"));
             }
         }
     }
@@ -111,7 +117,8 @@ TEST_SUITE("verify") {
                 write_revision(p, "json_models", "b3", "b1", "", "");
                 auto r = p.run({"verify"});
                 CHECK(r.exit_code == 1);
-                CHECK(contains(r.out, "heads: branch `json_models` has 2 heads (b2, b3): run `trellis merge json_models@heads"));
+                CHECK(contains(
+                    r.out, "heads: branch `json_models` has 2 heads (b2, b3): run `trellis merge json_models@heads"));
                 auto json = p.run({"--json", "verify"});
                 CHECK(contains(json.out, "\"check\": \"heads\""));
             }
@@ -123,7 +130,8 @@ TEST_SUITE("verify") {
             SUBCASE(dialect.c_str()) {
                 ModelProject p(dialect);
                 p.set_models(badge_models());
-                Models child{.extensions = {{.table = "badge", .columns = {{.name = "ribbon", .type = types::text()}}}}};
+                Models child{
+                    .extensions = {{.table = "badge", .columns = {{.name = "ribbon", .type = types::text()}}}}};
                 p.set_child_models(child);
                 write_revision(p, "json_models", "b1", "", k_create_badge, "DROP TABLE badge;");
                 // The child's revision alters the parent's table but does not say it depends on b1:
@@ -159,7 +167,8 @@ TEST_SUITE("verify") {
                 CHECK(r.exit_code == 1);
                 CHECK(contains(r.out, "lint: b2: "));
                 CHECK(contains(r.out, "T102"));
-                write_revision(p, "json_models", "b2", "b1", "-- trellis:nolint T102\nALTER TABLE badge DROP COLUMN old;",
+                write_revision(p, "json_models", "b2", "b1",
+                               "-- trellis:nolint T102\nALTER TABLE badge DROP COLUMN old;",
                                "ALTER TABLE badge ADD COLUMN old TEXT;");
                 auto reviewed = p.run({"verify"});
                 CHECK_MESSAGE(reviewed.exit_code == 0, reviewed.out);

@@ -17,8 +17,8 @@ enum class ColumnKind {
     smallint,
     boolean,
     text,
-    varchar,   // length
-    numeric,   // precision, scale
+    varchar, // length
+    numeric, // precision, scale
     real,
     double_precision,
     date,
@@ -38,22 +38,54 @@ struct ColumnType {
 };
 
 namespace types {
-inline ColumnType integer() { return {ColumnKind::integer}; }
-inline ColumnType bigint() { return {ColumnKind::bigint}; }
-inline ColumnType smallint() { return {ColumnKind::smallint}; }
-inline ColumnType boolean() { return {ColumnKind::boolean}; }
-inline ColumnType text() { return {ColumnKind::text}; }
-inline ColumnType varchar(int length) { return {ColumnKind::varchar, length}; }
-inline ColumnType numeric(int precision, int scale) { return {ColumnKind::numeric, 0, precision, scale}; }
-inline ColumnType real() { return {ColumnKind::real}; }
-inline ColumnType double_precision() { return {ColumnKind::double_precision}; }
-inline ColumnType date() { return {ColumnKind::date}; }
-inline ColumnType time() { return {ColumnKind::time}; }
-inline ColumnType timestamp() { return {ColumnKind::timestamp}; }
-inline ColumnType timestamp_tz() { return {ColumnKind::timestamp_tz}; }
-inline ColumnType uuid() { return {ColumnKind::uuid}; }
-inline ColumnType json() { return {ColumnKind::json}; }
-inline ColumnType binary() { return {ColumnKind::binary}; }
+inline ColumnType integer() {
+    return {ColumnKind::integer};
+}
+inline ColumnType bigint() {
+    return {ColumnKind::bigint};
+}
+inline ColumnType smallint() {
+    return {ColumnKind::smallint};
+}
+inline ColumnType boolean() {
+    return {ColumnKind::boolean};
+}
+inline ColumnType text() {
+    return {ColumnKind::text};
+}
+inline ColumnType varchar(int length) {
+    return {ColumnKind::varchar, length};
+}
+inline ColumnType numeric(int precision, int scale) {
+    return {ColumnKind::numeric, 0, precision, scale};
+}
+inline ColumnType real() {
+    return {ColumnKind::real};
+}
+inline ColumnType double_precision() {
+    return {ColumnKind::double_precision};
+}
+inline ColumnType date() {
+    return {ColumnKind::date};
+}
+inline ColumnType time() {
+    return {ColumnKind::time};
+}
+inline ColumnType timestamp() {
+    return {ColumnKind::timestamp};
+}
+inline ColumnType timestamp_tz() {
+    return {ColumnKind::timestamp_tz};
+}
+inline ColumnType uuid() {
+    return {ColumnKind::uuid};
+}
+inline ColumnType json() {
+    return {ColumnKind::json};
+}
+inline ColumnType binary() {
+    return {ColumnKind::binary};
+}
 } // namespace types
 
 struct Column {

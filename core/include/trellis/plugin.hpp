@@ -62,11 +62,10 @@ struct PluginEntry {
 #endif
 
 // Exports the plugin's entry point. `describe_function` is `void(trellis::PluginDescriptor&)`.
-#define TRELLIS_PLUGIN(describe_function)                                                           \
-    extern "C" __attribute__((visibility("default"))) const ::trellis::PluginEntry*                \
-    trellis_plugin_entry() {                                                                        \
-        static const ::trellis::PluginEntry entry{::trellis::k_plugin_abi_version,                 \
-                                                  TRELLIS_PLUGIN_NAME, TRELLIS_PLUGIN_DEPENDS,      \
-                                                  TRELLIS_PLUGIN_VERSION_PATH, &describe_function}; \
-        return &entry;                                                                              \
+#define TRELLIS_PLUGIN(describe_function)                                                                              \
+    extern "C" __attribute__((visibility("default"))) const ::trellis::PluginEntry* trellis_plugin_entry() {           \
+        static const ::trellis::PluginEntry entry{::trellis::k_plugin_abi_version, TRELLIS_PLUGIN_NAME,                \
+                                                  TRELLIS_PLUGIN_DEPENDS, TRELLIS_PLUGIN_VERSION_PATH,                 \
+                                                  &describe_function};                                                 \
+        return &entry;                                                                                                 \
     }

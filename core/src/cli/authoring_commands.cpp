@@ -10,9 +10,8 @@
 #include "util/text.hpp"
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
-
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 namespace trellis::cli {
 
@@ -77,13 +76,14 @@ int plugins_run(Invocation& in) {
             json heads = json::array();
             for (int h : branch.heads)
                 heads.push_back(graph.revision(h).id);
-            json entry = {{"name", branch.label()},
-                          {"depends", branch.spec.depends},
-                          {"version_path", branch.spec.version_path.string()},
-                          {"library", libraries.count(branch.label()) ? json(libraries[branch.label()]) : json(nullptr)},
-                          {"source", branch.spec.source},
-                          {"revisions", branch.revisions.size()},
-                          {"heads", heads}};
+            json entry = {
+                {"name", branch.label()},
+                {"depends", branch.spec.depends},
+                {"version_path", branch.spec.version_path.string()},
+                {"library", libraries.count(branch.label()) ? json(libraries[branch.label()]) : json(nullptr)},
+                {"source", branch.spec.source},
+                {"revisions", branch.revisions.size()},
+                {"heads", heads}};
             if (applied) {
                 entry["applied"] = counts(b);
                 entry["pending"] = static_cast<int>(branch.revisions.size()) - counts(b);
@@ -99,8 +99,8 @@ int plugins_run(Invocation& in) {
         std::vector<std::string> heads;
         for (int h : branch.heads)
             heads.push_back(graph.revision(h).id);
-        details[b] = fmt::format("{} revision(s), head{} {}{}  {}", branch.revisions.size(), heads.size() == 1 ? "" : "s",
-                                 heads.empty() ? "-" : text::join(heads, ", "),
+        details[b] = fmt::format("{} revision(s), head{} {}{}  {}", branch.revisions.size(),
+                                 heads.size() == 1 ? "" : "s", heads.empty() ? "-" : text::join(heads, ", "),
                                  applied ? fmt::format(", {} applied, {} pending", counts(b),
                                                        static_cast<int>(branch.revisions.size()) - counts(b))
                                          : "",
@@ -155,8 +155,9 @@ int autogenerate_run(Invocation& in) {
         std::cerr << fmt::format("No changes in the models of `{}`: nothing written.\n",
                                  request.all_plugins ? "any plugin" : chosen_plugin(in.context, std::nullopt));
     for (const auto& [plugin, count] : result.others)
-        std::cerr << fmt::format("plugin `{}` has {} other change(s): trellis revision --autogenerate --plugin {} -m MESSAGE\n",
-                                 plugin, count, plugin);
+        std::cerr << fmt::format(
+            "plugin `{}` has {} other change(s): trellis revision --autogenerate --plugin {} -m MESSAGE\n", plugin,
+            count, plugin);
     return 0;
 }
 
@@ -186,7 +187,8 @@ int revision_run(Invocation& in) {
 // --- merge --------------------------------------------------------------------------------
 
 void merge_options(po::options_description& d, po::positional_options_description& p) {
-    d.add_options()("revisions", po::value<std::vector<std::string>>(), "revisions to merge (`label@heads` names all heads)")(
+    d.add_options()("revisions", po::value<std::vector<std::string>>(),
+                    "revisions to merge (`label@heads` names all heads)")(
         "message,m", po::value<std::string>(), "the merge's message")("rev-id", po::value<std::string>(), "the id");
     p.add("revisions", -1);
 }
@@ -195,8 +197,8 @@ int merge_run(Invocation& in) {
     std::optional<std::string> rev_id;
     if (has(in, "rev-id"))
         rev_id = arg<std::string>(in, "rev-id");
-    auto path = create_merge(in.context, arg<std::vector<std::string>>(in, "revisions"), arg<std::string>(in, "message"),
-                             rev_id);
+    auto path = create_merge(in.context, arg<std::vector<std::string>>(in, "revisions"),
+                             arg<std::string>(in, "message"), rev_id);
     if (in.context.options().json)
         print_json({{"written", json::array({path.string()})}});
     else
@@ -210,9 +212,10 @@ void add_authoring_commands(std::vector<CommandSpec>& table) {
     table.push_back({"init", "[DIR]", "write a trellis.ini and a versions/ to start from", init_options, init_run});
     table.push_back({"plugins", "", "the plugin tree: dependencies, version paths, revisions, heads, applied state",
                      no_options, plugins_run});
-    table.push_back({"revision", "-m MESSAGE [--head REV] [--depends-on REV]...", "write a new revision", revision_options,
-                     revision_run});
-    table.push_back({"merge", "REV... -m MESSAGE", "write a merge revision of several heads", merge_options, merge_run});
+    table.push_back({"revision", "-m MESSAGE [--head REV] [--depends-on REV]...", "write a new revision",
+                     revision_options, revision_run});
+    table.push_back(
+        {"merge", "REV... -m MESSAGE", "write a merge revision of several heads", merge_options, merge_run});
 }
 
 } // namespace trellis::cli

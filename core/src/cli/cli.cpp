@@ -4,9 +4,8 @@
 #include "db/url.hpp"
 #include "util/text.hpp"
 
-#include <fmt/format.h>
-
 #include <cstdlib>
+#include <fmt/format.h>
 #include <iostream>
 #include <unistd.h>
 
@@ -32,16 +31,14 @@ const std::vector<CommandSpec>& command_table() {
 
 po::options_description global_options() {
     po::options_description global("Global options");
-    global.add_options()
-        ("config,c", po::value<std::string>(), "config file (default: nearest trellis.ini; TRELLIS_CONFIG)")
-        ("url", po::value<std::string>(), "database URL (TRELLIS_URL)")
-        ("plugin-path", po::value<std::vector<std::string>>(), "plugin directory, repeatable (TRELLIS_PLUGIN_PATH)")
-        ("plugin", po::value<std::string>(), "the plugin a command acts on (default: default_plugin)")
-        ("json", po::bool_switch(), "print one JSON document on stdout")
-        ("quiet,q", po::bool_switch(), "print nothing but errors")
-        ("verbose,v", po::bool_switch(), "say more")
-        ("no-color", po::bool_switch(), "no colour (also NO_COLOR)")
-        ("help,h", po::bool_switch(), "this help");
+    global.add_options()("config,c", po::value<std::string>(),
+                         "config file (default: nearest trellis.ini; TRELLIS_CONFIG)")("url", po::value<std::string>(),
+                                                                                       "database URL (TRELLIS_URL)")(
+        "plugin-path", po::value<std::vector<std::string>>(), "plugin directory, repeatable (TRELLIS_PLUGIN_PATH)")(
+        "plugin", po::value<std::string>(), "the plugin a command acts on (default: default_plugin)")(
+        "json", po::bool_switch(), "print one JSON document on stdout")(
+        "quiet,q", po::bool_switch(), "print nothing but errors")("verbose,v", po::bool_switch(), "say more")(
+        "no-color", po::bool_switch(), "no colour (also NO_COLOR)")("help,h", po::bool_switch(), "this help");
     return global;
 }
 
@@ -137,7 +134,8 @@ int dispatch(const std::vector<std::string>& args) {
     rest.erase(rest.begin() + static_cast<long>(*at));
     po::variables_map vm;
     try {
-        po::store(po::command_line_parser(rest).options(all).positional(positional).extra_parser(relative_step).run(), vm);
+        po::store(po::command_line_parser(rest).options(all).positional(positional).extra_parser(relative_step).run(),
+                  vm);
         po::notify(vm);
     } catch (const po::error& e) {
         throw input_error("{}: {}; see `trellis {} --help`", name, e.what(), name);

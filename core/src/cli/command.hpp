@@ -6,7 +6,6 @@
 #include "util/error.hpp"
 
 #include <boost/program_options.hpp>
-
 #include <string>
 #include <vector>
 
@@ -39,12 +38,13 @@ void add_lifecycle_commands(std::vector<CommandSpec>& table);
 inline void no_options(po::options_description&, po::positional_options_description&) {}
 
 // Helpers for run functions.
-template <typename T>
-T arg(const Invocation& in, const char* name, T fallback = T{}) {
+template <typename T> T arg(const Invocation& in, const char* name, T fallback = T{}) {
     auto it = in.args.find(name);
     return it == in.args.end() || it->second.empty() ? fallback : it->second.as<T>();
 }
-inline bool flag(const Invocation& in, const char* name) { return arg<bool>(in, name, false); }
+inline bool flag(const Invocation& in, const char* name) {
+    return arg<bool>(in, name, false);
+}
 inline bool has(const Invocation& in, const char* name) {
     auto it = in.args.find(name);
     return it != in.args.end() && !it->second.empty() && !it->second.defaulted();

@@ -7,9 +7,8 @@
 #include "util/text.hpp"
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
-
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 namespace trellis::cli {
 
@@ -67,8 +66,11 @@ int branches_run(Invocation& in) {
                     list.push_back(graph.revision(i).id);
                 return list;
             };
-            branches.push_back({{"label", b.label()}, {"depends", b.spec.depends}, {"revisions", b.revisions.size()},
-                                {"bases", ids(b.bases)}, {"heads", ids(b.heads)}});
+            branches.push_back({{"label", b.label()},
+                                {"depends", b.spec.depends},
+                                {"revisions", b.revisions.size()},
+                                {"bases", ids(b.bases)},
+                                {"heads", ids(b.heads)}});
         }
         auto list = json::array();
         for (int i : points) {
@@ -217,7 +219,8 @@ int show_run(Invocation& in) {
 // --- graph --------------------------------------------------------------------------------
 
 void graph_options(po::options_description& d, po::positional_options_description&) {
-    d.add_options()("format", po::value<std::string>()->default_value("ascii"), "ascii (the branch tree), dot or mermaid");
+    d.add_options()("format", po::value<std::string>()->default_value("ascii"),
+                    "ascii (the branch tree), dot or mermaid");
 }
 
 std::string dot(const Graph& graph) {
@@ -261,8 +264,11 @@ json graph_json(const Graph& graph) {
         json heads = json::array();
         for (int h : b.heads)
             heads.push_back(graph.revision(h).id);
-        branches.push_back({{"label", b.label()}, {"depends", b.spec.depends}, {"revisions", b.revisions.size()},
-                            {"heads", heads}, {"version_path", b.spec.version_path.string()}});
+        branches.push_back({{"label", b.label()},
+                            {"depends", b.spec.depends},
+                            {"revisions", b.revisions.size()},
+                            {"heads", heads},
+                            {"version_path", b.spec.version_path.string()}});
     }
     for (int i : graph.order()) {
         for (int p : graph.parents(i))
@@ -301,10 +307,13 @@ int graph_run(Invocation& in) {
 
 void add_inspect_commands(std::vector<CommandSpec>& table) {
     table.push_back({"heads", "[--resolve-dependencies] [-v]", "the heads of every branch", heads_options, heads_run});
-    table.push_back({"branches", "", "branch points, and each branch's bases and heads (--json)", no_options, branches_run});
-    table.push_back({"history", "[-r A:B] [-i]", "revisions newest first, with their branch", history_options, history_run});
+    table.push_back(
+        {"branches", "", "branch points, and each branch's bases and heads (--json)", no_options, branches_run});
+    table.push_back(
+        {"history", "[-r A:B] [-i]", "revisions newest first, with their branch", history_options, history_run});
     table.push_back({"show", "REV", "one revision in full", show_options, show_run});
-    table.push_back({"graph", "[--format ascii|dot|mermaid]", "the branch tree and the revision graph", graph_options, graph_run});
+    table.push_back(
+        {"graph", "[--format ascii|dot|mermaid]", "the branch tree and the revision graph", graph_options, graph_run});
 }
 
 } // namespace trellis::cli

@@ -6,9 +6,8 @@
 #include "commands/verify.hpp"
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
-
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 namespace trellis::cli {
 
@@ -79,7 +78,8 @@ void prepare_options(po::options_description& d, po::positional_options_descript
 int prepare_run(Invocation& in) {
     auto result = prepare(in.context);
     if (in.context.options().json) {
-        print_json({{"was_empty", result.was_empty}, {"create", create_json(result.created)}, {"upgraded", result.upgraded}});
+        print_json(
+            {{"was_empty", result.was_empty}, {"create", create_json(result.created)}, {"upgraded", result.upgraded}});
         return 0;
     }
     if (result.was_empty)
@@ -108,7 +108,8 @@ int verify_run(Invocation& in) {
     if (in.context.options().json) {
         json findings = json::array();
         for (const auto& f : report.findings)
-            findings.push_back({{"check", f.check}, {"revision", f.revision}, {"message", f.message}, {"details", f.details}});
+            findings.push_back(
+                {{"check", f.check}, {"revision", f.revision}, {"message", f.message}, {"details", f.details}});
         print_json({{"findings", findings},
                     {"orders_tried", report.orders_tried + 1},
                     {"revisions_roundtripped", report.revisions_roundtripped}});
@@ -119,8 +120,9 @@ int verify_run(Invocation& in) {
                 std::cout << "    " << line << "\n";
         }
         if (!in.context.options().quiet || !report.findings.empty())
-            std::cout << fmt::format("verify: {} finding(s); {} order(s) upgraded from empty, {} revision(s) round-tripped\n",
-                                     report.findings.size(), report.orders_tried + 1, report.revisions_roundtripped);
+            std::cout << fmt::format(
+                "verify: {} finding(s); {} order(s) upgraded from empty, {} revision(s) round-tripped\n",
+                report.findings.size(), report.orders_tried + 1, report.revisions_roundtripped);
     }
     return report.findings.empty() ? 0 : static_cast<int>(ExitCode::findings);
 }
@@ -128,11 +130,12 @@ int verify_run(Invocation& in) {
 } // namespace
 
 void add_lifecycle_commands(std::vector<CommandSpec>& table) {
-    table.push_back({"drop-db", "[--yes]", "drop every table the plugins own and the ledger (dev databases)", guard_options,
-                     drop_db_run});
+    table.push_back({"drop-db", "[--yes]", "drop every table the plugins own and the ledger (dev databases)",
+                     guard_options, drop_db_run});
     table.push_back({"reset-db", "[--yes]", "drop-db, create every table from the models, stamp heads", guard_options,
                      reset_db_run});
-    table.push_back({"prepare", "", "an empty database gets the models' tables, stamped at heads; any other is upgraded",
+    table.push_back({"prepare", "",
+                     "an empty database gets the models' tables, stamped at heads; any other is upgraded",
                      prepare_options, prepare_run});
     table.push_back({"verify", "[--scratch-url URL] [--orders N]",
                      "on scratch databases: revisions build the models' schema in every order, each revision "

@@ -8,9 +8,8 @@
 #include "util/text.hpp"
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
-
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <unistd.h>
 
 namespace trellis::cli {
@@ -83,14 +82,16 @@ int migrate_run(Invocation& in, Direction direction) {
     if (context.options().json)
         print_json(plan_json(context.graph(), plan));
     else if (!context.options().quiet)
-        std::cout << (plan.steps.empty() ? "Nothing to do: the database is at the target.\n"
-                                         : fmt::format("{} {} revision(s).\n",
-                                                       direction == Direction::upgrade ? "Applied" : "Reverted",
-                                                       plan.steps.size()));
+        std::cout << (plan.steps.empty()
+                          ? "Nothing to do: the database is at the target.\n"
+                          : fmt::format("{} {} revision(s).\n",
+                                        direction == Direction::upgrade ? "Applied" : "Reverted", plan.steps.size()));
     return 0;
 }
 
-int upgrade_run(Invocation& in) { return migrate_run(in, Direction::upgrade); }
+int upgrade_run(Invocation& in) {
+    return migrate_run(in, Direction::upgrade);
+}
 int downgrade_run(Invocation& in) {
     if (arg<std::vector<std::string>>(in, "target").empty())
         throw input_error("downgrade needs a target: a revision, <label>@base, base, -1, ...");
@@ -100,8 +101,9 @@ int downgrade_run(Invocation& in) {
 // --- stamp --------------------------------------------------------------------------------
 
 void stamp_options(po::options_description& d, po::positional_options_description& p) {
-    d.add_options()("target", po::value<std::vector<std::string>>()->composing(), "target(s)")(
-        "purge", po::bool_switch(), "empty the ledger first")("lock-timeout", po::value<int>(), "seconds to wait for the lock");
+    d.add_options()("target", po::value<std::vector<std::string>>()->composing(),
+                    "target(s)")("purge", po::bool_switch(), "empty the ledger first")("lock-timeout", po::value<int>(),
+                                                                                       "seconds to wait for the lock");
     p.add("target", -1);
 }
 
@@ -196,8 +198,12 @@ int status_run(Invocation& in) {
                 out.push_back(graph.revision(i).id);
             return out;
         };
-        branches.push_back({{"branch", branch.label()}, {"revisions", branch.revisions.size()}, {"applied", applied},
-                            {"pending", ids(pending)}, {"changed", ids(modified)}, {"file_gone", ids(gone)}});
+        branches.push_back({{"branch", branch.label()},
+                            {"revisions", branch.revisions.size()},
+                            {"applied", applied},
+                            {"pending", ids(pending)},
+                            {"changed", ids(modified)},
+                            {"file_gone", ids(gone)}});
         text += fmt::format("{}: {} of {} applied{}\n", branch.label(), applied, branch.revisions.size(),
                             pending.empty() ? ", up to date" : fmt::format(", {} pending", pending.size()));
         for (int i : pending)
@@ -242,12 +248,16 @@ int repair_run(Invocation& in) {
 } // namespace
 
 void add_migrate_commands(std::vector<CommandSpec>& table) {
-    table.push_back({"upgrade", "[TARGET...] [--sql | --dry-run]", "apply revisions (default: heads)", migrate_options, upgrade_run});
-    table.push_back({"downgrade", "TARGET [--sql | --dry-run]", "revert what comes after TARGET", migrate_options, downgrade_run});
-    table.push_back({"stamp", "TARGET... [--purge]", "mark revisions applied or unapplied without running SQL", stamp_options, stamp_run});
+    table.push_back({"upgrade", "[TARGET...] [--sql | --dry-run]", "apply revisions (default: heads)", migrate_options,
+                     upgrade_run});
+    table.push_back(
+        {"downgrade", "TARGET [--sql | --dry-run]", "revert what comes after TARGET", migrate_options, downgrade_run});
+    table.push_back({"stamp", "TARGET... [--purge]", "mark revisions applied or unapplied without running SQL",
+                     stamp_options, stamp_run});
     table.push_back({"current", "[-v]", "the applied heads of each branch", no_options, current_run});
     table.push_back({"status", "", "per branch: applied, pending, changed, gone", no_options, status_run});
-    table.push_back({"repair", "", "rewrite stored checksums to the current files, after review", repair_options, repair_run});
+    table.push_back(
+        {"repair", "", "rewrite stored checksums to the current files, after review", repair_options, repair_run});
 }
 
 } // namespace trellis::cli

@@ -4,9 +4,8 @@
 #include "util/text.hpp"
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
-
 #include <iostream>
+#include <nlohmann/json.hpp>
 
 namespace trellis::cli {
 
@@ -64,7 +63,7 @@ std::vector<std::string> branch_tree(const Graph& graph, const std::function<std
     }
     std::vector<std::string> lines;
     std::function<void(int, const std::string&, const std::string&)> draw = [&](int b, const std::string& lead,
-                                                                               const std::string& indent) {
+                                                                                const std::string& indent) {
         const auto& branch = graph.branch(b);
         std::string also;
         if (branch.depends.size() > 1) {
@@ -89,8 +88,8 @@ std::vector<std::string> branch_tree(const Graph& graph, const std::function<std
 std::string plan_text(const Graph& graph, const Plan& plan) {
     if (plan.steps.empty())
         return "Nothing to do.\n";
-    std::string out = fmt::format("{} {} revision(s):\n", plan.direction == Direction::upgrade ? "Upgrade" : "Downgrade",
-                                  plan.steps.size());
+    std::string out = fmt::format("{} {} revision(s):\n",
+                                  plan.direction == Direction::upgrade ? "Upgrade" : "Downgrade", plan.steps.size());
     for (int b = 0; b < static_cast<int>(graph.branches().size()); ++b) {
         std::vector<std::pair<std::size_t, int>> mine;
         for (std::size_t k = 0; k < plan.steps.size(); ++k)
@@ -124,6 +123,8 @@ nlohmann::json plan_json(const Graph& graph, const Plan& plan) {
             {"branches", branches}};
 }
 
-void print_json(const nlohmann::json& document) { std::cout << document.dump(2) << "\n"; }
+void print_json(const nlohmann::json& document) {
+    std::cout << document.dump(2) << "\n";
+}
 
 } // namespace trellis::cli

@@ -5,9 +5,8 @@
 #include "graph/graph.hpp"
 #include "graph/planner.hpp"
 
-#include <nlohmann/json_fwd.hpp>
-
 #include <functional>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <vector>
 

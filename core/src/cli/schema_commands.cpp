@@ -4,10 +4,9 @@
 #include "commands/compare.hpp"
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
-
 #include <iostream>
 #include <map>
+#include <nlohmann/json.hpp>
 
 namespace trellis::cli {
 
@@ -33,8 +32,9 @@ json comparison_json(const Comparison& c, const Graph& graph) {
 
 void notes(const Comparison& c) {
     if (!c.pending.empty())
-        std::cout << fmt::format("note: {} revision(s) are not applied yet; `trellis upgrade` first to compare the newest schema\n",
-                                 c.pending.size());
+        std::cout << fmt::format(
+            "note: {} revision(s) are not applied yet; `trellis upgrade` first to compare the newest schema\n",
+            c.pending.size());
     if (!c.unowned_tables.empty())
         std::cout << fmt::format("note: left alone, no loaded plugin owns them: {} (exclude_tables silences this)\n",
                                  fmt::join(c.unowned_tables, ", "));
@@ -64,14 +64,17 @@ char mark(OpKind kind) {
     case OpKind::create_index:
     case OpKind::add_unique:
     case OpKind::add_foreign_key:
-    case OpKind::add_check: return '+';
+    case OpKind::add_check:
+        return '+';
     case OpKind::drop_table:
     case OpKind::drop_column:
     case OpKind::drop_index:
     case OpKind::drop_unique:
     case OpKind::drop_foreign_key:
-    case OpKind::drop_check: return '-';
-    default: return '~';
+    case OpKind::drop_check:
+        return '-';
+    default:
+        return '~';
     }
 }
 
@@ -99,9 +102,11 @@ int diff_run(Invocation& in) {
 } // namespace
 
 void add_schema_commands(std::vector<CommandSpec>& table) {
-    table.push_back({"check", "", "exit 1 when the models and the database differ, listing what autogenerate would write",
+    table.push_back({"check", "",
+                     "exit 1 when the models and the database differ, listing what autogenerate would write",
                      no_options, check_run});
-    table.push_back({"diff", "", "the differences between the models and the database, by table", no_options, diff_run});
+    table.push_back(
+        {"diff", "", "the differences between the models and the database, by table", no_options, diff_run});
 }
 
 } // namespace trellis::cli

@@ -6,11 +6,10 @@
 #include "util/files.hpp"
 #include "util/text.hpp"
 
-#include <fmt/chrono.h>
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <chrono>
+#include <fmt/chrono.h>
+#include <fmt/format.h>
 #include <random>
 #include <set>
 
@@ -30,7 +29,8 @@ std::string new_id(const Graph& graph) {
 }
 
 std::string now_utc() {
-    return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now())));
+    return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}",
+                       fmt::gmtime(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now())));
 }
 
 std::string labels(const Graph& graph) {
@@ -143,8 +143,8 @@ std::filesystem::path create_revision(Context& context, const RevisionRequest& r
                 bool is_head = std::find(branch.heads.begin(), branch.heads.end(), i) != branch.heads.end() ||
                                graph.children(i).empty();
                 if (!is_head && !request.splice)
-                    throw input_error("{} is not a head of `{}`; pass --splice to start a new line from it", graph.revision(i).id,
-                                      plugin);
+                    throw input_error("{} is not a head of `{}`; pass --splice to start a new line from it",
+                                      graph.revision(i).id, plugin);
                 parents.push_back(i);
             }
     } else if (branch.heads.size() > 1) {
@@ -163,7 +163,8 @@ std::filesystem::path create_revision(Context& context, const RevisionRequest& r
     if (!text::is_revision_id(r.id))
         throw input_error("--rev-id `{}` is not a revision id ([A-Za-z0-9_], 1 to 64 characters)", r.id);
     if (graph.find(r.id))
-        throw input_error("revision id `{}` exists already: {}", r.id, files::display(graph.revision(*graph.find(r.id)).path));
+        throw input_error("revision id `{}` exists already: {}", r.id,
+                          files::display(graph.revision(*graph.find(r.id)).path));
     for (int p : parents)
         r.down_revisions.push_back(graph.revision(p).id);
     if (parents.empty())
@@ -197,9 +198,10 @@ std::filesystem::path create_merge(Context& context, const std::vector<std::stri
     int b = graph.branch_of(parents.front());
     for (int p : parents)
         if (graph.branch_of(p) != b && !context.options().plugin)
-            throw input_error("{} is in branch `{}` and {} in `{}`: pass --plugin to say which branch the merge belongs to",
-                              graph.revision(parents.front()).id, graph.branch(b).label(), graph.revision(p).id,
-                              graph.branch(graph.branch_of(p)).label());
+            throw input_error(
+                "{} is in branch `{}` and {} in `{}`: pass --plugin to say which branch the merge belongs to",
+                graph.revision(parents.front()).id, graph.branch(b).label(), graph.revision(p).id,
+                graph.branch(graph.branch_of(p)).label());
     if (context.options().plugin)
         b = branch_index(graph, *context.options().plugin);
     Revision r;
@@ -224,7 +226,8 @@ std::vector<std::filesystem::path> init_project(const std::filesystem::path& dir
     if (name.empty())
         name = "app";
     std::filesystem::create_directories(dir / "versions");
-    files::write_atomically(config, fmt::format(R"(# trellis configuration: see README.md. Relative paths are relative to this file.
+    files::write_atomically(
+        config, fmt::format(R"(# trellis configuration: see README.md. Relative paths are relative to this file.
 
 # The database: sqlite:///relative.db, sqlite:////absolute.db or
 # postgresql://user:password@host:port/dbname (TRELLIS_URL or --url override it).
@@ -249,7 +252,7 @@ lock_timeout = 60
 [plugin.{0}]
 version_path = versions
 )",
-                                                name));
+                            name));
     return {config, dir / "versions"};
 }
 

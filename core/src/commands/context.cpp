@@ -65,8 +65,8 @@ const std::vector<BranchSpec>& Context::branch_specs() {
             throw input_error("{}: no plugin library named `{}` is loaded, and the section has no version_path to "
                               "declare an SQL-only plugin",
                               source, section.name);
-        specs.push_back({section.name, section.depends.value_or(std::vector<std::string>{}), *section.version_path,
-                         source});
+        specs.push_back(
+            {section.name, section.depends.value_or(std::vector<std::string>{}), *section.version_path, source});
     }
     m_branch_specs = std::move(specs);
     return *m_branch_specs;
@@ -78,11 +78,17 @@ const Graph& Context::graph() {
     return *m_graph;
 }
 
-void Context::set_graph(Graph graph) { m_graph = std::move(graph); }
+void Context::set_graph(Graph graph) {
+    m_graph = std::move(graph);
+}
 
-void Context::reload_graph() { m_graph = Graph::load(branch_specs()); }
+void Context::reload_graph() {
+    m_graph = Graph::load(branch_specs());
+}
 
-bool Context::has_url() { return m_options.url || config().url; }
+bool Context::has_url() {
+    return m_options.url || config().url;
+}
 
 std::string Context::url() {
     if (m_options.url)
@@ -92,9 +98,13 @@ std::string Context::url() {
     throw input_error("no database URL: pass --url, set TRELLIS_URL, or put `url = ...` in trellis.ini");
 }
 
-std::string Context::version_table() { return config().version_table.value_or("trellis_version"); }
+std::string Context::version_table() {
+    return config().version_table.value_or("trellis_version");
+}
 
-int Context::lock_timeout() { return m_options.lock_timeout.value_or(config().lock_timeout.value_or(60)); }
+int Context::lock_timeout() {
+    return m_options.lock_timeout.value_or(config().lock_timeout.value_or(60));
+}
 
 Database& Context::database(OpenMode mode) {
     if (m_database && mode == OpenMode::read_write && m_database_mode == OpenMode::read_only)

@@ -19,10 +19,10 @@ class Database;
 struct LoadedPlugin;
 
 struct GlobalOptions {
-    std::optional<std::filesystem::path> config; // -c/--config, else TRELLIS_CONFIG
-    std::optional<std::string> url;              // --url, else TRELLIS_URL
+    std::optional<std::filesystem::path> config;     // -c/--config, else TRELLIS_CONFIG
+    std::optional<std::string> url;                  // --url, else TRELLIS_URL
     std::vector<std::filesystem::path> plugin_paths; // --plugin-path, else TRELLIS_PLUGIN_PATH
-    std::optional<std::string> plugin;           // --plugin
+    std::optional<std::string> plugin;               // --plugin
     bool json = false;
     bool quiet = false;
     int verbose = 0;

@@ -11,9 +11,8 @@
 #include "util/error.hpp"
 #include "util/text.hpp"
 
-#include <fmt/format.h>
-
 #include <algorithm>
+#include <fmt/format.h>
 #include <set>
 
 namespace trellis {
@@ -77,8 +76,10 @@ CreateResult create_from_models(Context& context) {
     std::vector<std::string> statements;
     for (const auto* table : creation_order(tables)) {
         if (db.table_exists(table->name))
-            throw input_error("table `{}` exists already: the database is not empty (drop-db, or upgrade it)", table->name);
-        for (const auto& statement : split_statements({SectionKind::upgrade, "", 1, create_table_sql(*table, db.kind())}))
+            throw input_error("table `{}` exists already: the database is not empty (drop-db, or upgrade it)",
+                              table->name);
+        for (const auto& statement :
+             split_statements({SectionKind::upgrade, "", 1, create_table_sql(*table, db.kind())}))
             statements.push_back(statement.sql);
         result.created.push_back(table->name);
     }
@@ -95,9 +96,10 @@ CreateResult create_from_models(Context& context) {
     AppliedSet none(graph.size(), false);
     for (int i : plan_upgrade(graph, targets, none).steps)
         if (!modelled.count(graph.branch(graph.branch_of(i)).label()))
-            throw input_error("plugin `{}` has no models but a plugin with models builds on its revision {}: its tables "
-                              "cannot be made from models; use `trellis upgrade` instead",
-                              graph.branch(graph.branch_of(i)).label(), graph.revision(i).id);
+            throw input_error(
+                "plugin `{}` has no models but a plugin with models builds on its revision {}: its tables "
+                "cannot be made from models; use `trellis upgrade` instead",
+                graph.branch(graph.branch_of(i)).label(), graph.revision(i).id);
     if (!targets.empty())
         result.stamped = stamp(context, targets, false).added.size();
     // Plugins without models (SQL-only) make their tables the only way they can: their revisions.

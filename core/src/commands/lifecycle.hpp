@@ -10,9 +10,9 @@
 namespace trellis {
 
 struct DropResult {
-    std::vector<std::string> dropped;           // in the order they were dropped, the ledger last
-    std::vector<std::string> excluded;          // matched exclude_tables: left alone
-    std::vector<std::string> unowned;           // no plugin's models or revisions own them: left alone
+    std::vector<std::string> dropped;  // in the order they were dropped, the ledger last
+    std::vector<std::string> excluded; // matched exclude_tables: left alone
+    std::vector<std::string> unowned;  // no plugin's models or revisions own them: left alone
 };
 
 // Refuses (input error) unless the config says `dev = true` or `yes` is given.

@@ -155,8 +155,9 @@ private:
     }
 
     bool run_outside(const Graph& graph, const Prepared& p, Clock::time_point start) {
-        run_statements(graph, p, "; it is `transactional: false`, so the statements before this one stay applied and "
-                                 "the revision is not recorded: repair the database by hand, then run again");
+        run_statements(graph, p,
+                       "; it is `transactional: false`, so the statements before this one stay applied and "
+                       "the revision is not recorded: repair the database by hand, then run again");
         Transaction transaction(m_db);
         record(graph, p.revision, start);
         transaction.commit();
@@ -172,12 +173,16 @@ private:
                 else
                     run_step(r, statement);
             } catch (const SqlError& e) {
-                throw database_error(
-                    "{}:{}: {} of {} failed: {}{}\n  statement: {}; the revision was rolled back, {} earlier revision(s) "
-                    "of this run kept{}",
-                    files::display(r.path), statement.line, up() ? "upgrade" : "downgrade", r.id, e.what(),
-                    e.sqlstate().empty() || m_db.kind() == Dialect::sqlite ? "" : fmt::format(" (SQLSTATE {})", e.sqlstate()),
-                    statement.call.empty() ? first_line(statement.sql) : "-- +call " + statement.call, m_done, aftermath);
+                throw database_error("{}:{}: {} of {} failed: {}{}\n  statement: {}; the revision was rolled back, {} "
+                                     "earlier revision(s) "
+                                     "of this run kept{}",
+                                     files::display(r.path), statement.line, up() ? "upgrade" : "downgrade", r.id,
+                                     e.what(),
+                                     e.sqlstate().empty() || m_db.kind() == Dialect::sqlite
+                                         ? ""
+                                         : fmt::format(" (SQLSTATE {})", e.sqlstate()),
+                                     statement.call.empty() ? first_line(statement.sql) : "-- +call " + statement.call,
+                                     m_done, aftermath);
             }
         }
     }
@@ -262,9 +267,9 @@ std::string migrate_script(Context& context, Direction direction, const std::vec
     check_checksums(graph, state, options.ignore_checksums);
     auto plan = make_plan(graph, direction, targets, state.applied);
     bool up = direction == Direction::upgrade;
-    std::string out = fmt::format("-- trellis {} {}: {} revision(s) on {}\n", up ? "upgrade" : "downgrade",
-                                  targets.empty() ? "heads" : text::join(targets, " "), plan.steps.size(),
-                                  dialect_name(db.kind()));
+    std::string out =
+        fmt::format("-- trellis {} {}: {} revision(s) on {}\n", up ? "upgrade" : "downgrade",
+                    targets.empty() ? "heads" : text::join(targets, " "), plan.steps.size(), dialect_name(db.kind()));
     bool ledger_exists = state.ledger_exists;
     for (int i : plan.steps) {
         const auto& r = graph.revision(i);
@@ -274,7 +279,8 @@ std::string migrate_script(Context& context, Direction direction, const std::vec
         if (r.transactional)
             out += "BEGIN;\n";
         for (const auto& s : statements)
-            out += s.call.empty() ? s.sql + ";\n" : fmt::format("-- +call {} (a C++ step: it runs only online)\n", s.call);
+            out +=
+                s.call.empty() ? s.sql + ";\n" : fmt::format("-- +call {} (a C++ step: it runs only online)\n", s.call);
         if (!r.transactional)
             out += "BEGIN;\n";
         if (up && !ledger_exists) {

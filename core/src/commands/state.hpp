@@ -11,9 +11,9 @@ namespace trellis {
 struct DatabaseState {
     bool ledger_exists = false;
     std::vector<LedgerRow> rows;
-    AppliedSet applied;        // over the context's graph, ledger-only revisions included
-    std::vector<int> gone;     // applied revisions whose file is gone
-    std::vector<int> changed;  // applied revisions whose file's checksum differs from the ledger's
+    AppliedSet applied;       // over the context's graph, ledger-only revisions included
+    std::vector<int> gone;    // applied revisions whose file is gone
+    std::vector<int> changed; // applied revisions whose file's checksum differs from the ledger's
     const LedgerRow* row(const std::string& revision) const;
 };
 

@@ -13,9 +13,8 @@
 #include "util/files.hpp"
 #include "util/text.hpp"
 
-#include <fmt/format.h>
-
 #include <algorithm>
+#include <fmt/format.h>
 #include <random>
 #include <unistd.h>
 
@@ -72,16 +71,15 @@ std::vector<std::string> differences(const Schema& expected, const Schema& actua
     for (const auto& op : diff(expected, actual, true)) {
         auto kind = std::string(op.code());
         auto prefix = kind.starts_with("add_") || kind.starts_with("create_") ? "missing: "
-                      : kind.starts_with("drop_")                               ? "unexpected: "
-                                                                                : "differs: ";
+                      : kind.starts_with("drop_")                             ? "unexpected: "
+                                                                              : "differs: ";
         lines.push_back(prefix + op.describe());
     }
     return lines;
 }
 
 // A topological order of the whole graph in which `pick` chooses among the ready revisions.
-template <typename Pick>
-std::vector<int> order_by(const Graph& graph, Pick pick) {
+template <typename Pick> std::vector<int> order_by(const Graph& graph, Pick pick) {
     std::vector<int> waiting(graph.size(), 0), order, ready;
     for (std::size_t i = 0; i < graph.size(); ++i)
         waiting[i] = static_cast<int>(graph.parents(i).size() + graph.depends(i).size());
@@ -107,8 +105,9 @@ public:
         : m_context(context)
         , m_graph(context.graph())
         , m_options(options) {
-        auto source = options.scratch_url ? *options.scratch_url
-                                          : context.config().scratch_url.value_or(context.has_url() ? context.url() : "sqlite:///x.db");
+        auto source = options.scratch_url
+                          ? *options.scratch_url
+                          : context.config().scratch_url.value_or(context.has_url() ? context.url() : "sqlite:///x.db");
         m_base = parse_url(source, context.config().directory);
         m_directory = std::filesystem::temp_directory_path() / fmt::format("trellis_verify_{}", ::getpid());
         std::filesystem::create_directories(m_directory);
@@ -150,8 +149,9 @@ private:
             std::vector<std::string> ids;
             for (int h : branch.heads)
                 ids.push_back(m_graph.revision(h).id);
-            finding("heads", "", fmt::format("branch `{}` has {} heads ({}): run `trellis merge {}@heads -m MESSAGE`",
-                                             branch.label(), ids.size(), text::join(ids, ", "), branch.label()));
+            finding("heads", "",
+                    fmt::format("branch `{}` has {} heads ({}): run `trellis merge {}@heads -m MESSAGE`",
+                                branch.label(), ids.size(), text::join(ids, ", "), branch.label()));
         }
     }
 
@@ -174,7 +174,8 @@ private:
             tables.push_back(&t);
         std::vector<std::string> statements;
         for (const auto* t : creation_order(tables))
-            for (const auto& statement : split_statements({SectionKind::upgrade, "", 1, create_table_sql(*t, s->db().kind())}))
+            for (const auto& statement :
+                 split_statements({SectionKind::upgrade, "", 1, create_table_sql(*t, s->db().kind())}))
                 statements.push_back(statement.sql);
         execute_all(s->db(), statements, "creating the models' tables on a scratch database");
         m_modelled = models;
@@ -218,14 +219,16 @@ private:
             position[m_graph.order()[k]] = static_cast<int>(k);
         std::vector<std::pair<std::string, std::vector<int>>> orders;
         orders.emplace_back("reversed tie-break", order_by(m_graph, [&](const std::vector<int>& ready) {
-                                return static_cast<std::size_t>(std::max_element(ready.begin(), ready.end(), [&](int a, int b) {
-                                                                    return position[a] < position[b];
-                                                                }) - ready.begin());
+                                return static_cast<std::size_t>(
+                                    std::max_element(ready.begin(), ready.end(),
+                                                     [&](int a, int b) { return position[a] < position[b]; }) -
+                                    ready.begin());
                             }));
         std::mt19937 random(m_options.seed);
         for (int k = 0; k < m_options.random_orders; ++k)
-            orders.emplace_back(fmt::format("random (seed {}, #{})", m_options.seed, k + 1),
-                                order_by(m_graph, [&](const std::vector<int>& ready) { return random() % ready.size(); }));
+            orders.emplace_back(
+                fmt::format("random (seed {}, #{})", m_options.seed, k + 1),
+                order_by(m_graph, [&](const std::vector<int>& ready) { return random() % ready.size(); }));
         std::vector<std::vector<int>> tried{m_graph.order()};
         for (const auto& [name, order] : orders) {
             if (std::find(tried.begin(), tried.end(), order) != tried.end())
@@ -237,7 +240,8 @@ private:
                 continue;
             auto lines = differences(reference, *schema);
             if (!lines.empty())
-                finding("order", "", fmt::format("the {} order builds another schema than the default order", name), lines);
+                finding("order", "", fmt::format("the {} order builds another schema than the default order", name),
+                        lines);
         }
     }
 
@@ -284,6 +288,8 @@ private:
 
 } // namespace
 
-VerifyReport verify(Context& context, const VerifyOptions& options) { return Verifier(context, options).run(); }
+VerifyReport verify(Context& context, const VerifyOptions& options) {
+    return Verifier(context, options).run();
+}
 
 } // namespace trellis

@@ -5,7 +5,6 @@
 #include "util/text.hpp"
 
 #include <boost/program_options.hpp>
-
 #include <sstream>
 
 namespace po = boost::program_options;
@@ -125,7 +124,8 @@ Config load_config(const std::filesystem::path& file) {
             config.default_plugin = value;
         else if (key == "version_table") {
             if (!text::is_revision_id(value))
-                throw input_error("{}: version_table `{}` must be a plain table name", where(config, content, key), value);
+                throw input_error("{}: version_table `{}` must be a plain table name", where(config, content, key),
+                                  value);
             config.version_table = value;
         } else if (key == "dev")
             config.dev = parse_bool(config, content, key, value);
@@ -137,7 +137,8 @@ Config load_config(const std::filesystem::path& file) {
             try {
                 config.lock_timeout = std::stoi(value);
             } catch (const std::exception&) {
-                throw input_error("{}: lock_timeout must be a number of seconds, not `{}`", where(config, content, key), value);
+                throw input_error("{}: lock_timeout must be a number of seconds, not `{}`", where(config, content, key),
+                                  value);
             }
         }
     }

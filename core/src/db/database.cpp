@@ -4,7 +4,6 @@
 #include "db/sqlite_database.hpp"
 #include "util/error.hpp"
 
-
 namespace trellis {
 
 void execute_all(Database& db, const std::vector<std::string>& statements, std::string_view what) {

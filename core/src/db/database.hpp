@@ -28,8 +28,6 @@ private:
     std::string m_sqlstate;
 };
 
-
-
 class Database : public StepConnection {
 public:
     Dialect kind() const { return m_url.dialect; }

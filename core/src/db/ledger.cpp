@@ -55,7 +55,9 @@ std::string Ledger::delete_sql(const std::string& revision) const {
     return fmt::format("DELETE FROM {} WHERE revision = {}", m_table, Database::quote(revision));
 }
 
-std::string Ledger::delete_all_sql() const { return fmt::format("DELETE FROM {}", m_table); }
+std::string Ledger::delete_all_sql() const {
+    return fmt::format("DELETE FROM {}", m_table);
+}
 
 std::string Ledger::update_checksum_sql(const std::string& revision, const std::string& checksum,
                                         const std::string& downgrade_sql) const {

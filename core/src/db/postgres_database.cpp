@@ -3,9 +3,8 @@
 #include "util/error.hpp"
 #include "util/text.hpp"
 
-#include <pqxx/pqxx>
-
 #include <chrono>
+#include <pqxx/pqxx>
 #include <thread>
 
 namespace trellis {
@@ -32,8 +31,7 @@ long long lock_key(const std::string& name) {
     return static_cast<long long>(hash);
 }
 
-template <typename Work>
-auto guarded(Work&& work) -> decltype(work()) {
+template <typename Work> auto guarded(Work&& work) -> decltype(work()) {
     try {
         return work();
     } catch (const pqxx::sql_error& e) {

@@ -4,7 +4,6 @@
 
 #include <boost/dll/runtime_symbol_info.hpp>
 #include <boost/dll/shared_library.hpp>
-
 #include <cstdlib>
 #include <vector>
 

@@ -23,8 +23,10 @@ SqliteDatabase::SqliteDatabase(const DatabaseUrl& url, OpenMode mode, int lock_t
     if (mode == OpenMode::read_only && url.path != ":memory:" && !std::filesystem::exists(url.path, error))
         return;
     int flags = mode == OpenMode::read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-    if (mode == OpenMode::read_write && url.path.has_parent_path() && !std::filesystem::is_directory(url.path.parent_path(), error))
-        throw database_error("cannot open {}: directory {} does not exist", url.display(), url.path.parent_path().string());
+    if (mode == OpenMode::read_write && url.path.has_parent_path() &&
+        !std::filesystem::is_directory(url.path.parent_path(), error))
+        throw database_error("cannot open {}: directory {} does not exist", url.display(),
+                             url.path.parent_path().string());
     int code = sqlite3_open_v2(url.path.c_str(), &m_db, flags | SQLITE_OPEN_NOMUTEX, nullptr);
     if (code != SQLITE_OK) {
         std::string message = m_db ? sqlite3_errmsg(m_db) : sqlite3_errstr(code);

@@ -3,9 +3,8 @@
 #include "util/error.hpp"
 #include "util/text.hpp"
 
-#include <fmt/format.h>
-
 #include <charconv>
+#include <fmt/format.h>
 
 namespace trellis {
 
@@ -19,7 +18,8 @@ std::string percent_decode(std::string_view s, const std::string& shown) {
             continue;
         }
         unsigned value = 0;
-        if (i + 2 >= s.size() + 0 || std::from_chars(s.data() + i + 1, s.data() + i + 3, value, 16).ptr != s.data() + i + 3)
+        if (i + 2 >= s.size() + 0 ||
+            std::from_chars(s.data() + i + 1, s.data() + i + 3, value, 16).ptr != s.data() + i + 3)
             throw input_error("bad percent-escape in database URL {}", shown);
         out += static_cast<char>(value);
         i += 2;
@@ -77,7 +77,9 @@ DatabaseUrl parse_postgresql(std::string_view rest, const std::string& shown) {
 
 } // namespace
 
-std::string_view dialect_name(Dialect dialect) { return dialect == Dialect::sqlite ? "sqlite" : "postgresql"; }
+std::string_view dialect_name(Dialect dialect) {
+    return dialect == Dialect::sqlite ? "sqlite" : "postgresql";
+}
 
 std::string mask_password(const std::string& url) {
     auto scheme = url.find("://");

@@ -3,9 +3,8 @@
 #include "util/error.hpp"
 #include "util/text.hpp"
 
-#include <fmt/format.h>
-
 #include <algorithm>
+#include <fmt/format.h>
 #include <functional>
 #include <map>
 #include <queue>
@@ -29,8 +28,8 @@ std::map<std::string, int> index_labels(const std::vector<BranchSpec>& specs) {
 [[noreturn]] void report_cycle(const std::vector<BranchSpec>& specs, const std::vector<std::vector<int>>& deps,
                                const std::vector<int>& indegree_left) {
     // Walk dependencies from any plugin left over until one repeats: that is a cycle.
-    int start = static_cast<int>(std::find_if(indegree_left.begin(), indegree_left.end(),
-                                              [](int d) { return d > 0; }) - indegree_left.begin());
+    int start = static_cast<int>(std::find_if(indegree_left.begin(), indegree_left.end(), [](int d) { return d > 0; }) -
+                                 indegree_left.begin());
     std::vector<int> path;
     std::vector<int> seen_at(specs.size(), -1);
     int at = start;

@@ -7,24 +7,22 @@
 #include "util/files.hpp"
 #include "util/text.hpp"
 
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <atomic>
 #include <dirent.h>
 #include <fcntl.h>
-#include <unistd.h>
-#include <sys/stat.h>
+#include <fmt/format.h>
 #include <queue>
+#include <sys/stat.h>
 #include <thread>
+#include <unistd.h>
 
 namespace trellis {
 
 namespace {
 
 // Runs work(0) ... work(count - 1), on every core when `parallel`.
-template <typename Work>
-void for_each_parallel(std::size_t count, bool parallel, Work&& work) {
+template <typename Work> void for_each_parallel(std::size_t count, bool parallel, Work&& work) {
     std::atomic<std::size_t> next{0};
     auto run = [&] {
         for (auto k = next++; k < count; k = next++)
@@ -64,9 +62,9 @@ VersionDirectory list_revision_files(const std::filesystem::path& directory) {
         if (!name.ends_with(".sql"))
             continue;
         struct stat info {};
-        bool regular = entry->d_type == DT_REG ||
-                       ((entry->d_type == DT_UNKNOWN || entry->d_type == DT_LNK) &&
-                        ::fstatat(listing.fd, entry->d_name, &info, 0) == 0 && S_ISREG(info.st_mode));
+        bool regular =
+            entry->d_type == DT_REG || ((entry->d_type == DT_UNKNOWN || entry->d_type == DT_LNK) &&
+                                        ::fstatat(listing.fd, entry->d_name, &info, 0) == 0 && S_ISREG(info.st_mode));
         if (regular)
             listing.names.emplace_back(name);
     }
@@ -136,7 +134,9 @@ std::uint64_t date_number(std::string_view date) {
     return value;
 }
 
-std::string where(const Revision& r, int line) { return fmt::format("{}:{}", files::display(r.path), line); }
+std::string where(const Revision& r, int line) {
+    return fmt::format("{}:{}", files::display(r.path), line);
+}
 
 } // namespace
 
@@ -271,11 +271,13 @@ void Graph::check_acyclic() const {
                 // edges: name each file at the line of that edge.
                 auto edge_line = [&](int from, int next_index) {
                     const auto& r = m_revisions[from];
-                    bool by_parent = std::find(m_parents[from].begin(), m_parents[from].end(), next_index) != m_parents[from].end();
+                    bool by_parent =
+                        std::find(m_parents[from].begin(), m_parents[from].end(), next_index) != m_parents[from].end();
                     return fmt::format("{} ({})", r.id, where(r, by_parent ? r.down_revision_line : r.depends_on_line));
                 };
                 std::vector<std::string> cycle;
-                auto first = std::find_if(stack.begin(), stack.end(), [&](const auto& entry) { return entry.first == to; });
+                auto first =
+                    std::find_if(stack.begin(), stack.end(), [&](const auto& entry) { return entry.first == to; });
                 for (auto it = first; it != stack.end(); ++it) {
                     auto next_it = std::next(it);
                     cycle.push_back(edge_line(it->first, next_it == stack.end() ? to : next_it->first));

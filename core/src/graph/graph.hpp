@@ -24,11 +24,11 @@ struct BranchSpec {
 
 struct Branch {
     BranchSpec spec;
-    int rank = 0;                 // position in the plugin dependency order
-    std::vector<int> depends;     // branch indices
-    std::vector<int> revisions;   // revision indices, in the graph's deterministic order
-    std::vector<int> heads;       // revisions no other revision of this branch builds on
-    std::vector<int> bases;       // revisions with no parent in this branch
+    int rank = 0;               // position in the plugin dependency order
+    std::vector<int> depends;   // branch indices
+    std::vector<int> revisions; // revision indices, in the graph's deterministic order
+    std::vector<int> heads;     // revisions no other revision of this branch builds on
+    std::vector<int> bases;     // revisions with no parent in this branch
     const std::string& label() const { return spec.label; }
 };
 
@@ -49,10 +49,10 @@ public:
     const std::vector<Revision>& revisions() const { return m_revisions; }
     int branch_of(int i) const { return m_branch_of[i]; }
     const Branch& branch(int b) const { return m_branches[b]; }
-    const std::vector<Branch>& branches() const { return m_branches; } // in plugin order
-    const std::vector<int>& parents(int i) const { return m_parents[i]; }    // down_revision
-    const std::vector<int>& depends(int i) const { return m_depends[i]; }    // depends_on
-    const std::vector<int>& children(int i) const { return m_children[i]; }  // reverse down_revision
+    const std::vector<Branch>& branches() const { return m_branches; }          // in plugin order
+    const std::vector<int>& parents(int i) const { return m_parents[i]; }       // down_revision
+    const std::vector<int>& depends(int i) const { return m_depends[i]; }       // depends_on
+    const std::vector<int>& children(int i) const { return m_children[i]; }     // reverse down_revision
     const std::vector<int>& dependants(int i) const { return m_dependants[i]; } // reverse depends_on
 
     std::optional<int> find(std::string_view id) const;
@@ -96,7 +96,7 @@ private:
     };
     const std::vector<int>& sorted_ids() const;
     std::unique_ptr<PrefixIndex> m_prefix_index = std::make_unique<PrefixIndex>();
-    std::vector<int> m_priority;                           // rank of each revision's sort key
+    std::vector<int> m_priority; // rank of each revision's sort key
     std::vector<int> m_order;
 };
 

@@ -2,12 +2,11 @@
 
 #include "util/files.hpp"
 
-#include <fmt/format.h>
-
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -201,7 +200,8 @@ void ParseCache::save(const std::vector<std::string>& names, const std::vector<s
     if (m_file.empty() || (hits == revisions.size() && hits == m_entries.size()))
         return;
     auto now = static_cast<std::uint64_t>(
-        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch()).count());
+        std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count());
     std::vector<std::size_t> kept;
     for (std::size_t k = 0; k < revisions.size(); ++k)
         if (stamps[k] && now > std::max(stamps[k]->mtime_ns, stamps[k]->ctime_ns) + k_racy_ns)

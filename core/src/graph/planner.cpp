@@ -3,10 +3,9 @@
 #include "util/error.hpp"
 #include "util/text.hpp"
 
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <charconv>
+#include <fmt/format.h>
 #include <optional>
 
 namespace trellis {
@@ -16,8 +15,8 @@ namespace {
 // A target split into its parts: `[label@]what`, where `what` may carry a relative step.
 struct TargetParts {
     std::optional<std::string> label;
-    std::string what;  // `head`, `heads`, `base`, `current`, an id or prefix, or empty
-    int step = 0;      // +N / -N; 0 when none
+    std::string what; // `head`, `heads`, `base`, `current`, an id or prefix, or empty
+    int step = 0;     // +N / -N; 0 when none
 };
 
 std::optional<int> parse_count(std::string_view digits) {
@@ -107,8 +106,7 @@ public:
         if (heads.empty())
             return std::nullopt;
         auto scope = parts.label ? fmt::format("branch `{}`", *parts.label) : std::string("the database");
-        return only_head(heads, fmt::format("{} (applied)", scope),
-                         "name the branch: `<label>@+N` / `<label>@-N`");
+        return only_head(heads, fmt::format("{} (applied)", scope), "name the branch: `<label>@+N` / `<label>@-N`");
     }
 
     bool in_scope(int i, const TargetParts& parts) const {
@@ -172,8 +170,7 @@ public:
             if (what == "heads")
                 return m_graph.heads();
             if (what == "head")
-                return {only_head(m_graph.heads(), "the graph",
-                                  "use `heads`, or `<label>@head` for one branch")};
+                return {only_head(m_graph.heads(), "the graph", "use `heads`, or `<label>@head` for one branch")};
             if (what == "base")
                 return {};
             if (what == "current")
@@ -200,8 +197,7 @@ public:
 };
 
 // Every revision reachable from `roots` through `next` (roots included).
-template <typename Next>
-std::vector<int> reach(const Graph& graph, const std::vector<int>& roots, Next next) {
+template <typename Next> std::vector<int> reach(const Graph& graph, const std::vector<int>& roots, Next next) {
     std::vector<bool> seen(graph.size(), false);
     std::vector<int> stack, found;
     for (int r : roots)
@@ -244,14 +240,12 @@ std::vector<int> applied_heads(const Graph& graph, const AppliedSet& applied) {
     for (int i : graph.order()) {
         if (!applied[i])
             continue;
-        bool built_on = std::any_of(graph.children(i).begin(), graph.children(i).end(), [&](int c) {
-            return applied[c] && graph.branch_of(c) == graph.branch_of(i);
-        });
+        bool built_on = std::any_of(graph.children(i).begin(), graph.children(i).end(),
+                                    [&](int c) { return applied[c] && graph.branch_of(c) == graph.branch_of(i); });
         if (!built_on)
             heads.push_back(i);
     }
-    std::stable_sort(heads.begin(), heads.end(),
-                     [&](int a, int b) { return graph.branch_of(a) < graph.branch_of(b); });
+    std::stable_sort(heads.begin(), heads.end(), [&](int a, int b) { return graph.branch_of(a) < graph.branch_of(b); });
     return heads;
 }
 

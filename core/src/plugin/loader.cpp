@@ -2,9 +2,8 @@
 
 #include "util/text.hpp"
 
-#include <boost/dll/shared_library.hpp>
-
 #include <algorithm>
+#include <boost/dll/shared_library.hpp>
 #include <map>
 
 namespace trellis {
@@ -92,8 +91,8 @@ std::vector<LoadedPlugin> load_plugins(const std::vector<std::filesystem::path>&
         auto plugin = load_one(path);
         auto [it, fresh] = by_name.emplace(plugin.descriptor.name, path);
         if (!fresh)
-            throw input_error("{}: plugin name `{}` is taken already by {}", files::display(path), plugin.descriptor.name,
-                              files::display(it->second));
+            throw input_error("{}: plugin name `{}` is taken already by {}", files::display(path),
+                              plugin.descriptor.name, files::display(it->second));
         plugins.push_back(std::move(plugin));
     }
     return plugins;

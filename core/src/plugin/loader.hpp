@@ -21,8 +21,7 @@ struct LoadedPlugin {
 std::vector<LoadedPlugin> load_plugins(const std::vector<std::filesystem::path>& directories);
 
 // Runs a call into a plugin; any exception comes back as an error naming the library.
-template <typename Call>
-void call_plugin(const LoadedPlugin& plugin, std::string_view what, Call&& call);
+template <typename Call> void call_plugin(const LoadedPlugin& plugin, std::string_view what, Call&& call);
 
 } // namespace trellis
 

@@ -8,8 +8,7 @@
 
 namespace trellis {
 
-template <typename Call>
-void call_plugin(const LoadedPlugin& plugin, std::string_view what, Call&& call) {
+template <typename Call> void call_plugin(const LoadedPlugin& plugin, std::string_view what, Call&& call) {
     try {
         call();
     } catch (const Error&) {

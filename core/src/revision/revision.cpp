@@ -7,8 +7,8 @@ namespace trellis {
 const Section* Revision::section_for(SectionKind kind, std::string_view dialect) const {
     const Section* generic = nullptr;
     for (const auto& section : sections) {
-        bool matches = section.kind == kind ||
-                       (kind == SectionKind::downgrade && section.kind == SectionKind::irreversible);
+        bool matches =
+            section.kind == kind || (kind == SectionKind::downgrade && section.kind == SectionKind::irreversible);
         if (!matches)
             continue;
         if (section.dialect == dialect)

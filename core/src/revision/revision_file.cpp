@@ -5,17 +5,16 @@
 #include "util/sha256.hpp"
 #include "util/text.hpp"
 
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <array>
+#include <fmt/format.h>
 
 namespace trellis::revision_file {
 
 namespace {
 
-constexpr std::array<std::string_view, 7> k_header_keys = {
-    "revision", "down_revision", "branch_labels", "depends_on", "message", "create_date", "transactional"};
+constexpr std::array<std::string_view, 7> k_header_keys = {"revision", "down_revision", "branch_labels", "depends_on",
+                                                           "message",  "create_date",   "transactional"};
 constexpr std::array<std::string_view, 2> k_dialects = {"sqlite", "postgresql"};
 
 // Iterates the lines of a text, numbering them from 1, without copying.
@@ -96,9 +95,8 @@ private:
         auto rest = text::trim(line.substr(2));
         auto colon = rest.find(':');
         auto key = colon == std::string_view::npos ? std::string_view{} : text::trim(rest.substr(0, colon));
-        bool key_shaped = !key.empty() && std::all_of(key.begin(), key.end(), [](char c) {
-            return (c >= 'a' && c <= 'z') || c == '_';
-        });
+        bool key_shaped = !key.empty() && std::all_of(key.begin(), key.end(),
+                                                      [](char c) { return (c >= 'a' && c <= 'z') || c == '_'; });
         if (!key_shaped)
             fail(number, fmt::format("malformed header line `{}`: expected `-- key: value` "
                                      "(put a blank line between the header and free comments)",
@@ -127,8 +125,8 @@ private:
         auto ids = text::split_list(value);
         for (const auto& id : ids)
             if (!text::is_revision_id(id))
-                fail(number, fmt::format("`{}`: `{}` is not a revision id ([A-Za-z0-9_], 1 to 64 characters)",
-                                         key, id));
+                fail(number,
+                     fmt::format("`{}`: `{}` is not a revision id ([A-Za-z0-9_], 1 to 64 characters)", key, id));
         return ids;
     }
 
@@ -269,7 +267,9 @@ Revision parse(std::string_view content, const std::string& path) {
     return Parser(content, path).parse();
 }
 
-Revision load(const std::string& path) { return parse(files::read(path), path); }
+Revision load(const std::string& path) {
+    return parse(files::read(path), path);
+}
 
 Revision load_at(int directory_fd, const char* name, const std::string& path) {
     return parse(files::read_at(directory_fd, name, path), path);

@@ -8,7 +8,9 @@ namespace trellis {
 
 namespace {
 
-bool is_word_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; }
+bool is_word_char(char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_';
+}
 
 class Splitter {
 public:
@@ -42,9 +44,7 @@ public:
     }
 
 private:
-    char peek(std::size_t ahead) const {
-        return m_pos + ahead < m_text.size() ? m_text[m_pos + ahead] : '\0';
-    }
+    char peek(std::size_t ahead) const { return m_pos + ahead < m_text.size() ? m_text[m_pos + ahead] : '\0'; }
     bool in_statement() const { return m_start != std::string_view::npos; }
     void start_here() {
         if (!in_statement()) {

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 
 namespace trellis {
 
@@ -226,6 +227,33 @@ std::string strip_casts(const std::string& s) {
     return std::string(text::trim(out));
 }
 
+bool digits(std::string_view s) {
+    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+}
+
+// PostgreSQL keeps a date or time literal in its output form: `'2020-01-01'` on a timestamp column
+// reads back as `'2020-01-01 00:00:00'`, `'12:00'` as `'12:00:00'`, and a timestamptz literal with
+// the session's offset, `+00` in UTC. Both sides take that form; other offsets stay as written.
+std::string canonical_time(std::string quoted, ColumnKind kind) {
+    auto value = quoted.substr(1, quoted.size() - 2);
+    if (kind == ColumnKind::timestamp_tz)
+        for (const char* utc : {"+00:00", "+00", "Z", "z"})
+            if (value.size() > std::strlen(utc) && value.ends_with(utc)) {
+                value = std::string(text::trim(value.substr(0, value.size() - std::strlen(utc))));
+                break;
+            }
+    bool stamp = kind == ColumnKind::timestamp || kind == ColumnKind::timestamp_tz;
+    if (stamp && value.size() == 10 && value[4] == '-' && value[7] == '-')
+        value += " 00:00:00";
+    if (stamp && value.size() > 10 && value[10] == 'T')
+        value[10] = ' ';
+    // HH:MM at the end of a time or a timestamp gets its seconds.
+    auto clock = stamp ? (value.size() > 11 ? value.substr(11) : "") : value;
+    if (clock.size() == 5 && clock[2] == ':' && digits(clock.substr(0, 2)) && digits(clock.substr(3)))
+        value += ":00";
+    return "'" + value + "'";
+}
+
 } // namespace
 
 std::optional<std::string> normalize_default(const std::optional<std::string>& expression, ColumnKind kind) {
@@ -249,6 +277,9 @@ std::optional<std::string> normalize_default(const std::optional<std::string>& e
         if (lower == "0" || lower == "false" || lower == "'f'" || lower == "'false'" || lower == "'0'")
             return "false";
     }
+    bool time_kind = kind == ColumnKind::time || kind == ColumnKind::timestamp || kind == ColumnKind::timestamp_tz;
+    if (time_kind && s.size() >= 2 && s.front() == '\'' && s.back() == '\'')
+        s = canonical_time(s, kind);
     bool numeric_kind = kind == ColumnKind::integer || kind == ColumnKind::bigint || kind == ColumnKind::smallint ||
                         kind == ColumnKind::numeric || kind == ColumnKind::real || kind == ColumnKind::double_precision;
     // A quoted number on a numeric column is the number ('0' and 0 are one default).

@@ -4,7 +4,6 @@
 #pragma once
 
 #include <fmt/core.h>
-
 #include <stdexcept>
 #include <string>
 
@@ -24,14 +23,12 @@ private:
 };
 
 // Bad input: usage, a revision file, a target, a plugin, the config. Exit 2.
-template <typename... Args>
-Error input_error(fmt::format_string<Args...> format, Args&&... args) {
+template <typename... Args> Error input_error(fmt::format_string<Args...> format, Args&&... args) {
     return Error(ExitCode::bad_input, fmt::format(format, std::forward<Args>(args)...));
 }
 
 // The database: connection, SQL failure, lock time-out. Exit 3.
-template <typename... Args>
-Error database_error(fmt::format_string<Args...> format, Args&&... args) {
+template <typename... Args> Error database_error(fmt::format_string<Args...> format, Args&&... args) {
     return Error(ExitCode::database, fmt::format(format, std::forward<Args>(args)...));
 }
 

@@ -11,7 +11,9 @@
 
 namespace trellis::files {
 
-std::string read(const std::string& path) { return read_at(AT_FDCWD, path.c_str(), path); }
+std::string read(const std::string& path) {
+    return read_at(AT_FDCWD, path.c_str(), path);
+}
 
 std::string read_at(int directory_fd, const char* name, const std::string& path) {
     // Plain POSIX calls: loading tens of thousands of revision files is the hot path of every

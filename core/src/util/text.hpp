@@ -8,7 +8,9 @@
 namespace trellis::text {
 
 // Inline: the revision parser calls these on every line of tens of thousands of files.
-inline bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v'; }
+inline bool is_space(char c) {
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\f' || c == '\v';
+}
 inline std::string_view trim_right(std::string_view s) {
     while (!s.empty() && is_space(s.back()))
         s.remove_suffix(1);
@@ -19,7 +21,9 @@ inline std::string_view trim_left(std::string_view s) {
         s.remove_prefix(1);
     return s;
 }
-inline std::string_view trim(std::string_view s) { return trim_right(trim_left(s)); }
+inline std::string_view trim(std::string_view s) {
+    return trim_right(trim_left(s));
+}
 // Splits on `separator`, trims each piece and drops empty pieces.
 std::vector<std::string> split_list(std::string_view s, char separator = ',');
 std::string join(const std::vector<std::string>& parts, std::string_view separator);
