@@ -15,6 +15,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <map>
 
 namespace trellis {
 
@@ -59,6 +60,31 @@ std::string table_origin(const Graph& graph, const std::string& table, const std
 
 namespace {
 
+// An index or a key on a column that goes away belongs to the plugin that added the column, which
+// the models no longer say: its revision drops them together.
+void follow_dropped_columns(std::vector<Operation>& operations) {
+    std::map<std::string, std::string> dropped; // "table.column" -> owner
+    for (const auto& op : operations)
+        if (op.kind == OpKind::drop_column)
+            dropped[op.table + "." + op.subject] = op.owner;
+    for (auto& op : operations) {
+        std::vector<std::string> columns;
+        if (op.kind == OpKind::drop_index)
+            for (const auto& i : op.before.indexes)
+                if (i.name == op.subject)
+                    columns = i.columns;
+        if (op.kind == OpKind::drop_foreign_key)
+            for (const auto& f : op.before.foreign_keys)
+                if ((f.name.empty() ? text::join(f.columns, ",") : f.name) == op.subject)
+                    columns = f.columns;
+        for (const auto& column : columns)
+            if (auto it = dropped.find(op.table + "." + column); it != dropped.end() && !it->second.empty()) {
+                op.owner = it->second;
+                break;
+            }
+    }
+}
+
 std::string pending_list(const Graph& graph, const std::vector<int>& pending) {
     std::vector<std::string> ids;
     for (std::size_t k = 0; k < pending.size() && k < 5; ++k)
@@ -99,6 +125,7 @@ Comparison compare(Context& context) {
         }
         return false;
     });
+    follow_dropped_columns(c.operations);
     return c;
 }
 
@@ -123,6 +150,9 @@ AutogenerateResult autogenerate(Context& context, const AutogenerateRequest& req
         if (std::find(chosen.begin(), chosen.end(), owner) == chosen.end())
             result.others.emplace_back(owner, std::count_if(comparison.operations.begin(), comparison.operations.end(),
                                                            [&](auto& op) { return op.owner == owner; }));
+    // Each revision starts from the schema the ones before it in this run leave: a table two
+    // plugins change is rebuilt by the second from what the first made of it.
+    auto schema = comparison.database;
     for (const auto& owner : chosen) {
         std::vector<Operation> mine;
         for (const auto& op : comparison.operations)
@@ -130,8 +160,9 @@ AutogenerateResult autogenerate(Context& context, const AutogenerateRequest& req
                 mine.push_back(op);
         if (mine.empty())
             continue;
-        auto sqlite = render(mine, comparison.database, Dialect::sqlite);
-        auto postgresql = render(mine, comparison.database, Dialect::postgresql);
+        auto sqlite = render(mine, schema, Dialect::sqlite);
+        auto postgresql = render(mine, schema, Dialect::postgresql);
+        schema = trellis::apply(schema, mine);
         RevisionRequest revision;
         revision.message = request.message;
         revision.plugin = owner;

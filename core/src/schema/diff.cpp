@@ -2,9 +2,8 @@
 
 #include "util/text.hpp"
 
-#include <fmt/format.h>
-
 #include <algorithm>
+#include <fmt/format.h>
 #include <set>
 
 namespace trellis {
@@ -16,7 +15,9 @@ bool in_primary_key(const Table& table, const std::string& column) {
 }
 
 // Primary-key columns are NOT NULL whatever was declared; both sides compare that way.
-bool nullable(const Table& table, const Column& column) { return column.nullable && !in_primary_key(table, column.name); }
+bool nullable(const Table& table, const Column& column) {
+    return column.nullable && !in_primary_key(table, column.name);
+}
 
 const Column* column_of(const Table& table, const std::string& name) {
     for (const auto& c : table.columns)
@@ -51,8 +52,14 @@ public:
 
     void add(OpKind kind, const Table& before, const Table& after, std::string subject, std::string owner,
              bool destructive = false) {
-        Operation op{kind, after.name.empty() ? before.name : after.name, std::move(owner), before, after,
-                     std::move(subject), destructive, ""};
+        Operation op{kind,
+                     after.name.empty() ? before.name : after.name,
+                     std::move(owner),
+                     before,
+                     after,
+                     std::move(subject),
+                     destructive,
+                     ""};
         m_out.push_back(std::move(op));
     }
 
@@ -68,7 +75,8 @@ public:
             bool null_differs = nullable(model, c) != nullable(db, *have);
             bool default_differs = normalize_default(c.server_default, c.type.kind) != have->server_default;
             if (type_differs || null_differs || default_differs)
-                add(OpKind::alter_column, db, model, c.name, owner(c.name), type_differs && !widens_or_keeps(have->type, c.type));
+                add(OpKind::alter_column, db, model, c.name, owner(c.name),
+                    type_differs && !widens_or_keeps(have->type, c.type));
         }
         for (const auto& c : db.columns)
             if (!column_of(model, c.name))
@@ -81,18 +89,40 @@ public:
         checks(model, db, owner());
     }
 
+    // A new table: its owner's revision creates it with the owner's columns, indexes and keys;
+    // what other plugins add to it goes into their revisions, as added to an existing table, so
+    // that each plugin's branch holds what it declares.
+    void create(const Table& model) {
+        auto owner = m_models.owner(model.name);
+        Table created = model;
+        std::erase_if(created.columns, [&](auto& c) { return m_models.owner(model.name, c.name) != owner; });
+        std::erase_if(created.indexes, [&](auto& i) { return index_owner(model, i) != owner; });
+        std::erase_if(created.foreign_keys,
+                      [&](auto& f) { return m_models.owner(model.name, f.columns.front()) != owner; });
+        add(OpKind::create_table, Table{}, created, model.name, owner);
+        if (created.columns.size() == model.columns.size() && created.indexes.size() == model.indexes.size() &&
+            created.foreign_keys.size() == model.foreign_keys.size())
+            return;
+        // Compared as reflected after its creation: defaults in their normal form.
+        for (auto& c : created.columns)
+            c.server_default = normalize_default(c.server_default, c.type.kind);
+        table(model, created);
+    }
+
     void indexes(const Table& model, const Table& db, const std::string& owner) {
         for (const auto& i : model.indexes) {
-            auto it = std::find_if(db.indexes.begin(), db.indexes.end(), [&](const Index& d) { return d.name == i.name; });
+            auto it =
+                std::find_if(db.indexes.begin(), db.indexes.end(), [&](const Index& d) { return d.name == i.name; });
             if (it != db.indexes.end() && it->columns == i.columns && it->unique == i.unique)
                 continue;
             if (it != db.indexes.end())
-                add(OpKind::drop_index, db, model, i.name, owner);
+                add(OpKind::drop_index, db, model, i.name, index_owner(model, i));
             add(OpKind::create_index, db, model, i.name, index_owner(model, i));
         }
         for (const auto& d : db.indexes)
-            if (std::none_of(model.indexes.begin(), model.indexes.end(), [&](const Index& i) { return i.name == d.name; }))
-                add(OpKind::drop_index, db, model, d.name, owner);
+            if (std::none_of(model.indexes.begin(), model.indexes.end(),
+                             [&](const Index& i) { return i.name == d.name; }))
+                add(OpKind::drop_index, db, model, d.name, index_owner(model, d));
     }
 
     // An index on columns a plugin added to another's table belongs to that plugin.
@@ -111,22 +141,24 @@ public:
         // out: neither side counts it.
         auto redundant = [](const Table& t, const UniqueConstraint& u) { return u.columns == t.primary_key; };
         for (const auto& u : model.uniques)
-            if (!redundant(model, u) &&
-                std::none_of(db.uniques.begin(), db.uniques.end(), [&](const auto& d) { return d.columns == u.columns; }))
+            if (!redundant(model, u) && std::none_of(db.uniques.begin(), db.uniques.end(),
+                                                     [&](const auto& d) { return d.columns == u.columns; }))
                 add(OpKind::add_unique, db, model, u.name, owner);
         for (const auto& d : db.uniques)
-            if (!redundant(db, d) &&
-                std::none_of(model.uniques.begin(), model.uniques.end(), [&](const auto& u) { return d.columns == u.columns; }))
+            if (!redundant(db, d) && std::none_of(model.uniques.begin(), model.uniques.end(),
+                                                  [&](const auto& u) { return d.columns == u.columns; }))
                 add(OpKind::drop_unique, db, model, d.name, owner);
     }
 
     void foreign_keys(const Table& model, const Table& db) {
         // SQLite forgets foreign keys' names too: compare by content.
         for (const auto& f : model.foreign_keys)
-            if (std::none_of(db.foreign_keys.begin(), db.foreign_keys.end(), [&](const auto& d) { return same_key(d, f); }))
+            if (std::none_of(db.foreign_keys.begin(), db.foreign_keys.end(),
+                             [&](const auto& d) { return same_key(d, f); }))
                 add(OpKind::add_foreign_key, db, model, f.name, m_models.owner(model.name, f.columns.front()));
         for (const auto& d : db.foreign_keys)
-            if (std::none_of(model.foreign_keys.begin(), model.foreign_keys.end(), [&](const auto& f) { return same_key(d, f); }))
+            if (std::none_of(model.foreign_keys.begin(), model.foreign_keys.end(),
+                             [&](const auto& f) { return same_key(d, f); }))
                 add(OpKind::drop_foreign_key, db, model, d.name.empty() ? text::join(d.columns, ",") : d.name,
                     m_models.owner(model.name, d.columns.front()));
     }
@@ -167,20 +199,34 @@ void flag_renames(std::vector<Operation>& ops) {
 
 const char* Operation::code() const {
     switch (kind) {
-    case OpKind::create_table: return "create_table";
-    case OpKind::drop_table: return "drop_table";
-    case OpKind::add_column: return "add_column";
-    case OpKind::drop_column: return "drop_column";
-    case OpKind::alter_column: return "alter_column";
-    case OpKind::alter_primary_key: return "alter_primary_key";
-    case OpKind::create_index: return "create_index";
-    case OpKind::drop_index: return "drop_index";
-    case OpKind::add_unique: return "add_unique";
-    case OpKind::drop_unique: return "drop_unique";
-    case OpKind::add_foreign_key: return "add_foreign_key";
-    case OpKind::drop_foreign_key: return "drop_foreign_key";
-    case OpKind::add_check: return "add_check";
-    case OpKind::drop_check: return "drop_check";
+    case OpKind::create_table:
+        return "create_table";
+    case OpKind::drop_table:
+        return "drop_table";
+    case OpKind::add_column:
+        return "add_column";
+    case OpKind::drop_column:
+        return "drop_column";
+    case OpKind::alter_column:
+        return "alter_column";
+    case OpKind::alter_primary_key:
+        return "alter_primary_key";
+    case OpKind::create_index:
+        return "create_index";
+    case OpKind::drop_index:
+        return "drop_index";
+    case OpKind::add_unique:
+        return "add_unique";
+    case OpKind::drop_unique:
+        return "drop_unique";
+    case OpKind::add_foreign_key:
+        return "add_foreign_key";
+    case OpKind::drop_foreign_key:
+        return "drop_foreign_key";
+    case OpKind::add_check:
+        return "add_check";
+    case OpKind::drop_check:
+        return "drop_check";
     }
     return "";
 }
@@ -192,10 +238,18 @@ std::string Operation::describe() const {
     };
     std::string text;
     switch (kind) {
-    case OpKind::create_table: text = fmt::format("create table {} ({} columns)", table, after.columns.size()); break;
-    case OpKind::drop_table: text = fmt::format("drop table {} (its rows are lost)", table); break;
-    case OpKind::add_column: text = fmt::format("add column {}.{}", table, column(after)); break;
-    case OpKind::drop_column: text = fmt::format("drop column {}.{} (its data is lost)", table, subject); break;
+    case OpKind::create_table:
+        text = fmt::format("create table {} ({} columns)", table, after.columns.size());
+        break;
+    case OpKind::drop_table:
+        text = fmt::format("drop table {} (its rows are lost)", table);
+        break;
+    case OpKind::add_column:
+        text = fmt::format("add column {}.{}", table, column(after));
+        break;
+    case OpKind::drop_column:
+        text = fmt::format("drop column {}.{} (its data is lost)", table, subject);
+        break;
     case OpKind::alter_column:
         text = fmt::format("alter column {}.{} -> {}{}", table, column(before), column(after),
                            destructive ? " (narrowing: data may not fit)" : "");
@@ -204,14 +258,30 @@ std::string Operation::describe() const {
         text = fmt::format("primary key of {}: ({}) -> ({})", table, text::join(before.primary_key, ", "),
                            text::join(after.primary_key, ", "));
         break;
-    case OpKind::create_index: text = fmt::format("create index {} on {}", subject, table); break;
-    case OpKind::drop_index: text = fmt::format("drop index {} on {}", subject, table); break;
-    case OpKind::add_unique: text = fmt::format("add unique constraint {} on {}", subject, table); break;
-    case OpKind::drop_unique: text = fmt::format("drop unique constraint {} on {}", subject, table); break;
-    case OpKind::add_foreign_key: text = fmt::format("add foreign key {} on {}", subject, table); break;
-    case OpKind::drop_foreign_key: text = fmt::format("drop foreign key {} on {}", subject, table); break;
-    case OpKind::add_check: text = fmt::format("add check constraint {} on {}", subject, table); break;
-    case OpKind::drop_check: text = fmt::format("drop check constraint {} on {}", subject, table); break;
+    case OpKind::create_index:
+        text = fmt::format("create index {} on {}", subject, table);
+        break;
+    case OpKind::drop_index:
+        text = fmt::format("drop index {} on {}", subject, table);
+        break;
+    case OpKind::add_unique:
+        text = fmt::format("add unique constraint {} on {}", subject, table);
+        break;
+    case OpKind::drop_unique:
+        text = fmt::format("drop unique constraint {} on {}", subject, table);
+        break;
+    case OpKind::add_foreign_key:
+        text = fmt::format("add foreign key {} on {}", subject, table);
+        break;
+    case OpKind::drop_foreign_key:
+        text = fmt::format("drop foreign key {} on {}", subject, table);
+        break;
+    case OpKind::add_check:
+        text = fmt::format("add check constraint {} on {}", subject, table);
+        break;
+    case OpKind::drop_check:
+        text = fmt::format("drop check constraint {} on {}", subject, table);
+        break;
     }
     if (!rename_from.empty())
         text += fmt::format(" (possibly a rename of {})", rename_from);
@@ -225,7 +295,7 @@ std::vector<Operation> diff(const Schema& models, const Schema& database, bool d
         if (const auto* db = database.find(model.name))
             differ.table(model, *db);
         else
-            differ.add(OpKind::create_table, Table{}, model, model.name, models.owner(model.name));
+            differ.create(model);
     }
     if (drop_unowned)
         for (const auto& db : database.tables)
@@ -249,12 +319,17 @@ Table apply(const Table& table, const std::vector<Operation>& operations) {
                         into.push_back(x);
         };
         switch (op.kind) {
-        case OpKind::create_table: result = target; break;
-        case OpKind::drop_table: result = Table{}; break;
+        case OpKind::create_table:
+            result = target;
+            break;
+        case OpKind::drop_table:
+            result = Table{};
+            break;
         case OpKind::add_column:
         case OpKind::alter_column: {
             const auto* c = column_of(target, op.subject);
-            auto it = std::find_if(result.columns.begin(), result.columns.end(), [&](auto& x) { return x.name == op.subject; });
+            auto it = std::find_if(result.columns.begin(), result.columns.end(),
+                                   [&](auto& x) { return x.name == op.subject; });
             if (it != result.columns.end())
                 *it = *c;
             else
@@ -264,26 +339,55 @@ Table apply(const Table& table, const std::vector<Operation>& operations) {
         case OpKind::drop_column:
             std::erase_if(result.columns, [&](auto& x) { return x.name == op.subject; });
             break;
-        case OpKind::alter_primary_key: result.primary_key = target.primary_key; break;
-        case OpKind::create_index: copy_named(result.indexes, target.indexes, op.subject, true); break;
-        case OpKind::drop_index: copy_named(result.indexes, target.indexes, op.subject, false); break;
-        case OpKind::add_unique: copy_named(result.uniques, target.uniques, op.subject, true); break;
+        case OpKind::alter_primary_key:
+            result.primary_key = target.primary_key;
+            break;
+        case OpKind::create_index:
+            copy_named(result.indexes, target.indexes, op.subject, true);
+            break;
+        case OpKind::drop_index:
+            copy_named(result.indexes, target.indexes, op.subject, false);
+            break;
+        case OpKind::add_unique:
+            copy_named(result.uniques, target.uniques, op.subject, true);
+            break;
+        // Only the subject goes: another plugin's keys on the table stay for its own revision.
         case OpKind::drop_unique:
             std::erase_if(result.uniques, [&](auto& u) {
-                return u.name == op.subject ||
-                       std::none_of(target.uniques.begin(), target.uniques.end(), [&](auto& t) { return t.columns == u.columns; });
+                return u.name == op.subject && std::none_of(target.uniques.begin(), target.uniques.end(),
+                                                            [&](auto& t) { return t.columns == u.columns; });
             });
             break;
-        case OpKind::add_foreign_key: copy_named(result.foreign_keys, target.foreign_keys, op.subject, true); break;
+        case OpKind::add_foreign_key:
+            copy_named(result.foreign_keys, target.foreign_keys, op.subject, true);
+            break;
         case OpKind::drop_foreign_key:
             std::erase_if(result.foreign_keys, [&](auto& f) {
-                return std::none_of(target.foreign_keys.begin(), target.foreign_keys.end(), [&](auto& t) { return same_key(t, f); });
+                return (f.name.empty() ? text::join(f.columns, ",") : f.name) == op.subject &&
+                       std::none_of(target.foreign_keys.begin(), target.foreign_keys.end(),
+                                    [&](auto& t) { return same_key(t, f); });
             });
             break;
-        case OpKind::add_check: copy_named(result.checks, target.checks, op.subject, true); break;
-        case OpKind::drop_check: copy_named(result.checks, target.checks, op.subject, false); break;
+        case OpKind::add_check:
+            copy_named(result.checks, target.checks, op.subject, true);
+            break;
+        case OpKind::drop_check:
+            copy_named(result.checks, target.checks, op.subject, false);
+            break;
         }
     }
+    return result;
+}
+
+Schema apply(const Schema& schema, const std::vector<Operation>& operations) {
+    Schema result = schema;
+    for (const auto& op : operations)
+        if (op.kind == OpKind::create_table && !result.find(op.table))
+            result.tables.push_back(op.after);
+    for (auto& table : result.tables)
+        table = trellis::apply(table, operations);
+    std::erase_if(result.tables, [](const Table& t) { return t.name.empty(); });
+    result.sort();
     return result;
 }
 

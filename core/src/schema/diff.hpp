@@ -30,11 +30,11 @@ enum class OpKind {
 struct Operation {
     OpKind kind;
     std::string table;
-    std::string owner;          // empty: nobody loaded owns it (a table or column only the database has)
-    Table before, after;        // the whole table before and after (empty name when absent)
-    std::string subject;        // the column, index or constraint the operation is about
-    bool destructive = false;   // drops data: a table, a column, a narrowing type change
-    std::string rename_from;    // add_column: a dropped column of the same type in this table
+    std::string owner;        // empty: nobody loaded owns it (a table or column only the database has)
+    Table before, after;      // the whole table before and after (empty name when absent)
+    std::string subject;      // the column, index or constraint the operation is about
+    bool destructive = false; // drops data: a table, a column, a narrowing type change
+    std::string rename_from;  // add_column: a dropped column of the same type in this table
 
     // One line for humans: `add column attendee.pronouns VARCHAR(255) NOT NULL`.
     std::string describe() const;
@@ -47,5 +47,7 @@ std::vector<Operation> diff(const Schema& models, const Schema& database, bool d
 
 // `table` after `operations` (those on it) are applied.
 Table apply(const Table& table, const std::vector<Operation>& operations);
+// `schema` after `operations`: what the next revision written in the same run starts from.
+Schema apply(const Schema& schema, const std::vector<Operation>& operations);
 
 } // namespace trellis

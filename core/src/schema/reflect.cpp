@@ -3,9 +3,9 @@
 #include "util/error.hpp"
 #include "util/text.hpp"
 
-#include <fmt/format.h>
-
 #include <algorithm>
+#include <cctype>
+#include <fmt/format.h>
 #include <functional>
 #include <map>
 
@@ -13,29 +13,61 @@ namespace trellis {
 
 namespace {
 
-std::string cell(const Row& row, std::size_t k) { return row.size() > k ? row[k].value_or("") : ""; }
+std::string cell(const Row& row, std::size_t k) {
+    return row.size() > k ? row[k].value_or("") : "";
+}
 
 ColumnType type_of(const std::string& declared, const std::string& table, const std::string& column) {
     auto type = parse_type(declared);
     if (!type)
-        throw database_error("cannot compare {}.{}: type `{}` is not one trellis models (see SPEC.md, Databases)", table,
-                             column, declared);
+        throw database_error("cannot compare {}.{}: type `{}` is not one trellis models (see SPEC.md, Databases)",
+                             table, column, declared);
     return *type;
 }
 
-// `CONSTRAINT name CHECK (expression)` clauses of a SQLite CREATE TABLE statement.
-std::vector<CheckConstraint> sqlite_checks(const std::string& create_sql) {
-    std::vector<CheckConstraint> checks;
+std::string unquoted(std::string name) {
+    if (name.size() > 1 && (name.front() == '"' || name.front() == '`' || name.front() == '['))
+        name = name.substr(1, name.size() - 2);
+    return name;
+}
+
+// A `CONSTRAINT name KIND (...)` clause: `kind` is `check`, `unique`, `foreign` (for FOREIGN KEY)
+// or `primary`; `body` is what its first parentheses hold.
+struct NamedClause {
+    std::string name, kind, body;
+
+    std::vector<std::string> columns() const {
+        std::vector<std::string> out;
+        for (const auto& c : text::split_list(body))
+            out.push_back(unquoted(c));
+        return out;
+    }
+};
+
+// The named constraints of a SQLite CREATE TABLE statement: SQLite keeps the names of checks,
+// unique constraints and foreign keys nowhere else.
+std::vector<NamedClause> sqlite_constraints(const std::string& create_sql) {
+    std::vector<NamedClause> clauses;
     auto lower = text::to_lower(create_sql);
     std::size_t at = 0;
+    auto word = [&](std::size_t i) {
+        return i < lower.size() && (std::isalnum(static_cast<unsigned char>(lower[i])) || lower[i] == '_');
+    };
     while ((at = lower.find("constraint", at)) != std::string::npos) {
-        std::size_t name_start = lower.find_first_not_of(" \t\r\n", at + 10);
+        auto start = at;
+        at += 10;
+        // The keyword, not a column named `has_constraint`.
+        if ((start > 0 && word(start - 1)) || word(at))
+            continue;
+        std::size_t name_start = lower.find_first_not_of(" \t\r\n", at);
         std::size_t name_end = lower.find_first_of(" \t\r\n(", name_start);
         std::size_t keyword = lower.find_first_not_of(" \t\r\n", name_end);
-        at = name_end;
-        if (name_start == std::string::npos || keyword == std::string::npos || lower.compare(keyword, 5, "check") != 0)
-            continue;
+        if (name_start == std::string::npos || keyword == std::string::npos)
+            break;
+        auto kind = lower.substr(keyword, lower.find_first_of(" \t\r\n(", keyword) - keyword);
         auto open = lower.find('(', keyword);
+        if (open == std::string::npos)
+            continue;
         int depth = 0;
         std::size_t close = open;
         for (; close < lower.size(); ++close) {
@@ -43,17 +75,28 @@ std::vector<CheckConstraint> sqlite_checks(const std::string& create_sql) {
             if (depth == 0)
                 break;
         }
-        auto name = create_sql.substr(name_start, name_end - name_start);
-        if (name.size() > 1 && (name.front() == '"' || name.front() == '`'))
-            name = name.substr(1, name.size() - 2);
-        checks.push_back({name, std::string(text::trim(create_sql.substr(open + 1, close - open - 1)))});
+        clauses.push_back({unquoted(create_sql.substr(name_start, name_end - name_start)), kind,
+                           std::string(text::trim(create_sql.substr(open + 1, close - open - 1)))});
         at = close;
     }
-    return checks;
+    return clauses;
 }
 
-void reflect_sqlite(Database& db, std::map<std::string, Table>& tables, const std::function<bool(const std::string&)>& skip) {
+// The name SQLite's CREATE TABLE gave a unique constraint or foreign key on `columns`; else the
+// one PostgreSQL would give it (`attendee_email_key`, `attendee_room_fkey`), so that the
+// PostgreSQL section of a revision written against SQLite names what it drops.
+std::string constraint_name(const std::vector<NamedClause>& clauses, const std::string& kind, const std::string& table,
+                            const std::vector<std::string>& columns) {
+    for (const auto& c : clauses)
+        if (c.kind == kind && c.columns() == columns)
+            return c.name;
+    return fmt::format("{}_{}_{}", table, text::join(columns, "_"), kind == "unique" ? "key" : "fkey");
+}
+
+void reflect_sqlite(Database& db, std::map<std::string, Table>& tables,
+                    const std::function<bool(const std::string&)>& skip) {
     std::map<std::string, std::vector<std::pair<int, std::string>>> primary;
+    std::map<std::string, std::vector<NamedClause>> clauses;
     for (const auto& r : db.query("SELECT m.name, m.sql, p.name, p.type, p.\"notnull\", p.dflt_value, p.pk "
                                   "FROM sqlite_master m JOIN pragma_table_info(m.name) p "
                                   "WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' "
@@ -65,7 +108,10 @@ void reflect_sqlite(Database& db, std::map<std::string, Table>& tables, const st
         auto& table = it->second;
         if (fresh) {
             table.name = name;
-            table.checks = sqlite_checks(cell(r, 1));
+            clauses[name] = sqlite_constraints(cell(r, 1));
+            for (const auto& c : clauses[name])
+                if (c.kind == "check")
+                    table.checks.push_back({c.name, c.body});
         }
         Column column;
         column.name = cell(r, 2);
@@ -104,7 +150,8 @@ void reflect_sqlite(Database& db, std::map<std::string, Table>& tables, const st
         if (origin == "c")
             table.indexes.push_back(index);
         else if (origin == "u")
-            table.uniques.push_back({index.name, index.columns});
+            table.uniques.push_back(
+                {constraint_name(clauses[key.first], "unique", key.first, index.columns), index.columns});
     }
     std::map<std::pair<std::string, std::string>, ForeignKey> keys;
     for (const auto& r : db.query("SELECT m.name, f.id, f.\"table\", f.\"from\", f.\"to\", f.on_update, f.on_delete "
@@ -119,17 +166,20 @@ void reflect_sqlite(Database& db, std::map<std::string, Table>& tables, const st
         fk.on_update = parse_action(cell(r, 5));
         fk.on_delete = parse_action(cell(r, 6));
     }
-    for (auto& [key, fk] : keys)
+    for (auto& [key, fk] : keys) {
+        fk.name = constraint_name(clauses[key.first], "foreign", key.first, fk.columns);
         tables[key.first].foreign_keys.push_back(fk);
+    }
 }
 
-void reflect_postgres(Database& db, std::map<std::string, Table>& tables, const std::function<bool(const std::string&)>& skip) {
-    for (const auto& r : db.query(
-             "SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, "
-             "pg_get_expr(d.adbin, d.adrelid) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-             "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped "
-             "LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum "
-             "WHERE c.relkind IN ('r', 'p') AND n.nspname = current_schema() ORDER BY c.relname, a.attnum")) {
+void reflect_postgres(Database& db, std::map<std::string, Table>& tables,
+                      const std::function<bool(const std::string&)>& skip) {
+    for (const auto& r :
+         db.query("SELECT c.relname, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, "
+                  "pg_get_expr(d.adbin, d.adrelid) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                  "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped "
+                  "LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum "
+                  "WHERE c.relkind IN ('r', 'p') AND n.nspname = current_schema() ORDER BY c.relname, a.attnum")) {
         auto name = cell(r, 0);
         if (skip(name))
             continue;
@@ -169,7 +219,8 @@ void reflect_postgres(Database& db, std::map<std::string, Table>& tables, const 
             auto definition = cell(r, 8); // CHECK ((expression))
             auto open = definition.find('(');
             auto close = definition.rfind(')');
-            table.checks.push_back({cell(r, 1), definition.substr(open + 1, close - open - 1)});
+            // Without PostgreSQL's casts, so that a SQLite rebuild can write it back too.
+            table.checks.push_back({cell(r, 1), plain_expression(definition.substr(open + 1, close - open - 1))});
         }
     }
     auto indexes = fmt::format(
@@ -190,7 +241,8 @@ void reflect_postgres(Database& db, std::map<std::string, Table>& tables, const 
 bool excluded(const std::string& table, const std::string& ledger_table, const std::vector<std::string>& exclude) {
     if (table == ledger_table)
         return true;
-    return std::any_of(exclude.begin(), exclude.end(), [&](const auto& pattern) { return text::glob_match(pattern, table); });
+    return std::any_of(exclude.begin(), exclude.end(),
+                       [&](const auto& pattern) { return text::glob_match(pattern, table); });
 }
 
 Schema reflect(Database& db, const std::string& ledger_table, const std::vector<std::string>& exclude) {

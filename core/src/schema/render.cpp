@@ -2,9 +2,8 @@
 
 #include "util/text.hpp"
 
-#include <fmt/format.h>
-
 #include <algorithm>
+#include <fmt/format.h>
 #include <map>
 #include <set>
 
@@ -23,24 +22,34 @@ bool in_primary_key(const Table& table, const std::string& column) {
     return std::find(table.primary_key.begin(), table.primary_key.end(), column) != table.primary_key.end();
 }
 
-std::string join(const std::vector<std::string>& names) { return text::join(names, ", "); }
+std::string join(const std::vector<std::string>& names) {
+    return text::join(names, ", ");
+}
 
 // The value existing rows get when a NOT NULL column without a default arrives.
 std::string fill_value(const Column& c) {
     if (c.server_default)
         return *c.server_default;
     switch (c.type.kind) {
-    case ColumnKind::boolean: return "false";
+    case ColumnKind::boolean:
+        return "false";
     case ColumnKind::text:
     case ColumnKind::varchar:
-    case ColumnKind::binary: return "''";
-    case ColumnKind::date: return "'1970-01-01'";
-    case ColumnKind::time: return "'00:00:00'";
+    case ColumnKind::binary:
+        return "''";
+    case ColumnKind::date:
+        return "'1970-01-01'";
+    case ColumnKind::time:
+        return "'00:00:00'";
     case ColumnKind::timestamp:
-    case ColumnKind::timestamp_tz: return "CURRENT_TIMESTAMP";
-    case ColumnKind::uuid: return "'00000000-0000-0000-0000-000000000000'";
-    case ColumnKind::json: return "'{}'";
-    default: return "0";
+    case ColumnKind::timestamp_tz:
+        return "CURRENT_TIMESTAMP";
+    case ColumnKind::uuid:
+        return "'00000000-0000-0000-0000-000000000000'";
+    case ColumnKind::json:
+        return "'{}'";
+    default:
+        return "0";
     }
 }
 
@@ -54,7 +63,8 @@ std::string column_definition(const Table& table, const Column& c, Dialect diale
 }
 
 std::string foreign_key_clause(const ForeignKey& f) {
-    auto out = fmt::format("FOREIGN KEY ({}) REFERENCES {} ({})", join(f.columns), f.referred_table, join(f.referred_columns));
+    auto out =
+        fmt::format("FOREIGN KEY ({}) REFERENCES {} ({})", join(f.columns), f.referred_table, join(f.referred_columns));
     if (f.on_delete != ReferentialAction::no_action)
         out += " ON DELETE " + action_sql(f.on_delete);
     if (f.on_update != ReferentialAction::no_action)
@@ -77,7 +87,9 @@ std::string create_table_body(const Table& t, const std::string& name, Dialect d
     if (!t.primary_key.empty())
         lines.push_back(fmt::format("PRIMARY KEY ({})", join(t.primary_key)));
     for (const auto& u : t.uniques)
-        lines.push_back(constraint(u.name.starts_with("sqlite_autoindex") ? "" : u.name, fmt::format("UNIQUE ({})", join(u.columns))));
+        if (dialect == Dialect::sqlite || u.columns != t.primary_key)
+            lines.push_back(constraint(u.name.starts_with("sqlite_autoindex") ? "" : u.name,
+                                       fmt::format("UNIQUE ({})", join(u.columns))));
     for (const auto& f : t.foreign_keys)
         lines.push_back(constraint(f.name, foreign_key_clause(f)));
     for (const auto& c : t.checks)
@@ -114,7 +126,8 @@ bool constant_default(std::string s) {
         s = text::to_lower(text::trim(s.substr(1, s.size() - 2)));
     if (!s.empty() && (s.front() == '-' || s.front() == '+'))
         s = std::string(text::trim(s.substr(1)));
-    if (s == "true" || s == "false" || s == "null" || string_literal(s, 0) || (s.starts_with("x") && string_literal(s, 1)))
+    if (s == "true" || s == "false" || s == "null" || string_literal(s, 0) ||
+        (s.starts_with("x") && string_literal(s, 1)))
         return true;
     return !s.empty() && s.find_first_not_of("0123456789.e+-") == std::string::npos;
 }
@@ -131,7 +144,8 @@ bool sqlite_adds(const Table& table, const Column& c) {
 bool sqlite_alters(const Operation& op, const Table& before) {
     switch (op.kind) {
     case OpKind::create_index:
-    case OpKind::drop_index: return true;
+    case OpKind::drop_index:
+        return true;
     case OpKind::add_column: {
         const auto* c = column_of(op.after, op.subject);
         return c && sqlite_adds(op.after, *c);
@@ -141,14 +155,18 @@ bool sqlite_alters(const Operation& op, const Table& before) {
         auto uses = [&](const std::vector<std::string>& columns) {
             return std::find(columns.begin(), columns.end(), op.subject) != columns.end();
         };
-        bool used = uses(before.primary_key) || std::any_of(before.indexes.begin(), before.indexes.end(), [&](auto& i) { return uses(i.columns); }) ||
-                    std::any_of(before.uniques.begin(), before.uniques.end(), [&](auto& u) { return uses(u.columns); }) ||
-                    std::any_of(before.foreign_keys.begin(), before.foreign_keys.end(), [&](auto& f) { return uses(f.columns); }) ||
-                    !before.checks.empty();
+        bool used =
+            uses(before.primary_key) ||
+            std::any_of(before.indexes.begin(), before.indexes.end(), [&](auto& i) { return uses(i.columns); }) ||
+            std::any_of(before.uniques.begin(), before.uniques.end(), [&](auto& u) { return uses(u.columns); }) ||
+            std::any_of(before.foreign_keys.begin(), before.foreign_keys.end(),
+                        [&](auto& f) { return uses(f.columns); }) ||
+            !before.checks.empty();
         const auto* c = column_of(before, op.subject);
         return !used && c && sqlite_adds(before, *c);
     }
-    default: return false;
+    default:
+        return false;
     }
 }
 
@@ -160,8 +178,9 @@ std::string rebuild(const Table& from, const Table& to) {
         const auto* old = column_of(from, c.name);
         bool not_null = !c.nullable || in_primary_key(to, c.name);
         targets.push_back(c.name);
+        // A new column: rows already there get its default, as ADD COLUMN gives them.
         if (!old)
-            sources.push_back(not_null ? fill_value(c) : "NULL");
+            sources.push_back(not_null || c.server_default ? fill_value(c) : "NULL");
         else if (not_null && (old->nullable && !in_primary_key(from, c.name)))
             sources.push_back(fmt::format("COALESCE({}, {})", c.name, fill_value(c)));
         else
@@ -196,7 +215,8 @@ std::string alter_column_sql(const Table& table, const Column& from, const Colum
     auto name = fmt::format("ALTER TABLE {} ALTER COLUMN {}", table.name, to.name);
     bool retype = from.type.kind != to.type.kind || from.type.length != to.type.length ||
                   from.type.precision != to.type.precision || from.type.scale != to.type.scale;
-    bool redefault = normalize_default(from.server_default, from.type.kind) != normalize_default(to.server_default, to.type.kind);
+    bool redefault =
+        normalize_default(from.server_default, from.type.kind) != normalize_default(to.server_default, to.type.kind);
     // PostgreSQL casts the old default to the new type and refuses when it cannot (`'abc'` to
     // INTEGER): the default goes first and comes back after the type.
     if (retype && from.server_default) {
@@ -226,6 +246,16 @@ std::string find_name(const std::vector<UniqueConstraint>& uniques, const std::s
     return "";
 }
 
+// An added column with the type of a dropped one in the same table may be that column renamed.
+std::string rename_note(const Operation& op) {
+    if (op.kind != OpKind::add_column || op.rename_from.empty())
+        return "";
+    return fmt::format(
+        "-- {} has the type of the dropped {}: if it is a rename, keep the data with\n"
+        "-- ALTER TABLE {} RENAME COLUMN {} TO {};\n-- in place of adding the one and dropping the other.\n",
+        op.subject, op.rename_from, op.table, op.rename_from, op.subject);
+}
+
 Step operation_step(const Operation& op, const Table& before, Dialect dialect) {
     const auto& after = op.after;
     auto table = op.table;
@@ -233,11 +263,7 @@ Step operation_step(const Operation& op, const Table& before, Dialect dialect) {
     switch (op.kind) {
     case OpKind::add_column: {
         const auto& c = *column_of(after, op.subject);
-        std::string up = add_column_sql(after, c, dialect, true);
-        if (!op.rename_from.empty())
-            up = fmt::format("-- {} has the type of the dropped {}: if this is a rename, replace its ADD and DROP "
-                             "with\n-- ALTER TABLE {} RENAME COLUMN {} TO {};\n",
-                             c.name, op.rename_from, table, op.rename_from, c.name) + up;
+        std::string up = rename_note(op) + add_column_sql(after, c, dialect, true);
         return {up, fmt::format("ALTER TABLE {} DROP COLUMN {};\n", table, c.name)};
     }
     case OpKind::drop_column: {
@@ -251,13 +277,17 @@ Step operation_step(const Operation& op, const Table& before, Dialect dialect) {
         const auto& to = *column_of(after, op.subject);
         auto up = alter_column_sql(after, from, to, dialect);
         if (op.destructive)
-            up = warn(fmt::format("narrows {}.{}: values that do not fit make this fail or lose data", table, to.name)) + up;
+            up =
+                warn(fmt::format("narrows {}.{}: values that do not fit make this fail or lose data", table, to.name)) +
+                up;
         return {up, alter_column_sql(before, to, from, dialect)};
     }
     case OpKind::alter_primary_key: {
         auto set = [&](const Table& t) {
             return fmt::format("ALTER TABLE {0} DROP CONSTRAINT {0}_pkey;\n{1}", table,
-                               t.primary_key.empty() ? "" : fmt::format("ALTER TABLE {} ADD PRIMARY KEY ({});\n", table, join(t.primary_key)));
+                               t.primary_key.empty()
+                                   ? ""
+                                   : fmt::format("ALTER TABLE {} ADD PRIMARY KEY ({});\n", table, join(t.primary_key)));
         };
         return {set(after), set(before)};
     }
@@ -272,11 +302,13 @@ Step operation_step(const Operation& op, const Table& before, Dialect dialect) {
                 return {fmt::format("DROP INDEX {};\n", i.name), index_sql(table, i)};
         break;
     case OpKind::add_unique:
-        return {fmt::format("ALTER TABLE {} ADD CONSTRAINT {} UNIQUE ({});\n", table, op.subject, find_name(after.uniques, op.subject)),
+        return {fmt::format("ALTER TABLE {} ADD CONSTRAINT {} UNIQUE ({});\n", table, op.subject,
+                            find_name(after.uniques, op.subject)),
                 fmt::format("ALTER TABLE {} DROP CONSTRAINT {};\n", table, op.subject)};
     case OpKind::drop_unique:
         return {fmt::format("ALTER TABLE {} DROP CONSTRAINT {};\n", table, op.subject),
-                fmt::format("ALTER TABLE {} ADD CONSTRAINT {} UNIQUE ({});\n", table, op.subject, find_name(before.uniques, op.subject))};
+                fmt::format("ALTER TABLE {} ADD CONSTRAINT {} UNIQUE ({});\n", table, op.subject,
+                            find_name(before.uniques, op.subject))};
     case OpKind::add_foreign_key:
         for (const auto& f : after.foreign_keys)
             if (f.name == op.subject)
@@ -302,7 +334,8 @@ Step operation_step(const Operation& op, const Table& before, Dialect dialect) {
                         fmt::format("ALTER TABLE {} ADD CONSTRAINT {} CHECK ({});\n", table, c.name, c.expression)};
         break;
     case OpKind::create_table:
-    case OpKind::drop_table: break;
+    case OpKind::drop_table:
+        break;
     }
     return {};
 }
@@ -312,17 +345,22 @@ int phase(OpKind kind) {
     case OpKind::drop_foreign_key:
     case OpKind::drop_index:
     case OpKind::drop_unique:
-    case OpKind::drop_check: return 0;
-    case OpKind::create_table: return 1;
+    case OpKind::drop_check:
+        return 0;
+    case OpKind::create_table:
+        return 1;
     case OpKind::add_column:
     case OpKind::alter_column:
     case OpKind::alter_primary_key:
-    case OpKind::drop_column: return 2;
+    case OpKind::drop_column:
+        return 2;
     case OpKind::create_index:
     case OpKind::add_unique:
     case OpKind::add_check:
-    case OpKind::add_foreign_key: return 3;
-    case OpKind::drop_table: return 4;
+    case OpKind::add_foreign_key:
+        return 3;
+    case OpKind::drop_table:
+        return 4;
     }
     return 2;
 }
@@ -334,7 +372,8 @@ std::vector<const Operation*> ordered(const std::vector<Operation>& ops) {
         out.push_back(&op);
     std::stable_sort(out.begin(), out.end(), [](auto* a, auto* b) { return phase(a->kind) < phase(b->kind); });
     auto refers = [](const Table& t, const std::string& other) {
-        return std::any_of(t.foreign_keys.begin(), t.foreign_keys.end(), [&](auto& f) { return f.referred_table == other; });
+        return std::any_of(t.foreign_keys.begin(), t.foreign_keys.end(),
+                           [&](auto& f) { return f.referred_table == other; });
     };
     for (std::size_t i = 0; i < out.size(); ++i)
         for (std::size_t j = i + 1; j < out.size(); ++j) {
@@ -357,7 +396,8 @@ std::vector<const Table*> creation_order(const std::vector<const Table*>& tables
         auto ready = std::find_if(left.begin(), left.end(), [&](const Table* t) {
             return std::all_of(t->foreign_keys.begin(), t->foreign_keys.end(), [&](const ForeignKey& f) {
                 return f.referred_table == t->name || placed.count(f.referred_table) ||
-                       std::none_of(left.begin(), left.end(), [&](const Table* o) { return o->name == f.referred_table; });
+                       std::none_of(left.begin(), left.end(),
+                                    [&](const Table* o) { return o->name == f.referred_table; });
             });
         });
         if (ready == left.end())
@@ -371,6 +411,12 @@ std::vector<const Table*> creation_order(const std::vector<const Table*>& tables
 
 std::string create_table_sql(const Table& table, Dialect dialect) {
     auto out = create_table_body(table, table.name, dialect);
+    // Inside CREATE TABLE, PostgreSQL folds a unique constraint on the primary key's columns into
+    // the primary key, which then takes the unique constraint's name: added after, it stays itself.
+    for (const auto& u : table.uniques)
+        if (dialect == Dialect::postgresql && u.columns == table.primary_key)
+            out += fmt::format("ALTER TABLE {} ADD {};\n", table.name,
+                               constraint(u.name, fmt::format("UNIQUE ({})", join(u.columns))));
     for (const auto& i : table.indexes)
         out += index_sql(table.name, i);
     return out;
@@ -385,8 +431,9 @@ RenderedChange render(const std::vector<Operation>& operations, const Schema& be
             continue;
         }
         if (op->kind == OpKind::drop_table) {
-            steps.push_back({fmt::format("-- WARNING: drops table {} and every row in it.\nDROP TABLE {};\n", op->table, op->table),
-                             create_table_sql(op->before, dialect)});
+            steps.push_back(
+                {fmt::format("-- WARNING: drops table {} and every row in it.\nDROP TABLE {};\n", op->table, op->table),
+                 create_table_sql(op->before, dialect)});
             continue;
         }
         const auto* old = before.find(op->table);
@@ -396,14 +443,15 @@ RenderedChange render(const std::vector<Operation>& operations, const Schema& be
             for (const auto& other : operations)
                 if (other.table == op->table)
                     mine.push_back(other);
-            bool needs_rebuild = std::any_of(mine.begin(), mine.end(), [&](auto& o) { return !sqlite_alters(o, from); });
+            bool needs_rebuild =
+                std::any_of(mine.begin(), mine.end(), [&](auto& o) { return !sqlite_alters(o, from); });
             if (needs_rebuild) {
                 if (rebuilt.insert(op->table).second) {
                     auto to = trellis::apply(from, mine);
                     std::string warnings;
                     for (const auto& o : mine)
-                        if (o.destructive)
-                            warnings += fmt::format("-- WARNING: {}.\n", o.describe());
+                        warnings +=
+                            (o.destructive ? fmt::format("-- WARNING: {}.\n", o.describe()) : "") + rename_note(o);
                     steps.push_back({warnings + rebuild(from, to), rebuild(to, from)});
                 }
                 continue;

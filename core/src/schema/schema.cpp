@@ -3,11 +3,10 @@
 #include "util/error.hpp"
 #include "util/text.hpp"
 
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <cctype>
 #include <cstring>
+#include <fmt/format.h>
 
 namespace trellis {
 
@@ -50,13 +49,13 @@ Schema schema_from_models(const std::vector<OwnedModels>& models) {
         for (const auto& extension : owned.models->extensions) {
             auto* table = schema.find(extension.table);
             if (!table)
-                throw input_error("plugin `{}` adds columns to table `{}`, which no loaded plugin declares", owned.owner,
-                                  extension.table);
+                throw input_error("plugin `{}` adds columns to table `{}`, which no loaded plugin declares",
+                                  owned.owner, extension.table);
             for (const auto& column : extension.columns) {
                 auto key = extension.table + "." + column.name;
                 if (schema.owners.count(key))
-                    throw input_error("column `{}` is declared by plugin `{}` and by plugin `{}`", key, schema.owners[key],
-                                      owned.owner);
+                    throw input_error("column `{}` is declared by plugin `{}` and by plugin `{}`", key,
+                                      schema.owners[key], owned.owner);
                 table->columns.push_back(column);
                 schema.owners[key] = owned.owner;
             }
@@ -129,23 +128,38 @@ std::optional<ColumnType> parse_type(std::string_view declared) {
 
 std::string type_name(const ColumnType& type) {
     switch (type.kind) {
-    case ColumnKind::integer: return "INTEGER";
-    case ColumnKind::bigint: return "BIGINT";
-    case ColumnKind::smallint: return "SMALLINT";
-    case ColumnKind::boolean: return "BOOLEAN";
-    case ColumnKind::text: return "TEXT";
-    case ColumnKind::varchar: return type.length ? fmt::format("VARCHAR({})", type.length) : "VARCHAR";
+    case ColumnKind::integer:
+        return "INTEGER";
+    case ColumnKind::bigint:
+        return "BIGINT";
+    case ColumnKind::smallint:
+        return "SMALLINT";
+    case ColumnKind::boolean:
+        return "BOOLEAN";
+    case ColumnKind::text:
+        return "TEXT";
+    case ColumnKind::varchar:
+        return type.length ? fmt::format("VARCHAR({})", type.length) : "VARCHAR";
     case ColumnKind::numeric:
         return type.precision ? fmt::format("NUMERIC({}, {})", type.precision, type.scale) : "NUMERIC";
-    case ColumnKind::real: return "REAL";
-    case ColumnKind::double_precision: return "DOUBLE PRECISION";
-    case ColumnKind::date: return "DATE";
-    case ColumnKind::time: return "TIME";
-    case ColumnKind::timestamp: return "TIMESTAMP";
-    case ColumnKind::timestamp_tz: return "TIMESTAMP WITH TIME ZONE";
-    case ColumnKind::uuid: return "UUID";
-    case ColumnKind::json: return "JSON";
-    case ColumnKind::binary: return "BLOB";
+    case ColumnKind::real:
+        return "REAL";
+    case ColumnKind::double_precision:
+        return "DOUBLE PRECISION";
+    case ColumnKind::date:
+        return "DATE";
+    case ColumnKind::time:
+        return "TIME";
+    case ColumnKind::timestamp:
+        return "TIMESTAMP";
+    case ColumnKind::timestamp_tz:
+        return "TIMESTAMP WITH TIME ZONE";
+    case ColumnKind::uuid:
+        return "UUID";
+    case ColumnKind::json:
+        return "JSON";
+    case ColumnKind::binary:
+        return "BLOB";
     }
     return "TEXT";
 }
@@ -159,10 +173,14 @@ std::string render_type(const ColumnType& type, Dialect dialect) {
 bool widens_or_keeps(const ColumnType& from, const ColumnType& to) {
     auto rank = [](ColumnKind k) {
         switch (k) {
-        case ColumnKind::smallint: return 1;
-        case ColumnKind::integer: return 2;
-        case ColumnKind::bigint: return 3;
-        default: return 0;
+        case ColumnKind::smallint:
+            return 1;
+        case ColumnKind::integer:
+            return 2;
+        case ColumnKind::bigint:
+            return 3;
+        default:
+            return 0;
         }
     };
     if (from.kind == to.kind) {
@@ -170,13 +188,15 @@ bool widens_or_keeps(const ColumnType& from, const ColumnType& to) {
             return to.length == 0 || (from.length != 0 && to.length >= from.length);
         if (from.kind == ColumnKind::numeric)
             return to.precision == 0 ||
-                   (from.precision != 0 && to.precision - to.scale >= from.precision - from.scale && to.scale >= from.scale);
+                   (from.precision != 0 && to.precision - to.scale >= from.precision - from.scale &&
+                    to.scale >= from.scale);
         return true;
     }
     if (rank(from.kind) && rank(to.kind))
         return rank(to.kind) >= rank(from.kind);
+    // Every value has a text form: an integer or a date turned to TEXT loses nothing.
     if (to.kind == ColumnKind::text)
-        return from.kind == ColumnKind::varchar;
+        return true;
     if (from.kind == ColumnKind::real && to.kind == ColumnKind::double_precision)
         return true;
     return false;
@@ -202,6 +222,31 @@ std::string strip_outer_parentheses(std::string s) {
     return s;
 }
 
+// Where the type name of a cast that starts at `i` ends: a word (`int4`, `pg_catalog.int4`), the
+// second words of PostgreSQL's long names, `(n[, m])` and `[]`. Never the words after it: in
+// `a::integer IS NOT NULL` the cast is `::integer` alone.
+std::size_t type_name_end(const std::string& s, std::size_t i) {
+    auto at = [&](std::string_view word) {
+        return s.size() - i >= word.size() && text::to_lower(std::string_view(s).substr(i, word.size())) == word;
+    };
+    while (i < s.size() && (std::isalnum(static_cast<unsigned char>(s[i])) || s[i] == '_' || s[i] == '.'))
+        ++i;
+    for (bool more = true; more;) {
+        more = false;
+        if (i < s.size() && s[i] == '(') {
+            auto close = s.find(')', i);
+            i = close == std::string::npos ? s.size() : close + 1;
+            more = true;
+        }
+        for (std::string_view suffix : {" varying", " precision", " with time zone", " without time zone", "[]"})
+            if (at(suffix)) {
+                i += suffix.size();
+                more = true;
+            }
+    }
+    return i;
+}
+
 // `'x'::character varying` -> `'x'`; casts outside quotes only.
 std::string strip_casts(const std::string& s) {
     std::string out;
@@ -210,16 +255,7 @@ std::string strip_casts(const std::string& s) {
         if (s[i] == '\'')
             quoted = !quoted;
         if (!quoted && s[i] == ':' && i + 1 < s.size() && s[i + 1] == ':') {
-            i += 2;
-            // A type name: words, spaces, and an optional (n[, m]).
-            while (i < s.size() && (std::isalnum(static_cast<unsigned char>(s[i])) || s[i] == ' ' || s[i] == '_'))
-                ++i;
-            if (i < s.size() && s[i] == '(') {
-                while (i < s.size() && s[i] != ')')
-                    ++i;
-                ++i;
-            }
-            --i;
+            i = type_name_end(s, i + 2) - 1;
             continue;
         }
         out += s[i];
@@ -228,7 +264,8 @@ std::string strip_casts(const std::string& s) {
 }
 
 bool digits(std::string_view s) {
-    return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+    return !s.empty() &&
+           std::all_of(s.begin(), s.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
 }
 
 // PostgreSQL keeps a date or time literal in its output form: `'2020-01-01'` on a timestamp column
@@ -255,6 +292,10 @@ std::string canonical_time(std::string quoted, ColumnKind kind) {
 }
 
 } // namespace
+
+std::string plain_expression(std::string_view expression) {
+    return strip_outer_parentheses(strip_casts(strip_outer_parentheses(std::string(text::trim(expression)))));
+}
 
 std::optional<std::string> normalize_default(const std::optional<std::string>& expression, ColumnKind kind) {
     if (!expression)
@@ -296,11 +337,16 @@ std::optional<std::string> normalize_default(const std::optional<std::string>& e
 
 std::string action_sql(ReferentialAction action) {
     switch (action) {
-    case ReferentialAction::no_action: return "NO ACTION";
-    case ReferentialAction::restrict: return "RESTRICT";
-    case ReferentialAction::cascade: return "CASCADE";
-    case ReferentialAction::set_null: return "SET NULL";
-    case ReferentialAction::set_default: return "SET DEFAULT";
+    case ReferentialAction::no_action:
+        return "NO ACTION";
+    case ReferentialAction::restrict:
+        return "RESTRICT";
+    case ReferentialAction::cascade:
+        return "CASCADE";
+    case ReferentialAction::set_null:
+        return "SET NULL";
+    case ReferentialAction::set_default:
+        return "SET DEFAULT";
     }
     return "NO ACTION";
 }

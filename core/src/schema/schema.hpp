@@ -47,6 +47,11 @@ bool widens_or_keeps(const ColumnType& from, const ColumnType& to);
 // `now()` as CURRENT_TIMESTAMP, booleans as true/false. nullopt stays nullopt.
 std::optional<std::string> normalize_default(const std::optional<std::string>& expression, ColumnKind kind);
 
+// An expression as PostgreSQL deparses it, without its casts and outer parentheses:
+// `((id <> '-1'::integer))` -> `id <> '-1'`. How a reflected check is written back, on either
+// dialect.
+std::string plain_expression(std::string_view expression);
+
 std::string action_sql(ReferentialAction action);
 ReferentialAction parse_action(std::string_view text);
 
