@@ -12,16 +12,13 @@
 #include "util/error.hpp"
 #include "util/text.hpp"
 
-#include <fmt/format.h>
-
 #include <algorithm>
+#include <fmt/format.h>
 #include <map>
 
 namespace trellis {
 
-namespace {
-
-} // namespace
+namespace {} // namespace
 
 std::string table_origin(const Graph& graph, const std::string& table, const std::string& column) {
     auto words = [](const std::string& sql) {
@@ -149,7 +146,7 @@ AutogenerateResult autogenerate(Context& context, const AutogenerateRequest& req
     for (const auto& owner : owners)
         if (std::find(chosen.begin(), chosen.end(), owner) == chosen.end())
             result.others.emplace_back(owner, std::count_if(comparison.operations.begin(), comparison.operations.end(),
-                                                           [&](auto& op) { return op.owner == owner; }));
+                                                            [&](auto& op) { return op.owner == owner; }));
     // Each revision starts from the schema the ones before it in this run leave: a table two
     // plugins change is rebuilt by the second from what the first made of it.
     auto schema = comparison.database;
@@ -167,7 +164,8 @@ AutogenerateResult autogenerate(Context& context, const AutogenerateRequest& req
         revision.message = request.message;
         revision.plugin = owner;
         revision.rev_id = chosen.size() == 1 ? request.rev_id : std::nullopt;
-        revision.body = revision_file::new_body(sqlite.upgrade, sqlite.downgrade, postgresql.upgrade, postgresql.downgrade);
+        revision.body =
+            revision_file::new_body(sqlite.upgrade, sqlite.downgrade, postgresql.upgrade, postgresql.downgrade);
         result.written.push_back(create_revision(context, revision));
         // The next plugin's revision depends on this one when its plugin depends on this plugin.
         context.reload_graph();

@@ -1,9 +1,8 @@
 // A well-formed plugin whose data migration fails: the step `step_throws:explode` writes a row,
 // then throws. Its revision must roll back (the table it created, the row, no ledger row) while
 // the revision before it stays applied.
-#include <trellis/plugin.hpp>
-
 #include <stdexcept>
+#include <trellis/plugin.hpp>
 
 namespace {
 
