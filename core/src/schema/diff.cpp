@@ -83,7 +83,7 @@ public:
                 add(OpKind::drop_column, db, model, c.name, m_models.owner(model.name), true);
         if (model.primary_key != db.primary_key)
             add(OpKind::alter_primary_key, db, model, "primary key", owner());
-        indexes(model, db, owner());
+        indexes(model, db);
         uniques(model, db, owner());
         foreign_keys(model, db);
         checks(model, db, owner());
@@ -109,7 +109,7 @@ public:
         table(model, created);
     }
 
-    void indexes(const Table& model, const Table& db, const std::string& owner) {
+    void indexes(const Table& model, const Table& db) {
         for (const auto& i : model.indexes) {
             auto it =
                 std::find_if(db.indexes.begin(), db.indexes.end(), [&](const Index& d) { return d.name == i.name; });
