@@ -17,14 +17,6 @@
 
 namespace trellis {
 
-namespace {
-
-bool has_models(const LoadedPlugin& plugin) {
-    return !plugin.descriptor.models.tables.empty() || !plugin.descriptor.models.extensions.empty();
-}
-
-} // namespace
-
 void check_dev_guard(Context& context, bool yes, std::string_view command) {
     if (yes || context.config().dev.value_or(false))
         return;
@@ -89,7 +81,7 @@ CreateResult create_from_models(Context& context) {
     std::vector<std::string> targets;
     std::set<std::string> modelled;
     for (const auto& plugin : context.plugins())
-        if (has_models(plugin)) {
+        if (plugin.has_models()) {
             targets.push_back(plugin.descriptor.name + "@heads");
             modelled.insert(plugin.descriptor.name);
         }

@@ -209,7 +209,7 @@ private:
     bool has_models(const std::string& plugin) {
         for (const auto& p : m_context.plugins())
             if (p.descriptor.name == plugin)
-                return !p.descriptor.models.tables.empty() || !p.descriptor.models.extensions.empty();
+                return p.has_models();
         return false;
     }
 

@@ -23,12 +23,7 @@ std::string clean(const std::string& message) {
 
 // A stable 64-bit key for the advisory lock (FNV-1a), the same on every host.
 long long lock_key(const std::string& name) {
-    std::uint64_t hash = 1469598103934665603ull;
-    for (char c : "trellis:" + name) {
-        hash ^= static_cast<unsigned char>(c);
-        hash *= 1099511628211ull;
-    }
-    return static_cast<long long>(hash);
+    return static_cast<long long>(text::fnv1a("trellis:" + name));
 }
 
 template <typename Work> auto guarded(Work&& work) -> decltype(work()) {

@@ -1,6 +1,7 @@
 #include "graph/parse_cache.hpp"
 
 #include "util/files.hpp"
+#include "util/text.hpp"
 
 #include <chrono>
 #include <cstdlib>
@@ -27,15 +28,6 @@ std::filesystem::path cache_directory() {
     if (const char* home = std::getenv("HOME"); home && *home)
         return std::filesystem::path(home) / ".cache" / "trellis";
     return {};
-}
-
-std::uint64_t fnv1a(std::string_view text) {
-    std::uint64_t hash = 1469598103934665603ull;
-    for (char c : text) {
-        hash ^= static_cast<unsigned char>(c);
-        hash *= 1099511628211ull;
-    }
-    return hash;
 }
 
 class Writer {
@@ -159,7 +151,7 @@ ParseCache::ParseCache(const std::filesystem::path& version_path) {
         return;
     std::error_code error;
     m_version_path = std::filesystem::absolute(version_path, error).lexically_normal().string();
-    m_file = directory / fmt::format("{:016x}.cache", fnv1a(m_version_path));
+    m_file = directory / fmt::format("{:016x}.cache", text::fnv1a(m_version_path));
     try {
         m_data = files::read(m_file.string());
     } catch (...) {

@@ -13,6 +13,8 @@ namespace trellis {
 struct LoadedPlugin {
     std::filesystem::path library;
     PluginDescriptor descriptor;
+    // Whether it declares any table or column (SQL-only plugins and plugins without models do not).
+    bool has_models() const { return !descriptor.models.tables.empty() || !descriptor.models.extensions.empty(); }
 };
 
 // Every `.so` directly inside each directory, each directory's files in name order. Refuses a

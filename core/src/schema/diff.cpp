@@ -10,20 +10,9 @@ namespace trellis {
 
 namespace {
 
-bool in_primary_key(const Table& table, const std::string& column) {
-    return std::find(table.primary_key.begin(), table.primary_key.end(), column) != table.primary_key.end();
-}
-
 // Primary-key columns are NOT NULL whatever was declared; both sides compare that way.
 bool nullable(const Table& table, const Column& column) {
     return column.nullable && !in_primary_key(table, column.name);
-}
-
-const Column* column_of(const Table& table, const std::string& name) {
-    for (const auto& c : table.columns)
-        if (c.name == name)
-            return &c;
-    return nullptr;
 }
 
 bool same_type(const ColumnType& a, const ColumnType& b) {
@@ -66,7 +55,7 @@ public:
     void table(const Table& model, const Table& db) {
         auto owner = [&](const std::string& column = "") { return m_models.owner(model.name, column); };
         for (const auto& c : model.columns) {
-            const auto* have = column_of(db, c.name);
+            const auto* have = find_column(db, c.name);
             if (!have) {
                 add(OpKind::add_column, db, model, c.name, owner(c.name));
                 continue;
@@ -79,7 +68,7 @@ public:
                     type_differs && !widens_or_keeps(have->type, c.type));
         }
         for (const auto& c : db.columns)
-            if (!column_of(model, c.name))
+            if (!find_column(model, c.name))
                 add(OpKind::drop_column, db, model, c.name, m_models.owner(model.name), true);
         if (model.primary_key != db.primary_key)
             add(OpKind::alter_primary_key, db, model, "primary key", owner());
@@ -182,11 +171,11 @@ void flag_renames(std::vector<Operation>& ops) {
     for (auto& added : ops) {
         if (added.kind != OpKind::add_column)
             continue;
-        const auto* a = column_of(added.after, added.subject);
+        const auto* a = find_column(added.after, added.subject);
         for (const auto& dropped : ops) {
             if (dropped.kind != OpKind::drop_column || dropped.table != added.table)
                 continue;
-            const auto* d = column_of(dropped.before, dropped.subject);
+            const auto* d = find_column(dropped.before, dropped.subject);
             if (a && d && same_type(a->type, d->type)) {
                 added.rename_from = dropped.subject;
                 break;
@@ -233,7 +222,7 @@ const char* Operation::code() const {
 
 std::string Operation::describe() const {
     auto column = [&](const Table& t) {
-        const auto* c = column_of(t, subject);
+        const auto* c = find_column(t, subject);
         return c ? column_sql(t, *c) : subject;
     };
     std::string text;
@@ -327,7 +316,7 @@ Table apply(const Table& table, const std::vector<Operation>& operations) {
             break;
         case OpKind::add_column:
         case OpKind::alter_column: {
-            const auto* c = column_of(target, op.subject);
+            const auto* c = find_column(target, op.subject);
             auto it = std::find_if(result.columns.begin(), result.columns.end(),
                                    [&](auto& x) { return x.name == op.subject; });
             if (it != result.columns.end())

@@ -11,17 +11,6 @@ namespace trellis {
 
 namespace {
 
-const Column* column_of(const Table& table, const std::string& name) {
-    for (const auto& c : table.columns)
-        if (c.name == name)
-            return &c;
-    return nullptr;
-}
-
-bool in_primary_key(const Table& table, const std::string& column) {
-    return std::find(table.primary_key.begin(), table.primary_key.end(), column) != table.primary_key.end();
-}
-
 std::string join(const std::vector<std::string>& names) {
     return text::join(names, ", ");
 }
@@ -147,7 +136,7 @@ bool sqlite_alters(const Operation& op, const Table& before) {
     case OpKind::drop_index:
         return true;
     case OpKind::add_column: {
-        const auto* c = column_of(op.after, op.subject);
+        const auto* c = find_column(op.after, op.subject);
         return c && sqlite_adds(op.after, *c);
     }
     case OpKind::drop_column: {
@@ -162,7 +151,7 @@ bool sqlite_alters(const Operation& op, const Table& before) {
             std::any_of(before.foreign_keys.begin(), before.foreign_keys.end(),
                         [&](auto& f) { return uses(f.columns); }) ||
             !before.checks.empty();
-        const auto* c = column_of(before, op.subject);
+        const auto* c = find_column(before, op.subject);
         return !used && c && sqlite_adds(before, *c);
     }
     default:
@@ -175,7 +164,7 @@ std::string rebuild(const Table& from, const Table& to) {
     auto temporary = "_trellis_new_" + to.name;
     std::vector<std::string> targets, sources;
     for (const auto& c : to.columns) {
-        const auto* old = column_of(from, c.name);
+        const auto* old = find_column(from, c.name);
         bool not_null = !c.nullable || in_primary_key(to, c.name);
         targets.push_back(c.name);
         // A new column: rows already there get its default, as ADD COLUMN gives them.
@@ -262,19 +251,19 @@ Step operation_step(const Operation& op, const Table& before, Dialect dialect) {
     auto warn = [&](const std::string& what) { return fmt::format("-- WARNING: {}.\n", what); };
     switch (op.kind) {
     case OpKind::add_column: {
-        const auto& c = *column_of(after, op.subject);
+        const auto& c = *find_column(after, op.subject);
         std::string up = rename_note(op) + add_column_sql(after, c, dialect, true);
         return {up, fmt::format("ALTER TABLE {} DROP COLUMN {};\n", table, c.name)};
     }
     case OpKind::drop_column: {
-        const auto& c = *column_of(before, op.subject);
+        const auto& c = *find_column(before, op.subject);
         return {warn(fmt::format("drops column {}.{} and its data", table, c.name)) +
                     fmt::format("ALTER TABLE {} DROP COLUMN {};\n", table, c.name),
                 add_column_sql(before, c, dialect, true)};
     }
     case OpKind::alter_column: {
-        const auto& from = *column_of(before, op.subject);
-        const auto& to = *column_of(after, op.subject);
+        const auto& from = *find_column(before, op.subject);
+        const auto& to = *find_column(after, op.subject);
         auto up = alter_column_sql(after, from, to, dialect);
         if (op.destructive)
             up =

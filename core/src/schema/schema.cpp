@@ -33,6 +33,17 @@ void Schema::sort() {
     std::sort(tables.begin(), tables.end(), [](const Table& a, const Table& b) { return a.name < b.name; });
 }
 
+const Column* find_column(const Table& table, std::string_view name) {
+    for (const auto& c : table.columns)
+        if (c.name == name)
+            return &c;
+    return nullptr;
+}
+
+bool in_primary_key(const Table& table, std::string_view column) {
+    return std::find(table.primary_key.begin(), table.primary_key.end(), column) != table.primary_key.end();
+}
+
 Schema schema_from_models(const std::vector<OwnedModels>& models) {
     Schema schema;
     for (const auto& owned : models)

@@ -26,6 +26,11 @@ struct Schema {
     void sort();
 };
 
+// The column `name` of `table`, or nullptr.
+const Column* find_column(const Table& table, std::string_view name);
+// Whether `column` is part of `table`'s primary key.
+bool in_primary_key(const Table& table, std::string_view column);
+
 struct OwnedModels {
     std::string owner;
     const Models* models;

@@ -83,6 +83,15 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
     return row[b.size()];
 }
 
+std::uint64_t fnv1a(std::string_view text) {
+    std::uint64_t hash = 1469598103934665603ull;
+    for (char c : text) {
+        hash ^= static_cast<unsigned char>(c);
+        hash *= 1099511628211ull;
+    }
+    return hash;
+}
+
 bool glob_match(std::string_view pattern, std::string_view s) {
     // Iterative matcher with one backtrack point for the last `*`.
     std::size_t p = 0, i = 0, star = std::string_view::npos, mark = 0;

@@ -1,6 +1,7 @@
 // Small string helpers shared by the parsers.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,6 +36,9 @@ bool is_revision_id(std::string_view s);
 std::string slugify(std::string_view message);
 // Levenshtein distance, for "did you mean" suggestions.
 std::size_t edit_distance(std::string_view a, std::string_view b);
+// FNV-1a, 64 bits: a stable hash of names (cache file names, advisory lock keys), the same on
+// every host and build.
+std::uint64_t fnv1a(std::string_view text);
 // fnmatch-style `*` and `?` patterns (for exclude_tables).
 bool glob_match(std::string_view pattern, std::string_view s);
 
