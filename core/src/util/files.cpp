@@ -3,9 +3,10 @@
 #include "util/error.hpp"
 
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
 #include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -41,14 +42,21 @@ std::string read_at(int directory_fd, const char* name, const std::string& path)
     return content;
 }
 
-void write_atomically(const std::filesystem::path& path, const std::string& content) {
+void write_atomically(const std::filesystem::path& path, std::string_view content) {
     auto temporary = path;
-    temporary += ".tmp";
-    std::FILE* file = std::fopen(temporary.c_str(), "wb");
-    if (!file)
+    temporary += fmt::format(".{}.tmp", ::getpid());
+    int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    if (fd < 0)
         throw input_error("{}: cannot write: {}", display(path), std::strerror(errno));
-    bool written = std::fwrite(content.data(), 1, content.size(), file) == content.size();
-    written = std::fclose(file) == 0 && written;
+    bool written = true;
+    for (std::size_t at = 0; written && at < content.size();) {
+        auto n = ::write(fd, content.data() + at, content.size() - at);
+        if (n < 0 && errno == EINTR)
+            continue;
+        written = n > 0;
+        at += written ? static_cast<std::size_t>(n) : 0;
+    }
+    written = ::close(fd) == 0 && written;
     std::error_code error;
     if (written)
         std::filesystem::rename(temporary, path, error);
@@ -56,6 +64,27 @@ void write_atomically(const std::filesystem::path& path, const std::string& cont
         std::filesystem::remove(temporary, error);
         throw input_error("{}: cannot write", display(path));
     }
+}
+
+MappedFile::MappedFile(const std::string& path) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    struct stat info {};
+    if (::fstat(fd, &info) == 0 && S_ISREG(info.st_mode) && info.st_size > 0) {
+        auto size = static_cast<std::size_t>(info.st_size);
+        void* data = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+        if (data != MAP_FAILED) {
+            m_data = static_cast<const char*>(data);
+            m_size = size;
+        }
+    }
+    ::close(fd);
+}
+
+MappedFile::~MappedFile() {
+    if (m_data)
+        ::munmap(const_cast<char*>(m_data), m_size);
 }
 
 std::string display(const std::filesystem::path& path) {

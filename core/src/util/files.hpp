@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <string>
+#include <string_view>
 
 namespace trellis::files {
 
@@ -11,8 +12,25 @@ std::string read(const std::string& path);
 // The file `name` inside the open directory `directory_fd` (`path` names it in messages).
 // Opening relative to the directory spares the kernel a walk of the whole path per file.
 std::string read_at(int directory_fd, const char* name, const std::string& path);
-// Writes through a temporary file and a rename, so a reader never sees half a file.
-void write_atomically(const std::filesystem::path& path, const std::string& content);
+// Writes through a temporary file of this process's own and a rename: a reader, or a concurrent
+// writer, sees the old file or the new one, never half of one. Throws naming `path`.
+void write_atomically(const std::filesystem::path& path, std::string_view content);
+// A whole file mapped read-only, or nothing when it cannot be opened: for a large file read once
+// and only partly used (the parse cache), with no copy. Files trellis rewrites are replaced by a
+// rename, never truncated in place, so a mapping never loses its pages under it.
+class MappedFile {
+public:
+    explicit MappedFile(const std::string& path);
+    ~MappedFile();
+    MappedFile(const MappedFile&) = delete;
+    MappedFile& operator=(const MappedFile&) = delete;
+    std::string_view view() const { return {m_data, m_size}; }
+
+private:
+    const char* m_data = nullptr;
+    std::size_t m_size = 0;
+};
+
 // `path` relative to the working directory when it lies below it, else as given: for messages.
 std::string display(const std::filesystem::path& path);
 
