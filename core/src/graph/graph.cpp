@@ -99,7 +99,7 @@ std::vector<std::vector<Revision>> parse_all(std::vector<VersionDirectory>& dire
             // The stamp is taken before the file is read: an edit during the read changes it.
             dir.stamps[f] = stamp_of(dir.fd, name.c_str());
             if (dir.stamps[f])
-                if (auto hit = dir.cache->find(name, *dir.stamps[f], dir.prefix + name)) {
+                if (auto hit = dir.cache->find(name, f, *dir.stamps[f], dir.prefix + name)) {
                     slot = std::move(*hit);
                     dir.cached[f] = 1;
                     return;
@@ -160,6 +160,11 @@ Graph Graph::load(std::vector<BranchSpec> specs) {
 Graph Graph::build(std::vector<BranchSpec> specs, std::vector<std::vector<Revision>> revisions) {
     Graph graph;
     auto order = order_branches(specs);
+    std::size_t total = 0;
+    for (const auto& list : revisions)
+        total += list.size();
+    graph.m_revisions.reserve(total);
+    graph.m_branch_of.reserve(total);
     for (int rank = 0; rank < static_cast<int>(order.size()); ++rank) {
         Branch branch;
         branch.spec = std::move(specs[order[rank]]);

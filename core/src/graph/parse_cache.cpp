@@ -1,21 +1,22 @@
 #include "graph/parse_cache.hpp"
 
+#include "util/error.hpp"
 #include "util/files.hpp"
 #include "util/text.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 namespace trellis {
 
 namespace {
 
-constexpr std::string_view k_magic = "trellis-parse-cache 1\n";
+constexpr std::string_view k_magic = "trellis-parse-cache 2\n";
 constexpr std::uint64_t k_racy_ns = 2'000'000'000;
 
 std::filesystem::path cache_directory() {
@@ -152,37 +153,42 @@ ParseCache::ParseCache(const std::filesystem::path& version_path) {
     std::error_code error;
     m_version_path = std::filesystem::absolute(version_path, error).lexically_normal().string();
     m_file = directory / fmt::format("{:016x}.cache", text::fnv1a(m_version_path));
-    try {
-        m_data = files::read(m_file.string());
-    } catch (...) {
+    m_mapped = std::make_unique<files::MappedFile>(m_file.string());
+    // magic, the version path (a hash collision must not mix two directories), then the entries
+    // sorted by name, each with its length so that reading the index parses no revision.
+    auto data = m_mapped->view();
+    if (!data.starts_with(k_magic))
         return;
-    }
-    // magic, the version path (a hash collision must not mix two directories), then entries.
-    if (!std::string_view(m_data).starts_with(k_magic))
-        return;
-    Reader reader(m_data, k_magic.size());
+    Reader reader(data, k_magic.size());
     if (reader.view() != m_version_path)
         return;
     auto count = reader.u64();
+    m_entries.reserve(std::min<std::uint64_t>(count, data.size() / 64));
     for (std::uint64_t k = 0; k < count && reader.ok(); ++k) {
-        auto name = reader.view();
-        auto stamp = reader.stamp();
-        auto offset = reader.at();
-        reader.revision("");
-        if (reader.ok())
-            m_entries.emplace(name, Entry{stamp, offset});
+        Entry entry;
+        entry.name = reader.view();
+        entry.stamp = reader.stamp();
+        entry.revision = reader.view();
+        m_entries.push_back(entry);
     }
-    if (!reader.ok())
+    auto by_name = [](const Entry& a, const Entry& b) { return a.name < b.name; };
+    if (!reader.ok() || !std::is_sorted(m_entries.begin(), m_entries.end(), by_name))
         m_entries.clear();
 }
 
-std::optional<Revision> ParseCache::find(std::string_view name, const FileStamp& stamp, const std::string& path) const {
-    auto it = m_entries.find(name);
-    if (it == m_entries.end() || !(it->second.stamp == stamp))
+ParseCache::~ParseCache() = default;
+
+std::optional<Revision> ParseCache::find(std::string_view name, std::size_t hint, const FileStamp& stamp,
+                                         const std::string& path) const {
+    auto it = hint < m_entries.size() && m_entries[hint].name == name
+                  ? m_entries.begin() + static_cast<std::ptrdiff_t>(hint)
+                  : std::lower_bound(m_entries.begin(), m_entries.end(), name,
+                                     [](const Entry& entry, std::string_view n) { return entry.name < n; });
+    if (it == m_entries.end() || it->name != name || !(it->stamp == stamp))
         return std::nullopt;
-    Reader reader(m_data, it->second.offset);
+    Reader reader(it->revision, 0);
     auto revision = reader.revision(path);
-    if (!reader.ok())
+    if (!reader.ok() || reader.at() != it->revision.size())
         return std::nullopt;
     return revision;
 }
@@ -202,28 +208,20 @@ void ParseCache::save(const std::vector<std::string>& names, const std::vector<s
     writer.out() = k_magic;
     writer.str(m_version_path);
     writer.u64(kept.size());
-    for (auto k : kept) {
+    for (auto k : kept) { // `names` is sorted, and so are the entries
         writer.str(names[k]);
         for (auto v : {stamps[k]->size, stamps[k]->mtime_ns, stamps[k]->ctime_ns, stamps[k]->inode, stamps[k]->device})
             writer.u64(v);
-        writer.revision(revisions[k]);
+        Writer entry;
+        entry.revision(revisions[k]);
+        writer.str(entry.out());
     }
-    // A temporary file of this process's own, then a rename: a concurrent run reads the old cache
-    // or the new one, never a mix.
-    auto temporary = m_file;
-    temporary += fmt::format(".{}.tmp", ::getpid());
-    std::error_code error;
-    std::filesystem::create_directories(m_file.parent_path(), error);
-    int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0)
-        return;
-    const auto& data = writer.out();
-    bool written = ::write(fd, data.data(), data.size()) == static_cast<ssize_t>(data.size());
-    written = ::close(fd) == 0 && written;
-    if (written)
-        std::filesystem::rename(temporary, m_file, error);
-    if (!written || error)
-        std::filesystem::remove(temporary, error);
+    try {
+        std::error_code error;
+        std::filesystem::create_directories(m_file.parent_path(), error);
+        files::write_atomically(m_file, writer.out());
+    } catch (const Error&) {
+    }
 }
 
 } // namespace trellis

@@ -10,13 +10,14 @@
 #pragma once
 
 #include "revision/revision.hpp"
+#include "util/files.hpp"
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 namespace trellis {
@@ -33,9 +34,14 @@ class ParseCache {
 public:
     // Reads the cache of `version_path`, if there is a usable one.
     explicit ParseCache(const std::filesystem::path& version_path);
+    ~ParseCache();
+    ParseCache(const ParseCache&) = delete;
+    ParseCache& operator=(const ParseCache&) = delete;
 
-    // The revision recorded for `name` when `stamp` matches; safe from several threads.
-    std::optional<Revision> find(std::string_view name, const FileStamp& stamp, const std::string& path) const;
+    // The revision recorded for `name` when `stamp` matches; safe from several threads. `hint`:
+    // where the entry likely is (the file's place in the sorted listing, when nothing changed).
+    std::optional<Revision> find(std::string_view name, std::size_t hint, const FileStamp& stamp,
+                                 const std::string& path) const;
 
     // Writes the cache anew from what was just loaded, when it differs from what was read.
     // `stamps[k]` belongs to `revisions[k]`, named `names[k]`. Errors are ignored: a cache is
@@ -45,13 +51,14 @@ public:
 
 private:
     struct Entry {
+        std::string_view name; // views into the mapped file
         FileStamp stamp;
-        std::size_t offset; // of the serialised revision in m_data
+        std::string_view revision; // serialised
     };
     std::string m_version_path; // absolute, recorded in the file against hash collisions
     std::filesystem::path m_file;
-    std::string m_data;
-    std::unordered_map<std::string_view, Entry> m_entries;
+    std::unique_ptr<files::MappedFile> m_mapped;
+    std::vector<Entry> m_entries; // sorted by name
 };
 
 } // namespace trellis
