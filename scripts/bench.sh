@@ -153,6 +153,8 @@ main() {
         args+=(--pg-url "${TRELLIS_TEST_PG_URL}")
     fi
 
+    # trellis's parse cache of the generated graphs goes with them, not into ~/.cache.
+    export TRELLIS_CACHE_DIR="${WORK_DIR}/trellis-cache"
     # Not exec: the EXIT trap must still run to stop the server and clean up.
     # -B: no __pycache__ left in the source tree.
     python3 -B "${SCRIPT_DIR}/bench/run.py" "${args[@]}"
