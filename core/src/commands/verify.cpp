@@ -91,8 +91,8 @@ template <typename Pick> std::vector<int> order_by(const Graph& graph, Pick pick
         int i = ready[at];
         ready.erase(ready.begin() + static_cast<long>(at));
         order.push_back(i);
-        for (const auto* next : {&graph.children(i), &graph.dependants(i)})
-            for (int n : *next)
+        for (auto next : {graph.children(i), graph.dependants(i)})
+            for (int n : next)
                 if (--waiting[n] == 0)
                     ready.push_back(n);
     }

@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <queue>
+#include <span>
 #include <sys/stat.h>
 #include <thread>
 #include <unistd.h>
@@ -78,33 +79,34 @@ VersionDirectory list_revision_files(const std::filesystem::path& directory) {
 }
 
 // Parses every file of every directory on every core: loading is the fixed cost of each command.
-std::vector<std::vector<Revision>> parse_all(std::vector<VersionDirectory>& directories) {
+// The revisions come out in one vector, directory after directory, each in name order.
+std::vector<Revision> parse_all(std::vector<VersionDirectory>& directories) {
     struct Job {
         std::size_t directory, file;
     };
     std::vector<Job> jobs;
-    std::vector<std::vector<Revision>> revisions(directories.size());
+    std::vector<std::size_t> first; // of each directory's revisions
     for (std::size_t d = 0; d < directories.size(); ++d) {
-        revisions[d].resize(directories[d].names.size());
+        first.push_back(jobs.size());
         for (std::size_t f = 0; f < directories[d].names.size(); ++f)
             jobs.push_back({d, f});
     }
+    std::vector<Revision> revisions(jobs.size());
     std::vector<std::string> errors(jobs.size());
     for_each_parallel(jobs.size(), jobs.size() >= 256, [&](std::size_t j) {
         auto& dir = directories[jobs[j].directory];
         auto f = jobs[j].file;
         const auto& name = dir.names[f];
-        auto& slot = revisions[jobs[j].directory][f];
         try {
             // The stamp is taken before the file is read: an edit during the read changes it.
             dir.stamps[f] = stamp_of(dir.fd, name.c_str());
             if (dir.stamps[f])
                 if (auto hit = dir.cache->find(name, f, *dir.stamps[f], dir.prefix + name)) {
-                    slot = std::move(*hit);
+                    revisions[j] = std::move(*hit);
                     dir.cached[f] = 1;
                     return;
                 }
-            slot = revision_file::load_at(dir.fd, name.c_str(), dir.prefix + name);
+            revisions[j] = revision_file::load_at(dir.fd, name.c_str(), dir.prefix + name);
         } catch (const Error& e) {
             errors[j] = e.what();
         }
@@ -115,7 +117,7 @@ std::vector<std::vector<Revision>> parse_all(std::vector<VersionDirectory>& dire
     for_each_parallel(directories.size(), directories.size() > 1, [&](std::size_t d) {
         auto& dir = directories[d];
         auto hits = static_cast<std::size_t>(std::count(dir.cached.begin(), dir.cached.end(), 1));
-        dir.cache->save(dir.names, dir.stamps, revisions[d], hits);
+        dir.cache->save(dir.names, dir.stamps, std::span(revisions).subspan(first[d], dir.names.size()), hits);
     });
     return revisions;
 }
@@ -141,10 +143,13 @@ std::string where(const Revision& r, int line) {
 } // namespace
 
 Graph Graph::load(std::vector<BranchSpec> specs) {
-    std::vector<VersionDirectory> directories(specs.size());
-    for_each_parallel(specs.size(), specs.size() > 1,
-                      [&](std::size_t b) { directories[b] = list_revision_files(specs[b].version_path); });
-    std::vector<std::vector<Revision>> revisions;
+    std::vector<BranchSpec> ranked;
+    for (int b : order_branches(specs))
+        ranked.push_back(std::move(specs[b]));
+    std::vector<VersionDirectory> directories(ranked.size());
+    for_each_parallel(ranked.size(), ranked.size() > 1,
+                      [&](std::size_t b) { directories[b] = list_revision_files(ranked[b].version_path); });
+    std::vector<Revision> revisions;
     try {
         revisions = parse_all(directories);
     } catch (...) {
@@ -152,29 +157,39 @@ Graph Graph::load(std::vector<BranchSpec> specs) {
             ::close(d.fd);
         throw;
     }
-    for (const auto& d : directories)
-        ::close(d.fd);
-    return build(std::move(specs), std::move(revisions));
+    std::vector<int> branch_of;
+    branch_of.reserve(revisions.size());
+    for (int rank = 0; rank < static_cast<int>(directories.size()); ++rank) {
+        branch_of.insert(branch_of.end(), directories[rank].names.size(), rank);
+        ::close(directories[rank].fd);
+    }
+    return assemble(std::move(ranked), std::move(revisions), std::move(branch_of));
 }
 
 Graph Graph::build(std::vector<BranchSpec> specs, std::vector<std::vector<Revision>> revisions) {
+    std::vector<BranchSpec> ranked;
+    std::vector<Revision> flat;
+    std::vector<int> branch_of;
+    for (int b : order_branches(specs)) {
+        for (auto& r : revisions[b]) {
+            flat.push_back(std::move(r));
+            branch_of.push_back(static_cast<int>(ranked.size()));
+        }
+        ranked.push_back(std::move(specs[b]));
+    }
+    return assemble(std::move(ranked), std::move(flat), std::move(branch_of));
+}
+
+Graph Graph::assemble(std::vector<BranchSpec> specs, std::vector<Revision> revisions, std::vector<int> branch_of) {
     Graph graph;
-    auto order = order_branches(specs);
-    std::size_t total = 0;
-    for (const auto& list : revisions)
-        total += list.size();
-    graph.m_revisions.reserve(total);
-    graph.m_branch_of.reserve(total);
-    for (int rank = 0; rank < static_cast<int>(order.size()); ++rank) {
+    for (int rank = 0; rank < static_cast<int>(specs.size()); ++rank) {
         Branch branch;
-        branch.spec = std::move(specs[order[rank]]);
+        branch.spec = std::move(specs[rank]);
         branch.rank = rank;
         graph.m_branches.push_back(std::move(branch));
-        for (auto& r : revisions[order[rank]]) {
-            graph.m_revisions.push_back(std::move(r));
-            graph.m_branch_of.push_back(rank);
-        }
     }
+    graph.m_revisions = std::move(revisions);
+    graph.m_branch_of = std::move(branch_of);
     graph.index_branches();
     graph.index_revisions();
     graph.link();
@@ -218,12 +233,23 @@ void Graph::index_revisions() {
         m_branch_by_label.emplace(label, m_branch_of[i]);
 }
 
+Graph::Edges::Edges(std::size_t revisions, const std::vector<std::pair<int, int>>& pairs)
+    : m_start(revisions + 1, 0)
+    , m_targets(pairs.size()) {
+    // A counting sort by `from`, stable: each revision's edges keep the order they came in.
+    for (auto [from, to] : pairs)
+        ++m_start[from + 1];
+    for (std::size_t i = 0; i < revisions; ++i)
+        m_start[i + 1] += m_start[i];
+    auto next = m_start;
+    for (auto [from, to] : pairs)
+        m_targets[next[from]++] = to;
+}
+
 void Graph::link() {
     auto n = m_revisions.size();
-    m_parents.assign(n, {});
-    m_depends.assign(n, {});
-    m_children.assign(n, {});
-    m_dependants.assign(n, {});
+    std::vector<std::pair<int, int>> down, depends; // (revision, the one it names)
+    down.reserve(n);
     for (int i = 0; i < static_cast<int>(n); ++i) {
         const auto& r = m_revisions[i];
         for (const auto& id : r.down_revisions) {
@@ -232,8 +258,7 @@ void Graph::link() {
                 continue;
             if (!parent)
                 throw input_error("{}: unknown down_revision `{}`{}", where(r, r.down_revision_line), id, suggest(id));
-            m_parents[i].push_back(*parent);
-            m_children[*parent].push_back(i);
+            down.emplace_back(i, *parent);
         }
         for (const auto& id : r.depends_on) {
             if (r.from_ledger && !find(id))
@@ -244,10 +269,19 @@ void Graph::link() {
             } catch (const Error& e) {
                 throw input_error("{}: depends_on: {}", where(r, r.depends_on_line), e.what());
             }
-            m_depends[i].push_back(target);
-            m_dependants[target].push_back(i);
+            depends.emplace_back(i, target);
         }
     }
+    m_parents = Edges(n, down);
+    m_depends = Edges(n, depends);
+    // Reversed, the pairs are in order of the revision naming: each list ascends.
+    auto reversed = [](std::vector<std::pair<int, int>> pairs) {
+        for (auto& [from, to] : pairs)
+            std::swap(from, to);
+        return pairs;
+    };
+    m_children = Edges(n, reversed(std::move(down)));
+    m_dependants = Edges(n, reversed(std::move(depends)));
 }
 
 void Graph::check_acyclic() const {
@@ -262,8 +296,8 @@ void Graph::check_acyclic() const {
         colour[root] = grey;
         while (!stack.empty()) {
             auto& [at, next] = stack.back();
-            const auto& ps = m_parents[at];
-            const auto& ds = m_depends[at];
+            auto ps = m_parents[at];
+            auto ds = m_depends[at];
             if (next == ps.size() + ds.size()) {
                 colour[at] = black;
                 stack.pop_back();

@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -49,11 +50,11 @@ public:
     const std::vector<Revision>& revisions() const { return m_revisions; }
     int branch_of(int i) const { return m_branch_of[i]; }
     const Branch& branch(int b) const { return m_branches[b]; }
-    const std::vector<Branch>& branches() const { return m_branches; }          // in plugin order
-    const std::vector<int>& parents(int i) const { return m_parents[i]; }       // down_revision
-    const std::vector<int>& depends(int i) const { return m_depends[i]; }       // depends_on
-    const std::vector<int>& children(int i) const { return m_children[i]; }     // reverse down_revision
-    const std::vector<int>& dependants(int i) const { return m_dependants[i]; } // reverse depends_on
+    const std::vector<Branch>& branches() const { return m_branches; }       // in plugin order
+    std::span<const int> parents(int i) const { return m_parents[i]; }       // down_revision
+    std::span<const int> depends(int i) const { return m_depends[i]; }       // depends_on
+    std::span<const int> children(int i) const { return m_children[i]; }     // reverse down_revision
+    std::span<const int> dependants(int i) const { return m_dependants[i]; } // reverse depends_on
 
     std::optional<int> find(std::string_view id) const;
     // Every revision whose id starts with `prefix`.
@@ -75,6 +76,24 @@ public:
     const std::vector<int>& order() const { return m_order; }
 
 private:
+    // The edges of one kind, all revisions' in one array: a graph of tens of thousands of
+    // revisions is built on every command, and a vector per revision and kind costs more.
+    class Edges {
+    public:
+        // `pairs`: (from, to), in the order each revision's edges should be listed.
+        Edges(std::size_t revisions, const std::vector<std::pair<int, int>>& pairs);
+        Edges() = default;
+        std::span<const int> operator[](int i) const {
+            return {m_targets.data() + m_start[i], m_targets.data() + m_start[i + 1]};
+        }
+
+    private:
+        std::vector<int> m_start; // m_targets[m_start[i] .. m_start[i + 1]) are i's
+        std::vector<int> m_targets;
+    };
+
+    // `specs` in plugin order; `revisions` grouped by branch in that order.
+    static Graph assemble(std::vector<BranchSpec> specs, std::vector<Revision> revisions, std::vector<int> branch_of);
     void index_branches();
     void index_revisions();
     void link();
@@ -84,7 +103,7 @@ private:
     std::vector<Branch> m_branches;
     std::vector<Revision> m_revisions;
     std::vector<int> m_branch_of;
-    std::vector<std::vector<int>> m_parents, m_depends, m_children, m_dependants;
+    Edges m_parents, m_depends, m_children, m_dependants;
     // Keys view the revisions' own ids: the vector is filled once, before the index is built.
     std::unordered_map<std::string_view, int> m_by_id;
     std::unordered_map<std::string, int> m_branch_by_label;

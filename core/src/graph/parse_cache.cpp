@@ -194,7 +194,7 @@ std::optional<Revision> ParseCache::find(std::string_view name, std::size_t hint
 }
 
 void ParseCache::save(const std::vector<std::string>& names, const std::vector<std::optional<FileStamp>>& stamps,
-                      const std::vector<Revision>& revisions, std::size_t hits) const {
+                      std::span<const Revision> revisions, std::size_t hits) const {
     if (m_file.empty() || (hits == revisions.size() && hits == m_entries.size()))
         return;
     auto now = static_cast<std::uint64_t>(

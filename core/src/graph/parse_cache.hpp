@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,7 +48,7 @@ public:
     // `stamps[k]` belongs to `revisions[k]`, named `names[k]`. Errors are ignored: a cache is
     // an optimisation, never a reason to fail.
     void save(const std::vector<std::string>& names, const std::vector<std::optional<FileStamp>>& stamps,
-              const std::vector<Revision>& revisions, std::size_t hits) const;
+              std::span<const Revision> revisions, std::size_t hits) const;
 
 private:
     struct Entry {
