@@ -2,6 +2,7 @@
 // edit of the same size is seen at once, a corrupt cache file is ignored, and it can be turned off.
 #include "graph/graph.hpp"
 #include "support.hpp"
+#include "util/error.hpp"
 
 #include <chrono>
 #include <cstdlib>
@@ -30,6 +31,11 @@ std::string summary(const Graph& graph) {
                            r.path);
     }
     return out;
+}
+
+std::string upgrade_sql(const Graph& graph, std::string_view id) {
+    const auto* section = graph.revision(*graph.find(id)).section_for(SectionKind::upgrade, "sqlite");
+    return section ? section->text : "<no upgrade section>";
 }
 
 std::size_t cache_files(const std::filesystem::path& directory) {
@@ -76,4 +82,70 @@ TEST_CASE("parse cache: a cached load equals a parse, and an edit is seen at onc
     Graph::load(specs);
     CHECK_FALSE(std::filesystem::exists(cache));
     ::unsetenv("TRELLIS_CACHE_DIR");
+}
+
+TEST_CASE("parse cache: a header-only load lists what a full one does, and the cache it rewrites keeps the SQL") {
+    TempDir dir;
+    auto versions = dir / "versions";
+    ::setenv("TRELLIS_CACHE_DIR", (dir / "cache").c_str(), 1);
+    ::unsetenv("TRELLIS_NO_CACHE");
+    for (int k = 0; k < 300; ++k)
+        write_file(
+            versions / fmt::format("r{:03}.sql", k),
+            revision_text(fmt::format("r{:03}", k), k ? fmt::format("r{:03}", k - 1) : "", fmt::format("t{:03}", k)));
+    std::vector<BranchSpec> specs{{"app", {}, versions, "test"}};
+    std::this_thread::sleep_for(std::chrono::milliseconds(2100));
+    Graph::load(specs); // writes the cache
+
+    // Served from the cache without SQL: the same revisions in the same order, and any use of
+    // the SQL is refused rather than answered empty.
+    auto outline = Graph::load(specs, RevisionContent::header_only);
+    CHECK(outline.content() == RevisionContent::header_only);
+    REQUIRE(outline.size() == 300);
+    std::string listed;
+    for (int i : outline.order())
+        listed += outline.revision(i).id + " ";
+    std::string expected;
+    for (int k = 0; k < 300; ++k)
+        expected += fmt::format("r{:03} ", k);
+    CHECK(listed == expected);
+    CHECK_THROWS_AS(outline.revision(0).checksum(), std::logic_error);
+    CHECK_THROWS_AS(outline.revision(0).section_for(SectionKind::upgrade, "sqlite"), std::logic_error);
+
+    // An edit makes the header-only load rewrite the cache; the entries it did not read in full
+    // are carried over whole, so a full load from that cache has every statement.
+    write_file(versions / "r100.sql", revision_text("r100", "r099", "u100"));
+    Graph::load(specs, RevisionContent::header_only);
+    auto full = Graph::load(specs);
+    CHECK(full.content() == RevisionContent::full);
+    CHECK_NOTHROW(summary(full)); // every checksum: every revision has its SQL
+    CHECK(upgrade_sql(full, "r101") == "CREATE TABLE t101 (id INTEGER);\n");
+    CHECK(upgrade_sql(full, "r100") == "CREATE TABLE u100 (id INTEGER);\n");
+    ::unsetenv("TRELLIS_CACHE_DIR");
+}
+
+TEST_CASE("loading: of several malformed files, the first in plugin and name order is reported, every time") {
+    TempDir dir;
+    ::setenv("TRELLIS_NO_CACHE", "1", 1);
+    std::vector<BranchSpec> specs;
+    for (std::string label : {"app", "extra", "more"}) {
+        specs.push_back({label, label == "app" ? std::vector<std::string>{} : std::vector<std::string>{"app"},
+                         dir / label, "test"});
+        for (int k = 0; k < 400; ++k)
+            write_file(dir / label / fmt::format("{}{:03}.sql", label, k),
+                       revision_text(fmt::format("{}{:03}", label, k), k ? fmt::format("{}{:03}", label, k - 1) : "",
+                                     fmt::format("{}{}", label, k)));
+    }
+    // `more` sorts after `extra` by name, and both depend on `app`: plugin order app, extra, more.
+    write_file(dir / "more" / "more005.sql", "-- revision: more005\n-- colour: blue\n");
+    write_file(dir / "extra" / "extra390.sql", "-- revision: extra390\n-- down_revision: extra389\n");
+    for (int attempt = 0; attempt < 10; ++attempt) {
+        try {
+            Graph::load(specs);
+            FAIL("malformed files loaded");
+        } catch (const Error& e) {
+            CHECK_MESSAGE(std::string(e.what()).find("extra390.sql") != std::string::npos, e.what());
+        }
+    }
+    ::unsetenv("TRELLIS_NO_CACHE");
 }

@@ -24,7 +24,7 @@ void heads_options(po::options_description& d, po::positional_options_descriptio
 }
 
 int heads_run(Invocation& in) {
-    const auto& graph = in.context.graph();
+    const auto& graph = in.context.outline();
     std::vector<int> heads = graph.heads();
     if (flag(in, "resolve-dependencies"))
         std::erase_if(heads, [&](int i) { return !graph.children(i).empty() || !graph.dependants(i).empty(); });
@@ -52,7 +52,7 @@ int heads_run(Invocation& in) {
 // --- branches -----------------------------------------------------------------------------
 
 int branches_run(Invocation& in) {
-    const auto& graph = in.context.graph();
+    const auto& graph = in.context.outline();
     std::vector<int> points;
     for (int i : graph.order())
         if (graph.children(i).size() > 1)
@@ -110,7 +110,7 @@ int history_run(Invocation& in) {
     std::optional<AppliedSet> applied;
     if (flag(in, "indicate-current"))
         applied = applied_set(in.context);
-    const auto& graph = in.context.graph();
+    const auto& graph = in.context.outline();
     AppliedSet none(graph.size(), false);
     const auto& state = applied ? *applied : none;
 
@@ -281,7 +281,7 @@ json graph_json(const Graph& graph) {
 
 int graph_run(Invocation& in) {
     auto format = arg<std::string>(in, "format");
-    const auto& graph = in.context.graph();
+    const auto& graph = in.context.outline();
     if (in.context.options().json)
         print_json(graph_json(graph));
     else if (format == "dot")

@@ -73,8 +73,14 @@ const std::vector<BranchSpec>& Context::branch_specs() {
 }
 
 const Graph& Context::graph() {
-    if (!m_graph)
+    if (!m_graph || m_graph->content() != RevisionContent::full)
         m_graph = Graph::load(branch_specs());
+    return *m_graph;
+}
+
+const Graph& Context::outline() {
+    if (!m_graph)
+        m_graph = Graph::load(branch_specs(), RevisionContent::header_only);
     return *m_graph;
 }
 

@@ -44,6 +44,9 @@ public:
     const std::vector<BranchSpec>& branch_specs();
     const std::vector<LoadedPlugin>& plugins();
     const Graph& graph();
+    // The graph without its SQL (RevisionContent::header_only), for the commands that only list
+    // or draw it; the full graph when that is loaded already. graph() after it loads in full.
+    const Graph& outline();
     // The database URL by precedence; throws an input error when none is set anywhere.
     std::string url();
     bool has_url();

@@ -16,6 +16,7 @@
 #include <span>
 #include <sys/stat.h>
 #include <thread>
+#include <tuple>
 #include <unistd.h>
 
 namespace trellis {
@@ -80,45 +81,66 @@ VersionDirectory list_revision_files(const std::filesystem::path& directory) {
 
 // Parses every file of every directory on every core: loading is the fixed cost of each command.
 // The revisions come out in one vector, directory after directory, each in name order.
-std::vector<Revision> parse_all(std::vector<VersionDirectory>& directories) {
-    struct Job {
-        std::size_t directory, file;
+//
+// The work goes in runs of consecutive files, and the runs of the directories take turns in the
+// queue: most of a load is the kernel looking names up, and two threads in one directory contend
+// for it (on 6 directories of 1,000 files, 2 threads: 1.8 ms by directory, 2.6 ms interleaved).
+std::vector<Revision> parse_all(std::vector<VersionDirectory>& directories, RevisionContent content) {
+    constexpr std::size_t k_run = 128;
+    struct Run {
+        std::size_t directory, begin, end, out; // files [begin, end) of the directory, written from `out`
+        std::string error;                      // the first malformed file of the run
     };
-    std::vector<Job> jobs;
-    std::vector<std::size_t> first; // of each directory's revisions
-    for (std::size_t d = 0; d < directories.size(); ++d) {
-        first.push_back(jobs.size());
-        for (std::size_t f = 0; f < directories[d].names.size(); ++f)
-            jobs.push_back({d, f});
+    std::vector<Run> runs;
+    std::vector<std::size_t> first; // of each directory's revisions in the output
+    std::size_t total = 0, longest = 0;
+    for (const auto& dir : directories) {
+        first.push_back(total);
+        total += dir.names.size();
+        longest = std::max(longest, dir.names.size());
     }
-    std::vector<Revision> revisions(jobs.size());
-    std::vector<std::string> errors(jobs.size());
-    for_each_parallel(jobs.size(), jobs.size() >= 256, [&](std::size_t j) {
-        auto& dir = directories[jobs[j].directory];
-        auto f = jobs[j].file;
-        const auto& name = dir.names[f];
-        try {
-            // The stamp is taken before the file is read: an edit during the read changes it.
-            dir.stamps[f] = stamp_of(dir.fd, name.c_str());
-            if (dir.stamps[f])
-                if (auto hit = dir.cache->find(name, f, *dir.stamps[f], dir.prefix + name)) {
-                    revisions[j] = std::move(*hit);
-                    dir.cached[f] = 1;
-                    return;
-                }
-            revisions[j] = revision_file::load_at(dir.fd, name.c_str(), dir.prefix + name);
-        } catch (const Error& e) {
-            errors[j] = e.what();
+    for (std::size_t begin = 0; begin < longest; begin += k_run)
+        for (std::size_t d = 0; d < directories.size(); ++d)
+            if (auto size = directories[d].names.size(); begin < size)
+                runs.push_back({d, begin, std::min(begin + k_run, size), first[d] + begin, {}});
+    std::vector<Revision> revisions(total);
+    for_each_parallel(runs.size(), total >= 256, [&](std::size_t r) {
+        auto& run = runs[r];
+        auto& dir = directories[run.directory];
+        for (auto f = run.begin; f < run.end && run.error.empty(); ++f) {
+            const auto& name = dir.names[f];
+            auto& slot = revisions[run.out + (f - run.begin)];
+            try {
+                // The stamp is taken before the file is read: an edit during the read changes it.
+                dir.stamps[f] = stamp_of(dir.fd, name.c_str());
+                if (dir.stamps[f])
+                    if (auto hit = dir.cache->find(name, f, *dir.stamps[f], dir.prefix + name, content)) {
+                        slot = std::move(*hit);
+                        dir.cached[f] = 1;
+                        continue;
+                    }
+                slot = revision_file::load_at(dir.fd, name.c_str(), dir.prefix + name);
+            } catch (const Error& e) {
+                run.error = e.what();
+            }
         }
     });
-    for (const auto& error : errors)
-        if (!error.empty())
-            throw input_error("{}", error);
+    // The first malformed file in directory and name order, whatever thread met it first.
+    const Run* failed = nullptr;
+    for (const auto& run : runs)
+        if (!run.error.empty() &&
+            (!failed || std::tie(run.directory, run.begin) < std::tie(failed->directory, failed->begin)))
+            failed = &run;
+    if (failed)
+        throw input_error("{}", failed->error);
     for_each_parallel(directories.size(), directories.size() > 1, [&](std::size_t d) {
         auto& dir = directories[d];
-        auto hits = static_cast<std::size_t>(std::count(dir.cached.begin(), dir.cached.end(), 1));
-        dir.cache->save(dir.names, dir.stamps, std::span(revisions).subspan(first[d], dir.names.size()), hits);
+        dir.cache->save(dir.names, dir.stamps, std::span(revisions).subspan(first[d], dir.names.size()), dir.cached);
     });
+    // Files read afresh were parsed and checked in full, and cached so; their SQL goes now.
+    if (content == RevisionContent::header_only)
+        for (auto& revision : revisions)
+            revision.drop_sql();
     return revisions;
 }
 
@@ -142,7 +164,7 @@ std::string where(const Revision& r, int line) {
 
 } // namespace
 
-Graph Graph::load(std::vector<BranchSpec> specs) {
+Graph Graph::load(std::vector<BranchSpec> specs, RevisionContent content) {
     std::vector<BranchSpec> ranked;
     for (int b : order_branches(specs))
         ranked.push_back(std::move(specs[b]));
@@ -151,7 +173,7 @@ Graph Graph::load(std::vector<BranchSpec> specs) {
                       [&](std::size_t b) { directories[b] = list_revision_files(ranked[b].version_path); });
     std::vector<Revision> revisions;
     try {
-        revisions = parse_all(directories);
+        revisions = parse_all(directories, content);
     } catch (...) {
         for (const auto& d : directories)
             ::close(d.fd);
@@ -163,7 +185,9 @@ Graph Graph::load(std::vector<BranchSpec> specs) {
         branch_of.insert(branch_of.end(), directories[rank].names.size(), rank);
         ::close(directories[rank].fd);
     }
-    return assemble(std::move(ranked), std::move(revisions), std::move(branch_of));
+    auto graph = assemble(std::move(ranked), std::move(revisions), std::move(branch_of));
+    graph.m_content = content;
+    return graph;
 }
 
 Graph Graph::build(std::vector<BranchSpec> specs, std::vector<std::vector<Revision>> revisions) {

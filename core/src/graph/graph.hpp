@@ -37,7 +37,7 @@ class Graph {
 public:
     // Reads every `*.sql` file directly inside each branch's version path. A missing version path
     // is an empty branch. Throws an input error naming files and lines on any rule of SPEC.md.
-    static Graph load(std::vector<BranchSpec> specs);
+    static Graph load(std::vector<BranchSpec> specs, RevisionContent content = RevisionContent::full);
     Graph() = default;
     Graph(Graph&&) = default;
     Graph& operator=(Graph&&) = default;
@@ -46,6 +46,7 @@ public:
     static Graph build(std::vector<BranchSpec> specs, std::vector<std::vector<Revision>> revisions);
 
     std::size_t size() const { return m_revisions.size(); }
+    RevisionContent content() const { return m_content; }
     const Revision& revision(int i) const { return m_revisions[i]; }
     const std::vector<Revision>& revisions() const { return m_revisions; }
     int branch_of(int i) const { return m_branch_of[i]; }
@@ -117,6 +118,7 @@ private:
     std::unique_ptr<PrefixIndex> m_prefix_index = std::make_unique<PrefixIndex>();
     std::vector<int> m_priority; // rank of each revision's sort key
     std::vector<int> m_order;
+    RevisionContent m_content = RevisionContent::full;
 };
 
 } // namespace trellis

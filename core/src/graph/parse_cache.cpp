@@ -44,6 +44,7 @@ public:
             str(s);
     }
     void revision(const Revision& r) {
+        r.require_sql();
         str(r.id);
         list(r.down_revisions);
         list(r.branch_labels);
@@ -104,7 +105,7 @@ public:
         return v;
     }
     FileStamp stamp() { return {u64(), u64(), u64(), u64(), u64()}; }
-    Revision revision(const std::string& path) {
+    Revision revision(const std::string& path, RevisionContent content) {
         Revision r;
         r.id = str();
         r.down_revisions = list();
@@ -117,6 +118,11 @@ public:
         r.down_revision_line = static_cast<int>(u64());
         r.depends_on_line = static_cast<int>(u64());
         r.branch_labels_line = static_cast<int>(u64());
+        r.path = path;
+        if (content == RevisionContent::header_only) {
+            r.has_sql = false;
+            return r;
+        }
         r.body = str();
         r.sections.resize(std::min<std::uint64_t>(u64(), 16));
         for (auto& s : r.sections) {
@@ -125,7 +131,6 @@ public:
             s.first_line = static_cast<int>(u64());
             s.text = str();
         }
-        r.path = path;
         return r;
     }
 
@@ -178,23 +183,29 @@ ParseCache::ParseCache(const std::filesystem::path& version_path) {
 
 ParseCache::~ParseCache() = default;
 
+const ParseCache::Entry* ParseCache::entry(std::string_view name, std::size_t hint) const {
+    if (hint < m_entries.size() && m_entries[hint].name == name)
+        return &m_entries[hint];
+    auto it = std::lower_bound(m_entries.begin(), m_entries.end(), name,
+                               [](const Entry& entry, std::string_view n) { return entry.name < n; });
+    return it != m_entries.end() && it->name == name ? &*it : nullptr;
+}
+
 std::optional<Revision> ParseCache::find(std::string_view name, std::size_t hint, const FileStamp& stamp,
-                                         const std::string& path) const {
-    auto it = hint < m_entries.size() && m_entries[hint].name == name
-                  ? m_entries.begin() + static_cast<std::ptrdiff_t>(hint)
-                  : std::lower_bound(m_entries.begin(), m_entries.end(), name,
-                                     [](const Entry& entry, std::string_view n) { return entry.name < n; });
-    if (it == m_entries.end() || it->name != name || !(it->stamp == stamp))
+                                         const std::string& path, RevisionContent content) const {
+    const auto* found = entry(name, hint);
+    if (!found || !(found->stamp == stamp))
         return std::nullopt;
-    Reader reader(it->revision, 0);
-    auto revision = reader.revision(path);
-    if (!reader.ok() || reader.at() != it->revision.size())
+    Reader reader(found->revision, 0);
+    auto revision = reader.revision(path, content);
+    if (!reader.ok() || (content == RevisionContent::full && reader.at() != found->revision.size()))
         return std::nullopt;
     return revision;
 }
 
 void ParseCache::save(const std::vector<std::string>& names, const std::vector<std::optional<FileStamp>>& stamps,
-                      std::span<const Revision> revisions, std::size_t hits) const {
+                      std::span<const Revision> revisions, const std::vector<char>& cached) const {
+    auto hits = static_cast<std::size_t>(std::count(cached.begin(), cached.end(), 1));
     if (m_file.empty() || (hits == revisions.size() && hits == m_entries.size()))
         return;
     auto now = static_cast<std::uint64_t>(
@@ -212,9 +223,14 @@ void ParseCache::save(const std::vector<std::string>& names, const std::vector<s
         writer.str(names[k]);
         for (auto v : {stamps[k]->size, stamps[k]->mtime_ns, stamps[k]->ctime_ns, stamps[k]->inode, stamps[k]->device})
             writer.u64(v);
-        Writer entry;
-        entry.revision(revisions[k]);
-        writer.str(entry.out());
+        // An entry served from the cache is copied as it was: a header_only load holds no SQL.
+        if (const auto* old = cached[k] ? entry(names[k], k) : nullptr) {
+            writer.str(old->revision);
+            continue;
+        }
+        Writer fresh;
+        fresh.revision(revisions[k]);
+        writer.str(fresh.out());
     }
     try {
         std::error_code error;

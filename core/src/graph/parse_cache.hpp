@@ -42,13 +42,13 @@ public:
     // The revision recorded for `name` when `stamp` matches; safe from several threads. `hint`:
     // where the entry likely is (the file's place in the sorted listing, when nothing changed).
     std::optional<Revision> find(std::string_view name, std::size_t hint, const FileStamp& stamp,
-                                 const std::string& path) const;
+                                 const std::string& path, RevisionContent content) const;
 
     // Writes the cache anew from what was just loaded, when it differs from what was read.
-    // `stamps[k]` belongs to `revisions[k]`, named `names[k]`. Errors are ignored: a cache is
-    // an optimisation, never a reason to fail.
+    // `stamps[k]` belongs to `revisions[k]`, named `names[k]`; `cached[k]` says it came from
+    // this cache. Errors are ignored: a cache is an optimisation, never a reason to fail.
     void save(const std::vector<std::string>& names, const std::vector<std::optional<FileStamp>>& stamps,
-              std::span<const Revision> revisions, std::size_t hits) const;
+              std::span<const Revision> revisions, const std::vector<char>& cached) const;
 
 private:
     struct Entry {
@@ -60,6 +60,8 @@ private:
     std::filesystem::path m_file;
     std::unique_ptr<files::MappedFile> m_mapped;
     std::vector<Entry> m_entries; // sorted by name
+    // The entry of `name`, looked for first at `hint`; nullptr when there is none.
+    const Entry* entry(std::string_view name, std::size_t hint) const;
 };
 
 } // namespace trellis

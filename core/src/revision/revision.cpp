@@ -2,9 +2,24 @@
 
 #include "revision/revision_file.hpp"
 
+#include <fmt/format.h>
+#include <stdexcept>
+
 namespace trellis {
 
+void Revision::require_sql() const {
+    if (!has_sql)
+        throw std::logic_error(fmt::format("revision {} was loaded without its SQL", id));
+}
+
+void Revision::drop_sql() {
+    body = {};
+    sections = {};
+    has_sql = false;
+}
+
 const Section* Revision::section_for(SectionKind kind, std::string_view dialect) const {
+    require_sql();
     const Section* generic = nullptr;
     for (const auto& section : sections) {
         bool matches =
@@ -20,10 +35,13 @@ const Section* Revision::section_for(SectionKind kind, std::string_view dialect)
 }
 
 std::string Revision::checksum() const {
+    if (!from_ledger)
+        require_sql();
     return from_ledger ? stored_checksum : revision_file::checksum(sections);
 }
 
 bool Revision::irreversible() const {
+    require_sql();
     for (const auto& section : sections)
         if (section.kind == SectionKind::irreversible)
             return true;

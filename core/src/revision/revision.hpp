@@ -10,6 +10,11 @@ namespace trellis {
 
 enum class SectionKind { upgrade, downgrade, irreversible };
 
+// How much of each revision file a load keeps. The commands that only draw or list the graph
+// (heads, branches, history, graph) never read a statement, and a graph of tens of thousands of
+// revisions loads measurably faster without them. Files are still parsed and checked in full.
+enum class RevisionContent { full, header_only };
+
 // One `-- +upgrade [dialect]` / `-- +downgrade [dialect]` / `-- +irreversible` section.
 struct Section {
     SectionKind kind = SectionKind::upgrade;
@@ -39,6 +44,15 @@ struct Revision {
     // Known only from a ledger row: its file is gone. Its downgrade is the stored SQL, and
     // references to revisions nobody knows any more are dropped rather than refused.
     bool from_ledger = false;
+    // False after a RevisionContent::header_only load: body and sections are empty, and the
+    // accessors below that need them throw a logic_error rather than answer wrongly.
+    bool has_sql = true;
+
+    // Drops body and sections (a header_only load).
+    void drop_sql();
+    // Throws a logic_error naming the revision when it has no SQL: a command that reads
+    // statements asked for a header_only load, a bug to fail on rather than run nothing.
+    void require_sql() const;
 
     bool is_base() const { return down_revisions.empty(); }
     bool is_merge() const { return down_revisions.size() > 1; }

@@ -276,6 +276,7 @@ Revision load_at(int directory_fd, const char* name, const std::string& path) {
 }
 
 std::string write(const Revision& r) {
+    r.require_sql();
     std::string out = fmt::format("-- revision: {}\n", r.id);
     out += r.down_revisions.empty() ? "-- down_revision:\n"
                                     : fmt::format("-- down_revision: {}\n", text::join(r.down_revisions, ", "));
