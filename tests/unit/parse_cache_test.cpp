@@ -149,3 +149,38 @@ TEST_CASE("loading: of several malformed files, the first in plugin and name ord
     }
     ::unsetenv("TRELLIS_NO_CACHE");
 }
+
+TEST_CASE("parse cache: the files of version paths that are gone, or of an older format, are pruned once a day") {
+    TempDir dir;
+    auto cache = dir / "cache";
+    ::setenv("TRELLIS_CACHE_DIR", cache.c_str(), 1);
+    ::unsetenv("TRELLIS_NO_CACHE");
+    auto make_branch = [&](const std::string& label) {
+        for (int k = 0; k < 3; ++k)
+            write_file(dir / label / fmt::format("{}{}.sql", label, k),
+                       revision_text(fmt::format("{}{}", label, k), k ? fmt::format("{}{}", label, k - 1) : "",
+                                     fmt::format("{}{}", label, k)));
+        return std::vector<BranchSpec>{{label, {}, dir / label, "test"}};
+    };
+    auto kept = make_branch("kept");
+    auto gone = make_branch("gone");
+    Graph::load(kept);
+    Graph::load(gone);
+    REQUIRE(cache_files(cache) == 2);
+    write_file(cache / "0000000000000000.cache", "trellis-parse-cache 1\nan older format");
+    write_file(cache / "notes.txt", "not ours");
+    std::filesystem::remove_all(dir / "gone");
+
+    // Pruned at most once a day: the first loads did it, so nothing goes yet.
+    Graph::load(kept);
+    CHECK(cache_files(cache) == 3);
+    std::filesystem::last_write_time(cache / "pruned",
+                                     std::filesystem::file_time_type::clock::now() - std::chrono::hours(25));
+    Graph::load(kept); // its files are younger than two seconds: the cache is written again
+    REQUIRE(cache_files(cache) == 1);
+    for (const auto& entry : std::filesystem::directory_iterator(cache))
+        if (entry.path().extension() == ".cache")
+            CHECK(read_file(entry.path()).find((dir / "kept").string()) != std::string::npos);
+    CHECK(std::filesystem::exists(cache / "notes.txt"));
+    ::unsetenv("TRELLIS_CACHE_DIR");
+}

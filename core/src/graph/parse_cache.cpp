@@ -140,6 +140,42 @@ private:
     bool m_ok = true;
 };
 
+// Reads the header of a cache file, its magic and the version path it was written for, and
+// leaves the reader at the entries; the reader has failed when the data is no cache file of this
+// format (an older one included).
+Reader read_header(std::string_view data, std::string_view& version_path) {
+    Reader reader(data, data.starts_with(k_magic) ? k_magic.size() : data.size());
+    version_path = reader.view();
+    return reader;
+}
+
+// Removes the cache files of version paths that are gone, and those of older formats, at most
+// once a day: temporary checkouts and test directories would otherwise leave one file each,
+// forever. Reads only the first page of each file.
+void prune(const std::filesystem::path& directory) {
+    constexpr auto k_interval = std::chrono::hours(24);
+    auto marker = directory / "pruned";
+    std::error_code error;
+    auto last = std::filesystem::last_write_time(marker, error);
+    if (!error && std::filesystem::file_time_type::clock::now() - last < k_interval)
+        return;
+    try {
+        files::write_atomically(marker, "");
+    } catch (const Error&) {
+        return;
+    }
+    for (const auto& entry : std::filesystem::directory_iterator(directory, error)) {
+        if (entry.path().extension() != ".cache")
+            continue;
+        files::MappedFile file(entry.path().string());
+        std::string_view version_path;
+        bool current = read_header(file.view(), version_path).ok() &&
+                       std::filesystem::exists(std::filesystem::path(version_path), error);
+        if (!current)
+            std::filesystem::remove(entry.path(), error);
+    }
+}
+
 } // namespace
 
 std::optional<FileStamp> stamp_of(int directory_fd, const char* name) {
@@ -162,10 +198,9 @@ ParseCache::ParseCache(const std::filesystem::path& version_path) {
     // magic, the version path (a hash collision must not mix two directories), then the entries
     // sorted by name, each with its length so that reading the index parses no revision.
     auto data = m_mapped->view();
-    if (!data.starts_with(k_magic))
-        return;
-    Reader reader(data, k_magic.size());
-    if (reader.view() != m_version_path)
+    std::string_view recorded;
+    auto reader = read_header(data, recorded);
+    if (!reader.ok() || recorded != m_version_path)
         return;
     auto count = reader.u64();
     m_entries.reserve(std::min<std::uint64_t>(count, data.size() / 64));
@@ -237,7 +272,9 @@ void ParseCache::save(const std::vector<std::string>& names, const std::vector<s
         std::filesystem::create_directories(m_file.parent_path(), error);
         files::write_atomically(m_file, writer.out());
     } catch (const Error&) {
+        return;
     }
+    prune(m_file.parent_path());
 }
 
 } // namespace trellis
