@@ -111,15 +111,22 @@ std::vector<Revision> parse_all(std::vector<VersionDirectory>& directories, Revi
             const auto& name = dir.names[f];
             auto& slot = revisions[run.out + (f - run.begin)];
             try {
-                // The stamp is taken before the file is read: an edit during the read changes it.
-                dir.stamps[f] = stamp_of(dir.fd, name.c_str());
-                if (dir.stamps[f])
-                    if (auto hit = dir.cache->find(name, f, *dir.stamps[f], dir.prefix + name, content)) {
-                        slot = std::move(*hit);
-                        dir.cached[f] = 1;
-                        continue;
-                    }
-                slot = revision_file::load_at(dir.fd, name.c_str(), dir.prefix + name);
+                auto path = dir.prefix + name;
+                // Stamps are taken before the file is read: an edit during the read changes them.
+                // A cache with no entries can serve nothing, so no name is looked up twice.
+                if (!dir.cache->empty()) {
+                    dir.stamps[f] = stamp_of(dir.fd, name.c_str());
+                    if (dir.stamps[f])
+                        if (auto hit = dir.cache->find(name, f, *dir.stamps[f], path, content)) {
+                            slot = std::move(*hit);
+                            dir.cached[f] = 1;
+                            continue;
+                        }
+                }
+                files::OpenFile file(dir.fd, name.c_str(), path);
+                if (dir.cache->enabled() && !dir.stamps[f])
+                    dir.stamps[f] = stamp_of(file.fd());
+                slot = revision_file::parse(file.read(), path);
             } catch (const Error& e) {
                 run.error = e.what();
             }

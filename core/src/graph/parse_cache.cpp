@@ -178,13 +178,25 @@ void prune(const std::filesystem::path& directory) {
 
 } // namespace
 
-std::optional<FileStamp> stamp_of(int directory_fd, const char* name) {
+namespace {
+
+std::optional<FileStamp> statx_stamp(int fd, const char* name, int flags) {
     struct statx info {};
-    if (::statx(directory_fd, name, 0, STATX_SIZE | STATX_MTIME | STATX_CTIME | STATX_INO, &info) != 0)
+    if (::statx(fd, name, flags, STATX_SIZE | STATX_MTIME | STATX_CTIME | STATX_INO, &info) != 0)
         return std::nullopt;
     auto ns = [](const statx_timestamp& t) { return static_cast<std::uint64_t>(t.tv_sec) * 1'000'000'000 + t.tv_nsec; };
     return FileStamp{info.stx_size, ns(info.stx_mtime), ns(info.stx_ctime), info.stx_ino,
                      (static_cast<std::uint64_t>(info.stx_dev_major) << 32) | info.stx_dev_minor};
+}
+
+} // namespace
+
+std::optional<FileStamp> stamp_of(int directory_fd, const char* name) {
+    return statx_stamp(directory_fd, name, 0);
+}
+
+std::optional<FileStamp> stamp_of(int fd) {
+    return statx_stamp(fd, "", AT_EMPTY_PATH);
 }
 
 ParseCache::ParseCache(const std::filesystem::path& version_path) {

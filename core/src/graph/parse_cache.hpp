@@ -30,11 +30,17 @@ struct FileStamp {
 
 // The stamp of `name` in the open directory `directory_fd`; nullopt when statx fails.
 std::optional<FileStamp> stamp_of(int directory_fd, const char* name);
+// The stamp of an open file (no name to look up).
+std::optional<FileStamp> stamp_of(int fd);
 
 class ParseCache {
 public:
     // Reads the cache of `version_path`, if there is a usable one.
     explicit ParseCache(const std::filesystem::path& version_path);
+    // Off (TRELLIS_NO_CACHE): nothing found, nothing saved, no stamps needed.
+    bool enabled() const { return !m_file.empty(); }
+    // Whether find() can find anything at all.
+    bool empty() const { return m_entries.empty(); }
     ~ParseCache();
     ParseCache(const ParseCache&) = delete;
     ParseCache& operator=(const ParseCache&) = delete;

@@ -271,10 +271,6 @@ Revision load(const std::string& path) {
     return parse(files::read(path), path);
 }
 
-Revision load_at(int directory_fd, const char* name, const std::string& path) {
-    return parse(files::read_at(directory_fd, name, path), path);
-}
-
 std::string write(const Revision& r) {
     r.require_sql();
     std::string out = fmt::format("-- revision: {}\n", r.id);

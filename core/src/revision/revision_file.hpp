@@ -14,8 +14,6 @@ namespace trellis::revision_file {
 Revision parse(std::string_view content, const std::string& path);
 // Reads and parses the file at `path`.
 Revision load(const std::string& path);
-// Reads and parses `name` inside the open directory `directory_fd`; `path` is its full name.
-Revision load_at(int directory_fd, const char* name, const std::string& path);
 // The file's text: the canonical header followed by the body.
 std::string write(const Revision& revision);
 // The body of a new revision with the given upgrade and downgrade SQL (each may be empty).

@@ -17,28 +17,36 @@ std::string read(const std::string& path) {
 }
 
 std::string read_at(int directory_fd, const char* name, const std::string& path) {
+    return OpenFile(directory_fd, name, path).read();
+}
+
+OpenFile::OpenFile(int directory_fd, const char* name, const std::string& path)
+    : m_fd(::openat(directory_fd, name, O_RDONLY | O_CLOEXEC))
+    , m_path(path) {
+    if (m_fd < 0)
+        throw input_error("{}: cannot read: {}", display(path), std::strerror(errno));
+}
+
+OpenFile::~OpenFile() {
+    ::close(m_fd);
+}
+
+std::string OpenFile::read() const {
     // Plain POSIX calls: loading tens of thousands of revision files is the hot path of every
     // read-only command, and iostreams cost several times more per file.
-    int fd = ::openat(directory_fd, name, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        throw input_error("{}: cannot read: {}", display(path), std::strerror(errno));
     std::string content;
     char buffer[65536];
     while (true) {
-        auto n = ::read(fd, buffer, sizeof buffer);
+        auto n = ::read(m_fd, buffer, sizeof buffer);
         if (n < 0 && errno == EINTR)
             continue;
-        if (n < 0) {
-            int error = errno;
-            ::close(fd);
-            throw input_error("{}: cannot read: {}", display(path), std::strerror(error));
-        }
+        if (n < 0)
+            throw input_error("{}: cannot read: {}", display(m_path), std::strerror(errno));
         content.append(buffer, static_cast<std::size_t>(n));
         // A short read of a regular file is its end: one read per revision file, not two.
         if (static_cast<std::size_t>(n) < sizeof buffer)
             break;
     }
-    ::close(fd);
     return content;
 }
 

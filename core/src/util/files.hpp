@@ -12,6 +12,23 @@ std::string read(const std::string& path);
 // The file `name` inside the open directory `directory_fd` (`path` names it in messages).
 // Opening relative to the directory spares the kernel a walk of the whole path per file.
 std::string read_at(int directory_fd, const char* name, const std::string& path);
+// A file opened for reading, closed on destruction.
+class OpenFile {
+public:
+    // Opens `name` inside the open directory `directory_fd`; throws an input error naming `path`.
+    OpenFile(int directory_fd, const char* name, const std::string& path);
+    ~OpenFile();
+    OpenFile(const OpenFile&) = delete;
+    OpenFile& operator=(const OpenFile&) = delete;
+    int fd() const { return m_fd; }
+    // The whole content; throws naming the file.
+    std::string read() const;
+
+private:
+    int m_fd;
+    std::string m_path; // for messages
+};
+
 // Writes through a temporary file of this process's own and a rename: a reader, or a concurrent
 // writer, sees the old file or the new one, never half of one. Throws naming `path`.
 void write_atomically(const std::filesystem::path& path, std::string_view content);
