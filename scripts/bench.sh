@@ -4,9 +4,12 @@
 #   scripts/bench.sh [--trellis PATH] [--workload NAME]... [--per-branch N]
 #                    [--runs K] [--json FILE]
 #
-# Workloads (default: all): heads, history, load-scaling, upgrade-sqlite,
-# upgrade-postgresql, check-postgresql. The graph has 6 branches shaped like
-# the demo plugin tree with N revisions each (default 1000). The report gives
+# Workloads (default: all): heads, history, heads-cold, load-scaling,
+# upgrade-sqlite, upgrade-postgresql, check-postgresql. The graph has 6
+# branches shaped like the demo plugin tree with N revisions each (default
+# 1000). heads and history show a user's steady state (trellis's parse cache
+# and Alembic's __pycache__ written); heads-cold the first run after a
+# checkout or in a fresh container (neither). The report gives
 # min/median/max per tool and the ratios of medians (alembic/trellis,
 # tool/floor, where the floor is the same SQL run by sqlite3 or psql with no
 # bookkeeping). check-postgresql times `trellis check` (models from the
@@ -24,7 +27,7 @@ REPO_ROOT="$(cd "${SCRIPT_DIR}/.." && pwd)"
 # shellcheck source-path=SCRIPTDIR source=lib/pg-server.sh
 source "${SCRIPT_DIR}/lib/pg-server.sh"
 
-ALL_WORKLOADS=(heads history load-scaling upgrade-sqlite upgrade-postgresql check-postgresql)
+ALL_WORKLOADS=(heads history heads-cold load-scaling upgrade-sqlite upgrade-postgresql check-postgresql)
 TRELLIS="${REPO_ROOT}/build/bin/trellis"
 WORKLOADS=()
 PER_BRANCH=1000
@@ -32,7 +35,7 @@ RUNS=""
 JSON_OUT=""
 
 usage() {
-    sed -n '2,19s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+    sed -n '2,22s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
 }
 
 die() {

@@ -6,6 +6,7 @@ samples and ratios on the Bench."""
 from __future__ import annotations
 
 import re
+import shutil
 import sqlite3
 import subprocess
 import time
@@ -160,6 +161,33 @@ def history(bench: Bench) -> None:
         bench, "history", "history", bench.settings.per_branch, lambda g: [r.id for r in g.revisions]
     )
     bench.add_ratio("history", "alembic/trellis", ratio(alembic, trellis))
+
+
+def heads_cold(bench: Bench) -> None:
+    """`heads` as the first run after a checkout or in a fresh container: trellis
+    with an empty parse cache (the run writes one), Alembic with no __pycache__
+    for the revision scripts and writing none."""
+    graph, tree = bench.tree(bench.settings.per_branch)
+    count = len(graph.revisions)
+    trellis = skipped_trellis(bench, "heads-cold", count)
+    if trellis is None:
+        cache = bench.settings.work / "cold-cache"
+        cmd = Command(trellis_argv(bench, tree, "heads"), tree.trellis_dir, env={"TRELLIS_CACHE_DIR": str(cache)})
+        trellis = bench.add(
+            measure(Sample("heads-cold", "trellis", count), bench.fast_runs, lambda i: cmd,
+                    warmup=expect_ids(cmd, graph.heads), before=lambda i: shutil.rmtree(cache, ignore_errors=True))
+        )
+
+    def forget_bytecode(_: int) -> None:
+        for pycache in list(tree.alembic_dir.rglob("__pycache__")):
+            shutil.rmtree(pycache)
+
+    cmd_a = Command(alembic_argv(tree, "heads"), tree.alembic_dir, env={"PYTHONDONTWRITEBYTECODE": "1"})
+    alembic = bench.add(
+        measure(Sample("heads-cold", "alembic", count), bench.fast_runs, lambda i: cmd_a,
+                warmup=expect_ids(cmd_a, graph.heads), before=forget_bytecode)
+    )
+    bench.add_ratio("heads-cold", "alembic/trellis", ratio(alembic, trellis))
 
 
 def load_scaling(bench: Bench) -> None:
@@ -547,6 +575,7 @@ def check_postgresql(bench: Bench) -> None:
 WORKLOADS: dict[str, Callable[[Bench], None]] = {
     "heads": heads,
     "history": history,
+    "heads-cold": heads_cold,
     "load-scaling": load_scaling,
     "upgrade-sqlite": upgrade_sqlite,
     "upgrade-postgresql": upgrade_postgresql,
