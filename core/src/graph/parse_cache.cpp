@@ -43,8 +43,19 @@ public:
         for (const auto& s : v)
             str(s);
     }
+    // The revision as a length-prefixed string, written in place.
     void revision(const Revision& r) {
         r.require_sql();
+        auto start = m_out.size();
+        u64(0);
+        fields(r);
+        std::uint64_t length = m_out.size() - start - sizeof length;
+        std::memcpy(m_out.data() + start, &length, sizeof length);
+    }
+    std::string& out() { return m_out; }
+
+private:
+    void fields(const Revision& r) {
         str(r.id);
         list(r.down_revisions);
         list(r.branch_labels);
@@ -63,9 +74,7 @@ public:
             str(s.text);
         }
     }
-    std::string& out() { return m_out; }
 
-private:
     std::string m_out;
 };
 
@@ -263,6 +272,10 @@ void ParseCache::save(const std::vector<std::string>& names, const std::vector<s
         if (stamps[k] && now > std::max(stamps[k]->mtime_ns, stamps[k]->ctime_ns) + k_racy_ns)
             kept.push_back(k);
     Writer writer;
+    std::size_t estimate = k_magic.size() + m_version_path.size() + 16;
+    for (auto k : kept)
+        estimate += names[k].size() + stamps[k]->size + 256;
+    writer.out().reserve(estimate);
     writer.out() = k_magic;
     writer.str(m_version_path);
     writer.u64(kept.size());
@@ -275,9 +288,7 @@ void ParseCache::save(const std::vector<std::string>& names, const std::vector<s
             writer.str(old->revision);
             continue;
         }
-        Writer fresh;
-        fresh.revision(revisions[k]);
-        writer.str(fresh.out());
+        writer.revision(revisions[k]);
     }
     try {
         std::error_code error;
