@@ -88,6 +88,33 @@ TEST_SUITE("migrate") {
         }
     }
 
+    TEST_CASE("a ledger row that cannot be written rolls its revision back") {
+        for (const auto& dialect : k_dialects) {
+            SUBCASE(dialect.c_str()) {
+                Project p(dialect);
+                p.branch("app");
+                auto ids = p.chain("app", "a", 1);
+                REQUIRE(p.run({"upgrade"}).exit_code == 0);
+                // A hand-made constraint on the ledger: a second row of the branch is refused.
+                p.sql("CREATE UNIQUE INDEX one_per_branch ON trellis_version (branch)");
+                p.revision("app", "a0001", {ids[0]}, "CREATE TABLE a_1 (id INTEGER);", "DROP TABLE a_1;");
+                auto r = p.run({"upgrade"});
+                CHECK(r.exit_code == 3);
+                CHECK_MESSAGE(contains(r.err, "a0001_revision.sql: recording the upgrade of a0001 in the ledger "
+                                              "failed"),
+                              r.err);
+                CHECK(contains(r.err, "the revision was rolled back, 0 earlier revision(s) of this run kept"));
+                if (dialect == "postgresql")
+                    CHECK(contains(r.err, "SQLSTATE 23505"));
+                CHECK(p.ledger() == std::vector<std::string>{"a0000"});
+                CHECK(p.tables() == std::vector<std::string>{"a_0"}); // a_1 rolled back with its row
+                p.sql("DROP INDEX one_per_branch");
+                REQUIRE(p.run({"upgrade"}).exit_code == 0);
+                CHECK(p.ledger() == std::vector<std::string>{"a0000", "a0001"});
+            }
+        }
+    }
+
     TEST_CASE("a non-transactional revision says so when it fails") {
         for (const auto& dialect : k_dialects) {
             SUBCASE(dialect.c_str()) {

@@ -1,6 +1,7 @@
 #include "cli/cli.hpp"
 
 #include "cli/command.hpp"
+#include "db/database.hpp"
 #include "db/url.hpp"
 #include "util/text.hpp"
 
@@ -158,6 +159,10 @@ int run(int argc, char** argv) {
     } catch (const Error& e) {
         std::cerr << "trellis: error: " << e.what() << "\n";
         return static_cast<int>(e.code());
+    } catch (const SqlError& e) {
+        // SQL that failed where no command named its file: still the database's failure.
+        std::cerr << "trellis: error: " << e.what() << "\n";
+        return static_cast<int>(ExitCode::database);
     } catch (const std::exception& e) {
         // Not a failure a user can cause: still one line, never a stack trace.
         std::cerr << "trellis: error: " << e.what() << "\n";

@@ -128,20 +128,39 @@ private:
         return up() ? present : !present;
     }
 
-    void record(const Graph& graph, int i, Clock::time_point start) {
+    // What records revision i in the ledger, run with the commit of its transaction.
+    std::vector<std::string> ledger_statements(const Graph& graph, int i, Clock::time_point start) {
         const auto& r = graph.revision(i);
-        if (!up()) {
-            m_db.execute(m_ledger.delete_sql(r.id));
-            return;
-        }
+        if (!up())
+            return {m_ledger.delete_sql(r.id)};
+        std::vector<std::string> statements;
         if (!m_ledger_exists) {
             // IF NOT EXISTS: on PostgreSQL another host may have made it between our read and now.
-            m_db.execute(m_ledger.create_sql());
+            statements.push_back(m_ledger.create_sql());
             m_ledger_exists = true;
         }
         auto row = row_for(graph, i, m_db.kind());
         row.duration_ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
-        m_db.execute(m_ledger.insert_sql(row));
+        statements.push_back(m_ledger.insert_sql(row));
+        return statements;
+    }
+
+    // " (SQLSTATE 42P01)" on PostgreSQL; SQLite's codes are no standard a user could look up.
+    std::string sqlstate_note(const SqlError& e) const {
+        return e.sqlstate().empty() || m_db.kind() == Dialect::sqlite ? ""
+                                                                      : fmt::format(" (SQLSTATE {})", e.sqlstate());
+    }
+
+    // Commits the revision's transaction with its ledger row; a failure names the revision.
+    void commit_recorded(Transaction& transaction, const Graph& graph, const Prepared& p, Clock::time_point start,
+                         std::string_view aftermath) {
+        const auto& r = graph.revision(p.revision);
+        try {
+            transaction.commit(ledger_statements(graph, p.revision, start));
+        } catch (const SqlError& e) {
+            throw database_error("{}: recording the {} of {} in the ledger failed: {}{}; {}", files::display(r.path),
+                                 up() ? "upgrade" : "downgrade", r.id, e.what(), sqlstate_note(e), aftermath);
+        }
     }
 
     bool run_transactional(const Graph& graph, const Prepared& p, Clock::time_point start) {
@@ -149,8 +168,8 @@ private:
         if (already_done(graph.revision(p.revision)))
             return false;
         run_statements(graph, p, "");
-        record(graph, p.revision, start);
-        transaction.commit();
+        commit_recorded(transaction, graph, p, start,
+                        fmt::format("the revision was rolled back, {} earlier revision(s) of this run kept", m_done));
         return true;
     }
 
@@ -159,8 +178,10 @@ private:
                        "; it is `transactional: false`, so the statements before this one stay applied and "
                        "the revision is not recorded: repair the database by hand, then run again");
         Transaction transaction(m_db);
-        record(graph, p.revision, start);
-        transaction.commit();
+        commit_recorded(transaction, graph, p, start,
+                        fmt::format("it is `transactional: false`, so its statements stay applied; once the ledger "
+                                    "takes rows again, `trellis stamp {}` records it",
+                                    graph.revision(p.revision).id));
         return true;
     }
 
@@ -177,10 +198,7 @@ private:
                                      "earlier revision(s) "
                                      "of this run kept{}",
                                      files::display(r.path), statement.line, up() ? "upgrade" : "downgrade", r.id,
-                                     e.what(),
-                                     e.sqlstate().empty() || m_db.kind() == Dialect::sqlite
-                                         ? ""
-                                         : fmt::format(" (SQLSTATE {})", e.sqlstate()),
+                                     e.what(), sqlstate_note(e),
                                      statement.call.empty() ? first_line(statement.sql) : "-- +call " + statement.call,
                                      m_done, aftermath);
             }

@@ -37,7 +37,11 @@ public:
     // Starts a transaction. On SQLite it is `BEGIN IMMEDIATE`: it takes the write lock at once,
     // waiting up to the lock timeout, and throws a database error naming the lock when it cannot.
     virtual void begin() = 0;
-    virtual void commit() = 0;
+    // Runs `last`, then commits. `last` is bookkeeping whose failure is the commit's (the ledger
+    // row of a revision): PostgreSQL sends it with the COMMIT, in one round trip. On any failure
+    // the transaction is rolled back and the error thrown.
+    virtual void commit(const std::vector<std::string>& last) = 0;
+    void commit() { commit({}); }
     virtual void rollback() = 0;
     virtual bool in_transaction() const = 0;
     // After begin(): false when the database is known to be unchanged since this connection's
@@ -82,9 +86,9 @@ public:
                 // Closing the connection rolls back as well.
             }
     }
-    void commit() {
+    void commit(const std::vector<std::string>& last = {}) {
         m_open = false;
-        m_db.commit();
+        m_db.commit(last);
     }
     Transaction(const Transaction&) = delete;
     Transaction& operator=(const Transaction&) = delete;

@@ -5,7 +5,9 @@
 
 #include <chrono>
 #include <pqxx/pqxx>
+#include <stdexcept>
 #include <thread>
+#include <utility>
 
 namespace trellis {
 
@@ -36,6 +38,11 @@ template <typename Work> auto guarded(Work&& work) -> decltype(work()) {
     }
 }
 
+pqxx::result run(pqxx::connection_base& connection, const std::string& sql) {
+    pqxx::nontransaction work(connection);
+    return work.exec(sql);
+}
+
 } // namespace
 
 PostgresDatabase::PostgresDatabase(const DatabaseUrl& url, int lock_timeout_seconds)
@@ -52,56 +59,71 @@ PostgresDatabase::PostgresDatabase(const DatabaseUrl& url, int lock_timeout_seco
 
 PostgresDatabase::~PostgresDatabase() {
     try {
-        m_transaction.reset(); // an uncommitted transaction rolls back
+        rollback(); // an uncommitted transaction rolls back
         unlock();
     } catch (...) {
         // Closing the connection releases the session lock anyway.
     }
 }
 
+std::string PostgresDatabase::with_begin(const std::string& sql) {
+    return std::exchange(m_begin_pending, false) ? "BEGIN;\n" + sql : sql;
+}
+
 void PostgresDatabase::execute(const std::string& sql) {
-    guarded([&] {
-        if (m_transaction) {
-            m_transaction->exec(sql);
-        } else {
-            pqxx::nontransaction work(*m_connection);
-            work.exec(sql);
-        }
-    });
+    guarded([&] { run(*m_connection, with_begin(sql)); });
 }
 
 std::vector<Row> PostgresDatabase::query(const std::string& sql) {
     return guarded([&] {
-        auto run = [&](pqxx::transaction_base& work) {
-            std::vector<Row> rows;
-            for (const auto& result_row : work.exec(sql)) {
-                Row row;
-                for (const auto& field : result_row)
-                    row.emplace_back(field.is_null() ? std::nullopt : std::optional<std::string>(field.c_str()));
-                rows.push_back(std::move(row));
-            }
-            return rows;
-        };
-        if (m_transaction)
-            return run(*m_transaction);
-        pqxx::nontransaction work(*m_connection);
-        return run(work);
+        std::vector<Row> rows;
+        // Of several statements in one message, the result is the last one's.
+        for (const auto& result_row : run(*m_connection, with_begin(sql))) {
+            Row row;
+            for (const auto& field : result_row)
+                row.emplace_back(field.is_null() ? std::nullopt : std::optional<std::string>(field.c_str()));
+            rows.push_back(std::move(row));
+        }
+        return rows;
     });
 }
 
 void PostgresDatabase::begin() {
-    guarded([&] { m_transaction = std::make_unique<pqxx::work>(*m_connection); });
+    if (m_in_transaction)
+        throw std::logic_error("PostgresDatabase::begin inside a transaction");
+    m_in_transaction = true;
+    m_begin_pending = true;
 }
 
-void PostgresDatabase::commit() {
-    auto transaction = std::move(m_transaction);
-    guarded([&] { transaction->commit(); });
+void PostgresDatabase::commit(const std::vector<std::string>& last) {
+    m_in_transaction = false;
+    bool begun = !std::exchange(m_begin_pending, false);
+    if (!begun && last.empty())
+        return; // nothing was sent, so there is nothing to commit
+    std::string sql = begun ? "" : "BEGIN;\n";
+    for (const auto& statement : last)
+        sql += statement + ";\n";
+    sql += "COMMIT";
+    try {
+        guarded([&] { run(*m_connection, sql); });
+    } catch (const SqlError&) {
+        // PostgreSQL stops a message at its failing statement: the transaction is left aborted,
+        // or ended when the COMMIT itself failed. ROLLBACK settles both (libpqxx drops the
+        // warning of the second).
+        try {
+            run(*m_connection, "ROLLBACK");
+        } catch (...) {
+            // The connection is gone, and the transaction with it.
+        }
+        throw;
+    }
 }
 
 void PostgresDatabase::rollback() {
-    auto transaction = std::move(m_transaction);
-    if (transaction)
-        guarded([&] { transaction->abort(); });
+    if (!std::exchange(m_in_transaction, false))
+        return;
+    if (!std::exchange(m_begin_pending, false))
+        guarded([&] { run(*m_connection, "ROLLBACK"); });
 }
 
 void PostgresDatabase::lock(const std::string& name, int timeout_seconds) {

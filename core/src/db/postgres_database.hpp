@@ -9,7 +9,6 @@
 
 namespace pqxx {
 class connection_base;
-class dbtransaction;
 } // namespace pqxx
 
 namespace trellis {
@@ -23,18 +22,25 @@ public:
     using Database::execute;
     std::vector<Row> query(const std::string& sql) override;
     void begin() override;
-    void commit() override;
+    void commit(const std::vector<std::string>& last) override;
+    using Database::commit;
     void rollback() override;
-    bool in_transaction() const override { return m_transaction != nullptr; }
+    bool in_transaction() const override { return m_in_transaction; }
     void lock(const std::string& name, int timeout_seconds) override;
     void unlock() override;
     bool table_exists(const std::string& name) override;
 
 private:
     std::string lock_holder(long long key);
+    // `sql`, preceded by the BEGIN of a transaction that has sent nothing yet.
+    std::string with_begin(const std::string& sql);
 
     std::unique_ptr<pqxx::connection_base> m_connection;
-    std::unique_ptr<pqxx::dbtransaction> m_transaction;
+    // Transactions are BEGIN and COMMIT sent as text rather than libpqxx transaction objects, so
+    // that they travel with statements: BEGIN with the first one, COMMIT with the bookkeeping
+    // given to commit(). A revision of one statement costs two round trips instead of four.
+    bool m_in_transaction = false;
+    bool m_begin_pending = false; // BEGIN not sent yet
     std::optional<long long> m_lock_key;
 };
 

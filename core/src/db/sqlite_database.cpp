@@ -110,7 +110,14 @@ std::optional<unsigned> SqliteDatabase::data_version() const {
     return version;
 }
 
-void SqliteDatabase::commit() {
+void SqliteDatabase::commit(const std::vector<std::string>& last) {
+    try {
+        for (const auto& sql : last)
+            execute(sql);
+    } catch (...) {
+        rollback();
+        throw;
+    }
     m_in_transaction = false;
     int code = sqlite3_exec(m_db, "COMMIT", nullptr, nullptr, nullptr);
     if (code != SQLITE_OK) {

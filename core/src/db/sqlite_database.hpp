@@ -18,7 +18,8 @@ public:
     using Database::execute;
     std::vector<Row> query(const std::string& sql) override;
     void begin() override;
-    void commit() override;
+    void commit(const std::vector<std::string>& last) override;
+    using Database::commit;
     void rollback() override;
     bool in_transaction() const override { return m_in_transaction; }
     bool others_may_have_written() const override { return m_others_may_have_written; }
