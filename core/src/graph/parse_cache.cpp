@@ -173,15 +173,19 @@ void prune(const std::filesystem::path& directory) {
     } catch (const Error&) {
         return;
     }
-    for (const auto& entry : std::filesystem::directory_iterator(directory, error)) {
-        if (entry.path().extension() != ".cache")
-            continue;
-        files::MappedFile file(entry.path().string());
-        std::string_view version_path;
-        bool current = read_header(file.view(), version_path).ok() &&
-                       std::filesystem::exists(std::filesystem::path(version_path), error);
-        if (!current)
-            std::filesystem::remove(entry.path(), error);
+    try {
+        for (const auto& entry : std::filesystem::directory_iterator(directory)) {
+            if (entry.path().extension() != ".cache")
+                continue;
+            files::MappedFile file(entry.path().string());
+            std::string_view version_path;
+            bool current = read_header(file.view(), version_path).ok() &&
+                           std::filesystem::exists(std::filesystem::path(version_path), error);
+            if (!current)
+                std::filesystem::remove(entry.path(), error);
+        }
+    } catch (const std::filesystem::filesystem_error&) {
+        // The directory became unreadable midway: the next prune tries again.
     }
 }
 

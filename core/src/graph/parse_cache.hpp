@@ -6,7 +6,8 @@
 // An entry is used only when the file's size, mtime, ctime, inode and device all match what was
 // recorded, and files changed within the last two seconds are never cached (git's "racy clean"
 // rule: a later edit in the same timestamp granule could otherwise go unseen). A cache file that
-// is unreadable, truncated or of another format is ignored, and rewritten.
+// is unreadable, truncated or of another format is ignored, and rewritten. Once a day, a save
+// removes the cache files of version paths that no longer exist.
 #pragma once
 
 #include "revision/revision.hpp"
@@ -37,20 +38,22 @@ class ParseCache {
 public:
     // Reads the cache of `version_path`, if there is a usable one.
     explicit ParseCache(const std::filesystem::path& version_path);
+    ~ParseCache();
+    ParseCache(const ParseCache&) = delete;
+    ParseCache& operator=(const ParseCache&) = delete;
+
     // Off (TRELLIS_NO_CACHE): nothing found, nothing saved, no stamps needed.
     bool enabled() const { return !m_file.empty(); }
     // Whether find() can find anything at all.
     bool empty() const { return m_entries.empty(); }
-    ~ParseCache();
-    ParseCache(const ParseCache&) = delete;
-    ParseCache& operator=(const ParseCache&) = delete;
 
     // The revision recorded for `name` when `stamp` matches; safe from several threads. `hint`:
     // where the entry likely is (the file's place in the sorted listing, when nothing changed).
     std::optional<Revision> find(std::string_view name, std::size_t hint, const FileStamp& stamp,
                                  const std::string& path, RevisionContent content) const;
 
-    // Writes the cache anew from what was just loaded, when it differs from what was read.
+    // Writes the cache anew from what was just loaded, when it differs from what was read, then
+    // (at most once a day) removes the cache files of version paths that are gone.
     // `stamps[k]` belongs to `revisions[k]`, named `names[k]`; `cached[k]` says it came from
     // this cache. Errors are ignored: a cache is an optimisation, never a reason to fail.
     void save(const std::vector<std::string>& names, const std::vector<std::optional<FileStamp>>& stamps,
