@@ -33,6 +33,17 @@ std::string summary(const Graph& graph) {
     return out;
 }
 
+// Branch `app`: the chain r000 <- r001 <- ... <- r299 in `versions`, loaded with the cache in `cache`.
+std::vector<BranchSpec> cached_chain(const std::filesystem::path& versions, const std::filesystem::path& cache) {
+    ::setenv("TRELLIS_CACHE_DIR", cache.c_str(), 1);
+    ::unsetenv("TRELLIS_NO_CACHE");
+    for (int k = 0; k < 300; ++k)
+        write_file(
+            versions / fmt::format("r{:03}.sql", k),
+            revision_text(fmt::format("r{:03}", k), k ? fmt::format("r{:03}", k - 1) : "", fmt::format("t{:03}", k)));
+    return {{"app", {}, versions, "test"}};
+}
+
 std::string upgrade_sql(const Graph& graph, std::string_view id) {
     const auto* section = graph.revision(*graph.find(id)).section_for(SectionKind::upgrade, "sqlite");
     return section ? section->text : "<no upgrade section>";
@@ -51,13 +62,7 @@ TEST_CASE("parse cache: a cached load equals a parse, and an edit is seen at onc
     TempDir dir;
     auto versions = dir / "versions";
     auto cache = dir / "cache";
-    ::setenv("TRELLIS_CACHE_DIR", cache.c_str(), 1);
-    ::unsetenv("TRELLIS_NO_CACHE");
-    for (int k = 0; k < 300; ++k)
-        write_file(
-            versions / fmt::format("r{:03}.sql", k),
-            revision_text(fmt::format("r{:03}", k), k ? fmt::format("r{:03}", k - 1) : "", fmt::format("t{:03}", k)));
-    std::vector<BranchSpec> specs{{"app", {}, versions, "test"}};
+    auto specs = cached_chain(versions, cache);
 
     auto fresh = summary(Graph::load(specs));
     // Files younger than two seconds are not cached (an edit within the same timestamp granule
@@ -87,13 +92,7 @@ TEST_CASE("parse cache: a cached load equals a parse, and an edit is seen at onc
 TEST_CASE("parse cache: a header-only load lists what a full one does, and the cache it rewrites keeps the SQL") {
     TempDir dir;
     auto versions = dir / "versions";
-    ::setenv("TRELLIS_CACHE_DIR", (dir / "cache").c_str(), 1);
-    ::unsetenv("TRELLIS_NO_CACHE");
-    for (int k = 0; k < 300; ++k)
-        write_file(
-            versions / fmt::format("r{:03}.sql", k),
-            revision_text(fmt::format("r{:03}", k), k ? fmt::format("r{:03}", k - 1) : "", fmt::format("t{:03}", k)));
-    std::vector<BranchSpec> specs{{"app", {}, versions, "test"}};
+    auto specs = cached_chain(versions, dir / "cache");
     std::this_thread::sleep_for(std::chrono::milliseconds(2100));
     Graph::load(specs); // writes the cache
 
