@@ -12,7 +12,8 @@
 # checkout or in a fresh container (neither). The report gives
 # min/median/max per tool and the ratios of medians (alembic/trellis,
 # tool/floor, where the floor is the same SQL run by sqlite3 or psql with no
-# bookkeeping). check-postgresql times `trellis check` (models from the
+# bookkeeping; upgrade-postgresql adds floor-1msg, each revision's transaction
+# sent as one message). check-postgresql times `trellis check` (models from the
 # json_models test plugin, built with the tests) against `alembic revision
 # --autogenerate` on 1,000 tables that already match the models.
 #
@@ -35,7 +36,7 @@ RUNS=""
 JSON_OUT=""
 
 usage() {
-    sed -n '2,22s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+    sed -n '2,23s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
 }
 
 die() {

@@ -40,8 +40,9 @@ class Tree:
     def alembic_ini(self) -> Path:
         return self.alembic_dir / "alembic.ini"
 
-    def floor_script(self, dialect: str) -> Path:
-        return self.root / "floor" / f"{dialect}.sql"
+    def floor_script(self, name: str) -> Path:
+        """floor/NAME.sql: "sqlite", "postgresql" or "postgresql-one-message"."""
+        return self.root / "floor" / f"{name}.sql"
 
 
 # --- trellis -----------------------------------------------------------------
@@ -214,12 +215,22 @@ def floor_script_text(graph: Graph) -> str:
     return "".join(parts)
 
 
+def one_message_floor_text(graph: Graph) -> str:
+    """The floor with each transaction sent to PostgreSQL as one message (psql's
+    `\\;`): one round trip per revision, where psql otherwise sends BEGIN, the
+    statement and COMMIT apart. A stricter floor than any tool that learns each
+    statement's outcome before the next can reach."""
+    parts = [f"BEGIN \\; {rev.upgrade_sql.rstrip().rstrip(';')} \\; COMMIT;\n" for rev in graph.revisions]
+    return "".join(parts)
+
+
 def write_floor(graph: Graph, tree: Tree) -> None:
     text = floor_script_text(graph)
-    for dialect in ("sqlite", "postgresql"):
-        path = tree.floor_script(dialect)
+    scripts = {"sqlite": text, "postgresql": text, "postgresql-one-message": one_message_floor_text(graph)}
+    for name, script in scripts.items():
+        path = tree.floor_script(name)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
+        path.write_text(script)
 
 
 WRITERS = {"trellis": write_trellis, "alembic": write_alembic, "floor": write_floor}
