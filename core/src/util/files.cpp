@@ -2,6 +2,7 @@
 
 #include "util/error.hpp"
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -52,7 +53,9 @@ std::string OpenFile::read() const {
 
 void write_atomically(const std::filesystem::path& path, std::string_view content) {
     auto temporary = path;
-    temporary += fmt::format(".{}.tmp", ::getpid());
+    // Unique to this process and this call: threads may write files of one name at once.
+    static std::atomic<unsigned> serial{0};
+    temporary += fmt::format(".{}.{}.tmp", ::getpid(), serial++);
     int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
     if (fd < 0)
         throw input_error("{}: cannot write: {}", display(path), std::strerror(errno));

@@ -29,7 +29,7 @@ private:
     std::string m_path; // for messages
 };
 
-// Writes through a temporary file of this process's own and a rename: a reader, or a concurrent
+// Writes through a temporary file of this call's own and a rename: a reader, or a concurrent
 // writer, sees the old file or the new one, never half of one. Throws naming `path`.
 void write_atomically(const std::filesystem::path& path, std::string_view content);
 // A whole file mapped read-only, or nothing when it cannot be opened: for a large file read once
