@@ -183,3 +183,20 @@ TEST_CASE("parse cache: the files of version paths that are gone, or of an older
     CHECK(std::filesystem::exists(cache / "notes.txt"));
     ::unsetenv("TRELLIS_CACHE_DIR");
 }
+
+TEST_CASE("loading: two branches naming one directory, however spelled, are refused by name") {
+    TempDir dir;
+    write_file(dir / "shared" / "a.sql", revision_text("a", "", "t"));
+    std::vector<BranchSpec> specs{{"app", {}, dir / "shared", "trellis.ini [plugin.app]"},
+                                  {"extra", {"app"}, dir / "shared" / "." / "", "trellis.ini [plugin.extra]"}};
+    try {
+        Graph::load(specs);
+        FAIL("loaded");
+    } catch (const Error& e) {
+        std::string message = e.what();
+        CHECK_MESSAGE(message.find("branches `app` (trellis.ini [plugin.app]) and `extra` (trellis.ini "
+                                   "[plugin.extra]) share the version path") != std::string::npos,
+                      message);
+        CHECK(e.code() == ExitCode::bad_input);
+    }
+}

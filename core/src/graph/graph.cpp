@@ -12,6 +12,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <map>
 #include <queue>
 #include <span>
 #include <sys/stat.h>
@@ -151,6 +152,23 @@ std::vector<Revision> parse_all(std::vector<VersionDirectory>& directories, Revi
     return revisions;
 }
 
+// Two branches reading one directory would each claim every file in it: refused by name before
+// that shows as a duplicate of every revision. Compared by device and inode, whatever the spelling.
+void check_own_directories(const std::vector<BranchSpec>& specs, const std::vector<VersionDirectory>& directories) {
+    std::map<std::pair<dev_t, ino_t>, std::size_t> owner;
+    for (std::size_t b = 0; b < directories.size(); ++b) {
+        struct stat info {};
+        if (directories[b].fd < 0 || ::fstat(directories[b].fd, &info) != 0)
+            continue;
+        auto [first, fresh] = owner.emplace(std::pair{info.st_dev, info.st_ino}, b);
+        if (!fresh)
+            throw input_error("branches `{}` ({}) and `{}` ({}) share the version path {}: each needs a directory of "
+                              "its own",
+                              specs[first->second].label, specs[first->second].source, specs[b].label, specs[b].source,
+                              files::display(specs[b].version_path));
+    }
+}
+
 std::uint64_t date_number(std::string_view date) {
     std::uint64_t value = 0;
     int digits = 0;
@@ -180,6 +198,7 @@ Graph Graph::load(std::vector<BranchSpec> specs, RevisionContent content) {
                       [&](std::size_t b) { directories[b] = list_revision_files(ranked[b].version_path); });
     std::vector<Revision> revisions;
     try {
+        check_own_directories(ranked, directories);
         revisions = parse_all(directories, content);
     } catch (...) {
         for (const auto& d : directories)
