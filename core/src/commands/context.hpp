@@ -45,7 +45,8 @@ public:
     const std::vector<LoadedPlugin>& plugins();
     const Graph& graph();
     // The graph without its SQL (RevisionContent::header_only), for the commands that only list
-    // or draw it; the full graph when that is loaded already. graph() after it loads in full.
+    // or draw it; the full graph when that is loaded already. A later graph() loads it again, in
+    // full.
     const Graph& outline();
     // The database URL by precedence; throws an input error when none is set anywhere.
     std::string url();
