@@ -189,10 +189,6 @@ void prune(const std::filesystem::path& directory) {
     }
 }
 
-} // namespace
-
-namespace {
-
 std::optional<FileStamp> statx_stamp(int fd, const char* name, int flags) {
     struct statx info {};
     if (::statx(fd, name, flags, STATX_SIZE | STATX_MTIME | STATX_CTIME | STATX_INO, &info) != 0)
