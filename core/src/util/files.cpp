@@ -14,11 +14,7 @@
 namespace trellis::files {
 
 std::string read(const std::string& path) {
-    return read_at(AT_FDCWD, path.c_str(), path);
-}
-
-std::string read_at(int directory_fd, const char* name, const std::string& path) {
-    return OpenFile(directory_fd, name, path).read();
+    return OpenFile(AT_FDCWD, path.c_str(), path).read();
 }
 
 OpenFile::OpenFile(int directory_fd, const char* name, const std::string& path)

@@ -9,13 +9,12 @@ namespace trellis::files {
 
 // The whole file; throws an input error naming `path` when it cannot be read.
 std::string read(const std::string& path);
-// The file `name` inside the open directory `directory_fd` (`path` names it in messages).
-// Opening relative to the directory spares the kernel a walk of the whole path per file.
-std::string read_at(int directory_fd, const char* name, const std::string& path);
 // A file opened for reading, closed on destruction.
 class OpenFile {
 public:
-    // Opens `name` inside the open directory `directory_fd`; throws an input error naming `path`.
+    // Opens `name` inside the open directory `directory_fd` (AT_FDCWD: the working directory);
+    // throws an input error naming `path`. Opening relative to the directory spares the kernel
+    // a walk of the whole path per file.
     OpenFile(int directory_fd, const char* name, const std::string& path);
     ~OpenFile();
     OpenFile(const OpenFile&) = delete;
