@@ -36,15 +36,11 @@ int heads_run(Invocation& in) {
         return 0;
     }
     for (int i : heads) {
-        const auto& r = graph.revision(i);
         if (in.context.options().verbose)
-            std::cout << fmt::format("Rev: {} ({}) (head)\nParent: {}\nDepends on: {}\nPath: {}\n\n    {}\n\n", r.id,
-                                     graph.branch(graph.branch_of(i)).label(),
-                                     r.down_revisions.empty() ? "<base>" : text::join(r.down_revisions, ", "),
-                                     r.depends_on.empty() ? "-" : text::join(r.depends_on, ", "),
-                                     files::display(r.path), r.message);
+            std::cout << revision_block(graph, i);
         else
-            std::cout << fmt::format("{} ({}) (head)\n", r.id, graph.branch(graph.branch_of(i)).label());
+            std::cout << fmt::format("{} ({}) (head)\n", graph.revision(i).id,
+                                     graph.branch(graph.branch_of(i)).label());
     }
     return 0;
 }
@@ -162,8 +158,12 @@ int history_run(Invocation& in) {
     }
     std::string out;
     for (int i : shown) {
-        out += revision_line(graph, i, applied ? &state : nullptr);
-        out += '\n';
+        if (in.context.options().verbose) {
+            out += revision_block(graph, i, applied ? &state : nullptr);
+        } else {
+            out += revision_line(graph, i, applied ? &state : nullptr);
+            out += '\n';
+        }
     }
     std::cout << out;
     return 0;
@@ -310,7 +310,7 @@ void add_inspect_commands(std::vector<CommandSpec>& table) {
     table.push_back(
         {"branches", "", "branch points, and each branch's bases and heads (--json)", no_options, branches_run});
     table.push_back(
-        {"history", "[-r A:B] [-i]", "revisions newest first, with their branch", history_options, history_run});
+        {"history", "[-r A:B] [-i] [-v]", "revisions newest first, with their branch", history_options, history_run});
     table.push_back({"show", "REV", "one revision in full", show_options, show_run});
     table.push_back(
         {"graph", "[--format ascii|dot|mermaid]", "the branch tree and the revision graph", graph_options, graph_run});

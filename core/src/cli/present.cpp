@@ -16,6 +16,20 @@ bool is_head(const Graph& graph, int i) {
     return std::find(heads.begin(), heads.end(), i) != heads.end();
 }
 
+// ` (branch) (head) (mergepoint) (branchpoint) (applied)`, those that apply.
+std::string marks(const Graph& graph, int i, const AppliedSet* applied) {
+    std::string out = fmt::format(" ({})", graph.branch(graph.branch_of(i)).label());
+    if (is_head(graph, i))
+        out += " (head)";
+    if (graph.revision(i).is_merge())
+        out += " (mergepoint)";
+    if (graph.children(i).size() > 1)
+        out += " (branchpoint)";
+    if (applied && (*applied)[i])
+        out += " (applied)";
+    return out;
+}
+
 } // namespace
 
 std::string revision_line(const Graph& graph, int i, const AppliedSet* applied) {
@@ -23,16 +37,16 @@ std::string revision_line(const Graph& graph, int i, const AppliedSet* applied) 
     std::string from = r.down_revisions.empty()       ? "<base>"
                        : r.down_revisions.size() == 1 ? r.down_revisions.front()
                                                       : "(" + text::join(r.down_revisions, ", ") + ")";
-    std::string marks = fmt::format(" ({})", graph.branch(graph.branch_of(i)).label());
-    if (is_head(graph, i))
-        marks += " (head)";
-    if (r.is_merge())
-        marks += " (mergepoint)";
-    if (graph.children(i).size() > 1)
-        marks += " (branchpoint)";
-    if (applied && (*applied)[i])
-        marks += " (applied)";
-    return fmt::format("{} -> {}{}, {}", from, r.id, marks, r.message);
+    return fmt::format("{} -> {}{}, {}", from, r.id, marks(graph, i, applied), r.message);
+}
+
+std::string revision_block(const Graph& graph, int i, const AppliedSet* applied) {
+    const auto& r = graph.revision(i);
+    return fmt::format("Rev: {}{}\nParent: {}\nDepends on: {}\nCreate date: {}\nPath: {}\n\n    {}\n\n", r.id,
+                       marks(graph, i, applied),
+                       r.down_revisions.empty() ? "<base>" : text::join(r.down_revisions, ", "),
+                       r.depends_on.empty() ? "-" : text::join(r.depends_on, ", "),
+                       r.create_date.empty() ? "-" : r.create_date, files::display(r.path), r.message);
 }
 
 nlohmann::json revision_json(const Graph& graph, int i) {

@@ -14,6 +14,9 @@ namespace trellis::cli {
 
 // Alembic's history line: `parent -> id (branch) (head), message`.
 std::string revision_line(const Graph& graph, int i, const AppliedSet* applied = nullptr);
+// Alembic's verbose form (`heads -v`, `history -v`): Rev, Parent, Depends on, Create date and
+// Path lines, then the message, indented.
+std::string revision_block(const Graph& graph, int i, const AppliedSet* applied = nullptr);
 // `{revision, branch, down_revision, depends_on, message, path, ...}`.
 nlohmann::json revision_json(const Graph& graph, int i);
 // The branch tree of SPEC.md, one line per branch, `annotate` adding text after each label.
