@@ -100,9 +100,9 @@ TEST_SUITE("migrate") {
                 p.revision("app", "a0001", {ids[0]}, "CREATE TABLE a_1 (id INTEGER);", "DROP TABLE a_1;");
                 auto r = p.run({"upgrade"});
                 CHECK(r.exit_code == 3);
-                CHECK_MESSAGE(contains(r.err, "a0001_revision.sql: recording the upgrade of a0001 in the ledger "
-                                              "failed"),
-                              r.err);
+                CHECK_MESSAGE(
+                    contains(r.err, "a0001_revision.sql: committing the upgrade of a0001 with its ledger row failed"),
+                    r.err);
                 CHECK(contains(r.err, "the revision was rolled back, 0 earlier revision(s) of this run kept"));
                 if (dialect == "postgresql")
                     CHECK(contains(r.err, "SQLSTATE 23505"));
@@ -113,6 +113,23 @@ TEST_SUITE("migrate") {
                 CHECK(p.ledger() == std::vector<std::string>{"a0000", "a0001"});
             }
         }
+    }
+
+    TEST_CASE("a constraint checked at commit fails its revision by name and leaves nothing behind") {
+        // PostgreSQL only: SQLite checks deferred foreign keys only with PRAGMA foreign_keys on.
+        Project p("postgresql");
+        p.branch("app");
+        p.revision("app", "d0001", {},
+                   "CREATE TABLE parent (id INTEGER PRIMARY KEY);\n"
+                   "CREATE TABLE child (parent_id INTEGER REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED);\n"
+                   "INSERT INTO child VALUES (42);",
+                   "DROP TABLE child;\nDROP TABLE parent;");
+        auto r = p.run({"upgrade"});
+        CHECK(r.exit_code == 3);
+        CHECK_MESSAGE(contains(r.err, "committing the upgrade of d0001 with its ledger row failed"), r.err);
+        CHECK(contains(r.err, "SQLSTATE 23503"));
+        CHECK(p.tables().empty());
+        CHECK(p.ledger().empty());
     }
 
     TEST_CASE("a non-transactional revision says so when it fails") {

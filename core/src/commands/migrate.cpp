@@ -158,8 +158,10 @@ private:
         try {
             transaction.commit(ledger_statements(graph, p.revision, start));
         } catch (const SqlError& e) {
-            throw database_error("{}: recording the {} of {} in the ledger failed: {}{}; {}", files::display(r.path),
-                                 up() ? "upgrade" : "downgrade", r.id, e.what(), sqlstate_note(e), aftermath);
+            // The ledger row or a constraint checked at commit (DEFERRABLE): the database's words say which.
+            throw database_error("{}: committing the {} of {} with its ledger row failed: {}{}; {}",
+                                 files::display(r.path), up() ? "upgrade" : "downgrade", r.id, e.what(),
+                                 sqlstate_note(e), aftermath);
         }
     }
 
