@@ -200,3 +200,25 @@ TEST_CASE("loading: two branches naming one directory, however spelled, are refu
         CHECK(e.code() == ExitCode::bad_input);
     }
 }
+
+TEST_CASE("loading: a version path that cannot be read is an error naming it; a missing one is an empty branch") {
+    TempDir dir;
+    write_file(dir / "app" / "a.sql", revision_text("a", "", "t"));
+    write_file(dir / "notes.txt", "not a directory");
+    std::vector<BranchSpec> specs{{"app", {}, dir / "app", "trellis.ini [plugin.app]"},
+                                  {"extra", {"app"}, dir / "notes.txt", "trellis.ini [plugin.extra]"}};
+    try {
+        Graph::load(specs);
+        FAIL("loaded");
+    } catch (const Error& e) {
+        std::string message = e.what();
+        CHECK_MESSAGE(message.find("notes.txt: cannot read the version path: Not a directory (branch `extra`, "
+                                   "trellis.ini [plugin.extra])") != std::string::npos,
+                      message);
+        CHECK(e.code() == ExitCode::bad_input);
+    }
+    specs[1].version_path = dir / "not-yet";
+    auto graph = Graph::load(specs);
+    CHECK(graph.size() == 1);
+    CHECK(graph.branches().size() == 2);
+}

@@ -9,6 +9,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
+#include <cstring>
 #include <dirent.h>
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -50,6 +52,7 @@ struct VersionDirectory {
     std::unique_ptr<ParseCache> cache;
     std::vector<std::optional<FileStamp>> stamps; // per name, taken before reading
     std::vector<char> cached;                     // per name: served from the cache
+    std::string error;                            // why the directory cannot be read
 };
 
 VersionDirectory list_revision_files(const std::filesystem::path& directory) {
@@ -58,8 +61,12 @@ VersionDirectory list_revision_files(const std::filesystem::path& directory) {
     if (!listing.prefix.ends_with('/'))
         listing.prefix += '/';
     listing.fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    // No directory yet (a plugin with no revision so far) is an empty branch; one that cannot be
+    // read is an error, never a branch that looks empty.
+    if (listing.fd < 0 && errno != ENOENT)
+        listing.error =
+            fmt::format("{}: cannot read the version path: {}", files::display(directory), std::strerror(errno));
     DIR* dir = listing.fd < 0 ? nullptr : ::fdopendir(::dup(listing.fd));
-    // No directory yet (a plugin with no revision so far) is an empty branch.
     while (const dirent* entry = dir ? ::readdir(dir) : nullptr) {
         std::string_view name = entry->d_name;
         if (!name.ends_with(".sql"))
@@ -198,6 +205,9 @@ Graph Graph::load(std::vector<BranchSpec> specs, RevisionContent content) {
                       [&](std::size_t b) { directories[b] = list_revision_files(ranked[b].version_path); });
     std::vector<Revision> revisions;
     try {
+        for (std::size_t b = 0; b < directories.size(); ++b)
+            if (!directories[b].error.empty())
+                throw input_error("{} (branch `{}`, {})", directories[b].error, ranked[b].label, ranked[b].source);
         check_own_directories(ranked, directories);
         revisions = parse_all(directories, content);
     } catch (...) {
