@@ -35,9 +35,10 @@ const Section* Revision::section_for(SectionKind kind, std::string_view dialect)
 }
 
 std::string Revision::checksum() const {
-    if (!from_ledger)
-        require_sql();
-    return from_ledger ? stored_checksum : revision_file::checksum(sections);
+    if (from_ledger)
+        return stored_checksum;
+    require_sql();
+    return revision_file::checksum(sections);
 }
 
 bool Revision::irreversible() const {
