@@ -17,21 +17,6 @@ using nlohmann::json;
 
 namespace {
 
-bool contains(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
-}
-
-Column column(std::string name, ColumnType type, bool nullable = true, std::optional<std::string> server_default = {}) {
-    return {std::move(name), type, nullable, std::move(server_default)};
-}
-
-// A table with an integer primary key `id` and `columns`.
-Table table(std::string name, std::vector<Column> columns) {
-    Table t{std::move(name), {column("id", types::integer(), false)}, {"id"}, {}, {}, {}, {}};
-    t.columns.insert(t.columns.end(), columns.begin(), columns.end());
-    return t;
-}
-
 // `revision --autogenerate -m MESSAGE extra...` (by default `--plugin json_models`); the files
 // written, as (path, text).
 std::vector<std::pair<std::string, std::string>> autogenerate(const ModelProject& p, const std::string& message,

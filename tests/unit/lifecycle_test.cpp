@@ -9,10 +9,6 @@ using namespace trellis::test;
 
 namespace {
 
-bool contains(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
-}
-
 // Runs trellis on the demo (the repository's trellis.ini and plugins) against `url`.
 Result demo(const std::string& url, std::vector<std::string> args) {
     std::vector<std::string> all{"--url", url, "--plugin-path", TRELLIS_PLUGIN_DIR};

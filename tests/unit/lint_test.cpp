@@ -54,10 +54,6 @@ std::vector<std::string> codes_of(const std::string& sql) {
 
 using Codes = std::vector<std::string>;
 
-bool contains(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
-}
-
 } // namespace
 
 TEST_SUITE("lint") {

@@ -12,6 +12,16 @@
 
 namespace trellis::test {
 
+Column column(std::string name, ColumnType type, bool nullable, std::optional<std::string> server_default) {
+    return {std::move(name), type, nullable, std::move(server_default)};
+}
+
+Table table(std::string name, std::vector<Column> columns) {
+    Table t{std::move(name), {column("id", types::integer(), false)}, {"id"}, {}, {}, {}, {}};
+    t.columns.insert(t.columns.end(), columns.begin(), columns.end());
+    return t;
+}
+
 namespace {
 
 using nlohmann::json;

@@ -15,6 +15,10 @@
 
 namespace trellis::test {
 
+// A model column, and a table with an integer primary key `id` followed by `columns`.
+Column column(std::string name, ColumnType type, bool nullable = true, std::optional<std::string> server_default = {});
+Table table(std::string name, std::vector<Column> columns);
+
 // The models as the json_models plugin reads them.
 std::string models_json(const Models& models);
 // `varchar(40)`, `numeric(10,2)`, ...: the plugin's spelling of a type.

@@ -14,6 +14,7 @@
 #include <vector>
 
 namespace fs = std::filesystem;
+using trellis::test::contains;
 using trellis::test::query;
 using trellis::test::Result;
 using trellis::test::run_trellis;
@@ -24,10 +25,6 @@ namespace {
 const fs::path k_test_plugins = TRELLIS_TEST_PLUGIN_DIR;
 const fs::path k_demo_plugins = TRELLIS_PLUGIN_DIR;
 const fs::path k_source = TRELLIS_SOURCE_DIR;
-
-bool contains(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
-}
 
 std::string sqlite_url(const fs::path& file) {
     return "sqlite:///" + file.string();

@@ -1,6 +1,7 @@
 // The schema layer without a database: type names of both dialects, defaults in their normal
 // form, what widens and what narrows, the differences between models and a reflected schema
 // (owners, renames, what loses data), and the SQL rendered for them.
+#include "model_project.hpp"
 #include "schema/diff.hpp"
 #include "schema/render.hpp"
 #include "schema/schema.hpp"
@@ -9,25 +10,14 @@
 #include <doctest/doctest.h>
 
 using namespace trellis;
+using trellis::test::column;
+using trellis::test::contains;
+using trellis::test::table;
 
 namespace {
 
-bool contains(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
-}
-
 bool same_type(const ColumnType& a, const ColumnType& b) {
     return a.kind == b.kind && a.length == b.length && a.precision == b.precision && a.scale == b.scale;
-}
-
-Column column(std::string name, ColumnType type, bool nullable = true, std::optional<std::string> server_default = {}) {
-    return {std::move(name), type, nullable, std::move(server_default)};
-}
-
-Table table(std::string name, std::vector<Column> columns) {
-    Table t{std::move(name), {column("id", types::integer(), false)}, {"id"}, {}, {}, {}, {}};
-    t.columns.insert(t.columns.end(), columns.begin(), columns.end());
-    return t;
 }
 
 // The database side, as reflect() gives it: tables sorted, defaults in their normal form.

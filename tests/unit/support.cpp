@@ -51,6 +51,10 @@ void write_file(const std::filesystem::path& path, const std::string& content) {
     out << content;
 }
 
+bool contains(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+}
+
 std::string read_file(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);
     std::stringstream buffer;

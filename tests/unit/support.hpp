@@ -38,6 +38,8 @@ private:
 
 void write_file(const std::filesystem::path& path, const std::string& content);
 std::string read_file(const std::filesystem::path& path);
+// Whether `part` occurs in `text`: what most checks of a command's output ask.
+bool contains(const std::string& text, const std::string& part);
 
 struct Result {
     int exit_code = -1;

@@ -13,10 +13,6 @@ using namespace trellis::test;
 
 namespace {
 
-bool contains(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
-}
-
 // The model of table `badge`: id, and `level` with a default of `default_value`.
 Models badge_models(const std::string& default_value = "0", bool with_index = false, bool with_note = false) {
     Table t{
