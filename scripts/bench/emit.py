@@ -19,8 +19,9 @@ from graph import BRANCHES, Graph, Revision
 
 
 @dataclass(frozen=True)
-class Tree:
-    """Where the emitted files of one graph live."""
+class ToolDirs:
+    """The layout every emitted tree shares: a trellis project and an Alembic
+    one side by side under `root`."""
 
     root: Path
 
@@ -39,6 +40,11 @@ class Tree:
     @property
     def alembic_ini(self) -> Path:
         return self.alembic_dir / "alembic.ini"
+
+
+@dataclass(frozen=True)
+class Tree(ToolDirs):
+    """Where the emitted files of one graph live."""
 
     def floor_script(self, name: str) -> Path:
         """floor/NAME.sql: "sqlite", "postgresql" or "postgresql-one-message"."""

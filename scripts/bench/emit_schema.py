@@ -23,29 +23,19 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from emit import ALEMBIC_SCRIPT_MAKO
+from emit import ALEMBIC_SCRIPT_MAKO, ToolDirs
 from schema import Column, Schema, Table
 
 BASE_REVISION = "x000"
 
 
 @dataclass(frozen=True)
-class SchemaTree:
+class SchemaTree(ToolDirs):
     """Where the emitted files of one schema live."""
-
-    root: Path
 
     @property
     def ddl(self) -> Path:
         return self.root / "schema.sql"
-
-    @property
-    def trellis_dir(self) -> Path:
-        return self.root / "trellis"
-
-    @property
-    def trellis_ini(self) -> Path:
-        return self.trellis_dir / "trellis.ini"
 
     @property
     def trellis_env(self) -> dict[str, str]:
@@ -54,14 +44,6 @@ class SchemaTree:
             "TRELLIS_TEST_MODELS": str(self.trellis_dir / "models.json"),
             "TRELLIS_TEST_CHILD_MODELS": str(self.trellis_dir / "child-models.json"),
         }
-
-    @property
-    def alembic_dir(self) -> Path:
-        return self.root / "alembic"
-
-    @property
-    def alembic_ini(self) -> Path:
-        return self.alembic_dir / "alembic.ini"
 
     @property
     def alembic_versions(self) -> Path:
