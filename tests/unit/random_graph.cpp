@@ -155,34 +155,37 @@ Oracle::Oracle(const RandomGraph& random, const Graph& graph)
     }
 }
 
-IdSet Oracle::closure(const Ids& roots) const {
+namespace {
+
+// `roots` and every id reached from them; `push_next(id, stack)` pushes an id's neighbours.
+template <typename PushNext> IdSet reach(const Ids& roots, PushNext push_next) {
     IdSet seen;
     Ids stack = roots;
     while (!stack.empty()) {
         auto id = stack.back();
         stack.pop_back();
-        if (!seen.insert(id).second)
-            continue;
-        const auto& n = m_nodes.at(id);
-        stack.insert(stack.end(), n.parents.begin(), n.parents.end());
-        stack.insert(stack.end(), n.depends.begin(), n.depends.end());
+        if (seen.insert(id).second)
+            push_next(id, stack);
     }
     return seen;
 }
 
+} // namespace
+
+IdSet Oracle::closure(const Ids& roots) const {
+    return reach(roots, [&](const std::string& id, Ids& stack) {
+        const auto& n = m_nodes.at(id);
+        stack.insert(stack.end(), n.parents.begin(), n.parents.end());
+        stack.insert(stack.end(), n.depends.begin(), n.depends.end());
+    });
+}
+
 IdSet Oracle::downstream(const Ids& roots) const {
-    IdSet seen;
-    Ids stack = roots;
-    while (!stack.empty()) {
-        auto id = stack.back();
-        stack.pop_back();
-        if (!seen.insert(id).second)
-            continue;
+    return reach(roots, [&](const std::string& id, Ids& stack) {
         for (const auto* next : {&m_children, &m_dependants})
             if (auto it = next->find(id); it != next->end())
                 stack.insert(stack.end(), it->second.begin(), it->second.end());
-    }
-    return seen;
+    });
 }
 
 Ids Oracle::strict_descendants(const std::string& id) const {
