@@ -69,15 +69,19 @@ _pg_ensure_installed() {
     rm -f "${log}"
 }
 
-# Prints a TCP port on 127.0.0.1 that is free right now. The kernel picks it
-# (bind to port 0), which avoids guessing; the tiny race until postgres binds
-# it is covered by pg_start retrying with another port.
+# Prints a TCP port on 127.0.0.1 that no socket uses right now: a random one from the
+# unprivileged range, skipped while /proc/net/tcp{,6} lists it as a local port. Pure bash and
+# procfs, so a fresh minbase Debian needs nothing more; the tiny race until postgres binds it is
+# covered by pg_start retrying with another port.
 _pg_free_port() {
-    python3 -c 'import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
-print(s.getsockname()[1])
-s.close()'
+    local port hex used
+    used="$(cat /proc/net/tcp /proc/net/tcp6 2>/dev/null)"
+    while :; do
+        port=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
+        printf -v hex ':%04X ' "${port}"
+        [[ ${used} == *"${hex}"* ]] || break
+    done
+    printf '%s\n' "${port}"
 }
 
 # Adds pg_stop to the EXIT trap and makes INT/TERM exit (which runs the EXIT
