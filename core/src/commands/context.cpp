@@ -68,6 +68,14 @@ const std::vector<BranchSpec>& Context::branch_specs() {
         specs.push_back(
             {section.name, section.depends.value_or(std::vector<std::string>{}), *section.version_path, source});
     }
+    if (specs.empty() && cfg.file.empty())
+        throw input_error("no trellis.ini in {} or a parent directory, and no plugin library found: run `trellis "
+                          "init`, pass -c FILE, or --plugin-path DIR",
+                          cfg.directory.string());
+    if (specs.empty())
+        throw input_error("no branch: {} declares no [plugin.NAME] section and no plugin library was found "
+                          "(plugin_path, --plugin-path, TRELLIS_PLUGIN_PATH)",
+                          files::display(cfg.file));
     m_branch_specs = std::move(specs);
     return *m_branch_specs;
 }

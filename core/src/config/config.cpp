@@ -5,6 +5,7 @@
 #include "util/text.hpp"
 
 #include <boost/program_options.hpp>
+#include <map>
 #include <sstream>
 
 namespace po = boost::program_options;
@@ -30,6 +31,38 @@ int line_of(const std::string& content, std::string_view key) {
             return number;
     }
     return 0;
+}
+
+// Checks every line before Program_options sees the file: its errors quote the offending line
+// whole, and a mistyped `url: postgresql://user:password@...` must not be echoed. Also refuses a
+// key set twice in one section, which Program_options would take silently (the last one winning).
+// Messages name the file, the line and the key, never a value.
+void check_lines(const std::filesystem::path& file, const std::string& content) {
+    std::istringstream lines(content);
+    std::string line, section;
+    std::map<std::string, int> seen; // `section.key` -> line
+    for (int number = 1; std::getline(lines, line); ++number) {
+        auto trimmed = text::trim(std::string_view(line).substr(0, line.find('#')));
+        if (trimmed.empty())
+            continue;
+        if (trimmed.starts_with("[")) {
+            if (!trimmed.ends_with("]") || trimmed.size() < 3)
+                throw input_error("{}:{}: a section header must be `[name]`", files::display(file), number);
+            section = std::string(trimmed.substr(1, trimmed.size() - 2)) + ".";
+            continue;
+        }
+        auto equals = trimmed.find('=');
+        auto key = text::trim(trimmed.substr(0, equals == std::string_view::npos ? 0 : equals));
+        if (equals == std::string_view::npos || key.empty())
+            throw input_error("{}:{}: expected `key = value`, a `[section]` or a `#` comment (the line is not shown: it "
+                              "may hold a password)",
+                              files::display(file), number);
+        auto [it, fresh] = seen.emplace(section + std::string(key), number);
+        if (!fresh)
+            throw input_error("{}:{}: `{}` is set twice{} (first on line {}); keep one", files::display(file), number,
+                              key, section.empty() ? "" : fmt::format(" in [{}]", section.substr(0, section.size() - 1)),
+                              it->second);
+    }
 }
 
 std::string where(const Config& config, const std::string& content, std::string_view key) {
@@ -89,6 +122,7 @@ Config load_config(const std::filesystem::path& file) {
     config.file = std::filesystem::absolute(file).lexically_normal();
     config.directory = config.file.parent_path();
     auto content = files::read(config.file);
+    check_lines(config.file, content);
 
     po::options_description known;
     known.add_options()("url", po::value<std::string>())("plugin_path", po::value<std::string>())(
@@ -151,6 +185,9 @@ std::optional<std::filesystem::path> find_config(const std::filesystem::path& st
         auto candidate = dir / "trellis.ini";
         if (std::filesystem::is_regular_file(candidate, error))
             return candidate;
+        if (std::filesystem::exists(candidate, error))
+            throw input_error("{} is not a file: a config must be a regular file (or pass -c FILE)",
+                              files::display(candidate));
         if (dir == dir.root_path())
             break;
     }

@@ -3,6 +3,8 @@
 #include "util/error.hpp"
 #include "util/text.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <fmt/format.h>
 
@@ -10,7 +12,16 @@ namespace trellis {
 
 namespace {
 
-std::string percent_decode(std::string_view s, const std::string& shown) {
+// What a message may show of a URL that did not parse: its scheme, never a byte past it, since
+// an unparsed URL may hold a password anywhere (`user:pa/ss@host`, a forgotten `@`, ...).
+std::string unparsed(std::string_view raw) {
+    auto scheme = raw.substr(0, raw.find("://"));
+    bool plain = scheme.size() < raw.size() && !scheme.empty() && scheme.size() <= 16 &&
+                 std::all_of(scheme.begin(), scheme.end(), [](char c) { return std::isalnum((unsigned char)c) || c == '+'; });
+    return plain ? fmt::format("{}://…", scheme) : std::string("(not a URL)");
+}
+
+std::string percent_decode(std::string_view s, std::string_view part, const std::string& shown) {
     std::string out;
     for (std::size_t i = 0; i < s.size(); ++i) {
         if (s[i] != '%') {
@@ -18,9 +29,11 @@ std::string percent_decode(std::string_view s, const std::string& shown) {
             continue;
         }
         unsigned value = 0;
-        if (i + 2 >= s.size() + 0 ||
+        if (i + 2 >= s.size() ||
             std::from_chars(s.data() + i + 1, s.data() + i + 3, value, 16).ptr != s.data() + i + 3)
-            throw input_error("bad percent-escape in database URL {}", shown);
+            throw input_error("bad database URL {}: a `%` in the {} is not followed by two hex digits (write `%25` "
+                              "for a literal `%`)",
+                              shown, part);
         out += static_cast<char>(value);
         i += 2;
     }
@@ -37,41 +50,46 @@ std::string quote_libpq(const std::string& value) {
     return out + "'";
 }
 
+// `user:password@host:port/dbname?key=value&...`. The credentials run to the last `@`: passwords
+// are often pasted without percent-encoding and hold `/`, `?`, `:` or `@`, while nothing after the
+// host needs an unencoded `@`. No error quotes any part of the URL (see unparsed()).
 DatabaseUrl parse_postgresql(std::string_view rest, const std::string& shown) {
     DatabaseUrl url;
     url.dialect = Dialect::postgresql;
+    if (auto at = rest.rfind('@'); at != std::string_view::npos) {
+        auto credentials = rest.substr(0, at);
+        rest = rest.substr(at + 1);
+        auto colon = credentials.find(':');
+        url.user = percent_decode(credentials.substr(0, colon), "user name", shown);
+        if (colon != std::string_view::npos)
+            url.password = percent_decode(credentials.substr(colon + 1), "password", shown);
+    }
     if (auto q = rest.find('?'); q != std::string_view::npos) {
         for (const auto& pair : text::split_list(rest.substr(q + 1), '&')) {
             auto eq = pair.find('=');
             if (eq == std::string::npos)
-                throw input_error("bad option `{}` in database URL {} (expected key=value)", pair, shown);
-            url.options[percent_decode(pair.substr(0, eq), shown)] = percent_decode(pair.substr(eq + 1), shown);
+                throw input_error("bad database URL {}: an option after `?` is not `key=value`", shown);
+            url.options[percent_decode(pair.substr(0, eq), "options", shown)] =
+                percent_decode(pair.substr(eq + 1), "options", shown);
         }
         rest = rest.substr(0, q);
     }
     auto slash = rest.find('/');
     auto authority = rest.substr(0, slash);
     if (slash != std::string_view::npos)
-        url.database = percent_decode(rest.substr(slash + 1), shown);
-    if (auto at = authority.rfind('@'); at != std::string_view::npos) {
-        auto credentials = authority.substr(0, at);
-        authority = authority.substr(at + 1);
-        auto colon = credentials.find(':');
-        url.user = percent_decode(credentials.substr(0, colon), shown);
-        if (colon != std::string_view::npos)
-            url.password = percent_decode(credentials.substr(colon + 1), shown);
-    }
+        url.database = percent_decode(rest.substr(slash + 1), "database name", shown);
     auto colon = authority.rfind(':');
     if (colon != std::string_view::npos && authority.find(']') == std::string_view::npos) {
         auto port = authority.substr(colon + 1);
         auto [end, error] = std::from_chars(port.data(), port.data() + port.size(), url.port);
         if (error != std::errc{} || end != port.data() + port.size() || url.port <= 0 || url.port > 65535)
-            throw input_error("bad port `{}` in database URL {}", port, shown);
+            throw input_error("bad database URL {}: the port after the host is not a number from 1 to 65535", shown);
         authority = authority.substr(0, colon);
     }
-    url.host = percent_decode(authority, shown);
+    url.host = percent_decode(authority, "host", shown);
     if (url.database.empty())
-        throw input_error("no database name in URL {} (expected postgresql://user@host:port/dbname)", shown);
+        throw input_error("bad database URL {}: no database name (expected postgresql://user@host:port/dbname)",
+                          shown);
     return url;
 }
 
@@ -81,19 +99,8 @@ std::string_view dialect_name(Dialect dialect) {
     return dialect == Dialect::sqlite ? "sqlite" : "postgresql";
 }
 
-std::string mask_password(const std::string& url) {
-    auto scheme = url.find("://");
-    if (scheme == std::string::npos)
-        return url;
-    auto at = url.find('@', scheme + 3);
-    auto colon = url.find(':', scheme + 3);
-    if (at == std::string::npos || colon == std::string::npos || colon > at)
-        return url;
-    return url.substr(0, colon + 1) + "***" + url.substr(at);
-}
-
 DatabaseUrl parse_url(const std::string& raw, const std::filesystem::path& base) {
-    auto shown = mask_password(raw);
+    auto shown = unparsed(raw);
     if (raw.starts_with("sqlite://")) {
         auto rest = std::string_view(raw).substr(9);
         if (!rest.starts_with("/") || rest.size() < 2)

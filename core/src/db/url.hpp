@@ -26,11 +26,8 @@ struct DatabaseUrl {
     std::string libpq_string() const;
 };
 
-// Parses `url`; a relative SQLite path is resolved against `base`. Throws an input error that
-// names the URL with its password masked.
+// Parses `url`; a relative SQLite path is resolved against `base`. Throws an input error that says
+// what is wrong and shows nothing of the URL past its scheme (it may hold a password anywhere).
 DatabaseUrl parse_url(const std::string& url, const std::filesystem::path& base);
-
-// `url` with any password replaced by `***`, for messages about URLs that did not parse.
-std::string mask_password(const std::string& url);
 
 } // namespace trellis
