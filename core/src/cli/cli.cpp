@@ -1,6 +1,7 @@
 #include "cli/cli.hpp"
 
 #include "cli/command.hpp"
+#include "cli/fanout.hpp"
 #include "db/database.hpp"
 #include "db/url.hpp"
 #include "util/text.hpp"
@@ -33,18 +34,28 @@ const std::vector<CommandSpec>& command_table() {
 po::options_description global_options() {
     po::options_description global("Global options");
     global.add_options()("config,c", po::value<std::string>(),
-                         "config file (default: nearest trellis.ini; TRELLIS_CONFIG)")("url", po::value<std::string>(),
-                                                                                       "database URL (TRELLIS_URL)")(
+                         "config file (default: nearest trellis.ini; TRELLIS_CONFIG)")("url", po::value<std::vector<std::string>>()->composing(),
+                                                                                       "database URL (TRELLIS_URL); repeat it to act on several")(
         "plugin-path", po::value<std::vector<std::string>>(), "plugin directory, repeatable (TRELLIS_PLUGIN_PATH)")(
         "plugin", po::value<std::string>(), "the plugin a command acts on (default: default_plugin)")(
         "json", po::bool_switch(), "print one JSON document on stdout")(
         "quiet,q", po::bool_switch(), "print nothing but errors")("verbose,v", po::bool_switch(), "say more")(
         "no-color", po::bool_switch(), "no colour (also NO_COLOR)")("help,h", po::bool_switch(), "this help");
+    po::options_description many("Several databases (upgrade, downgrade, stamp, current, status, check, verify)");
+    many.add_options()("all-databases", po::bool_switch(),
+                       "every database of the config: [databases], databases_file, catalog_query")(
+        "jobs", po::value<int>(), "at most N databases at once (default: servers x jobs per server)")(
+        "jobs-per-server", po::value<int>(), "at most N at once on one server (default 2; SQLite files: the cores)")(
+        "canary", po::value<int>(), "run the first K databases alone first; stop if any fails")(
+        "max-failures", po::value<int>(), "start no new database after F failures (default 1)")(
+        "shard", po::value<std::string>(), "I/N: only this runner's share of the databases");
+    global.add(many);
     return global;
 }
 
 bool takes_value(const std::string& token) {
-    for (const char* option : {"-c", "--config", "--url", "--plugin-path", "--plugin"})
+    for (const char* option : {"-c", "--config", "--url", "--plugin-path", "--plugin", "--jobs", "--jobs-per-server",
+                               "--canary", "--max-failures", "--shard"})
         if (token == option)
             return true;
     return false;
@@ -70,7 +81,7 @@ GlobalOptions resolve_globals(const po::variables_map& vm) {
     else if (auto e = env("TRELLIS_CONFIG"))
         g.config = *e;
     if (vm.count("url"))
-        g.url = vm["url"].as<std::string>();
+        g.url = vm["url"].as<std::vector<std::string>>().front();
     else if (auto e = env("TRELLIS_URL"))
         g.url = *e;
     if (vm.count("plugin-path")) {
@@ -147,6 +158,8 @@ int dispatch(const std::vector<std::string>& args) {
     }
     Context context(resolve_globals(vm));
     Invocation invocation{context, vm, name};
+    if (fans_out(name, vm))
+        return run_fanout(invocation, args);
     return it->run(invocation);
 }
 

@@ -51,6 +51,30 @@ MigrateEvents progress(const Context& context) {
     return events;
 }
 
+DatabaseState read(Context& context);
+
+// The applied heads as ids, for `before` and `after` in JSON.
+json head_ids(const Graph& graph, const AppliedSet& applied) {
+    json ids = json::array();
+    for (int i : applied_heads(graph, applied))
+        ids.push_back(graph.revision(i).id);
+    return ids;
+}
+
+// What a run did, in JSON: the plan it ran, and the applied heads before and after it.
+json run_json(Context& context, const Plan& plan) {
+    auto document = plan_json(context.graph(), plan);
+    auto after = read(context).applied;
+    const auto& graph = context.graph();
+    auto before = after;
+    if (after.size() == graph.size())
+        for (int i : plan.steps)
+            before[i] = plan.direction == Direction::downgrade;
+    document["before"] = head_ids(graph, before);
+    document["after"] = head_ids(graph, after);
+    return document;
+}
+
 int migrate_run(Invocation& in, Direction direction) {
     auto targets = arg<std::vector<std::string>>(in, "target");
     MigrateOptions options{flag(in, "ignore-checksums")};
@@ -80,7 +104,7 @@ int migrate_run(Invocation& in, Direction direction) {
     if (terminal && !plan.steps.empty())
         std::cerr << "\n";
     if (context.options().json)
-        print_json(plan_json(context.graph(), plan));
+        print_json(run_json(context, plan));
     else if (!context.options().quiet)
         std::cout << (plan.steps.empty()
                           ? "Nothing to do: the database is at the target.\n"

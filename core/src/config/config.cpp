@@ -128,7 +128,9 @@ Config load_config(const std::filesystem::path& file) {
     known.add_options()("url", po::value<std::string>())("plugin_path", po::value<std::string>())(
         "default_plugin", po::value<std::string>())("version_table", po::value<std::string>())(
         "dev", po::value<std::string>())("exclude_tables", po::value<std::string>())(
-        "lock_timeout", po::value<std::string>())("scratch_url", po::value<std::string>());
+        "lock_timeout", po::value<std::string>())("scratch_url", po::value<std::string>())(
+        "databases_file", po::value<std::string>())("catalog_url", po::value<std::string>())(
+        "catalog_query", po::value<std::string>());
     po::parsed_options parsed(&known);
     try {
         std::istringstream stream(content);
@@ -145,8 +147,13 @@ Config load_config(const std::filesystem::path& file) {
                 apply_plugin_key(config, content, key, value);
                 continue;
             }
+            if (key.starts_with("databases.") && key.size() > 10) {
+                config.databases.emplace_back(key.substr(10), value);
+                continue;
+            }
             throw input_error("{}: unknown key `{}` (known: url, plugin_path, default_plugin, version_table, dev, "
-                              "exclude_tables, lock_timeout, scratch_url, and [plugin.NAME] sections)",
+                              "exclude_tables, lock_timeout, scratch_url, databases_file, catalog_url, catalog_query, "
+                              "[plugin.NAME] and [databases] sections)",
                               where(config, content, key), key);
         }
         if (key == "url")
@@ -167,6 +174,12 @@ Config load_config(const std::filesystem::path& file) {
             config.exclude_tables = text::split_list(value);
         else if (key == "scratch_url")
             config.scratch_url = value;
+        else if (key == "databases_file")
+            config.databases_file = resolve(config, value);
+        else if (key == "catalog_url")
+            config.catalog_url = value;
+        else if (key == "catalog_query")
+            config.catalog_query = value;
         else if (key == "lock_timeout") {
             try {
                 config.lock_timeout = std::stoi(value);

@@ -28,6 +28,11 @@ struct Config {
     std::optional<int> lock_timeout;
     std::optional<std::string> scratch_url;
     std::vector<PluginSection> plugins; // in file order
+    // The databases of `--all-databases`: `[databases]` NAME = URL (file order), a file of URLs,
+    // and a query on a catalog database returning (url) or (name, url) rows.
+    std::vector<std::pair<std::string, std::string>> databases;
+    std::optional<std::filesystem::path> databases_file;
+    std::optional<std::string> catalog_url, catalog_query;
 
     const PluginSection* plugin(std::string_view name) const;
 };
