@@ -263,6 +263,27 @@ TEST_SUITE("fanout") {
             CHECK(ledger_of(tenants.url(k)) == std::vector<std::string>{"a0001", "a0002", "a0003"});
     }
 
+    TEST_CASE("catalog_query lists the databases: rows of (name, url) from a catalog database") {
+        Fleet fleet(3);
+        auto catalog = fleet.project.dir() / "catalog.db";
+        std::string rows;
+        for (std::size_t k = 0; k < fleet.sqlite_urls.size(); ++k)
+            rows += fmt::format("{}('shop_{}', '{}')", k ? ", " : "", k, fleet.sqlite_urls[k]);
+        query("sqlite:///" + catalog.string(),
+              "CREATE TABLE tenants (name TEXT, url TEXT, active INT); INSERT INTO tenants (name, url) VALUES " + rows +
+                  "; UPDATE tenants SET active = name <> 'shop_2'");
+        write_file(fleet.project.dir() / "trellis.ini",
+                   "catalog_url = sqlite:///catalog.db\ncatalog_query = SELECT name, url FROM tenants WHERE active\n" +
+                       read_file(fleet.project.dir() / "trellis.ini"));
+        auto result = fleet.run({"--all-databases", "upgrade"});
+        CHECK_MESSAGE(result.exit_code == 0, result.err);
+        CHECK(contains(result.out, "shop_0 "));
+        CHECK(contains(result.out, "shop_1 "));
+        CHECK_FALSE(contains(result.out, "shop_2"));
+        CHECK(ledger_of(fleet.sqlite_urls[1]).size() == 3);
+        CHECK(ledger_of(fleet.sqlite_urls[2]).empty());
+    }
+
     TEST_CASE("repeated --url fans out, names databases without their passwords, and refuses other commands") {
         Fleet fleet(1);
         auto result = fleet.run({"--url", fleet.sqlite_urls[0], "--url", "postgresql://ops:Secr3tPw@127.0.0.1:1/x",
