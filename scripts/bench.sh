@@ -16,6 +16,11 @@
 # sent as one message). check-postgresql times `trellis check` (models from the
 # json_models test plugin, built with the tests) against `alembic revision
 # --autogenerate` on 1,000 tables that already match the models.
+# fanout-sqlite and fanout-postgresql upgrade a demo-sized graph (6 x 4) on
+# 1,000 SQLite files and 100 PostgreSQL databases with `--all-databases`,
+# against a shell loop of `alembic upgrade heads` (timed on 10, scaled) and
+# against the ideal (one database's time x databases / jobs);
+# TRELLIS_BENCH_FANOUT_SQLITE / _PG change the counts.
 #
 # Installs what it needs (alembic, python3-psycopg2, sqlite3, postgresql-15)
 # when missing, starts a throwaway PostgreSQL server for the -postgresql
@@ -28,7 +33,7 @@ REPO_ROOT="$(cd "${SCRIPT_DIR}/.." && pwd)"
 # shellcheck source-path=SCRIPTDIR source=lib/pg-server.sh
 source "${SCRIPT_DIR}/lib/pg-server.sh"
 
-ALL_WORKLOADS=(heads history heads-cold load-scaling upgrade-sqlite upgrade-postgresql check-postgresql)
+ALL_WORKLOADS=(heads history heads-cold load-scaling upgrade-sqlite upgrade-postgresql check-postgresql fanout-sqlite fanout-postgresql)
 TRELLIS="${REPO_ROOT}/build/bin/trellis"
 WORKLOADS=()
 PER_BRANCH=1000

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from graph import DEFAULT_SEED
 from timing import Sample, format_ratio, format_seconds
+import fanout  # noqa: F401  (registers the fan-out workloads)
 from workloads import CHECK_TABLES, CHECK_WORKLOAD, TRELLIS_MISSING, WORKLOADS, Bench, RatioLine, Settings
 
 
