@@ -1,38 +1,12 @@
 // drop-db, reset-db, prepare and verify on the demo application, on SQLite and PostgreSQL: what a
 // developer resetting a database, or a CI job checking revisions against models, relies on.
+#include "demo_database.hpp"
 #include "project.hpp"
 
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 
 using namespace trellis::test;
-
-namespace {
-
-// Runs trellis on the demo (the repository's trellis.ini and plugins) against `url`.
-Result demo(const std::string& url, std::vector<std::string> args) {
-    std::vector<std::string> all{"--url", url, "--plugin-path", TRELLIS_PLUGIN_DIR};
-    all.insert(all.end(), args.begin(), args.end());
-    return run_trellis(all, TRELLIS_SOURCE_DIR);
-}
-
-// A database for one dialect: a file in a temporary directory, or a fresh PostgreSQL database.
-struct DemoDatabase {
-    TempDir dir;
-    std::unique_ptr<PostgresDatabase> pg;
-    std::string url;
-    explicit DemoDatabase(const std::string& dialect) {
-        if (dialect == "postgresql") {
-            pg = std::make_unique<PostgresDatabase>();
-            url = pg->url();
-        } else {
-            url = "sqlite:///" + (dir.path() / "demo.db").string();
-        }
-    }
-    std::string sql(const std::string& q) const { return query(url, q); }
-};
-
-} // namespace
 
 TEST_SUITE("lifecycle") {
     TEST_CASE("reset-db and prepare build what upgrade heads builds, and drop-db takes it all away") {

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <fmt/format.h>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <unistd.h>
 
 namespace trellis::cli {
@@ -40,7 +41,8 @@ po::options_description global_options() {
         "plugin", po::value<std::string>(), "the plugin a command acts on (default: default_plugin)")(
         "json", po::bool_switch(), "print one JSON document on stdout")(
         "quiet,q", po::bool_switch(), "print nothing but errors")("verbose,v", po::bool_switch(), "say more")(
-        "no-color", po::bool_switch(), "no colour (also NO_COLOR)")("help,h", po::bool_switch(), "this help");
+        "no-color", po::bool_switch(), "no colour (also NO_COLOR)")("help,h", po::bool_switch(), "this help")(
+        "version", po::bool_switch(), "print trellis's version");
     po::options_description many("Several databases (upgrade, downgrade, stamp, current, status, check, verify)");
     many.add_options()("all-databases", po::bool_switch(),
                        "every database of the config: [databases], databases_file, catalog_query")(
@@ -153,7 +155,14 @@ int dispatch(const std::vector<std::string>& args) {
         throw input_error("{}: {}; see `trellis {} --help`", name, e.what(), name);
     }
     if (vm["help"].as<bool>()) {
-        std::cout << fmt::format("usage: trellis {} {}\n\n{}\n\n", name, it->usage, it->summary) << own << "\n";
+        std::cout << fmt::format("usage: trellis {} {}\n\n{}\n\n", name, it->usage, it->summary);
+        if (!own.options().empty())
+            std::cout << own << "\n";
+        std::cout << "Global options (`trellis --help`) apply too.\n";
+        return 0;
+    }
+    if (vm["version"].as<bool>()) {
+        std::cout << "trellis " << k_version << "\n";
         return 0;
     }
     Context context(resolve_globals(vm));
@@ -163,6 +172,17 @@ int dispatch(const std::vector<std::string>& args) {
     return it->run(invocation);
 }
 
+// An error is one line on stderr; under --json also one JSON object on stdout, so a script that
+// reads stdout sees why there is no answer.
+int report(const std::vector<std::string>& args, const std::string& message, ExitCode code) {
+    std::cerr << "trellis: error: " << message << "\n";
+    if (std::find(args.begin(), args.end(), "--json") != args.end())
+        std::cout << nlohmann::json{{"error", {{"message", message}, {"exit_code", static_cast<int>(code)}}}}.dump(
+                         2, ' ', false, nlohmann::json::error_handler_t::replace)
+                  << "\n";
+    return static_cast<int>(code);
+}
+
 } // namespace
 
 int run(int argc, char** argv) {
@@ -170,16 +190,13 @@ int run(int argc, char** argv) {
     try {
         return dispatch(args);
     } catch (const Error& e) {
-        std::cerr << "trellis: error: " << e.what() << "\n";
-        return static_cast<int>(e.code());
+        return report(args, e.what(), e.code());
     } catch (const SqlError& e) {
         // SQL that failed where no command named its file: still the database's failure.
-        std::cerr << "trellis: error: " << e.what() << "\n";
-        return static_cast<int>(ExitCode::database);
+        return report(args, e.what(), ExitCode::database);
     } catch (const std::exception& e) {
         // Not a failure a user can cause: still one line, never a stack trace.
-        std::cerr << "trellis: error: " << e.what() << "\n";
-        return static_cast<int>(ExitCode::bad_input);
+        return report(args, e.what(), ExitCode::bad_input);
     }
 }
 

@@ -2,6 +2,7 @@
 // current, status, check and verify. The command layer runs one child per database; this file
 // builds the children's arguments, draws the progress line and prints the summary.
 #include "cli/fanout.hpp"
+#include "cli/present.hpp"
 
 #include "commands/fanout.hpp"
 
@@ -136,7 +137,7 @@ void print_text(const std::string& command, const std::vector<FanoutResult>& res
                              counts[State::failed], counts[State::not_started]);
 }
 
-void print_json(const std::string& command, const std::vector<FanoutResult>& results) {
+void print_summary_json(const std::string& command, const std::vector<FanoutResult>& results) {
     json list = json::array();
     for (const auto& r : results) {
         json entry = {{"database", r.target->name},
@@ -155,7 +156,7 @@ void print_json(const std::string& command, const std::vector<FanoutResult>& res
             entry["error"] = error_of(r);
         list.push_back(entry);
     }
-    std::cout << json{{"command", command}, {"databases", list}}.dump(2) << "\n";
+    print_json({{"command", command}, {"databases", list}});
 }
 
 } // namespace
@@ -210,7 +211,7 @@ int run_fanout(Invocation& in, const std::vector<std::string>& args) {
     if (terminal)
         std::cerr << "\n";
     if (g.json)
-        print_json(in.name, results);
+        print_summary_json(in.name, results);
     else if (!g.quiet)
         print_text(in.name, results, took);
 

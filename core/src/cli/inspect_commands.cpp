@@ -16,6 +16,21 @@ namespace {
 
 using nlohmann::json;
 
+// The branch of `--plugin NAME`, which scopes heads, history and status.
+int branch_index(const Graph& graph, const std::string& label) {
+    auto b = graph.find_branch(label);
+    if (!b)
+        throw input_error("--plugin {}: no branch of that name", label);
+    return *b;
+}
+
+// The label of `LABEL@...`, or empty.
+std::string label_of(const std::string& side) {
+    auto at = side.find('@');
+    return at == std::string::npos ? "" : side.substr(0, at);
+}
+
+
 // --- heads --------------------------------------------------------------------------------
 
 void heads_options(po::options_description& d, po::positional_options_description&) {
@@ -28,6 +43,10 @@ int heads_run(Invocation& in) {
     std::vector<int> heads = graph.heads();
     if (flag(in, "resolve-dependencies"))
         std::erase_if(heads, [&](int i) { return !graph.children(i).empty() || !graph.dependants(i).empty(); });
+    if (in.context.options().plugin)
+        std::erase_if(heads, [&, b = branch_index(graph, *in.context.options().plugin)](int i) {
+            return graph.branch_of(i) != b;
+        });
     if (in.context.options().json) {
         auto list = json::array();
         for (int i : heads)
@@ -102,6 +121,52 @@ AppliedSet applied_set(Context& context) {
     return read_state(context, db, ledger).applied;
 }
 
+// `A:B` as Alembic reads it: from A (and what builds on it) up to B (and what it needs). Either
+// side may be empty, `base` or `heads`; `LABEL@base` starts at that branch's bases, and when
+// both sides name one branch only that branch is shown (`panels@base:panels@head`).
+std::vector<bool> history_range(const Graph& graph, const std::string& range, const AppliedSet& state) {
+    auto colon = range.find(':');
+    if (colon == std::string::npos)
+        throw input_error("bad range `{}`: expected A:B (either side may be empty)", range);
+    auto lower = range.substr(0, colon), upper = range.substr(colon + 1);
+    std::vector<bool> in_range(graph.size(), true);
+    if (!upper.empty() && upper != "heads") {
+        std::fill(in_range.begin(), in_range.end(), false);
+        for (int i : ancestors(graph, resolve_upgrade_target(graph, upper, state)))
+            in_range[i] = true;
+    }
+    if (!lower.empty() && lower != "base") {
+        std::vector<int> from;
+        if (lower.ends_with("@base"))
+            for (int i : graph.branch(branch_index(graph, label_of(lower))).bases)
+                from.push_back(i);
+        else
+            from = resolve_upgrade_target(graph, lower, state);
+        // From A on: A and what builds on it.
+        std::vector<bool> above(graph.size(), false);
+        std::vector<int> stack(from.begin(), from.end());
+        while (!stack.empty()) {
+            int at = stack.back();
+            stack.pop_back();
+            if (above[at])
+                continue;
+            above[at] = true;
+            for (int c : graph.children(at))
+                stack.push_back(c);
+            for (int d : graph.dependants(at))
+                stack.push_back(d);
+        }
+        for (std::size_t i = 0; i < in_range.size(); ++i)
+            in_range[i] = in_range[i] && above[i];
+    }
+    if (auto label = label_of(lower); !label.empty() && label == label_of(upper)) {
+        int b = branch_index(graph, label);
+        for (std::size_t i = 0; i < in_range.size(); ++i)
+            in_range[i] = in_range[i] && graph.branch_of(static_cast<int>(i)) == b;
+    }
+    return in_range;
+}
+
 int history_run(Invocation& in) {
     std::optional<AppliedSet> applied;
     if (flag(in, "indicate-current"))
@@ -113,37 +178,13 @@ int history_run(Invocation& in) {
     auto range = arg<std::string>(in, "rev-range");
     std::vector<int> shown = graph.order();
     if (!range.empty()) {
-        auto colon = range.find(':');
-        if (colon == std::string::npos)
-            throw input_error("bad range `{}`: expected A:B (either side may be empty)", range);
-        auto lower = range.substr(0, colon), upper = range.substr(colon + 1);
-        std::vector<bool> in_range(graph.size(), true);
-        if (!upper.empty() && upper != "heads") {
-            std::fill(in_range.begin(), in_range.end(), false);
-            for (int i : ancestors(graph, resolve_upgrade_target(graph, upper, state)))
-                in_range[i] = true;
-        }
-        if (!lower.empty() && lower != "base") {
-            // From A on: A and what builds on it.
-            auto from = resolve_upgrade_target(graph, lower, state);
-            std::vector<bool> above(graph.size(), false);
-            std::vector<int> stack(from.begin(), from.end());
-            while (!stack.empty()) {
-                int at = stack.back();
-                stack.pop_back();
-                if (above[at])
-                    continue;
-                above[at] = true;
-                for (int c : graph.children(at))
-                    stack.push_back(c);
-                for (int d : graph.dependants(at))
-                    stack.push_back(d);
-            }
-            for (std::size_t i = 0; i < in_range.size(); ++i)
-                in_range[i] = in_range[i] && above[i];
-        }
+        auto in_range = history_range(graph, range, state);
         std::erase_if(shown, [&](int i) { return !in_range[i]; });
     }
+    if (in.context.options().plugin)
+        std::erase_if(shown, [&, b = branch_index(graph, *in.context.options().plugin)](int i) {
+            return graph.branch_of(i) != b;
+        });
     std::reverse(shown.begin(), shown.end()); // newest first, as Alembic prints
     if (in.context.options().json) {
         auto list = json::array();

@@ -1,6 +1,7 @@
 // upgrade, downgrade, stamp, current, status, repair: the commands that read or change a database.
 #include "cli/command.hpp"
 #include "cli/present.hpp"
+#include "cli/progress.hpp"
 #include "commands/migrate.hpp"
 #include "commands/state.hpp"
 #include "db/database.hpp"
@@ -27,30 +28,6 @@ void migrate_options(po::options_description& d, po::positional_options_descript
     p.add("target", -1);
 }
 
-MigrateEvents progress(const Context& context) {
-    MigrateEvents events;
-    if (context.options().quiet || context.options().json)
-        return events;
-    auto started = std::make_shared<std::chrono::steady_clock::time_point>(std::chrono::steady_clock::now());
-    if (context.options().verbose) {
-        events.finished = [](const Graph& g, int i, std::chrono::milliseconds took) {
-            std::cerr << fmt::format("  {} ({}) {}  [{} ms]\n", g.revision(i).id, g.branch(g.branch_of(i)).label(),
-                                     g.revision(i).message, took.count());
-        };
-    } else if (::isatty(STDERR_FILENO)) {
-        events.starting = [started](const Graph& g, int i, std::size_t k, std::size_t n) {
-            auto elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - *started).count();
-            std::cerr << fmt::format("\r\033[K[{}/{}] {} {}  {:.1f} s", k, n, g.branch(g.branch_of(i)).label(),
-                                     g.revision(i).id, elapsed)
-                      << std::flush;
-        };
-    }
-    events.skipped = [](const Graph& g, int i) {
-        std::cerr << fmt::format("  {} skipped: another process got there first\n", g.revision(i).id);
-    };
-    return events;
-}
-
 DatabaseState read(Context& context);
 
 // The applied heads as ids, for `before` and `after` in JSON.
@@ -75,6 +52,18 @@ json run_json(Context& context, const Plan& plan) {
     return document;
 }
 
+// A downgrade that reaches into other branches than its target's names them all before it runs
+// (SPEC.md: "the plan names every revision it will touch, grouped by branch").
+void announce_cascade(Context& context, const Plan& plan) {
+    const auto& graph = context.graph();
+    std::vector<int> branches;
+    for (int i : plan.steps)
+        if (std::find(branches.begin(), branches.end(), graph.branch_of(i)) == branches.end())
+            branches.push_back(graph.branch_of(i));
+    if (branches.size() > 1)
+        std::cerr << fmt::format("This downgrade reaches {} branches:\n", branches.size()) << plan_text(graph, plan);
+}
+
 int migrate_run(Invocation& in, Direction direction) {
     auto targets = arg<std::vector<std::string>>(in, "target");
     MigrateOptions options{flag(in, "ignore-checksums")};
@@ -91,18 +80,13 @@ int migrate_run(Invocation& in, Direction direction) {
             std::cout << plan_text(context.graph(), plan);
         return 0;
     }
-    auto events = progress(context);
-    bool terminal = static_cast<bool>(events.starting);
+    if (direction == Direction::downgrade && !context.options().quiet && !context.options().json)
+        announce_cascade(context, plan_for(context, direction, targets, options));
     Plan plan;
-    try {
-        plan = migrate(context, direction, targets, options, events);
-    } catch (...) {
-        if (terminal)
-            std::cerr << "\n";
-        throw;
+    {
+        RunDisplay display(context, direction);
+        plan = migrate(context, direction, targets, options, display.events());
     }
-    if (terminal && !plan.steps.empty())
-        std::cerr << "\n";
     if (context.options().json)
         print_json(run_json(context, plan));
     else if (!context.options().quiet)
@@ -167,7 +151,7 @@ int current_run(Invocation& in) {
         for (int i : heads) {
             auto entry = revision_json(graph, i);
             const auto* row = state.row(graph.revision(i).id);
-            entry["applied_at"] = row->applied_at;
+            entry["applied_at"] = iso8601(row->applied_at);
             entry["duration_ms"] = row->duration_ms;
             entry["file_gone"] = graph.revision(i).from_ledger;
             list.push_back(entry);
@@ -185,8 +169,10 @@ int current_run(Invocation& in) {
                                  r.from_ledger ? " (file gone)" : "");
         if (verbose) {
             const auto* row = state.row(r.id);
-            std::cout << fmt::format("    Applied: {} UTC in {} ms\n    Path: {}\n    {}\n", row->applied_at,
-                                     row->duration_ms, r.from_ledger ? "-" : files::display(r.path), r.message);
+            std::cout << fmt::format("    Parent: {}\n    Applied: {} UTC in {} ms\n    Path: {}\n    {}\n",
+                                     r.down_revisions.empty() ? "<base>" : text::join(r.down_revisions, ", "),
+                                     row->applied_at, row->duration_ms,
+                                     r.from_ledger ? "-" : files::display(r.path), r.message);
         }
     }
     if (heads.empty() && !in.context.options().quiet)
@@ -202,8 +188,13 @@ int status_run(Invocation& in) {
         changed[i] = true;
     json branches = json::array();
     std::string text;
+    const auto& only = in.context.options().plugin;
+    if (only && !graph.find_branch(*only))
+        throw input_error("--plugin {}: no branch of that name", *only);
     for (int b = 0; b < static_cast<int>(graph.branches().size()); ++b) {
         const auto& branch = graph.branch(b);
+        if (only && branch.label() != *only)
+            continue;
         std::vector<int> pending, gone, modified;
         int applied = 0;
         for (int i : branch.revisions) {

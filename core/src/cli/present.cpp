@@ -138,7 +138,16 @@ nlohmann::json plan_json(const Graph& graph, const Plan& plan) {
 }
 
 void print_json(const nlohmann::json& document) {
-    std::cout << document.dump(2) << "\n";
+    // Bytes that are not UTF-8 (a message typed in another encoding) are shown as U+FFFD rather
+    // than failing the whole document.
+    std::cout << document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+}
+
+std::string iso8601(const std::string& ledger_time) {
+    auto out = ledger_time;
+    if (auto space = out.find(' '); space != std::string::npos)
+        out[space] = 'T';
+    return out.empty() || out.ends_with("Z") ? out : out + "Z";
 }
 
 } // namespace trellis::cli

@@ -25,5 +25,7 @@ std::vector<std::string> branch_tree(const Graph& graph, const std::function<std
 std::string plan_text(const Graph& graph, const Plan& plan);
 nlohmann::json plan_json(const Graph& graph, const Plan& plan);
 void print_json(const nlohmann::json& document);
+// A ledger time (`YYYY-MM-DD HH:MM:SS.fff`, UTC) in ISO 8601, like create_date: `...T...Z`.
+std::string iso8601(const std::string& ledger_time);
 
 } // namespace trellis::cli

@@ -188,8 +188,30 @@ public:
             return {};
         if (what == "current")
             return applied_heads_of(b);
-        (void)target;
+        if (auto keyword = near_keyword(what); keyword && (what.size() < 4 || m_graph.match_prefix(what).empty()))
+            throw input_error("unknown target `{}`: did you mean `{}@{}`?", target, br.label(), *keyword);
         return {revision_in(parts.label, what)};
+    }
+
+    // `head`, `heads`, `base` or `current` when `word` is a typo of one (at most two edits).
+    static std::optional<std::string> near_keyword(const std::string& word) {
+        for (std::string keyword : {"head", "heads", "base", "current"}) {
+            std::vector<std::size_t> row(keyword.size() + 1);
+            for (std::size_t j = 0; j < row.size(); ++j)
+                row[j] = j;
+            for (std::size_t i = 1; i <= word.size(); ++i) {
+                std::size_t diagonal = row[0];
+                row[0] = i;
+                for (std::size_t j = 1; j <= keyword.size(); ++j) {
+                    auto above = row[j];
+                    row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (word[i - 1] != keyword[j - 1])});
+                    diagonal = above;
+                }
+            }
+            if (row.back() <= 2 && word != keyword)
+                return keyword;
+        }
+        return std::nullopt;
     }
 
     const Graph& m_graph;

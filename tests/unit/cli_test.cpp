@@ -1,0 +1,130 @@
+// What the command line tells an Alembic user on the first day: ranges and --plugin scopes,
+// Alembic's `Running upgrade` lines, the plan of a downgrade that cascades, a status line that
+// ticks on a terminal, JSON errors, ISO times, help and typo suggestions.
+#include "demo_database.hpp"
+#include "project.hpp"
+
+#include <algorithm>
+#include <doctest/doctest.h>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+using namespace trellis::test;
+
+namespace {
+
+// The branch labels of `history` lines, in order (`A -> B (label)...`).
+std::vector<std::string> labels_of(const std::string& out) {
+    std::vector<std::string> labels;
+    for (const auto& line : lines(out)) {
+        auto open = line.find(" (");
+        labels.push_back(line.substr(open + 2, line.find(')', open) - open - 2));
+    }
+    return labels;
+}
+
+bool all_are(const std::vector<std::string>& labels, const std::string& label) {
+    return !labels.empty() && std::all_of(labels.begin(), labels.end(), [&](auto& l) { return l == label; });
+}
+
+} // namespace
+
+TEST_SUITE("cli") {
+    TEST_CASE("history -r takes LABEL@base and one branch's range, and --plugin scopes history, heads and status") {
+        DemoDatabase db("sqlite");
+        auto panels = demo(db.url, {"history", "-r", "panels@base:panels@head"});
+        CHECK(panels.exit_code == 0);
+        CHECK(labels_of(panels.out).size() == 4);
+        CHECK(all_are(labels_of(panels.out), "panels"));
+        auto mivs = demo(db.url, {"history", "-r", "mivs@base:heads"});
+        CHECK(labels_of(mivs.out).size() == 3);
+        CHECK(all_are(labels_of(mivs.out), "mivs"));
+        auto from_uber = demo(db.url, {"history", "-r", "uber@base:"});
+        CHECK(labels_of(from_uber.out).size() == 20); // everything builds on uber
+
+        CHECK(all_are(labels_of(demo(db.url, {"--plugin", "guests", "history"}).out), "guests"));
+        CHECK(demo(db.url, {"--plugin", "panels", "heads"}).out == "7bab885ed2bd (panels) (head)\n");
+        auto status = demo(db.url, {"--plugin", "tabletop", "status"});
+        CHECK(contains(status.out, "tabletop: 0 of 3 applied"));
+        CHECK_FALSE(contains(status.out, "uber:"));
+        auto unknown = demo(db.url, {"--plugin", "nope", "heads"});
+        CHECK(unknown.exit_code == 2);
+        CHECK(contains(unknown.err, "--plugin nope: no branch of that name"));
+    }
+
+    TEST_CASE("upgrade and downgrade say each revision as Alembic does, and a cascading downgrade shows its plan") {
+        for (const auto& dialect : k_dialects) {
+            SUBCASE(dialect.c_str()) {
+                DemoDatabase db(dialect);
+                auto up = demo(db.url, {"upgrade", "uber@head"});
+                CHECK(up.exit_code == 0);
+                CHECK(contains(up.err, "Running upgrade  -> 6da727332f2d (uber), create attendee and attendee_group\n"));
+                CHECK(contains(up.err, "Running upgrade 6da727332f2d -> 79c4dcd72ebb (uber), "));
+                CHECK(demo(db.url, {"-q", "upgrade"}).exit_code == 0);
+                auto down = demo(db.url, {"downgrade", "panels@-1"});
+                CHECK(down.exit_code == 0);
+                CHECK(contains(down.err, "This downgrade reaches 3 branches:"));
+                for (const auto& branch : {"panels (1):", "guests (1):", "tabletop (1):"})
+                    CHECK(contains(down.err, branch));
+                CHECK(contains(down.err, "Running downgrade 7bab885ed2bd -> c259062e8958 (panels), "));
+                // The plan comes before the first revision runs.
+                CHECK(down.err.find("This downgrade") < down.err.find("Running downgrade"));
+                // One branch only: no plan, just the line.
+                auto one = demo(db.url, {"downgrade", "mivs@-1"});
+                CHECK_FALSE(contains(one.err, "This downgrade"));
+                CHECK(contains(one.err, "Running downgrade a0b76d191a7f -> f7b9389d28d6 (mivs), "));
+            }
+        }
+    }
+
+    TEST_CASE("on a terminal the status line ticks while one long revision runs") {
+        Project project("postgresql");
+        project.branch("app");
+        project.revision("app", "slow01", {}, "SELECT pg_sleep(1.5);", "");
+        // script(1) from bsdutils gives trellis a pseudo-terminal; its output is the terminal's.
+        TempDir dir;
+        auto log = (dir / "tty.log").string();
+        shell(fmt::format("cd '{}' && TERM=dumb script -qfec \"'{}' --url '{}' upgrade\" '{}' >/dev/null",
+                          project.dir().string(), TRELLIS_BINARY, project.url(), log));
+        auto screen = read_file(log);
+        std::size_t redraws = 0;
+        for (std::size_t at = 0; (at = screen.find("[1/1] slow01 (app)", at)) != std::string::npos; ++at)
+            ++redraws;
+        CHECK(redraws >= 4); // every fifth of a second, not only when the revision starts
+        CHECK(contains(screen, "Running upgrade  -> slow01 (app)"));
+    }
+
+    TEST_CASE("under --json an error is also one JSON object on stdout, and applied_at is ISO 8601") {
+        DemoDatabase db("sqlite");
+        auto bad = demo(db.url, {"--json", "upgrade", "panels@hed"});
+        CHECK(bad.exit_code == 2);
+        auto error = nlohmann::json::parse(bad.out);
+        CHECK(error["error"]["exit_code"] == 2);
+        CHECK(contains(error["error"]["message"].get<std::string>(), "did you mean `panels@head`?"));
+        CHECK(contains(bad.err, "trellis: error: unknown target `panels@hed`: did you mean `panels@head`?"));
+
+        CHECK(demo(db.url, {"-q", "upgrade"}).exit_code == 0);
+        auto current = nlohmann::json::parse(demo(db.url, {"--json", "current"}).out);
+        auto applied_at = current["current"][0]["applied_at"].get<std::string>();
+        CHECK(applied_at.size() >= 20);
+        CHECK(applied_at[10] == 'T');
+        CHECK(applied_at.back() == 'Z');
+        // upgrade --json says what ran, and the heads before and after.
+        auto down = nlohmann::json::parse(demo(db.url, {"--json", "downgrade", "mivs@-1"}).out);
+        CHECK(down["steps"].size() == 1);
+        CHECK(std::find(down["before"].begin(), down["before"].end(), "a0b76d191a7f") != down["before"].end());
+        CHECK(std::find(down["after"].begin(), down["after"].end(), "f7b9389d28d6") != down["after"].end());
+    }
+
+    TEST_CASE("current -v shows each head's parent, and help pages have no empty sections") {
+        DemoDatabase db("sqlite");
+        CHECK(demo(db.url, {"-q", "upgrade"}).exit_code == 0);
+        auto current = demo(db.url, {"-v", "current"});
+        CHECK(contains(current.out, "7bab885ed2bd (panels) (head)\n    Parent: c259062e8958\n"));
+        auto help = demo(db.url, {"status", "--help"});
+        CHECK(help.exit_code == 0);
+        CHECK_FALSE(contains(help.out, "Options of `trellis status`"));
+        CHECK(contains(demo(db.url, {"--help"}).out, "--version"));
+        CHECK(demo(db.url, {"heads", "--version"}).out == demo(db.url, {"--version"}).out);
+    }
+}
