@@ -12,6 +12,7 @@ TRELLIS_PACKAGES=(
     libpqxx-dev libsqlite3-dev nlohmann-json3-dev libfmt-dev doctest-dev
     sqlite3 postgresql-15 postgresql-client-15
     bsdutils # script(1): the tests give trellis a pseudo-terminal
+    graphviz # graph --format svg/png
 )
 
 # Runs a command with its output kept in a log that is shown only if it fails.

@@ -127,4 +127,31 @@ TEST_SUITE("cli") {
         CHECK(contains(demo(db.url, {"--help"}).out, "--version"));
         CHECK(demo(db.url, {"heads", "--version"}).out == demo(db.url, {"--version"}).out);
     }
+
+    TEST_CASE("graph pictures mark heads, merges, branch points and applied revisions, and svg goes through Graphviz") {
+        DemoDatabase db("sqlite");
+        CHECK(demo(db.url, {"-q", "upgrade", "uber@head"}).exit_code == 0);
+        auto dot = demo(db.url, {"graph", "--format", "dot"});
+        CHECK(dot.exit_code == 0);
+        CHECK(contains(dot.out, "\"c17a64bc2452\" [label=\"c17a64bc2452 (head, applied)\\nadd attendee_group.status\", "
+                                "penwidth=2, style=filled"));
+        CHECK(contains(dot.out, "add attendee.placeholder and badge_print…"));    // cut at 40, and said so
+        CHECK(contains(dot.out, "\"7bab885ed2bd\" [label=\"7bab885ed2bd (head)\\n")); // not applied: not filled
+        auto mermaid = demo(db.url, {"graph", "--format", "mermaid"});
+        CHECK(contains(mermaid.out, "rc17a64bc2452([\"c17a64bc2452 (head, applied)<br/>add attendee_group.status\"]):::applied"));
+        CHECK(contains(mermaid.out, "classDef applied"));
+
+        auto svg = demo(db.url, {"graph", "--format", "svg"});
+        CHECK_MESSAGE(svg.exit_code == 0, svg.err);
+        CHECK(svg.out.starts_with("<?xml"));
+        CHECK(contains(svg.out, "c17a64bc2452 (head, applied)"));
+        auto png = demo(db.url, {"graph", "--format", "png"});
+        CHECK(png.out.substr(1, 3) == "PNG");
+
+        TempDir empty;
+        auto without = run_trellis({"--url", db.url, "--plugin-path", TRELLIS_PLUGIN_DIR, "graph", "--format", "svg"},
+                                   TRELLIS_SOURCE_DIR, {{"PATH", empty.path().string()}});
+        CHECK(without.exit_code == 2);
+        CHECK(contains(without.err, "needs Graphviz's `dot`, which is not on PATH"));
+    }
 }

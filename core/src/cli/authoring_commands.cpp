@@ -35,24 +35,6 @@ int init_run(Invocation& in) {
 
 // --- plugins ------------------------------------------------------------------------------
 
-// The applied set when the database answers; nullopt (with the reason) when it does not.
-std::optional<AppliedSet> applied_if_reachable(Context& context, std::string& why) {
-    if (!context.has_url()) {
-        why = "no database configured";
-        return std::nullopt;
-    }
-    try {
-        auto& db = context.database(OpenMode::read_only);
-        Ledger ledger(db.kind(), context.version_table());
-        return read_state(context, db, ledger).applied;
-    } catch (const Error& e) {
-        if (e.code() != ExitCode::database)
-            throw;
-        why = e.what();
-        return std::nullopt;
-    }
-}
-
 int plugins_run(Invocation& in) {
     auto& context = in.context;
     context.graph();

@@ -136,6 +136,10 @@ int dispatch(const std::vector<std::string>& args) {
     }
     const auto& name = args[*at];
     auto it = std::find_if(command_table().begin(), command_table().end(), [&](auto& c) { return c.name == name; });
+    if (it == command_table().end() && *at > 0 && args[*at - 1].starts_with("--"))
+        throw input_error("unknown option `{}` before `{}`: global options come before the command, a command's own "
+                          "after it; `trellis --help` lists them",
+                          args[*at - 1], name);
     if (it == command_table().end())
         throw input_error("unknown command `{}`; `trellis --help` lists the commands", name);
 

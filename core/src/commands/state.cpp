@@ -1,5 +1,6 @@
 #include "commands/state.hpp"
 
+#include "db/database.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
 
@@ -120,6 +121,23 @@ std::string stored_downgrade(const Revision& revision, Dialect dialect) {
     if (section->kind == SectionKind::irreversible)
         return std::string(k_irreversible);
     return section->text;
+}
+
+std::optional<AppliedSet> applied_if_reachable(Context& context, std::string& why) {
+    if (!context.has_url()) {
+        why = "no database configured";
+        return std::nullopt;
+    }
+    try {
+        auto& db = context.database(OpenMode::read_only);
+        Ledger ledger(db.kind(), context.version_table());
+        return read_state(context, db, ledger).applied;
+    } catch (const Error& e) {
+        if (e.code() != ExitCode::database)
+            throw;
+        why = e.what();
+        return std::nullopt;
+    }
 }
 
 } // namespace trellis

@@ -21,6 +21,11 @@ struct DatabaseState {
 // context's graph with one that holds them too (in their stored branch, with stored edges).
 DatabaseState read_state(Context& context, Database& db, const Ledger& ledger);
 
+// The applied set when the context names a database that answers; nullopt with the reason in
+// `why` when no database is configured or it cannot be reached (an input error still throws).
+// For the views that show applied state when they can (plugins, graph).
+std::optional<AppliedSet> applied_if_reachable(Context& context, std::string& why);
+
 // Stops with an input error naming the first changed file, unless `ignore` is set.
 void check_checksums(const Graph& graph, const DatabaseState& state, bool ignore);
 
