@@ -154,4 +154,45 @@ TEST_SUITE("cli") {
         CHECK(without.exit_code == 2);
         CHECK(contains(without.err, "needs Graphviz's `dot`, which is not on PATH"));
     }
+
+    TEST_CASE("a revision whose file is gone is shown from the ledger, and history -i says it is applied") {
+        for (const auto& dialect : k_dialects) {
+            SUBCASE(dialect.c_str()) {
+                Project p(dialect);
+                p.branch("app");
+                p.branch("extra", {"app"});
+                p.revision("app", "a0001", {}, "CREATE TABLE a (id INTEGER);", "DROP TABLE a;");
+                p.revision("extra", "e0001", {}, "CREATE TABLE e (id INTEGER);", "DROP TABLE e;", {"a0001"});
+                CHECK(p.run({"-q", "upgrade"}).exit_code == 0);
+                p.remove_branch("extra");
+                auto show = p.run({"show", "e0001"});
+                CHECK_MESSAGE(show.exit_code == 0, show.err);
+                CHECK(contains(show.out, "Path: <ledger:e0001>"));
+                CHECK(contains(show.out, "-- the ledger's stored downgrade:\nDROP TABLE e;"));
+                auto history = p.run({"history", "-i"});
+                CHECK(contains(history.out, "e0001 (extra) (head) (applied), (file gone; the ledger keeps its downgrade)"));
+                CHECK_FALSE(contains(history.out, "reverted"));
+            }
+        }
+    }
+
+    TEST_CASE("messages that name the cause: a corrupt library, an unknown option, revision without -m") {
+        TempDir dir;
+        write_file(dir / "libbroken.so", "not an ELF file\n");
+        write_file(dir / "trellis.ini", "[plugin.app]\nversion_path = versions\n");
+        auto corrupt = run_trellis({"--plugin-path", dir.path().string(), "heads"}, dir.path());
+        CHECK(corrupt.exit_code == 2);
+        CHECK(contains(corrupt.err, "libbroken.so: not a plugin library: the dynamic loader refused it ("));
+        CHECK_FALSE(contains(corrupt.err, "Bad file descriptor"));
+
+        auto option = run_trellis({"--exclude-tables", "foo", "check"}, dir.path());
+        CHECK(option.exit_code == 2);
+        CHECK(contains(option.err, "unknown option `--exclude-tables` before `foo`"));
+
+        std::filesystem::remove(dir / "libbroken.so");
+        auto bare = run_trellis({"revision", "--rev-id", "abc123"}, dir.path());
+        CHECK_MESSAGE(bare.exit_code == 0, bare.err);
+        CHECK(std::filesystem::exists(dir / "versions" / "abc123.sql"));
+        CHECK(run_trellis({"heads"}, dir.path()).out == "abc123 (app) (head)\n");
+    }
 }

@@ -76,7 +76,9 @@ TEST_SUITE("migrate") {
                 CHECK(contains(r.err, "2 earlier revision(s) of this run kept"));
                 if (dialect == "postgresql")
                     CHECK(contains(r.err, "SQLSTATE 42P01"));
-                CHECK(lines(r.err).size() <= 2);
+                // Alembic's `Running upgrade` lines come first; the error itself is one or two lines.
+                CHECK(lines(r.err.substr(r.err.find("trellis: error:"))).size() <= 2);
+                CHECK(contains(r.err, "Running upgrade a0001 -> a0002 (app), revision a0002\n"));
                 CHECK(p.ledger() == std::vector<std::string>{"a0000", "a0001"});
                 CHECK(p.tables() == std::vector<std::string>{"a_0", "a_1"}); // half_done rolled back
                 (void)bad;
@@ -260,10 +262,10 @@ TEST_SUITE("migrate") {
                 REQUIRE_MESSAGE(plan.exit_code == 0, plan.err);
                 CHECK(plan.out ==
                       "Downgrade 4 revision(s):\n"
-                      "  panels (2):\n       3. p0001 (file gone: reverted from the ledger's stored downgrade)\n"
-                      "       4. p0000 (file gone: reverted from the ledger's stored downgrade)\n"
-                      "  guests (2):\n       1. g0001 (file gone: reverted from the ledger's stored downgrade)\n"
-                      "       2. g0000 (file gone: reverted from the ledger's stored downgrade)\n");
+                      "  panels (2):\n       3. p0001 (file gone; the ledger keeps its downgrade)\n"
+                      "       4. p0000 (file gone; the ledger keeps its downgrade)\n"
+                      "  guests (2):\n       1. g0001 (file gone; the ledger keeps its downgrade)\n"
+                      "       2. g0000 (file gone; the ledger keeps its downgrade)\n");
                 auto down = p.run({"downgrade", "panels@base"});
                 REQUIRE_MESSAGE(down.exit_code == 0, down.err);
                 CHECK(p.tables() == std::vector<std::string>{"u_0", "u_1"});

@@ -218,13 +218,31 @@ void show_options(po::options_description& d, po::positional_options_description
     p.add("revision", 1);
 }
 
+// The downgrade a ledger-only revision keeps (its file is gone).
+std::string stored_text(const Revision& r) {
+    for (const auto& section : r.sections)
+        if (section.kind != SectionKind::upgrade)
+            return section.kind == SectionKind::irreversible ? "-- +irreversible\n" : section.text;
+    return "";
+}
+
 int show_run(Invocation& in) {
     auto target = arg<std::string>(in, "revision");
     if (target.empty())
         throw input_error("show needs a revision: trellis show REV");
+    // A revision whose file is gone is known to the ledger only: look there before giving up.
+    std::vector<int> found;
+    try {
+        const auto& files_only = in.context.graph();
+        found = resolve_upgrade_target(files_only, target, AppliedSet(files_only.size(), false));
+    } catch (const Error& e) {
+        std::string why;
+        if (e.code() != ExitCode::bad_input || !in.context.has_url() || !applied_if_reachable(in.context, why))
+            throw;
+        const auto& with_ledger = in.context.graph();
+        found = resolve_upgrade_target(with_ledger, target, AppliedSet(with_ledger.size(), false));
+    }
     const auto& graph = in.context.graph();
-    AppliedSet none(graph.size(), false);
-    auto found = resolve_upgrade_target(graph, target, none);
     if (in.context.options().json) {
         auto list = json::array();
         for (int i : found) {
@@ -253,7 +271,8 @@ int show_run(Invocation& in) {
                                  r.depends_on.empty() ? "-" : text::join(r.depends_on, ", "),
                                  children.empty() ? "-" : text::join(children, ", "), files::display(r.path),
                                  r.create_date.empty() ? "-" : r.create_date, r.transactional ? "true" : "false",
-                                 r.checksum(), r.message, r.body);
+                                 r.checksum(), r.message,
+                                 r.from_ledger ? "-- the ledger's stored downgrade:\n" + stored_text(r) : r.body);
     }
     return 0;
 }
@@ -352,7 +371,7 @@ std::string mermaid(const Graph& graph, const std::optional<AppliedSet>& applied
         for (int d : graph.depends(i))
             out += fmt::format("  r{} -.-> r{}\n", graph.revision(i).id, graph.revision(d).id);
     }
-    if (applied)
+    if (applied && std::find(applied->begin(), applied->end(), true) != applied->end())
         out += "  classDef applied fill:#d4f0d4\n";
     return out;
 }

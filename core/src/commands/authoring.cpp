@@ -105,9 +105,9 @@ std::filesystem::path write_revision(Revision& r, const std::filesystem::path& d
     return path;
 }
 
+// An empty message is allowed, as Alembic allows it (`revision` without -m); the file is then
+// `<id>_.sql`. A message is one line: the header holds it.
 void check_message(const std::string& message) {
-    if (text::trim(message).empty())
-        throw input_error("a revision needs a message: -m \"what it changes\"");
     if (message.find('\n') != std::string::npos)
         throw input_error("the message must be one line");
 }

@@ -18,7 +18,7 @@ Revision ghost_of(const LedgerRow& row) {
     r.id = row.revision;
     r.down_revisions = row.down_revisions;
     r.depends_on = row.depends_on;
-    r.message = "(file gone: reverted from the ledger's stored downgrade)";
+    r.message = "(file gone; the ledger keeps its downgrade)";
     r.create_date = row.applied_at;
     r.stored_checksum = row.checksum;
     r.from_ledger = true;

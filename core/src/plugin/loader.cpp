@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <boost/dll/shared_library.hpp>
+#include <dlfcn.h>
 #include <map>
 
 namespace trellis {
@@ -46,13 +47,27 @@ std::filesystem::path version_path_of(const std::filesystem::path& library, cons
     return baked.empty() ? beside : std::filesystem::path(baked);
 }
 
+// The dynamic loader's own words for why `path` does not load ("invalid ELF header", a missing
+// dependency), which Boost.DLL reduces to an errno text such as "Bad file descriptor".
+std::string loader_message(const std::filesystem::path& path, const std::error_code& error) {
+    ::dlerror();
+    if (void* handle = ::dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL)) {
+        ::dlclose(handle);
+        return error.message();
+    }
+    const char* why = ::dlerror();
+    return why ? why : error.message();
+}
+
 LoadedPlugin load_one(const std::filesystem::path& path) {
     auto name = files::display(path);
     boost::dll::shared_library library;
     std::error_code error;
     library.load(path, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local, error);
     if (error)
-        throw input_error("{}: cannot load plugin library: {}", name, error.message());
+        throw input_error("{}: not a plugin library: the dynamic loader refused it ({}); a plugin is a shared "
+                          "library built with trellis_add_plugin",
+                          name, loader_message(path, error));
     if (!library.has(k_entry_point))
         throw input_error("{}: not a trellis plugin (no `{}` symbol; export one with TRELLIS_PLUGIN)", name,
                           k_entry_point);
