@@ -1,0 +1,123 @@
+#include "revision/transaction_control.hpp"
+
+#include "util/error.hpp"
+#include "util/files.hpp"
+#include "util/text.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cstdint>
+#include <cstring>
+
+namespace trellis {
+
+namespace {
+
+// The first `count` words of `sql`, lowercased; a word is a run of letters.
+std::array<std::string, 2> leading_words(std::string_view sql) {
+    std::array<std::string, 2> words;
+    std::size_t at = 0;
+    for (auto& word : words) {
+        while (at < sql.size() && text::is_space(sql[at]))
+            ++at;
+        while (at < sql.size() && std::isalpha(static_cast<unsigned char>(sql[at])))
+            word += static_cast<char>(std::tolower(static_cast<unsigned char>(sql[at++])));
+        if (word.empty())
+            break;
+    }
+    return words;
+}
+
+bool is_transaction_control(std::string_view sql) {
+    auto [first, second] = leading_words(sql);
+    for (std::string_view word : {"begin", "commit", "end", "rollback", "abort", "savepoint", "release"})
+        if (first == word)
+            return true;
+    return (first == "start" || first == "prepare") && second == "transaction";
+}
+
+// Whether `text` may hold a transaction-control statement: one of the words starts a line or
+// follows a `;` or a `/` (the end of a block comment), blanks aside. Every statement the splitter
+// finds starts so; this scan is a fraction of the cost of splitting, which then runs only on the
+// rare section that passes it (a trigger body's BEGIN and END, a PL/pgSQL block).
+bool may_hold_transaction_control(std::string_view text) {
+    static constexpr auto k_boundary = [] {
+        std::array<bool, 256> table{};
+        table[static_cast<unsigned char>(';')] = table[static_cast<unsigned char>('\n')] =
+            table[static_cast<unsigned char>('/')] = true;
+        return table;
+    }();
+    auto starts_keyword = [&](std::size_t at) {
+        while (at < text.size() && (text[at] == ' ' || text[at] == '\t' || text[at] == '\r'))
+            ++at;
+        if (at == text.size())
+            return false;
+        // Most lines start with a word no keyword starts with: one comparison per letter.
+        char first = static_cast<char>(text[at] | 0x20);
+        if (first != 'a' && first != 'b' && first != 'c' && first != 'e' && first != 'p' && first != 'r' &&
+            first != 's')
+            return false;
+        auto rest = text.substr(at);
+        for (std::string_view keyword :
+             {"begin", "commit", "end", "rollback", "abort", "savepoint", "release", "start", "prepare"})
+            if (keyword[0] == first && text::starts_with_ci(rest, keyword) &&
+                (rest.size() == keyword.size() || !std::isalpha(static_cast<unsigned char>(rest[keyword.size()]))))
+                return true;
+        return false;
+    };
+    if (starts_keyword(0))
+        return true;
+    // Eight bytes at a time past those with no boundary (SWAR: a byte equal to c is a zero byte
+    // of v ^ c...c): most of a section is the middle of its lines.
+    constexpr std::uint64_t k_ones = 0x0101010101010101ull, k_highs = 0x8080808080808080ull;
+    auto has_byte = [](std::uint64_t v, char c) {
+        auto x = v ^ (k_ones * static_cast<unsigned char>(c));
+        return ((x - k_ones) & ~x & k_highs) != 0;
+    };
+    std::size_t at = 0;
+    while (at < text.size()) {
+        if (at + 8 <= text.size()) {
+            std::uint64_t v;
+            std::memcpy(&v, text.data() + at, sizeof v);
+            if (!has_byte(v, ';') && !has_byte(v, '\n') && !has_byte(v, '/')) {
+                at += 8;
+                continue;
+            }
+        }
+        auto end = std::min(at + 8, text.size());
+        for (; at < end; ++at)
+            if (k_boundary[static_cast<unsigned char>(text[at])] && starts_keyword(at + 1))
+                return true;
+    }
+    return false;
+}
+
+} // namespace
+
+const Statement* find_transaction_control(const std::vector<Statement>& statements) {
+    for (const auto& statement : statements)
+        if (statement.call.empty() && is_transaction_control(statement.sql))
+            return &statement;
+    return nullptr;
+}
+
+void check_no_transaction_control(const Revision& revision) {
+    if (!revision.transactional)
+        return;
+    for (const auto& section : revision.sections) {
+        if (!may_hold_transaction_control(section.text))
+            continue;
+        auto statements = split_statements(section);
+        if (const auto* found = find_transaction_control(statements)) {
+            auto sql = std::string_view(found->sql);
+            throw input_error("{}:{}: `{}` controls the transaction trellis runs this revision in: a transactional "
+                              "revision cannot commit, roll back or nest it (remove the statement, or set "
+                              "`-- transactional: false` and manage transactions yourself)",
+                              files::display(revision.path), found->line,
+                              text::trim(sql.substr(0, sql.find('\n'))).substr(0, 60));
+        }
+    }
+}
+
+} // namespace trellis
