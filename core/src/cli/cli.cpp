@@ -86,8 +86,12 @@ GlobalOptions resolve_globals(const po::variables_map& vm) {
     g.quiet = vm["quiet"].as<bool>();
     g.verbose = vm["verbose"].as<bool>() ? 1 : 0;
     g.color = !vm["no-color"].as<bool>() && !env("NO_COLOR") && ::isatty(STDERR_FILENO);
-    if (vm.count("lock-timeout"))
+    if (vm.count("lock-timeout")) {
         g.lock_timeout = vm["lock-timeout"].as<int>();
+        if (*g.lock_timeout < 0 || *g.lock_timeout > k_max_lock_timeout_seconds)
+            throw input_error("--lock-timeout must be a number of seconds from 0 to {}, not {}",
+                              k_max_lock_timeout_seconds, *g.lock_timeout);
+    }
     return g;
 }
 
@@ -112,6 +116,9 @@ int dispatch(const std::vector<std::string>& args) {
         }
     }
     if (!at) {
+        // `trellis -c`: the option's value is missing, which is no reason to show the usage.
+        if (!args.empty() && takes_value(args.back()))
+            throw input_error("option `{}` needs a value; see `trellis --help`", args.back());
         for (const auto& a : args)
             if (a == "--version") {
                 std::cout << "trellis " << k_version << "\n";

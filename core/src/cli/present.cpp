@@ -138,7 +138,9 @@ nlohmann::json plan_json(const Graph& graph, const Plan& plan) {
 }
 
 void print_json(const nlohmann::json& document) {
-    std::cout << document.dump(2) << "\n";
+    // Revision files are UTF-8 (refused at load otherwise), but a file or directory name need not
+    // be: its bad bytes print as U+FFFD rather than failing the whole document.
+    std::cout << document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
 }
 
 } // namespace trellis::cli
