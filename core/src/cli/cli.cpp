@@ -30,6 +30,10 @@ const std::vector<CommandSpec>& command_table() {
     return table;
 }
 
+std::vector<CommandSpec>::const_iterator find_command(const std::string& name) {
+    return std::find_if(command_table().begin(), command_table().end(), [&](auto& c) { return c.name == name; });
+}
+
 po::options_description global_options() {
     po::options_description global("Global options");
     global.add_options()("config,c", po::value<std::string>(),
@@ -124,12 +128,20 @@ int dispatch(const std::vector<std::string>& args) {
                 std::cout << "trellis " << k_version << "\n";
                 return 0;
             }
-        print_general_help();
         bool asked = std::any_of(args.begin(), args.end(), [](auto& a) { return a == "-h" || a == "--help"; });
+        if (!asked && !args.empty()) {
+            // `trellis -c heads`: the command was read as the option's value.
+            for (std::size_t i = 0; i + 1 < args.size(); ++i)
+                if (takes_value(args[i]) && find_command(args[i + 1]) != command_table().end())
+                    throw input_error("no command given: `{}` was read as the value of `{}`; see `trellis --help`",
+                                      args[i + 1], args[i]);
+            throw input_error("no command given; `trellis --help` lists the commands");
+        }
+        print_general_help();
         return asked ? 0 : 2;
     }
     const auto& name = args[*at];
-    auto it = std::find_if(command_table().begin(), command_table().end(), [&](auto& c) { return c.name == name; });
+    auto it = find_command(name);
     if (it == command_table().end())
         throw input_error("unknown command `{}`; `trellis --help` lists the commands", name);
 
