@@ -24,8 +24,14 @@ bool full(int fd) {
     return n > 0 && std::string_view(path, static_cast<std::size_t>(n)).ends_with(suffix);
 }
 
-template <typename Function> Function next(const char* name) {
-    return reinterpret_cast<Function>(::dlsym(RTLD_NEXT, name));
+// The real function `name` with the disk-full check in front.
+template <typename... Args> ssize_t checked(const char* name, int fd, Args... args) {
+    using Real = ssize_t (*)(int, Args...);
+    if (full(fd)) {
+        errno = ENOSPC;
+        return -1;
+    }
+    return reinterpret_cast<Real>(::dlsym(RTLD_NEXT, name))(fd, args...);
 }
 
 } // namespace
@@ -33,30 +39,15 @@ template <typename Function> Function next(const char* name) {
 extern "C" {
 
 ssize_t write(int fd, const void* data, size_t size) {
-    static auto real = next<ssize_t (*)(int, const void*, size_t)>("write");
-    if (full(fd)) {
-        errno = ENOSPC;
-        return -1;
-    }
-    return real(fd, data, size);
+    return checked("write", fd, data, size);
 }
 
 ssize_t pwrite(int fd, const void* data, size_t size, off_t offset) {
-    static auto real = next<ssize_t (*)(int, const void*, size_t, off_t)>("pwrite");
-    if (full(fd)) {
-        errno = ENOSPC;
-        return -1;
-    }
-    return real(fd, data, size, offset);
+    return checked("pwrite", fd, data, size, offset);
 }
 
 ssize_t pwrite64(int fd, const void* data, size_t size, off64_t offset) {
-    static auto real = next<ssize_t (*)(int, const void*, size_t, off64_t)>("pwrite64");
-    if (full(fd)) {
-        errno = ENOSPC;
-        return -1;
-    }
-    return real(fd, data, size, offset);
+    return checked("pwrite64", fd, data, size, offset);
 }
 
 } // extern "C"
