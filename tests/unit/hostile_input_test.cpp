@@ -113,7 +113,8 @@ TEST_SUITE("hostile_input") {
         for (const auto& dialect : k_dialects) {
             SUBCASE(dialect.c_str()) {
                 TwoRows t(dialect);
-                t.project.revision("app", "a2", {"a1"}, "CREATE TABLE a2 (x INTEGER);\n-- +call ends_transaction:commits",
+                t.project.revision("app", "a2", {"a1"},
+                                   "CREATE TABLE a2 (x INTEGER);\n-- +call ends_transaction:commits",
                                    "DROP TABLE a2;\n-- +call ends_transaction:rolls_back");
                 auto r = with_steps(t.project, {"upgrade", "--sql"});
                 CHECK(r.exit_code == 2);

@@ -291,7 +291,8 @@ TEST_SUITE("revision_text") {
         for (std::string sql : {
                  "CREATE TRIGGER t AFTER INSERT ON a BEGIN\n  UPDATE a SET x = 1;\nEND;",
                  "CREATE TRIGGER t AFTER INSERT ON a FOR EACH ROW BEGIN SELECT CASE WHEN 1 THEN 2 END; END;",
-                 "CREATE FUNCTION f() RETURNS trigger AS $$ BEGIN\n  NEW.x := 1;\n  COMMIT;\nEND;\n$$ LANGUAGE plpgsql;",
+                 "CREATE FUNCTION f() RETURNS trigger AS $$ BEGIN\n  NEW.x := 1;\n  COMMIT;\nEND;\n$$ LANGUAGE "
+                 "plpgsql;",
                  "DO $body$ BEGIN PERFORM 1; END $body$;",
                  "CREATE FUNCTION g() RETURNS void AS ' BEGIN RAISE NOTICE ''x''; END; ' LANGUAGE plpgsql;",
                  "CREATE PROCEDURE p() LANGUAGE sql BEGIN ATOMIC INSERT INTO a VALUES (1); END;",
@@ -305,8 +306,8 @@ TEST_SUITE("revision_text") {
     }
 
     TEST_CASE("a transactional: false revision may manage its own transactions") {
-        auto r = revision_file::parse(file_with("BEGIN;\nCREATE TABLE a (x INT);\nCOMMIT;", "-- transactional: false\n"),
-                                      "v/bad.sql");
+        auto r = revision_file::parse(
+            file_with("BEGIN;\nCREATE TABLE a (x INT);\nCOMMIT;", "-- transactional: false\n"), "v/bad.sql");
         CHECK_FALSE(r.transactional);
     }
 

@@ -277,8 +277,8 @@ void check_text(std::string_view content, const std::string& path) {
         throw input_error("{}:{}: a NUL byte at column {}: a revision file is text, and the database would read "
                           "the statement only up to it",
                           files::display(path), where.line, where.column);
-    throw input_error("{}:{}: invalid UTF-8 at column {} (byte 0x{:02x}): save the file as UTF-8",
-                      files::display(path), where.line, where.column, byte);
+    throw input_error("{}:{}: invalid UTF-8 at column {} (byte 0x{:02x}): save the file as UTF-8", files::display(path),
+                      where.line, where.column, byte);
 }
 
 } // namespace
