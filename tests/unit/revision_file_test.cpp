@@ -283,6 +283,8 @@ TEST_SUITE("revision_text") {
             CHECK_MESSAGE(control_in("SELECT 1;\n" + sql + ";\nSELECT 2;") == sql, sql);
             CHECK_MESSAGE(has(parse_error(file_with("SELECT 1; /* c */ " + sql + ";")), "v/bad.sql:5:"), sql);
         }
+        // Any white space the databases skip: form feeds and vertical tabs too.
+        CHECK(has(parse_error(file_with("SELECT 1;\f\vCOMMIT;")), "v/bad.sql:5:"));
         // The statement's line, not the section's.
         CHECK(has(parse_error(file_with("SELECT 1;\n\n-- why\n  COMMIT;")), "v/bad.sql:8:"));
     }

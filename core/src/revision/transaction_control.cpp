@@ -49,7 +49,7 @@ bool may_hold_transaction_control(std::string_view text) {
         return table;
     }();
     auto starts_keyword = [&](std::size_t at) {
-        while (at < text.size() && (text[at] == ' ' || text[at] == '\t' || text[at] == '\r'))
+        while (at < text.size() && text::is_space(text[at])) // \f and \v too, as the splitter
             ++at;
         if (at == text.size())
             return false;
