@@ -14,7 +14,13 @@ namespace trellis {
 
 namespace {
 
-// The first `count` words of `sql`, lowercased; a word is a run of letters.
+// A statement starting with one of these words controls the transaction; one of the second list
+// does when its second word is TRANSACTION (`PREPARE name AS ...` is a prepared statement).
+constexpr std::array<std::string_view, 7> k_control_words = {"begin", "commit",    "end",    "rollback",
+                                                             "abort", "savepoint", "release"};
+constexpr std::array<std::string_view, 2> k_control_with_transaction = {"start", "prepare"};
+
+// The first two words of `sql`, lowercased; a word is a run of letters.
 std::array<std::string, 2> leading_words(std::string_view sql) {
     std::array<std::string, 2> words;
     std::size_t at = 0;
@@ -30,11 +36,10 @@ std::array<std::string, 2> leading_words(std::string_view sql) {
 }
 
 bool is_transaction_control(std::string_view sql) {
-    auto [first, second] = leading_words(sql);
-    for (std::string_view word : {"begin", "commit", "end", "rollback", "abort", "savepoint", "release"})
-        if (first == word)
-            return true;
-    return (first == "start" || first == "prepare") && second == "transaction";
+    auto words = leading_words(sql);
+    const auto& first = words[0]; // no structured binding: clang 14 cannot capture one
+    auto in = [&](const auto& list) { return std::find(list.begin(), list.end(), first) != list.end(); };
+    return in(k_control_words) || (in(k_control_with_transaction) && words[1] == "transaction");
 }
 
 // Whether `text` may hold a transaction-control statement: one of the words starts a line or
@@ -59,12 +64,12 @@ bool may_hold_transaction_control(std::string_view text) {
             first != 's')
             return false;
         auto rest = text.substr(at);
-        for (std::string_view keyword :
-             {"begin", "commit", "end", "rollback", "abort", "savepoint", "release", "start", "prepare"})
-            if (keyword[0] == first && text::starts_with_ci(rest, keyword) &&
-                (rest.size() == keyword.size() || !std::isalpha(static_cast<unsigned char>(rest[keyword.size()]))))
-                return true;
-        return false;
+        auto starts = [&](std::string_view keyword) {
+            return keyword[0] == first && text::starts_with_ci(rest, keyword) &&
+                   (rest.size() == keyword.size() || !std::isalpha(static_cast<unsigned char>(rest[keyword.size()])));
+        };
+        return std::any_of(k_control_words.begin(), k_control_words.end(), starts) ||
+               std::any_of(k_control_with_transaction.begin(), k_control_with_transaction.end(), starts);
     };
     if (starts_keyword(0))
         return true;
