@@ -3,6 +3,12 @@
 #
 #   scripts/bench.sh [--trellis PATH] [--workload NAME]... [--per-branch N]
 #                    [--runs K] [--json FILE]
+#   scripts/bench.sh --fuzz SECONDS [--trellis PATH]
+#
+# --fuzz runs each libFuzzer target built beside the trellis binary
+# (fuzz_revision_file, fuzz_url; tests/fuzz) for SECONDS on its seed corpus,
+# instead of the comparison, and fails when one finds a crash or a violated
+# property (the suite runs them for 3 s each).
 #
 # Workloads (default: all): heads, history, heads-cold, load-scaling,
 # upgrade-sqlite, upgrade-postgresql, check-postgresql. The graph has 6
@@ -39,9 +45,10 @@ WORKLOADS=()
 PER_BRANCH=1000
 RUNS=""
 JSON_OUT=""
+FUZZ_SECONDS=""
 
 usage() {
-    sed -n '2,23s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+    sed -n '2,29s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
 }
 
 die() {
@@ -74,6 +81,8 @@ parse_args() {
         --runs=*) RUNS="${1#*=}"; shift ;;
         --json) JSON_OUT="${2:?--json needs a file}"; shift 2 ;;
         --json=*) JSON_OUT="${1#*=}"; shift ;;
+        --fuzz) FUZZ_SECONDS="${2:?--fuzz needs a number of seconds}"; shift 2 ;;
+        --fuzz=*) FUZZ_SECONDS="${1#*=}"; shift ;;
         -h | --help) usage; exit 0 ;;
         *) die "unknown argument '$1' (see --help)" ;;
         esac
@@ -85,6 +94,21 @@ parse_args() {
     done
     is_positive_int "${PER_BRANCH}" || die "--per-branch must be a positive integer, not '${PER_BRANCH}'"
     [[ -z ${RUNS} ]] || is_positive_int "${RUNS}" || die "--runs must be a positive integer, not '${RUNS}'"
+    [[ -z ${FUZZ_SECONDS} ]] || is_positive_int "${FUZZ_SECONDS}" ||
+        die "--fuzz must be a positive number of seconds, not '${FUZZ_SECONDS}'"
+}
+
+# Runs every fuzz target for FUZZ_SECONDS; fails when one of them fails.
+run_fuzzers() {
+    local bin failed=0 name
+    bin="$(dirname "${TRELLIS}")"
+    for name in revision_file url; do
+        [[ -x ${bin}/fuzz_${name} ]] || die "${bin}/fuzz_${name} not found: it is built with the tests when clang++ is installed"
+        echo "fuzz_${name}: ${FUZZ_SECONDS} s" >&2
+        bash "${REPO_ROOT}/tests/fuzz/run.sh" "${bin}/fuzz_${name}" "${REPO_ROOT}/tests/fuzz/corpus/${name}" \
+            "${FUZZ_SECONDS}" || failed=1
+    done
+    return "${failed}"
 }
 
 wants_postgresql() {
@@ -138,6 +162,10 @@ resolve_trellis() {
 
 main() {
     parse_args "$@"
+    if [[ -n ${FUZZ_SECONDS} ]]; then
+        run_fuzzers
+        return
+    fi
     ensure_tools
 
     local trellis

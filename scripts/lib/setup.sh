@@ -13,6 +13,7 @@ TRELLIS_PACKAGES=(
     sqlite3 postgresql-15 postgresql-client-15
     bsdutils # script(1): the tests give trellis a pseudo-terminal
     graphviz # graph --format svg/png
+    clang libclang-rt-14-dev # libFuzzer, for the fuzz targets of tests/fuzz
 )
 
 # Runs a command with its output kept in a log that is shown only if it fails.

@@ -1,8 +1,12 @@
 // The revision file format of SPEC.md: parsing, writing back byte for byte, every malformed input
-// named by file and line, and checksums that ignore header edits and line endings.
+// named by file and line (bytes that are not text and transaction control included), and
+// checksums that ignore header edits and line endings.
+#include "revision/create_date.hpp"
 #include "revision/revision_file.hpp"
 #include "revision/sql_split.hpp"
+#include "revision/transaction_control.hpp"
 #include "util/error.hpp"
+#include "util/utf8.hpp"
 
 #include <doctest/doctest.h>
 #include <string>
@@ -41,6 +45,21 @@ std::string replace(std::string text, const std::string& from, const std::string
     auto at = text.find(from);
     REQUIRE(at != std::string::npos);
     return text.replace(at, from.size(), to);
+}
+
+std::string file_with(const std::string& upgrade, const std::string& header = "") {
+    return "-- revision: r1\n-- down_revision:\n" + header + "\n-- +upgrade\n" + upgrade + "\n-- +downgrade\n";
+}
+
+bool has(const std::string& text, const std::string& part) {
+    return text.find(part) != std::string::npos;
+}
+
+// The first transaction-control statement of `sql` as one section, or "".
+std::string control_in(const std::string& sql) {
+    auto statements = split_statements(Section{SectionKind::upgrade, "", 1, sql});
+    const auto* found = find_transaction_control(statements);
+    return found ? found->sql : "";
 }
 
 } // namespace
@@ -220,5 +239,94 @@ TEST_SUITE("sql_split") {
         REQUIRE(s.size() == 3);
         CHECK(s[1].call == "panels:backfill_slugs");
         CHECK(s[1].line == 11);
+    }
+}
+
+// What a revision file must be before its SQL reaches a database: UTF-8 text with no NUL byte
+// (a NUL cut `DELETE FROM t1<NUL> WHERE id = 1` short, deleting every row), no statement that
+// ends or nests the revision's transaction, and a create_date that names a real moment. Each
+// refusal names the file and line; a byte order mark is no part of the header.
+TEST_SUITE("revision_text") {
+    TEST_CASE("a NUL byte is refused with the file, line and column, wherever it is") {
+        using namespace std::string_literals;
+        auto error = parse_error(file_with("DELETE FROM t1\0 WHERE id = 1;"s));
+        CHECK(has(error, "v/bad.sql:5: a NUL byte at column 15"));
+        CHECK(has(parse_error("-- revision: r1\n-- message: a\0b\n"s), "v/bad.sql:2: a NUL byte"));
+        CHECK(has(parse_error(file_with("SELECT 1;\n-- a comment \0"s)), "v/bad.sql:6:"));
+    }
+
+    TEST_CASE("invalid UTF-8 is refused with the file, line and the byte") {
+        auto error = parse_error(file_with("INSERT INTO t VALUES ('caf\xe9');"));
+        CHECK(has(error, "v/bad.sql:5: invalid UTF-8 at column 27 (byte 0xe9)"));
+        // Well-formed UTF-8 of every length passes; overlong forms and surrogates do not.
+        CHECK(parse_error(file_with("INSERT INTO t VALUES ('café ☃ 𝄞');")).empty());
+        for (std::string bad : {"\xc0\xaf", "\xe0\x80\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xe2\x98", "\x80"})
+            CHECK_MESSAGE(utf8::find_invalid("abcdefghij" + bad + "xyz") == 10, bad);
+        CHECK(utf8::find_invalid("plain ASCII, longer than eight bytes") == std::string_view::npos);
+    }
+
+    TEST_CASE("a UTF-8 byte order mark before the header is accepted") {
+        auto r = revision_file::parse("\xEF\xBB\xBF" + file_with("CREATE TABLE t (x INT);"), "v/bad.sql");
+        CHECK(r.id == "r1");
+        REQUIRE(r.sections.size() == 2);
+        CHECK(r.sections[0].first_line == 5);
+        CHECK(r.sections[0].text == "CREATE TABLE t (x INT);");
+    }
+
+    TEST_CASE("transaction control in a transactional revision is refused at its line") {
+        auto error = parse_error(file_with("CREATE TABLE a1 (x INT);\nROLLBACK;"));
+        CHECK(has(error, "v/bad.sql:6: `ROLLBACK` controls the transaction trellis runs this revision in"));
+        CHECK(has(error, "transactional: false"));
+        for (std::string sql : {"COMMIT", "commit work", "END", "End Transaction", "BEGIN", "BEGIN IMMEDIATE",
+                                "START TRANSACTION", "ABORT", "SAVEPOINT s", "RELEASE SAVEPOINT s", "RELEASE s",
+                                "ROLLBACK TO SAVEPOINT s", "PREPARE TRANSACTION 'x'"}) {
+            CHECK_MESSAGE(control_in("SELECT 1;\n" + sql + ";\nSELECT 2;") == sql, sql);
+            CHECK_MESSAGE(has(parse_error(file_with("SELECT 1; /* c */ " + sql + ";")), "v/bad.sql:5:"), sql);
+        }
+        // Any white space the databases skip: form feeds and vertical tabs too.
+        CHECK(has(parse_error(file_with("SELECT 1;\f\vCOMMIT;")), "v/bad.sql:5:"));
+        // The statement's line, not the section's.
+        CHECK(has(parse_error(file_with("SELECT 1;\n\n-- why\n  COMMIT;")), "v/bad.sql:8:"));
+    }
+
+    TEST_CASE("BEGIN and END inside bodies are not transaction control") {
+        for (std::string sql : {
+                 "CREATE TRIGGER t AFTER INSERT ON a BEGIN\n  UPDATE a SET x = 1;\nEND;",
+                 "CREATE TRIGGER t AFTER INSERT ON a FOR EACH ROW BEGIN SELECT CASE WHEN 1 THEN 2 END; END;",
+                 "CREATE FUNCTION f() RETURNS trigger AS $$ BEGIN\n  NEW.x := 1;\n  COMMIT;\nEND;\n$$ LANGUAGE "
+                 "plpgsql;",
+                 "DO $body$ BEGIN PERFORM 1; END $body$;",
+                 "CREATE FUNCTION g() RETURNS void AS ' BEGIN RAISE NOTICE ''x''; END; ' LANGUAGE plpgsql;",
+                 "CREATE PROCEDURE p() LANGUAGE sql BEGIN ATOMIC INSERT INTO a VALUES (1); END;",
+                 "SELECT CASE WHEN x > 0 THEN 'begin' ELSE 'end' END AS commit_flag FROM a;",
+                 "INSERT INTO a (started, ended) VALUES (1, 2);\n-- COMMIT; in a comment\n/* ROLLBACK; */",
+                 "CREATE TABLE begin_end (x INT);",
+             }) {
+            CHECK_MESSAGE(control_in(sql).empty(), sql);
+            CHECK_MESSAGE(parse_error(file_with(sql)).empty(), sql);
+        }
+    }
+
+    TEST_CASE("a transactional: false revision may manage its own transactions") {
+        auto r = revision_file::parse(
+            file_with("BEGIN;\nCREATE TABLE a (x INT);\nCOMMIT;", "-- transactional: false\n"), "v/bad.sql");
+        CHECK_FALSE(r.transactional);
+    }
+
+    TEST_CASE("create_date must name a real day and time") {
+        for (std::string good : {"2026-11-22T23:04:11Z", "2020-07-21 15:51:55.334506", "2024-02-29", "2026-01-01T00:00",
+                                 "2026-06-30T23:59:60Z", "2026-01-01T10:00:00+02:00", "2026-01-01T10:00:00.5-05:30"})
+            CHECK_MESSAGE(create_date_problem(good).empty(), good);
+        CHECK(create_date_problem("2026-13-45T99:99:99Z") == "month 13 does not exist");
+        CHECK(create_date_problem("2026-02-29") == "2026-02 has no day 29");
+        CHECK(create_date_problem("2026-04-31T00:00:00Z") == "2026-04 has no day 31");
+        CHECK(create_date_problem("2026-01-01T24:00:00Z") == "hour 24 does not exist");
+        CHECK(create_date_problem("2026-01-01T10:60Z") == "minute 60 does not exist");
+        CHECK_FALSE(create_date_problem("2026-01-01T10:00:00Q").empty());
+        CHECK_FALSE(create_date_problem("2026-01-01 and more").empty());
+        CHECK_FALSE(create_date_problem("26-01-01").empty());
+        auto error = parse_error(file_with("SELECT 1;", "-- create_date: 2026-13-45T99:99:99Z\n"));
+        CHECK(has(error, "v/bad.sql:3: create_date `2026-13-45T99:99:99Z`"));
+        CHECK(has(error, "month 13 does not exist"));
     }
 }

@@ -32,6 +32,10 @@ const std::vector<CommandSpec>& command_table() {
     return table;
 }
 
+std::vector<CommandSpec>::const_iterator find_command(const std::string& name) {
+    return std::find_if(command_table().begin(), command_table().end(), [&](auto& c) { return c.name == name; });
+}
+
 po::options_description global_options() {
     po::options_description global("Global options");
     global.add_options()("config,c", po::value<std::string>(),
@@ -99,8 +103,12 @@ GlobalOptions resolve_globals(const po::variables_map& vm) {
     g.quiet = vm["quiet"].as<bool>();
     g.verbose = vm["verbose"].as<bool>() ? 1 : 0;
     g.color = !vm["no-color"].as<bool>() && !env("NO_COLOR") && ::isatty(STDERR_FILENO);
-    if (vm.count("lock-timeout"))
+    if (vm.count("lock-timeout")) {
         g.lock_timeout = vm["lock-timeout"].as<int>();
+        if (*g.lock_timeout < 0 || *g.lock_timeout > k_max_lock_timeout_seconds)
+            throw input_error("--lock-timeout must be a number of seconds from 0 to {}, not {}",
+                              k_max_lock_timeout_seconds, *g.lock_timeout);
+    }
     return g;
 }
 
@@ -125,17 +133,28 @@ int dispatch(const std::vector<std::string>& args) {
         }
     }
     if (!at) {
+        // `trellis -c`: the option's value is missing, which is no reason to show the usage.
+        if (!args.empty() && takes_value(args.back()))
+            throw input_error("option `{}` needs a value; see `trellis --help`", args.back());
         for (const auto& a : args)
             if (a == "--version") {
                 std::cout << "trellis " << k_version << "\n";
                 return 0;
             }
-        print_general_help();
         bool asked = std::any_of(args.begin(), args.end(), [](auto& a) { return a == "-h" || a == "--help"; });
+        if (!asked && !args.empty()) {
+            // `trellis -c heads`: the command was read as the option's value.
+            for (std::size_t i = 0; i + 1 < args.size(); ++i)
+                if (takes_value(args[i]) && find_command(args[i + 1]) != command_table().end())
+                    throw input_error("no command given: `{}` was read as the value of `{}`; see `trellis --help`",
+                                      args[i + 1], args[i]);
+            throw input_error("no command given; `trellis --help` lists the commands");
+        }
+        print_general_help();
         return asked ? 0 : 2;
     }
     const auto& name = args[*at];
-    auto it = std::find_if(command_table().begin(), command_table().end(), [&](auto& c) { return c.name == name; });
+    auto it = find_command(name);
     if (it == command_table().end() && *at > 0 && args[*at - 1].starts_with("--"))
         throw input_error("unknown option `{}` before `{}`: global options come before the command, a command's own "
                           "after it; `trellis --help` lists them",

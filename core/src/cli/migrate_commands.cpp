@@ -68,6 +68,9 @@ int migrate_run(Invocation& in, Direction direction) {
     auto targets = arg<std::vector<std::string>>(in, "target");
     MigrateOptions options{flag(in, "ignore-checksums")};
     auto& context = in.context;
+    if (flag(in, "sql") && flag(in, "dry-run"))
+        throw input_error("{}: --sql and --dry-run exclude each other: --sql prints the script, --dry-run the plan",
+                          in.name);
     if (flag(in, "sql")) {
         std::cout << migrate_script(context, direction, targets, options);
         return 0;

@@ -138,8 +138,8 @@ nlohmann::json plan_json(const Graph& graph, const Plan& plan) {
 }
 
 void print_json(const nlohmann::json& document) {
-    // Bytes that are not UTF-8 (a message typed in another encoding) are shown as U+FFFD rather
-    // than failing the whole document.
+    // Revision files are UTF-8 (refused at load otherwise), but a file or directory name need not
+    // be: its bad bytes print as U+FFFD rather than failing the whole document.
     std::cout << document.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
 }
 

@@ -67,6 +67,16 @@ std::string first_line(const std::string& sql) {
     return line.size() > 100 ? line.substr(0, 97) + "..." : line;
 }
 
+// A C++ step runs only online: a script that went on past it, with the ledger row claiming the
+// revision done, would record a step that never ran.
+void refuse_step_calls(const Revision& r, const std::vector<Statement>& statements) {
+    for (const auto& s : statements)
+        if (!s.call.empty())
+            throw input_error("{}:{}: revision {} calls the C++ step `{}`, which a SQL script cannot run; run "
+                              "this revision online, without --sql",
+                              files::display(r.path), s.line, r.id, s.call);
+}
+
 struct Prepared {
     int revision;
     std::vector<Statement> statements;
@@ -158,6 +168,10 @@ private:
         try {
             transaction.commit(ledger_statements(graph, p.revision, start));
         } catch (const SqlError& e) {
+            if (e.sqlstate() == k_transaction_ended)
+                throw database_error("{}: the {} of {} failed: {}, so some of its statements may be committed and "
+                                     "others not; it is not recorded in the ledger: check the database by hand",
+                                     files::display(r.path), up() ? "upgrade" : "downgrade", r.id, e.what());
             // The ledger row or a constraint checked at commit (DEFERRABLE): the database's words say which.
             throw database_error("{}: committing the {} of {} with its ledger row failed: {}{}; {}",
                                  files::display(r.path), up() ? "upgrade" : "downgrade", r.id, e.what(),
@@ -294,13 +308,13 @@ std::string migrate_script(Context& context, Direction direction, const std::vec
     for (int i : plan.steps) {
         const auto& r = graph.revision(i);
         auto statements = statements_of(graph, i, direction, db.kind());
+        refuse_step_calls(r, statements);
         out += fmt::format("\n-- {} {} ({}): {}\n", up ? "upgrade" : "downgrade", r.id,
                            graph.branch(graph.branch_of(i)).label(), r.message);
         if (r.transactional)
             out += "BEGIN;\n";
         for (const auto& s : statements)
-            out +=
-                s.call.empty() ? s.sql + ";\n" : fmt::format("-- +call {} (a C++ step: it runs only online)\n", s.call);
+            out += s.sql + ";\n";
         if (!r.transactional)
             out += "BEGIN;\n";
         if (up && !ledger_exists) {

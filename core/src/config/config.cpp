@@ -181,12 +181,16 @@ Config load_config(const std::filesystem::path& file) {
         else if (key == "catalog_query")
             config.catalog_query = value;
         else if (key == "lock_timeout") {
+            std::size_t used = 0;
             try {
-                config.lock_timeout = std::stoi(value);
+                config.lock_timeout = std::stoi(value, &used);
             } catch (const std::exception&) {
-                throw input_error("{}: lock_timeout must be a number of seconds, not `{}`", where(config, content, key),
-                                  value);
+                used = 0;
             }
+            if (used == 0 || used != value.size() || *config.lock_timeout < 0 ||
+                *config.lock_timeout > k_max_lock_timeout_seconds)
+                throw input_error("{}: lock_timeout must be a number of seconds from 0 to {}, not `{}`",
+                                  where(config, content, key), k_max_lock_timeout_seconds, value);
         }
     }
     return config;

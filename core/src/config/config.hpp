@@ -10,6 +10,9 @@
 
 namespace trellis {
 
+// The longest lock time-out, in seconds: both databases take it in milliseconds, in a 32-bit int.
+constexpr int k_max_lock_timeout_seconds = 2'147'483;
+
 struct PluginSection {
     std::string name;
     std::optional<std::filesystem::path> version_path;

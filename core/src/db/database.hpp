@@ -13,6 +13,7 @@
 #include <memory>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace trellis {
@@ -28,6 +29,13 @@ private:
     std::string m_sqlstate;
 };
 
+// The sqlstate of the SqlError a commit throws when the transaction begin() opened is no longer
+// open: SQL run inside it (a COMMIT, ROLLBACK or END, from a file or a C++ step) ended it, and what
+// ran after that was committed statement by statement. Nothing more is written then.
+inline constexpr std::string_view k_transaction_ended = "trellis:transaction-ended";
+inline constexpr const char* k_transaction_ended_text =
+    "the SQL run inside the transaction trellis opened ended it (a COMMIT, ROLLBACK or END)";
+
 class Database : public StepConnection {
 public:
     Dialect kind() const { return m_url.dialect; }
@@ -39,7 +47,8 @@ public:
     virtual void begin() = 0;
     // Runs `last`, then commits. `last` is bookkeeping whose failure is the commit's (the ledger
     // row of a revision): PostgreSQL sends it with the COMMIT, in one round trip. On any failure
-    // the transaction is rolled back and the error thrown.
+    // the transaction is rolled back and the error thrown. `last` runs only inside the transaction
+    // begin() opened: when that has ended, it throws a SqlError of k_transaction_ended.
     virtual void commit(const std::vector<std::string>& last) = 0;
     void commit() { commit({}); }
     virtual void rollback() = 0;
@@ -65,6 +74,10 @@ public:
 protected:
     explicit Database(DatabaseUrl url)
         : m_url(std::move(url)) {}
+    // Throws a SqlError when `sql` holds a NUL byte: both client libraries take C strings, so
+    // the database would run only what comes before it (`DELETE FROM t` of `DELETE FROM t<NUL>
+    // WHERE id = 1`). Revision files with one are refused at load; this guards C++ steps too.
+    static void check_no_nul(const std::string& sql);
     // Replaces `$N` placeholders with quoted literals (values are quoted, never spliced raw).
     static std::string bind(const std::string& sql, const std::vector<std::optional<std::string>>& parameters);
 

@@ -5,6 +5,11 @@
 
 namespace trellis {
 
+void Database::check_no_nul(const std::string& sql) {
+    if (sql.find('\0') != std::string::npos)
+        throw SqlError("the statement holds a NUL byte, and the database would run only what comes before it", "");
+}
+
 std::string Database::quote(std::string_view value) {
     std::string out = "'";
     for (char c : value) {

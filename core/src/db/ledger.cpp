@@ -1,5 +1,6 @@
 #include "db/ledger.hpp"
 
+#include "util/error.hpp"
 #include "util/text.hpp"
 
 #include <fmt/format.h>
@@ -76,8 +77,20 @@ std::vector<LedgerRow> Ledger::read(Database& db) const {
     std::vector<LedgerRow> rows;
     if (!db.table_exists(m_table))
         return rows;
-    for (const auto& r : db.query(select_sql() + " ORDER BY applied_at, revision"))
-        rows.push_back(to_row(r));
+    try {
+        for (const auto& r : db.query(select_sql() + " ORDER BY applied_at, revision"))
+            rows.push_back(to_row(r));
+    } catch (const SqlError& e) {
+        // A table of that name that some other tool made: say which table, and what it lacks.
+        throw database_error("table `{}` in {} is not a trellis ledger: {}; a ledger has the columns revision, "
+                             "branch, checksum, downgrade_sql, applied_at, duration_ms, down_revision and depends_on "
+                             "(`version_table` in trellis.ini names another table)",
+                             m_table, db.url().display(), e.what());
+    } catch (const std::logic_error&) {
+        throw database_error("table `{}` in {} is not a trellis ledger: its duration_ms column holds something "
+                             "other than a number",
+                             m_table, db.url().display());
+    }
     return rows;
 }
 

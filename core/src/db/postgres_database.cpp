@@ -71,10 +71,12 @@ std::string PostgresDatabase::with_begin(const std::string& sql) {
 }
 
 void PostgresDatabase::execute(const std::string& sql) {
+    check_no_nul(sql);
     guarded([&] { run(*m_connection, with_begin(sql)); });
 }
 
 std::vector<Row> PostgresDatabase::query(const std::string& sql) {
+    check_no_nul(sql);
     return guarded([&] {
         std::vector<Row> rows;
         // Of several statements in one message, the result is the last one's.
@@ -100,13 +102,17 @@ void PostgresDatabase::commit(const std::vector<std::string>& last) {
     bool begun = !std::exchange(m_begin_pending, false);
     if (!begun && last.empty())
         return; // nothing was sent, so there is nothing to commit
-    std::string sql = begun ? "" : "BEGIN;\n";
+    // A SAVEPOINT fails (25P01) unless an explicit transaction is open: when SQL sent since BEGIN
+    // ended it, the message is one implicit transaction, and the failure takes `last` with it.
+    std::string sql = begun ? "SAVEPOINT trellis_open; RELEASE SAVEPOINT trellis_open;\n" : "BEGIN;\n";
     for (const auto& statement : last)
         sql += statement + ";\n";
     sql += "COMMIT";
     try {
         guarded([&] { run(*m_connection, sql); });
-    } catch (const SqlError&) {
+    } catch (const SqlError& e) {
+        if (begun && e.sqlstate() == "25P01")
+            throw SqlError(k_transaction_ended_text, std::string(k_transaction_ended));
         // PostgreSQL stops a message at its failing statement: the transaction is left aborted,
         // or ended when the COMMIT itself failed. ROLLBACK settles both (libpqxx drops the
         // warning of the second).

@@ -46,19 +46,27 @@ SqliteDatabase::~SqliteDatabase() {
 
 void SqliteDatabase::fail(int code) const {
     std::string message = m_db ? sqlite3_errmsg(m_db) : sqlite3_errstr(code);
+    fail(code, message);
+}
+
+void SqliteDatabase::fail(int code, const std::string& message) const {
+    // "file is not a database" is no fault of a statement: it names the file.
+    if ((code & 0xff) == SQLITE_NOTADB || (code & 0xff) == SQLITE_CORRUPT)
+        throw database_error("{}: {}", m_url.display(), message);
     throw SqlError(message, std::to_string(code));
 }
 
 void SqliteDatabase::execute(const std::string& sql) {
     if (!m_db)
         throw database_error("{} does not exist", m_url.display());
+    check_no_nul(sql);
     // sqlite3_exec also runs a trigger body or several statements given at once.
     char* message = nullptr;
     int code = sqlite3_exec(m_db, sql.c_str(), nullptr, nullptr, &message);
     if (code != SQLITE_OK) {
         std::string text = message ? message : sqlite3_errstr(code);
         sqlite3_free(message);
-        throw SqlError(text, std::to_string(code));
+        fail(code, text);
     }
 }
 
@@ -66,6 +74,7 @@ std::vector<Row> SqliteDatabase::query(const std::string& sql) {
     std::vector<Row> rows;
     if (!m_db)
         return rows;
+    check_no_nul(sql);
     StatementGuard guard;
     int code = sqlite3_prepare_v2(m_db, sql.c_str(), static_cast<int>(sql.size()), &guard.statement, nullptr);
     if (code != SQLITE_OK)
@@ -111,6 +120,11 @@ std::optional<unsigned> SqliteDatabase::data_version() const {
 }
 
 void SqliteDatabase::commit(const std::vector<std::string>& last) {
+    if (m_in_transaction && sqlite3_get_autocommit(m_db)) {
+        m_in_transaction = false;
+        m_version_after_commit.reset();
+        throw SqlError(k_transaction_ended_text, std::string(k_transaction_ended));
+    }
     try {
         for (const auto& sql : last)
             execute(sql);
@@ -121,9 +135,12 @@ void SqliteDatabase::commit(const std::vector<std::string>& last) {
     m_in_transaction = false;
     int code = sqlite3_exec(m_db, "COMMIT", nullptr, nullptr, nullptr);
     if (code != SQLITE_OK) {
-        sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+        // The COMMIT's own words ("database or disk is full"), before the ROLLBACK replaces them.
+        std::string message = sqlite3_errmsg(m_db);
+        if (!sqlite3_get_autocommit(m_db))
+            sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
         m_version_after_commit.reset();
-        fail(code);
+        fail(code, message);
     }
     m_version_after_commit = data_version();
 }

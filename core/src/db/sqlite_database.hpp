@@ -29,6 +29,7 @@ public:
 
 private:
     [[noreturn]] void fail(int code) const;
+    [[noreturn]] void fail(int code, const std::string& message) const;
     std::optional<unsigned> data_version() const;
 
     sqlite3* m_db = nullptr; // null: a read-only open of a file that does not exist

@@ -67,19 +67,35 @@ VersionDirectory list_revision_files(const std::filesystem::path& directory) {
         listing.error =
             fmt::format("{}: cannot read the version path: {}", files::display(directory), std::strerror(errno));
     DIR* dir = listing.fd < 0 ? nullptr : ::fdopendir(::dup(listing.fd));
+    std::string unreadable;
+    int unreadable_errno = 0;
     while (const dirent* entry = dir ? ::readdir(dir) : nullptr) {
         std::string_view name = entry->d_name;
         if (!name.ends_with(".sql"))
             continue;
         struct stat info {};
-        bool regular =
-            entry->d_type == DT_REG || ((entry->d_type == DT_UNKNOWN || entry->d_type == DT_LNK) &&
-                                        ::fstatat(listing.fd, entry->d_name, &info, 0) == 0 && S_ISREG(info.st_mode));
+        bool regular = entry->d_type == DT_REG;
+        if (!regular && (entry->d_type == DT_UNKNOWN || entry->d_type == DT_LNK)) {
+            // A dangling or looping symlink is a revision file that cannot be read, as an
+            // unreadable file is: an error naming it, never a revision silently left out.
+            // The first such name in name order, whatever order the directory lists them in.
+            if (::fstatat(listing.fd, entry->d_name, &info, 0) != 0) {
+                if (unreadable.empty() || name < unreadable) {
+                    unreadable = name;
+                    unreadable_errno = errno;
+                }
+                continue;
+            }
+            regular = S_ISREG(info.st_mode);
+        }
         if (regular)
             listing.names.emplace_back(name);
     }
     if (dir)
         ::closedir(dir);
+    if (!unreadable.empty() && listing.error.empty())
+        listing.error = fmt::format("{}: cannot read: {}", files::display(listing.prefix + unreadable),
+                                    std::strerror(unreadable_errno));
     std::sort(listing.names.begin(), listing.names.end());
     listing.cache = std::make_unique<ParseCache>(directory);
     listing.stamps.resize(listing.names.size());

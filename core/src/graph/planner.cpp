@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <charconv>
 #include <fmt/format.h>
+#include <limits>
 #include <optional>
 
 namespace trellis {
@@ -19,9 +20,12 @@ struct TargetParts {
     int step = 0;     // +N / -N; 0 when none
 };
 
-std::optional<int> parse_count(std::string_view digits) {
+std::optional<int> parse_count(std::string_view digits, const std::string& target) {
     int value = 0;
     auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+    if (error == std::errc::result_out_of_range && end == digits.data() + digits.size())
+        throw input_error("bad relative step in target `{}`: {} is too large (at most {})", target, digits,
+                          std::numeric_limits<int>::max());
     if (error != std::errc{} || end != digits.data() + digits.size() || digits.empty())
         return std::nullopt;
     return value;
@@ -38,7 +42,7 @@ TargetParts split_target(const std::string& target) {
     }
     auto sign = rest.find_first_of("+-");
     if (sign != std::string_view::npos) {
-        auto count = parse_count(rest.substr(sign + 1));
+        auto count = parse_count(rest.substr(sign + 1), target);
         if (!count || *count == 0)
             throw input_error("bad relative step in target `{}`: expected +N or -N with N > 0", target);
         parts.step = rest[sign] == '+' ? *count : -*count;
@@ -48,10 +52,15 @@ TargetParts split_target(const std::string& target) {
     return parts;
 }
 
+// The first few revisions of `indices`, then how many more: a 500-way fork is one short line.
 std::string ids(const Graph& graph, const std::vector<int>& indices) {
+    constexpr std::size_t k_shown = 5;
     std::vector<std::string> names;
-    for (int i : indices)
-        names.push_back(fmt::format("{} ({})", graph.revision(i).id, graph.branch(graph.branch_of(i)).label()));
+    for (std::size_t k = 0; k < indices.size() && k < k_shown; ++k)
+        names.push_back(
+            fmt::format("{} ({})", graph.revision(indices[k]).id, graph.branch(graph.branch_of(indices[k])).label()));
+    if (indices.size() > k_shown)
+        names.push_back(fmt::format("and {} more", indices.size() - k_shown));
     return names.empty() ? "none" : text::join(names, ", ");
 }
 
@@ -136,8 +145,9 @@ public:
                 throw input_error("target `{}`: only {} revision(s) above {}", target, k,
                                   start ? m_graph.revision(*start).id : std::string("base"));
             if (next.size() > 1)
-                throw input_error("target `{}` steps across a fork after {}: {}; name the revision instead", target,
-                                  at ? m_graph.revision(*at).id : std::string("base"), ids(m_graph, next));
+                throw input_error("target `{}` steps across a {}-way fork after {}: {}; name the revision instead",
+                                  target, next.size(), at ? m_graph.revision(*at).id : std::string("base"),
+                                  ids(m_graph, next));
             at = next.front();
         }
         return *at;
@@ -156,8 +166,8 @@ public:
                 throw input_error("target `{}`: only {} revision(s) at or below {}", target, k,
                                   m_graph.revision(start).id);
             if (below.size() > 1)
-                throw input_error("target `{}` steps across a merge at {}: {}; name the revision instead", target,
-                                  m_graph.revision(at).id, ids(m_graph, below));
+                throw input_error("target `{}` steps across a {}-way merge at {}: {}; name the revision instead",
+                                  target, below.size(), m_graph.revision(at).id, ids(m_graph, below));
             at = below.front();
             passed.push_back(at);
         }

@@ -1,9 +1,12 @@
 #include "revision/revision_file.hpp"
 
+#include "revision/create_date.hpp"
+#include "revision/transaction_control.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
 #include "util/sha256.hpp"
 #include "util/text.hpp"
+#include "util/utf8.hpp"
 
 #include <algorithm>
 #include <array>
@@ -149,9 +152,9 @@ private:
         } else if (key == "message") {
             r.message = value;
         } else if (key == "create_date") {
-            bool dated = value.size() >= 10 && value[4] == '-' && value[7] == '-';
-            if (!dated)
-                fail(number, fmt::format("create_date `{}` is not an ISO 8601 date (2026-11-22T23:04:11Z)", value));
+            if (auto problem = create_date_problem(value); !problem.empty())
+                fail(number, fmt::format("create_date `{}` is not a date and time such as 2026-11-22T23:04:11Z: {}",
+                                         value, problem));
             r.create_date = value;
         } else if (key == "transactional") {
             if (value != "true" && value != "false")
@@ -261,10 +264,33 @@ std::string_view marker_keyword(SectionKind kind) {
     return "";
 }
 
+// A NUL byte would cut a statement short where the database reads it as a C string, and both
+// databases expect UTF-8: such a file is refused before anything reads its SQL. Files read afresh
+// pay for this scan; the parse cache holds only files that passed it.
+void check_text(std::string_view content, const std::string& path) {
+    auto at = utf8::find_invalid(content);
+    if (at == std::string_view::npos)
+        return;
+    auto where = utf8::position(content, at);
+    auto byte = static_cast<unsigned char>(content[at]);
+    if (byte == 0)
+        throw input_error("{}:{}: a NUL byte at column {}: a revision file is text, and the database would read "
+                          "the statement only up to it",
+                          files::display(path), where.line, where.column);
+    throw input_error("{}:{}: invalid UTF-8 at column {} (byte 0x{:02x}): save the file as UTF-8", files::display(path),
+                      where.line, where.column, byte);
+}
+
 } // namespace
 
 Revision parse(std::string_view content, const std::string& path) {
-    return Parser(content, path).parse();
+    // A byte order mark, as some Windows editors write, is no part of the header.
+    if (content.starts_with("\xEF\xBB\xBF"))
+        content.remove_prefix(3);
+    check_text(content, path);
+    auto revision = Parser(content, path).parse();
+    check_no_transaction_control(revision);
+    return revision;
 }
 
 Revision load(const std::string& path) {
