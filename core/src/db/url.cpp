@@ -18,7 +18,7 @@ std::string unparsed(std::string_view raw) {
     auto scheme = raw.substr(0, raw.find("://"));
     bool plain = scheme.size() < raw.size() && !scheme.empty() && scheme.size() <= 16 &&
                  std::all_of(scheme.begin(), scheme.end(), [](char c) { return std::isalnum((unsigned char)c) || c == '+'; });
-    return plain ? fmt::format("{}://…", scheme) : std::string("(not a URL)");
+    return plain ? fmt::format("{}://...", scheme) : std::string("(not a URL)");
 }
 
 std::string percent_decode(std::string_view s, std::string_view part, const std::string& shown) {
