@@ -25,6 +25,7 @@ const std::vector<CommandSpec>& command_table() {
         add_lint_commands(t);
         add_schema_commands(t);
         add_lifecycle_commands(t);
+        add_import_commands(t);
         return t;
     }();
     return table;

@@ -1,0 +1,403 @@
+#!/usr/bin/env python3
+"""trellis import-alembic: turns an Alembic project into a trellis project.
+
+Run by `trellis import-alembic` (core/src/commands/import_alembic.cpp), which passes the
+arguments below and, with --adopt-url, takes over the database afterwards. Reads the project
+through Alembic's own ScriptDirectory, so ids, parents, labels and dependencies are what Alembic
+sees, and renders each revision's SQL with Alembic in offline mode (as_sql), once per dialect,
+calling the revision's upgrade() and downgrade() directly: the project's env.py, which usually
+imports the application, is never run, and no alembic_version statement is ever produced.
+
+Writes OUT/trellis.ini (one [plugin.NAME] section per branch) and OUT/versions/NAME/*.sql in
+SPEC.md's revision format, then prints the import report on stdout. Errors are one line on
+stderr, `trellis: error: ...`, exit 2.
+"""
+
+import argparse
+import contextlib
+import io
+import os
+import re
+import sys
+import traceback
+
+DIALECTS = ("sqlite", "postgresql")
+ID_RE = re.compile(r"^[A-Za-z0-9_]{1,64}$")
+
+
+class ImportFailure(Exception):
+    """A failure the user can fix: printed as one line, exit 2."""
+
+
+class NotRenderable(Exception):
+    """Raised inside a revision's upgrade()/downgrade() for what offline mode cannot give."""
+
+
+class UnreadableResult:
+    """What op.get_bind().execute() returns offline: any use of the result means the revision
+    reads the database from Python, which no offline rendering can reproduce."""
+
+    def _refuse(self, *args, **kwargs):
+        raise NotRenderable("it reads the result of a query (op.get_bind().execute(...)) in Python")
+
+    __iter__ = __bool__ = __len__ = __getitem__ = _refuse
+
+    def __getattr__(self, name):
+        self._refuse()
+
+
+class OfflineBind:
+    """Alembic's offline "mock" connection, whose results refuse to be read."""
+
+    def __init__(self, mock):
+        self._mock = mock
+
+    def execute(self, *args, **kwargs):
+        self._mock.execute(*args, **kwargs)
+        return UnreadableResult()
+
+    def __getattr__(self, name):
+        return getattr(self._mock, name)
+
+
+def load_alembic():
+    try:
+        from alembic.config import Config  # noqa: F401
+        from alembic.script import ScriptDirectory  # noqa: F401
+    except ImportError:
+        raise ImportFailure(
+            f"Alembic is not installed for {sys.executable} (Debian: apt-get install alembic), "
+            "or set TRELLIS_PYTHON to an interpreter that has it")
+
+
+def where_in(exc, directories):
+    """The revision file an exception came from: its last frame inside a version location."""
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        path = os.path.realpath(frame.filename)
+        if any(path.startswith(d + os.sep) for d in directories):
+            return f"{frame.filename}:{frame.lineno}"
+    return None
+
+
+def read_project(ini):
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+    from alembic.util import CommandError
+
+    if not os.path.isfile(ini):
+        raise ImportFailure(f"{ini}: no such Alembic config file")
+    config = Config(ini)
+    try:
+        if not config.get_main_option("script_location"):
+            raise ImportFailure(f"{ini}: no `script_location` in the [alembic] section")
+        script = ScriptDirectory.from_config(config)
+    except ImportFailure:
+        raise
+    except Exception as e:  # configparser errors, CommandError for a missing directory
+        raise ImportFailure(f"{ini}: {str(e).strip()}")
+    locations = [os.path.realpath(p) for p in script._version_locations]
+    try:
+        revisions = list(script.walk_revisions("base", "heads"))
+    except CommandError as e:
+        raise ImportFailure(f"{ini}: Alembic cannot read the revisions: {e}")
+    except Exception as e:
+        at = where_in(e, locations)
+        raise ImportFailure(f"{at or ini}: the revision file does not import: {type(e).__name__}: {e}")
+    return config, script, locations, revisions
+
+
+def slugify(message):
+    """text::slugify of trellis, so file names look like the ones `trellis revision` writes."""
+    slug = ""
+    for c in message:
+        if c.isascii() and c.isalnum():
+            slug += c.lower()
+        elif slug and slug[-1] != "_":
+            slug += "_"
+        if len(slug) >= 40:
+            break
+    return slug.rstrip("_")
+
+
+def label_name(text):
+    name = re.sub(r"[^A-Za-z0-9_]", "_", text)[:64]
+    return name or "alembic"
+
+
+def create_date(script):
+    match = re.search(r"^Create Date:\s*(\S.*?)\s*$", script.module.__doc__ or "", re.M)
+    return match.group(1) if match and re.match(r"^\d{4}-\d\d-\d\d", match.group(1)) else ""
+
+
+def topological(revisions):
+    """Parents (both edge kinds) before children; ties by id, so the output never depends on
+    the file system's order."""
+    by_id = {r.revision: r for r in revisions}
+    waiting = {r.revision: {p for p in edges(r) if p in by_id} for r in revisions}
+    ready = sorted(i for i, w in waiting.items() if not w)
+    order = []
+    while ready:
+        at = ready.pop(0)
+        order.append(by_id[at])
+        for r in revisions:
+            if at in waiting[r.revision]:
+                waiting[r.revision].discard(at)
+                if not waiting[r.revision]:
+                    ready.append(r.revision)
+        ready.sort()
+    return order
+
+
+def parents(r):
+    return list(r._versioned_down_revisions)
+
+
+def dependencies(r):
+    seen = []
+    for d in r._resolved_dependencies:
+        if d not in seen and d not in r._versioned_down_revisions:
+            seen.append(d)
+    return seen
+
+
+def edges(r):
+    return parents(r) + dependencies(r)
+
+
+def location_of(r, locations):
+    directory = os.path.dirname(os.path.realpath(r.path))
+    best = max((d for d in locations if directory == d or directory.startswith(d + os.sep)), key=len, default=None)
+    return best or directory
+
+
+def location_fallback(location):
+    base = os.path.basename(location)
+    return label_name(os.path.basename(os.path.dirname(location)) if base == "versions" else base)
+
+
+def assign_branches(order, locations, report):
+    """Alembic's label inheritance: a revision belongs to its own first label, else to the branch
+    of its first parent in the same version location, else to a branch named after the location."""
+    branch, by_id = {}, {r.revision: r for r in order}
+    labels = {label for r in order for label in r._orig_branch_labels}
+    for r in order:
+        own = list(r._orig_branch_labels)
+        first = parents(r)[0] if parents(r) else None
+        if own:
+            name = label_name(own[0])
+            if name != own[0]:
+                report["notes"].append(f"label `{own[0]}` of {r.revision} is branch `{name}` in trellis")
+        elif first and location_of(r, locations) == location_of(by_id[first], locations):
+            name = branch[first]
+        else:
+            name = location_fallback(location_of(r, locations))
+            while name in labels and name not in branch.values():
+                name += "_unlabelled"
+        branch[r.revision] = name
+    return branch
+
+
+def branch_depends(order, branch, report):
+    """Every cross-branch edge makes its branch depend on the other one, unless that would make
+    the branches' dependencies a cycle (the revisions' own edges still order them)."""
+    depends = {b: [] for b in dict.fromkeys(branch[r.revision] for r in order)}
+
+    def reaches(start, goal):
+        stack, seen = [start], set()
+        while stack:
+            at = stack.pop()
+            if at == goal:
+                return True
+            if at not in seen:
+                seen.add(at)
+                stack.extend(depends[at])
+        return False
+
+    for r in order:
+        mine = branch[r.revision]
+        for target in edges(r):
+            theirs = branch[target]
+            if theirs == mine or theirs in depends[mine]:
+                continue
+            if reaches(theirs, mine):
+                report["notes"].append(f"branch `{mine}` needs `{theirs}` ({r.revision} -> {target}) but `{theirs}` "
+                                       f"already depends on `{mine}`: left out of `depends`, the revisions' edges "
+                                       "keep the order")
+                continue
+            depends[mine].append(theirs)
+    return depends
+
+
+@contextlib.contextmanager
+def offline_context(config, script, dialect, buffer, events):
+    from alembic.operations import Operations
+    from alembic.runtime.environment import EnvironmentContext
+
+    with EnvironmentContext(config, script, as_sql=True) as environment:
+        # The options the env.py template's offline mode uses: literal values, named parameters
+        # (no `%%` doubling), no BEGIN/COMMIT around the statements.
+        environment.configure(dialect_name=dialect, output_buffer=buffer, literal_binds=True,
+                              transactional_ddl=False, dialect_opts={"paramstyle": "named"})
+        migration = environment.get_context()
+        bind = OfflineBind(migration.connection)
+        migration.connection = migration.impl.connection = bind
+
+        @contextlib.contextmanager
+        def autocommit_block():
+            events.add("autocommit")
+            yield
+
+        migration.autocommit_block = autocommit_block
+        with Operations.context(migration):
+            yield
+
+
+def render(config, script, r, function, dialect):
+    """The SQL Alembic writes offline for r.function() on dialect, or NotRenderable."""
+    buffer, events = io.StringIO(), set()
+    try:
+        with offline_context(config, script, dialect, buffer, events):
+            getattr(r.module, function)()
+    except NotRenderable:
+        raise
+    except Exception as e:
+        at = where_in(e, [os.path.dirname(os.path.realpath(r.path))])
+        # The first sentence: Alembic's own explanations run to a paragraph.
+        first = re.split(r"(?<=\.)\s", str(e).strip(), maxsplit=1)[0]
+        raise NotRenderable(f"{type(e).__name__}: {first}" + (f" ({os.path.basename(at)})" if at else ""))
+    lines = [line.rstrip() for line in buffer.getvalue().splitlines()]
+    return "\n".join(lines).strip(), events
+
+
+def failing_sql(dialect, message):
+    """A statement that stops the revision on `dialect` with `message`."""
+    if dialect == "postgresql":
+        quoted = message.replace("'", "''")
+        return f"DO $$ BEGIN RAISE EXCEPTION '{quoted}'; END $$"
+    # SQLite has no RAISE outside triggers: a missing table's name carries the message.
+    return 'SELECT * FROM "{}"'.format(message.replace('"', "'"))
+
+
+def sections(kind, rendered):
+    block = lambda sql: sql + "\n" if sql else ""  # noqa: E731
+    if rendered["sqlite"] == rendered["postgresql"]:
+        return f"-- +{kind}\n{block(rendered['sqlite'])}\n"
+    return "".join(f"-- +{kind} {d}\n{block(rendered[d])}\n" for d in DIALECTS)
+
+
+def convert(config, script, r, relative, report):
+    """The trellis file of one revision: its header and its sections."""
+    notes, transactional = [], True
+    bodies = {}
+    for function in ("upgrade", "downgrade"):
+        bodies[function] = {}
+        for dialect in DIALECTS:
+            try:
+                sql, events = render(config, script, r, function, dialect)
+                if "autocommit" in events:
+                    transactional = False
+            except NotRenderable as e:
+                reason = str(e)
+                notes.append(f"{function} on {dialect}: {reason}")
+                report["unrendered"].append(f"{r.revision} ({relative}) {function} on {dialect}: {reason}")
+                sql = failing_sql(dialect, f"trellis: Alembic revision {r.revision} ({relative}) could not be "
+                                           f"rendered offline ({function}); port it to SQL in this file by hand") + ";"
+            bodies[function][dialect] = sql
+    header = [f"-- revision: {r.revision}",
+              f"-- down_revision: {', '.join(parents(r))}".rstrip()]
+    labels = [label_name(label) for label in r._orig_branch_labels]
+    if labels:
+        header.append(f"-- branch_labels: {', '.join(labels)}")
+    if dependencies(r):
+        header.append(f"-- depends_on: {', '.join(dependencies(r))}")
+    message = " ".join((r.doc or "").split())
+    header.append(f"-- message: {message}".rstrip())
+    if create_date(r):
+        header.append(f"-- create_date: {create_date(r)}")
+    header.append(f"-- transactional: {'true' if transactional else 'false'}")
+    comment = [f"-- Imported from Alembic: {relative}"]
+    if not transactional:
+        comment.append("-- It uses an autocommit block, so it runs outside a transaction.")
+    for note in notes:
+        comment.append(f"-- NOT RENDERED: {note}")
+    text = "\n".join(header) + "\n\n" + "\n".join(comment) + "\n\n"
+    text += sections("upgrade", bodies["upgrade"]) + sections("downgrade", bodies["downgrade"])
+    return message, text.rstrip("\n") + "\n"
+
+
+def write_project(ini, out, config, script, locations, order, branch, depends, report):
+    ini_path = os.path.join(out, "trellis.ini")
+    if os.path.exists(ini_path):
+        raise ImportFailure(f"{ini_path} exists already: import into an empty directory (--out DIR)")
+    for name in depends:
+        directory = os.path.join(out, "versions", name)
+        if os.path.isdir(directory) and any(f.endswith(".sql") for f in os.listdir(directory)):
+            raise ImportFailure(f"{directory} holds revision files already: import into an empty directory")
+    files = []
+    for r in order:
+        if not ID_RE.match(r.revision):
+            raise ImportFailure(f"{r.path}: revision id `{r.revision}` is not a trellis id ([A-Za-z0-9_], 1 to 64)")
+        relative = os.path.relpath(r.path, os.path.dirname(os.path.abspath(ini)))
+        message, text = convert(config, script, r, relative, report)
+        slug = slugify(message)
+        name = f"{r.revision}_{slug}.sql" if slug else f"{r.revision}.sql"
+        files.append((os.path.join(out, "versions", branch[r.revision], name), text))
+    lines = [f"# Imported from Alembic ({os.path.abspath(ini)}) by `trellis import-alembic`.", ""]
+    for name, needs in depends.items():
+        lines.append(f"[plugin.{name}]")
+        lines.append(f"version_path = versions/{name}")
+        if needs:
+            lines.append(f"depends = {', '.join(needs)}")
+        lines.append("")
+    for name in depends:
+        os.makedirs(os.path.join(out, "versions", name), exist_ok=True)
+    for path, text in files:
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+    with open(ini_path, "w", encoding="utf-8") as f:
+        f.write("\n".join(lines))
+    return ini_path
+
+
+def print_report(ini_path, order, branch, depends, report):
+    merges = [r.revision for r in order if len(parents(r)) > 1]
+    print(f"Imported {len(order)} revision(s) into {len(depends)} branch(es), {len(merges)} merge(s); "
+          f"wrote {ini_path}")
+    for name, needs in depends.items():
+        count = sum(1 for r in order if branch[r.revision] == name)
+        print(f"  {name}: {count} revision(s)" + (f", depends on {', '.join(needs)}" if needs else ""))
+    if merges:
+        print(f"Merges: {', '.join(merges)}")
+    for note in report["notes"]:
+        print(f"Note: {note}")
+    if report["unrendered"]:
+        print(f"Not rendered offline ({len(report['unrendered'])}): each fails on upgrade until ported by hand")
+        for line in report["unrendered"]:
+            print(f"  {line}")
+
+
+def main(argv):
+    parser = argparse.ArgumentParser(prog="trellis import-alembic")
+    parser.add_argument("ini")
+    parser.add_argument("--out", default=".")
+    args = parser.parse_args(argv)
+    load_alembic()
+    config, script, locations, revisions = read_project(args.ini)
+    if not revisions:
+        raise ImportFailure(f"{args.ini}: the Alembic project has no revision")
+    report = {"notes": [], "unrendered": []}
+    order = topological(revisions)
+    branch = assign_branches(order, locations, report)
+    depends = branch_depends(order, branch, report)
+    ini_path = write_project(args.ini, args.out, config, script, locations, order, branch, depends, report)
+    print_report(ini_path, order, branch, depends, report)
+
+if __name__ == "__main__":
+    try:
+        main(sys.argv[1:])
+    except ImportFailure as e:
+        print(f"trellis: error: {e}", file=sys.stderr)
+        sys.exit(2)
+    except OSError as e:
+        print(f"trellis: error: {e}", file=sys.stderr)
+        sys.exit(2)
