@@ -382,15 +382,21 @@ def main(argv):
     parser.add_argument("--out", default=".")
     args = parser.parse_args(argv)
     load_alembic()
-    config, script, locations, revisions = read_project(args.ini)
+    # Alembic resolves a relative script_location from the working directory, and its users run
+    # it beside alembic.ini: so does the import.
+    here, out, ini = os.getcwd(), os.path.abspath(args.out), os.path.abspath(args.ini)
+    if os.path.isfile(ini):
+        os.chdir(os.path.dirname(ini))
+    config, script, locations, revisions = read_project(ini)
     if not revisions:
         raise ImportFailure(f"{args.ini}: the Alembic project has no revision")
     report = {"notes": [], "unrendered": []}
     order = topological(revisions)
     branch = assign_branches(order, locations, report)
     depends = branch_depends(order, branch, report)
-    ini_path = write_project(args.ini, args.out, config, script, locations, order, branch, depends, report)
-    print_report(ini_path, order, branch, depends, report)
+    ini_path = write_project(ini, out, config, script, locations, order, branch, depends, report)
+    shown = os.path.relpath(ini_path, here) if ini_path.startswith(here + os.sep) else ini_path
+    print_report(shown, order, branch, depends, report)
 
 if __name__ == "__main__":
     try:
