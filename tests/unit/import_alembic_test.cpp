@@ -18,7 +18,8 @@ namespace {
 
 // Debian's Alembic runs on the interpreter its `alembic` script names, whatever python3 is first
 // on PATH.
-const std::string k_python = R"sh("$(sed -n '1s/^#!//p' "$(command -v alembic)")")sh";
+const std::string k_python_path = R"sh(sed -n '1s/^#!//p' "$(command -v alembic)" | tr -d '\n')sh";
+const std::string k_python = "\"$(" + k_python_path + ")\"";
 const std::string k_tool = std::string(TRELLIS_SOURCE_DIR) + "/tests/alembic/alembic_tool.py";
 
 // The env.py of every test project: online, on the config's sqlalchemy.url (the tool sets it).
@@ -136,6 +137,26 @@ std::vector<AlembicRevision> plugin_revisions() {
     };
 }
 
+// One version location holding three labels: beta's base depends on alpha, gamma forks off alpha
+// (its base's down_revision is in another branch), and alpha's head depends on beta's.
+std::vector<AlembicRevision> labelled_revisions() {
+    auto table = [](const std::string& name, const std::string& extra = "") {
+        return fmt::format("op.create_table('{}', sa.Column('id', sa.Integer, primary_key=True){})", name, extra);
+    };
+    return {
+        {"app/versions", "a1", "None", "('alpha',)", "None", "create a_one", table("a_one"), "op.drop_table('a_one')"},
+        {"app/versions", "a2", "'a1'", "None", "None", "a_one.note",
+         "op.add_column('a_one', sa.Column('note', sa.String(40), server_default='none'))",
+         "op.drop_column('a_one', 'note')"},
+        {"app/versions", "b1", "None", "('beta',)", "'a1'", "create b_one",
+         table("b_one", ", sa.Column('a_id', sa.Integer, sa.ForeignKey('a_one.id'))"), "op.drop_table('b_one')"},
+        {"app/versions", "b2", "'b1'", "None", "None", "index b_one.a_id",
+         "op.create_index('ix_b_one_a_id', 'b_one', ['a_id'])", "op.drop_index('ix_b_one_a_id', 'b_one')"},
+        {"app/versions", "c1", "'a2'", "('gamma',)", "None", "create c_one", table("c_one"), "op.drop_table('c_one')"},
+        {"app/versions", "a3", "'a2'", "None", "'b2'", "create a_two", table("a_two"), "op.drop_table('a_two')"},
+    };
+}
+
 std::string sqlite_url(const std::filesystem::path& dir, const std::string& name) {
     return "sqlite:///" + (dir / name).string();
 }
@@ -233,5 +254,67 @@ TEST_SUITE("import_alembic") {
                 CHECK(contains(again.err, "this database was taken over before"));
             }
         }
+    }
+
+    TEST_CASE("one version location with several labels splits into branches by Alembic's label inheritance") {
+        AlembicProject alembic({"app/versions"}, labelled_revisions());
+        PostgresDatabase pg_alembic, pg_trellis;
+        auto sqlite_alembic = sqlite_url(alembic.dir(), "alembic.db");
+        auto heads = alembic.alembic({"upgrade", alembic.ini(), sqlite_alembic, "heads", "upgrade", alembic.ini(),
+                                      pg_alembic.url(), "heads", "heads", alembic.ini()});
+        auto imported = alembic.trellis({"import-alembic", alembic.ini(), "--out", "out"});
+        REQUIRE_MESSAGE(imported.exit_code == 0, imported.err);
+        CHECK(contains(imported.out, "Imported 6 revision(s) into 3 branch(es), 0 merge(s)"));
+        CHECK(contains(imported.out, "  alpha: 3 revision(s)\n  beta: 2 revision(s), depends on alpha\n"
+                                     "  gamma: 1 revision(s), depends on alpha\n"));
+        // alpha's head needs beta, which needs alpha: the branches cannot depend both ways.
+        CHECK(contains(imported.out, "Note: branch `alpha` needs `beta` (a3 -> b2)"));
+        CHECK(contains(read_file(alembic.dir() / "out/versions/gamma/c1_create_c_one.sql"),
+                       "-- revision: c1\n-- down_revision: a2\n-- branch_labels: gamma\n"));
+        CHECK(contains(heads, "heads: a3 b2 c1"));
+        auto trellis_heads = alembic.trellis({"-c", "out/trellis.ini", "heads"});
+        CHECK(trellis_heads.out == "a3 (alpha) (head)\nb2 (beta) (head)\nc1 (gamma) (head)\n");
+        for (const auto& [alembic_url, trellis_url] :
+             {std::pair{sqlite_alembic, sqlite_url(alembic.dir(), "trellis.db")}, {pg_alembic.url(), pg_trellis.url()}}) {
+            CAPTURE(trellis_url);
+            auto upgraded = alembic.trellis({"-c", "out/trellis.ini", "--url", trellis_url, "upgrade", "heads"});
+            REQUIRE_MESSAGE(upgraded.exit_code == 0, upgraded.err);
+            CHECK(contains(upgraded.out, "Applied 6 revision(s)."));
+            CHECK(schema_of(trellis_url) == schema_of(alembic_url));
+        }
+
+        // A revision file that does not import stops the import, naming it.
+        write_file(alembic.dir() / "app/versions/d1_rev.py",
+                   "import no_such_module\nrevision = 'd1'\ndown_revision = 'a3'\n");
+        auto broken = alembic.trellis({"import-alembic", alembic.ini(), "--out", "again"});
+        CHECK(broken.exit_code == 2);
+        CHECK(contains(broken.err, "d1_rev.py:1: the revision file does not import: ModuleNotFoundError"));
+        CHECK(!std::filesystem::exists(alembic.dir() / "again/trellis.ini"));
+    }
+
+    TEST_CASE("import-alembic refuses what it cannot read, exit 2, naming it") {
+        TempDir dir;
+        auto missing = run_trellis({"import-alembic", "nosuch.ini"}, dir.path());
+        CHECK(missing.exit_code == 2);
+        CHECK(contains(missing.err, "nosuch.ini: no such Alembic config file"));
+        write_file(dir / "alembic.ini", "[alembic]\nsqlalchemy.url = sqlite://\n");
+        auto bare = run_trellis({"import-alembic", "alembic.ini"}, dir.path());
+        CHECK(bare.exit_code == 2);
+        CHECK(contains(bare.err, "no `script_location` in the [alembic] section"));
+        // A Python without Alembic (site-packages off), and no Python at all.
+        write_file(dir / "python", "#!/bin/sh\nexec " + shell(k_python_path) + " -S \"$@\"\n");
+        shell("chmod +x '" + (dir / "python").string() + "'");
+        auto no_alembic = run_trellis({"import-alembic", "alembic.ini"}, dir.path(), {{"TRELLIS_PYTHON", (dir / "python").string()}});
+        CHECK(no_alembic.exit_code == 2);
+        CHECK(contains(no_alembic.err, "Alembic is not installed for"));
+        auto no_python = run_trellis({"import-alembic", "alembic.ini"}, dir.path(), {{"TRELLIS_PYTHON", "/nonexistent/python3"}});
+        CHECK(no_python.exit_code == 2);
+        CHECK(contains(no_python.err, "cannot run /nonexistent/python3"));
+        // Adopting a database Alembic never touched.
+        write_file(dir / "trellis.ini", "[plugin.app]\nversion_path = versions\n");
+        auto url = sqlite_url(dir.path(), "plain.db");
+        auto plain = run_trellis({"import-alembic", "--adopt-url", url}, dir.path());
+        CHECK(plain.exit_code == 2);
+        CHECK(contains(plain.err, "has no `alembic_version` table"));
     }
 }
