@@ -11,6 +11,7 @@ TRELLIS_PACKAGES=(
     libboost-dev libboost-program-options-dev
     libpqxx-dev libsqlite3-dev nlohmann-json3-dev libfmt-dev doctest-dev
     sqlite3 postgresql-15 postgresql-client-15
+    python3 alembic python3-psycopg2
 )
 
 # Runs a command with its output kept in a log that is shown only if it fails.
