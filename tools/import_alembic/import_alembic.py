@@ -15,6 +15,7 @@ stderr, `trellis: error: ...`, exit 2.
 
 import argparse
 import contextlib
+import heapq
 import io
 import os
 import re
@@ -133,18 +134,21 @@ def topological(revisions):
     """Parents (both edge kinds) before children; ties by id, so the output never depends on
     the file system's order."""
     by_id = {r.revision: r for r in revisions}
-    waiting = {r.revision: {p for p in edges(r) if p in by_id} for r in revisions}
-    ready = sorted(i for i, w in waiting.items() if not w)
+    waiting = {r.revision: len({p for p in edges(r) if p in by_id}) for r in revisions}
+    children = {i: [] for i in by_id}
+    for r in revisions:
+        for p in {p for p in edges(r) if p in by_id}:
+            children[p].append(r.revision)
+    ready = [i for i, w in waiting.items() if not w]
+    heapq.heapify(ready)
     order = []
     while ready:
-        at = ready.pop(0)
+        at = heapq.heappop(ready)
         order.append(by_id[at])
-        for r in revisions:
-            if at in waiting[r.revision]:
-                waiting[r.revision].discard(at)
-                if not waiting[r.revision]:
-                    ready.append(r.revision)
-        ready.sort()
+        for child in children[at]:
+            waiting[child] -= 1
+            if not waiting[child]:
+                heapq.heappush(ready, child)
     return order
 
 
@@ -239,6 +243,10 @@ def offline_context(config, script, dialect, buffer, events):
         environment.configure(dialect_name=dialect, output_buffer=buffer, literal_binds=True,
                               transactional_ddl=False, dialect_opts={"paramstyle": "named"})
         migration = environment.get_context()
+        # One call per statement, Alembic's `;` appended: SQL given to op.execute() with its own
+        # `;` would end in two.
+        emit = migration.impl.static_output
+        migration.impl.static_output = lambda text: emit(text[:-1] if text.endswith(";;") else text)
         bind = OfflineBind(migration.connection)
         migration.connection = migration.impl.connection = bind
 
@@ -368,10 +376,16 @@ def print_report(ini_path, order, branch, depends, report):
         print(f"  {name}: {count} revision(s)" + (f", depends on {', '.join(needs)}" if needs else ""))
     if merges:
         print(f"Merges: {', '.join(merges)}")
+    alone = [name for name, needs in depends.items() if not needs]
+    if len(depends) > 1 and len(alone) > 1:
+        report["notes"].append(f"branches {', '.join(alone)} depend on no other branch: where one's SQL needs "
+                               "another's tables, add `depends = ...` to its [plugin.NAME] in trellis.ini, so a new "
+                               "database runs them in that order")
     for note in report["notes"]:
         print(f"Note: {note}")
     if report["unrendered"]:
-        print(f"Not rendered offline ({len(report['unrendered'])}): each fails on upgrade until ported by hand")
+        print(f"Not rendered offline ({len(report['unrendered'])}): each fails where it runs until ported by hand "
+              "(port before adopting a database, or run `trellis repair` after)")
         for line in report["unrendered"]:
             print(f"  {line}")
 
