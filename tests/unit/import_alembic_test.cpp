@@ -202,6 +202,9 @@ TEST_SUITE("import_alembic") {
 
         auto trellis_heads = alembic.trellis({"-c", "out/trellis.ini", "heads"});
         CHECK(trellis_heads.out == "um (uber) (head)\np3 (panels) (head)\n");
+        auto again = alembic.trellis({"import-alembic", alembic.ini(), "--out", "out"});
+        CHECK(again.exit_code == 2);
+        CHECK(contains(again.err, "out/trellis.ini exists already"));
         CHECK(contains(heads, "heads: p3 um"));
 
         auto trellis = [&](const std::string& url, std::vector<std::string> args) {
@@ -282,6 +285,12 @@ TEST_SUITE("import_alembic") {
             CHECK(contains(upgraded.out, "Applied 6 revision(s)."));
             CHECK(schema_of(trellis_url) == schema_of(alembic_url));
         }
+
+        // --json: the report as one document.
+        auto json = alembic.trellis({"--json", "import-alembic", alembic.ini(), "--out", "json"});
+        REQUIRE_MESSAGE(json.exit_code == 0, json.err);
+        CHECK(contains(json.out, "\"name\": \"gamma\",\n      \"depends\": [\n        \"alpha\"\n      ]"));
+        CHECK(contains(json.out, "\"revisions\": 6,"));
 
         // A revision file that does not import stops the import, naming it.
         write_file(alembic.dir() / "app/versions/d1_rev.py",

@@ -17,6 +17,7 @@ import argparse
 import contextlib
 import heapq
 import io
+import json
 import os
 import re
 import sys
@@ -394,6 +395,8 @@ def main(argv):
     parser = argparse.ArgumentParser(prog="trellis import-alembic")
     parser.add_argument("ini")
     parser.add_argument("--out", default=".")
+    parser.add_argument("--quiet", action="store_true")
+    parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     load_alembic()
     # Alembic resolves a relative script_location from the working directory, and its users run
@@ -410,7 +413,19 @@ def main(argv):
     depends = branch_depends(order, branch, report)
     ini_path = write_project(ini, out, config, script, locations, order, branch, depends, report)
     shown = os.path.relpath(ini_path, here) if ini_path.startswith(here + os.sep) else ini_path
-    print_report(shown, order, branch, depends, report)
+    if args.json:
+        print(json.dumps({
+            "config": shown,
+            "revisions": len(order),
+            "branches": [{"name": name, "depends": needs, "version_path": f"versions/{name}",
+                          "revisions": [r.revision for r in order if branch[r.revision] == name]}
+                         for name, needs in depends.items()],
+            "merges": [r.revision for r in order if len(parents(r)) > 1],
+            "not_rendered": report["unrendered"],
+            "notes": report["notes"],
+        }, indent=2))
+    elif not args.quiet:
+        print_report(shown, order, branch, depends, report)
 
 if __name__ == "__main__":
     try:

@@ -62,13 +62,17 @@ int import_run(Invocation& in) {
     auto config = out / "trellis.ini";
     if (imported) {
         std::cout.flush();
-        int code = import_alembic({arg<std::string>(in, "alembic-ini"), out});
+        // With --adopt-url and --json, the one JSON document is the adoption's.
+        bool adopting = has(in, "adopt-url");
+        int code = import_alembic({arg<std::string>(in, "alembic-ini"), out, options.quiet || (options.json && adopting),
+                                   options.json && !adopting});
         if (code != 0)
             return code;
     }
     auto in_project = imported && out != "." ? fmt::format("-c {} ", files::display(config)) : "";
     if (!has(in, "adopt-url")) {
-        std::cout << fmt::format("Next: `trellis {}--url URL upgrade heads` builds a new database; `trellis {}"
+        if (!options.quiet && !options.json)
+            std::cout << fmt::format("Next: `trellis {}--url URL upgrade heads` builds a new database; `trellis {}"
                                  "import-alembic --adopt-url URL` takes over one Alembic migrated.\n",
                                  in_project, in_project);
         return 0;

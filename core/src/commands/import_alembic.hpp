@@ -19,6 +19,8 @@ namespace trellis {
 struct ImportAlembicOptions {
     std::filesystem::path alembic_ini;
     std::filesystem::path out = ".";
+    bool quiet = false; // no report
+    bool json = false;  // the report as one JSON document
 };
 
 // Runs the importer, its report going to stdout and its errors to stderr. Returns its exit code
