@@ -181,23 +181,41 @@ def location_fallback(location):
 
 
 def assign_branches(order, locations, report):
-    """Alembic's label inheritance: a revision belongs to its own first label, else to the branch
-    of its first parent in the same version location, else to a branch named after the location."""
-    branch, by_id = {}, {r.revision: r for r in order}
+    """The branch of each revision. In a project of several version locations, one with at most one
+    label is one branch (a plugin's), named after its label, else after the location. Elsewhere
+    (several labels in a location, or a project of one location), Alembic's label inheritance: a revision belongs to its own first label, else to the
+    branch of its first parent in the same location, else to a branch named after the location."""
+    by_id = {r.revision: r for r in order}
     labels = {label for r in order for label in r._orig_branch_labels}
+    own_labels = {}  # per location, in the order met
     for r in order:
+        found = own_labels.setdefault(location_of(r, locations), [])
+        found.extend(label for label in r._orig_branch_labels if label not in found)
+
+    def fallback(location):
+        if len(own_labels[location]) == 1 and len(own_labels) > 1:
+            return label_name(own_labels[location][0])
+        name = location_fallback(location)
+        while name in labels:
+            name += "_unlabelled"
+        return name
+
+    branch = {}
+    for r in order:
+        location = location_of(r, locations)
         own = list(r._orig_branch_labels)
         first = parents(r)[0] if parents(r) else None
-        if own:
+        if not own_labels[location] or (len(own_labels[location]) == 1 and len(own_labels) > 1):
+            name = fallback(location)  # a plugin's location
+        elif own:
             name = label_name(own[0])
-            if name != own[0]:
-                report["notes"].append(f"label `{own[0]}` of {r.revision} is branch `{name}` in trellis")
-        elif first and location_of(r, locations) == location_of(by_id[first], locations):
+        elif first and location_of(by_id[first], locations) == location:
             name = branch[first]
         else:
-            name = location_fallback(location_of(r, locations))
-            while name in labels and name not in branch.values():
-                name += "_unlabelled"
+            name = fallback(location)
+        for label in own:
+            if label_name(label) != label:
+                report["notes"].append(f"label `{label}` of {r.revision} is `{label_name(label)}` in trellis")
         branch[r.revision] = name
     return branch
 
