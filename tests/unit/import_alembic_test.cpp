@@ -37,7 +37,17 @@ struct AlembicRevision {
     std::string dir, id;
     std::string down = "None", labels = "None", depends = "None"; // Python literals
     std::string message, upgrade = "pass", downgrade = "pass";    // bodies, one statement a line
+    std::string prelude;                                           // module-level code
 };
+
+// What ubersystem's revisions do when they import: ask the context for the dialect.
+constexpr const char* k_is_sqlite = R"(try:
+    is_sqlite = op.get_context().dialect.name == 'sqlite'
+except Exception:
+    is_sqlite = False
+if is_sqlite:
+    op.get_context().connection.execute('PRAGMA foreign_keys=ON;')
+)";
 
 // An Alembic project in a temporary directory: alembic.ini, app/ (from `alembic init`) and the
 // version locations given.
@@ -77,8 +87,8 @@ private:
         };
         return fmt::format("\"\"\"{}\n\nRevision ID: {}\nCreate Date: 2024-01-{:02} 10:00:00.000000\n\n\"\"\"\n"
                            "from alembic import op\nimport sqlalchemy as sa\n\nrevision = '{}'\ndown_revision = {}\n"
-                           "branch_labels = {}\ndepends_on = {}\n\n\ndef upgrade():\n{}\n\ndef downgrade():\n{}",
-                           r.message, r.id, day, r.id, r.down, r.labels, r.depends, indent(r.upgrade),
+                           "branch_labels = {}\ndepends_on = {}\n{}\n\ndef upgrade():\n{}\n\ndef downgrade():\n{}",
+                           r.message, r.id, day, r.id, r.down, r.labels, r.depends, r.prelude, indent(r.upgrade),
                            indent(r.downgrade));
     }
     TempDir m_dir;
@@ -117,7 +127,8 @@ std::vector<AlembicRevision> plugin_revisions() {
          "op.drop_index('ix_attendee_badge', 'attendee')\nwith op.batch_alter_table('attendee') as b:\n"
          "    b.drop_column('badge')"},
         {"uber/versions", "u3a", "'u2'", "None", "None", "add email",
-         "op.add_column('attendee', sa.Column('email', sa.String(200)))", "op.drop_column('attendee', 'email')"},
+         "op.add_column('attendee', sa.Column('email', sa.Text() if is_sqlite else sa.String(200)))",
+         "op.drop_column('attendee', 'email')", k_is_sqlite},
         {"uber/versions", "u3b", "'u2'", "None", "None", "create shift",
          "op.create_table('shift', sa.Column('id', sa.Integer, primary_key=True), sa.Column('attendee_id', "
          "sa.Integer, sa.ForeignKey('attendee.id', ondelete='CASCADE')), sa.Column('active', sa.Boolean, "
@@ -198,6 +209,11 @@ TEST_SUITE("import_alembic") {
         // Dialect sections only where Alembic renders differently; never its own bookkeeping.
         CHECK(contains(p2, "-- +upgrade\nALTER TABLE panel ADD COLUMN shift_id INTEGER;\n"));
         CHECK(contains(read_file(out / "versions" / "uber" / "u1_create_attendee.sql"), "-- +upgrade postgresql\n"));
+        // A file that asks the context for the dialect when it imports sees the one rendered.
+        auto u3a = read_file(out / "versions" / "uber" / "u3a_add_email.sql");
+        CHECK(contains(u3a, "-- +upgrade sqlite\nALTER TABLE attendee ADD COLUMN email TEXT;\n"));
+        CHECK(contains(u3a, "-- +upgrade postgresql\nALTER TABLE attendee ADD COLUMN email VARCHAR(200);\n"));
+        CHECK(!contains(u3a, "PRAGMA")); // run when the file imports, not part of the revision
         CHECK(shell("grep -rli alembic_version '" + out.string() + "/versions' || true").empty());
 
         auto trellis_heads = alembic.trellis({"-c", "out/trellis.ini", "heads"});

@@ -81,10 +81,8 @@ def where_in(exc, directories):
     return None
 
 
-def read_project(ini):
+def read_config(ini):
     from alembic.config import Config
-    from alembic.script import ScriptDirectory
-    from alembic.util import CommandError
 
     if not os.path.isfile(ini):
         raise ImportFailure(f"{ini}: no such Alembic config file")
@@ -92,20 +90,34 @@ def read_project(ini):
     try:
         if not config.get_main_option("script_location"):
             raise ImportFailure(f"{ini}: no `script_location` in the [alembic] section")
-        script = ScriptDirectory.from_config(config)
     except ImportFailure:
         raise
-    except Exception as e:  # configparser errors, CommandError for a missing directory
+    except Exception as e:  # configparser's errors
         raise ImportFailure(f"{ini}: {str(e).strip()}")
+    return config
+
+
+def script_directory(config, ini):
+    from alembic.script import ScriptDirectory
+
+    try:
+        return ScriptDirectory.from_config(config)
+    except Exception as e:  # CommandError for a missing directory, configparser's errors
+        raise ImportFailure(f"{ini}: {str(e).strip()}")
+
+
+def load_revisions(script, ini):
+    """Every revision, its file imported (what Alembic does on its first look at the graph)."""
+    from alembic.util import CommandError
+
     locations = [os.path.realpath(p) for p in script._version_locations]
     try:
-        revisions = list(script.walk_revisions("base", "heads"))
+        return locations, list(script.walk_revisions("base", "heads"))
     except CommandError as e:
         raise ImportFailure(f"{ini}: Alembic cannot read the revisions: {e}")
     except Exception as e:
         at = where_in(e, locations)
         raise ImportFailure(f"{at or ini}: the revision file does not import: {type(e).__name__}: {e}")
-    return config, script, locations, revisions
 
 
 def slugify(message):
@@ -252,14 +264,17 @@ def branch_depends(order, branch, report):
 
 
 @contextlib.contextmanager
-def offline_context(config, script, dialect, buffer, events):
+def offline_context(config, script, dialect, events):
+    """Alembic's offline mode on `dialect`, with its `context` and `op` set up as env.py would
+    have them: revision files that look at them when they import (`op.get_context().dialect`)
+    see this dialect. `events` collects what a render noticed (an autocommit block)."""
     from alembic.operations import Operations
     from alembic.runtime.environment import EnvironmentContext
 
     with EnvironmentContext(config, script, as_sql=True) as environment:
         # The options the env.py template's offline mode uses: literal values, named parameters
         # (no `%%` doubling), no BEGIN/COMMIT around the statements.
-        environment.configure(dialect_name=dialect, output_buffer=buffer, literal_binds=True,
+        environment.configure(dialect_name=dialect, output_buffer=io.StringIO(), literal_binds=True,
                               transactional_ddl=False, dialect_opts={"paramstyle": "named"})
         migration = environment.get_context()
         # One call per statement, Alembic's `;` appended: SQL given to op.execute() with its own
@@ -276,24 +291,36 @@ def offline_context(config, script, dialect, buffer, events):
 
         migration.autocommit_block = autocommit_block
         with Operations.context(migration):
-            yield
+            yield migration
 
 
-def render(config, script, r, function, dialect):
-    """The SQL Alembic writes offline for r.function() on dialect, or NotRenderable."""
-    buffer, events = io.StringIO(), set()
+def render(migration, events, r, function):
+    """(SQL, events) of what Alembic writes offline for r.function(), or a NotRenderable."""
+    migration.impl.output_buffer = buffer = io.StringIO()
+    events.clear()
     try:
-        with offline_context(config, script, dialect, buffer, events):
-            getattr(r.module, function)()
-    except NotRenderable:
-        raise
+        getattr(r.module, function)()
+    except NotRenderable as e:
+        return e
     except Exception as e:
         at = where_in(e, [os.path.dirname(os.path.realpath(r.path))])
         # The first sentence: Alembic's own explanations run to a paragraph.
         first = re.split(r"(?<=\.)\s", str(e).strip(), maxsplit=1)[0]
-        raise NotRenderable(f"{type(e).__name__}: {first}" + (f" ({os.path.basename(at)})" if at else ""))
+        return NotRenderable(f"{type(e).__name__}: {first}" + (f" ({os.path.basename(at)})" if at else ""))
     lines = [line.rstrip() for line in buffer.getvalue().splitlines()]
-    return "\n".join(lines).strip(), events
+    return "\n".join(lines).strip(), set(events)
+
+
+def render_all(config, ini, dialect):
+    """Loads the project under `dialect`'s offline context and renders every revision both ways:
+    (script, locations, revisions, {(id, function): render()})."""
+    script, events, rendered = script_directory(config, ini), set(), {}
+    with offline_context(config, script, dialect, events) as migration:
+        locations, revisions = load_revisions(script, ini)
+        for r in revisions:
+            for function in ("upgrade", "downgrade"):
+                rendered[r.revision, function] = render(migration, events, r, function)
+    return script, locations, revisions, rendered
 
 
 def failing_sql(dialect, message):
@@ -312,19 +339,20 @@ def sections(kind, rendered):
     return "".join(f"-- +{kind} {d}\n{block(rendered[d])}\n" for d in DIALECTS)
 
 
-def convert(config, script, r, relative, report):
+def convert(rendered, r, relative, report):
     """The trellis file of one revision: its header and its sections."""
     notes, transactional = [], True
     bodies = {}
     for function in ("upgrade", "downgrade"):
         bodies[function] = {}
         for dialect in DIALECTS:
-            try:
-                sql, events = render(config, script, r, function, dialect)
+            result = rendered[dialect][r.revision, function]
+            if not isinstance(result, NotRenderable):
+                sql, events = result
                 if "autocommit" in events:
                     transactional = False
-            except NotRenderable as e:
-                reason = str(e)
+            else:
+                reason = str(result)
                 notes.append(f"{function} on {dialect}: {reason}")
                 report["unrendered"].append(f"{r.revision} ({relative}) {function} on {dialect}: {reason}")
                 sql = failing_sql(dialect, f"trellis: Alembic revision {r.revision} ({relative}) could not be "
@@ -352,7 +380,7 @@ def convert(config, script, r, relative, report):
     return message, text.rstrip("\n") + "\n"
 
 
-def write_project(ini, out, config, script, locations, order, branch, depends, report):
+def write_project(ini, out, rendered, order, branch, depends, report):
     ini_path = os.path.join(out, "trellis.ini")
     if os.path.exists(ini_path):
         raise ImportFailure(f"{ini_path} exists already: import into an empty directory (--out DIR)")
@@ -365,7 +393,7 @@ def write_project(ini, out, config, script, locations, order, branch, depends, r
         if not ID_RE.match(r.revision):
             raise ImportFailure(f"{r.path}: revision id `{r.revision}` is not a trellis id ([A-Za-z0-9_], 1 to 64)")
         relative = os.path.relpath(r.path, os.path.dirname(os.path.abspath(ini)))
-        message, text = convert(config, script, r, relative, report)
+        message, text = convert(rendered, r, relative, report)
         slug = slugify(message)
         name = f"{r.revision}_{slug}.sql" if slug else f"{r.revision}.sql"
         files.append((os.path.join(out, "versions", branch[r.revision], name), text))
@@ -422,14 +450,17 @@ def main(argv):
     here, out, ini = os.getcwd(), os.path.abspath(args.out), os.path.abspath(args.ini)
     if os.path.isfile(ini):
         os.chdir(os.path.dirname(ini))
-    config, script, locations, revisions = read_project(ini)
+    config = read_config(ini)
+    passes = {dialect: render_all(config, ini, dialect) for dialect in DIALECTS}
+    _, locations, revisions, _ = passes[DIALECTS[-1]]
+    rendered = {dialect: passes[dialect][3] for dialect in DIALECTS}
     if not revisions:
         raise ImportFailure(f"{args.ini}: the Alembic project has no revision")
     report = {"notes": [], "unrendered": []}
     order = topological(revisions)
     branch = assign_branches(order, locations, report)
     depends = branch_depends(order, branch, report)
-    ini_path = write_project(ini, out, config, script, locations, order, branch, depends, report)
+    ini_path = write_project(ini, out, rendered, order, branch, depends, report)
     shown = os.path.relpath(ini_path, here) if ini_path.startswith(here + os.sep) else ini_path
     if args.json:
         print(json.dumps({
