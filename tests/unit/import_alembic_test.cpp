@@ -149,7 +149,8 @@ std::vector<AlembicRevision> plugin_revisions() {
 }
 
 // One version location holding three labels: beta's base depends on alpha, gamma forks off alpha
-// (its base's down_revision is in another branch), and alpha's head depends on beta's.
+// (its base's down_revision is in another branch), and alpha's head depends on beta's. beta's
+// index is built CONCURRENTLY on PostgreSQL, in an autocommit block.
 std::vector<AlembicRevision> labelled_revisions() {
     auto table = [](const std::string& name, const std::string& extra = "") {
         return fmt::format("op.create_table('{}', sa.Column('id', sa.Integer, primary_key=True){})", name, extra);
@@ -162,7 +163,9 @@ std::vector<AlembicRevision> labelled_revisions() {
         {"app/versions", "b1", "None", "('beta',)", "'a1'", "create b_one",
          table("b_one", ", sa.Column('a_id', sa.Integer, sa.ForeignKey('a_one.id'))"), "op.drop_table('b_one')"},
         {"app/versions", "b2", "'b1'", "None", "None", "index b_one.a_id",
-         "op.create_index('ix_b_one_a_id', 'b_one', ['a_id'])", "op.drop_index('ix_b_one_a_id', 'b_one')"},
+         "with op.get_context().autocommit_block():\n"
+         "    op.create_index('ix_b_one_a_id', 'b_one', ['a_id'], postgresql_concurrently=True)",
+         "op.drop_index('ix_b_one_a_id', 'b_one')"},
         {"app/versions", "c1", "'a2'", "('gamma',)", "None", "create c_one", table("c_one"), "op.drop_table('c_one')"},
         {"app/versions", "a3", "'a2'", "None", "'b2'", "create a_two", table("a_two"), "op.drop_table('a_two')"},
     };
@@ -290,6 +293,10 @@ TEST_SUITE("import_alembic") {
         CHECK(contains(imported.out, "Note: branch `alpha` needs `beta` (a3 -> b2)"));
         CHECK(contains(read_file(alembic.dir() / "out/versions/gamma/c1_create_c_one.sql"),
                        "-- revision: c1\n-- down_revision: a2\n-- branch_labels: gamma\n"));
+        // An autocommit block (CREATE INDEX CONCURRENTLY) runs outside a transaction.
+        auto b2 = read_file(alembic.dir() / "out/versions/beta/b2_index_b_one_a_id.sql");
+        CHECK(contains(b2, "-- transactional: false\n"));
+        CHECK(contains(b2, "-- +upgrade postgresql\nCREATE INDEX CONCURRENTLY ix_b_one_a_id ON b_one (a_id);\n"));
         CHECK(contains(heads, "heads: a3 b2 c1"));
         auto trellis_heads = alembic.trellis({"-c", "out/trellis.ini", "heads"});
         CHECK(trellis_heads.out == "a3 (alpha) (head)\nb2 (beta) (head)\nc1 (gamma) (head)\n");

@@ -25,6 +25,7 @@ import traceback
 from alembic_branches import assign_branches, branch_depends, dependencies, label_name, parents, topological
 
 DIALECTS = ("sqlite", "postgresql")
+TRANSACTION_CONTROL = {"BEGIN", "COMMIT", "END", "BEGIN TRANSACTION", "COMMIT TRANSACTION", "END TRANSACTION"}
 ID_RE = re.compile(r"^[A-Za-z0-9_]{1,64}$")
 
 
@@ -153,10 +154,18 @@ def offline_context(config, script, dialect, events):
         environment.configure(dialect_name=dialect, output_buffer=io.StringIO(), literal_binds=True,
                               transactional_ddl=False, dialect_opts={"paramstyle": "named"})
         migration = environment.get_context()
-        # One call per statement, Alembic's `;` appended: SQL given to op.execute() with its own
-        # `;` would end in two.
         emit = migration.impl.static_output
-        migration.impl.static_output = lambda text: emit(text[:-1] if text.endswith(";;") else text)
+
+        def static_output(text):
+            # One call per statement, Alembic's `;` appended: SQL given to op.execute() with its
+            # own `;` would end in two. `op.execute("COMMIT")`, the old way out of the migration's
+            # transaction (ALTER TYPE ... ADD VALUE), is what `transactional: false` says.
+            if text.rstrip(";").strip().upper() in TRANSACTION_CONTROL:
+                events.add("commit")
+                return
+            emit(text[:-1] if text.endswith(";;") else text)
+
+        migration.impl.static_output = static_output
         bind = OfflineBind(migration.connection)
         migration.connection = migration.impl.connection = bind
 
@@ -225,7 +234,7 @@ def convert(rendered, r, relative, report):
             result = rendered[dialect][r.revision, function]
             if not isinstance(result, NotRenderable):
                 sql, events = result
-                if "autocommit" in events:
+                if events:
                     transactional = False
             else:
                 reason = str(result)
@@ -248,7 +257,7 @@ def convert(rendered, r, relative, report):
     header.append(f"-- transactional: {'true' if transactional else 'false'}")
     comment = [f"-- Imported from Alembic: {relative}"]
     if not transactional:
-        comment.append("-- It uses an autocommit block, so it runs outside a transaction.")
+        comment.append("-- It runs outside a transaction: in Alembic it used an autocommit block or op.execute('COMMIT').")
     for note in notes:
         comment.append(f"-- NOT RENDERED: {note}")
     text = "\n".join(header) + "\n\n" + "\n".join(comment) + "\n\n"
