@@ -54,8 +54,11 @@ bool takes_value(const std::string& token) {
 void print_general_help() {
     std::cout << "usage: trellis [global options] COMMAND [options]\n\n"
                  "A plugin-aware, multi-branch schema migration manager.\n\nCommands:\n";
+    std::size_t width = 0;
     for (const auto& command : command_table())
-        std::cout << fmt::format("  {:<11} {}\n", command.name, command.summary);
+        width = std::max(width, command.name.size());
+    for (const auto& command : command_table())
+        std::cout << fmt::format("  {:<{}} {}\n", command.name, width, command.summary);
     std::cout << "\n" << global_options() << "\n`trellis COMMAND --help` shows a command's options.\n";
 }
 

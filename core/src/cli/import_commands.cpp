@@ -69,7 +69,10 @@ int import_run(Invocation& in) {
         if (code != 0)
             return code;
     }
-    auto in_project = imported && out != "." ? fmt::format("-c {} ", files::display(config)) : "";
+    // How the next command names this project.
+    auto in_project = imported && out != "."  ? fmt::format("-c {} ", files::display(config))
+                      : !imported && options.config ? fmt::format("-c {} ", files::display(*options.config))
+                                                    : std::string{};
     if (!has(in, "adopt-url")) {
         if (!options.quiet && !options.json)
             std::cout << fmt::format("Next: `trellis {}--url URL upgrade heads` builds a new database; `trellis {}"
