@@ -348,5 +348,12 @@ TEST_SUITE("import_alembic") {
         auto plain = run_trellis({"import-alembic", "--adopt-url", url}, dir.path());
         CHECK(plain.exit_code == 2);
         CHECK(contains(plain.err, "has no `alembic_version` table"));
+        // ... or one at a revision the project does not have.
+        query(url, "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL); "
+                   "INSERT INTO alembic_version VALUES ('4c1a9e2b7f30')");
+        auto unknown = run_trellis({"import-alembic", "--adopt-url", url}, dir.path());
+        CHECK(unknown.exit_code == 2);
+        CHECK(contains(unknown.err, "alembic_version holds revision `4c1a9e2b7f30`, which this project does not have"));
+        CHECK(query(url, "SELECT count(*) FROM sqlite_master WHERE name = 'trellis_version'") == "0\n");
     }
 }

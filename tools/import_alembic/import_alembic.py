@@ -192,7 +192,8 @@ def render(migration, events, r, function):
         # The first sentence: Alembic's own explanations run to a paragraph.
         first = re.split(r"(?<=\.)\s", str(e).strip(), maxsplit=1)[0]
         return NotRenderable(f"{type(e).__name__}: {first}" + (f" ({os.path.basename(at)})" if at else ""))
-    lines = [line.rstrip() for line in buffer.getvalue().splitlines()]
+    # A comment line that reads as a trellis section marker (`-- +...`) would end the section.
+    lines = [re.sub(r"^(\s*--\s*)\+", r"\1(+)", line.rstrip()) for line in buffer.getvalue().splitlines()]
     return "\n".join(lines).strip(), set(events)
 
 
