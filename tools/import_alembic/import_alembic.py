@@ -23,6 +23,7 @@ import sys
 import traceback
 
 from alembic_branches import assign_branches, branch_depends, dependencies, label_name, parents, topological
+from sqlite_rebuilds import NotRenderable, Rebuilds, rebuilding
 
 DIALECTS = ("sqlite", "postgresql")
 TRANSACTION_CONTROL = {"BEGIN", "COMMIT", "END", "BEGIN TRANSACTION", "COMMIT TRANSACTION", "END TRANSACTION"}
@@ -31,10 +32,6 @@ ID_RE = re.compile(r"^[A-Za-z0-9_]{1,64}$")
 
 class ImportFailure(Exception):
     """A failure the user can fix: printed as one line, exit 2."""
-
-
-class NotRenderable(Exception):
-    """Raised inside a revision's upgrade()/downgrade() for what offline mode cannot give."""
 
 
 class UnreadableResult:
@@ -179,9 +176,11 @@ def offline_context(config, script, dialect, events):
             yield migration
 
 
-def render(migration, events, r, function):
+def render(migration, events, r, function, rebuilds=None):
     """(SQL, events) of what Alembic writes offline for r.function(), or a NotRenderable."""
     migration.impl.output_buffer = buffer = io.StringIO()
+    if rebuilds:
+        rebuilds.current, rebuilds.output = (r, function), buffer
     events.clear()
     try:
         getattr(r.module, function)()
@@ -203,9 +202,15 @@ def render_all(config, ini, dialect):
     script, events, rendered = script_directory(config, ini), set(), {}
     with offline_context(config, script, dialect, events) as migration:
         locations, revisions = load_revisions(script, ini)
-        for r in revisions:
-            for function in ("upgrade", "downgrade"):
-                rendered[r.revision, function] = render(migration, events, r, function)
+        # Parents first: a SQLite table rebuild copies the table its ancestors' SQL builds.
+        order = topological(revisions)
+        rebuilds = Rebuilds(order) if dialect == "sqlite" else None
+        with rebuilding(rebuilds) if rebuilds else contextlib.nullcontext():
+            for r in order:
+                for function in ("upgrade", "downgrade"):
+                    result = rendered[r.revision, function] = render(migration, events, r, function, rebuilds)
+                    if rebuilds and function == "upgrade":
+                        rebuilds.upgrades[r.revision] = None if isinstance(result, NotRenderable) else result[0]
     return script, locations, revisions, rendered
 
 
