@@ -37,7 +37,7 @@ struct AlembicRevision {
     std::string dir, id;
     std::string down = "None", labels = "None", depends = "None"; // Python literals
     std::string message, upgrade = "pass", downgrade = "pass";    // bodies, one statement a line
-    std::string prelude;                                           // module-level code
+    std::string prelude;                                          // module-level code
 };
 
 // What ubersystem's revisions do when they import: ask the context for the dialect.
@@ -58,9 +58,10 @@ public:
         std::vector<std::string> paths;
         for (const auto& location : locations)
             paths.push_back("%(here)s/" + location);
-        write_file(m_dir / "alembic.ini", fmt::format("[alembic]\nscript_location = %(here)s/app\nversion_locations = {}\n"
-                                                      "version_path_separator = space\nsqlalchemy.url = sqlite://\n",
-                                                      fmt::join(paths, " ")));
+        write_file(m_dir / "alembic.ini",
+                   fmt::format("[alembic]\nscript_location = %(here)s/app\nversion_locations = {}\n"
+                               "version_path_separator = space\nsqlalchemy.url = sqlite://\n",
+                               fmt::join(paths, " ")));
         write_file(m_dir / "app" / "env.py", k_env_py);
         int day = 0;
         for (const auto& r : revisions)
@@ -96,8 +97,8 @@ private:
 
 // Tables, columns, keys and indexes as trellis reflects them, one line each: what both tools built.
 std::string schema_of(const std::string& url) {
-    auto db = trellis::connect(trellis::parse_url(url, std::filesystem::current_path()), trellis::OpenMode::read_only,
-                               10);
+    auto db =
+        trellis::connect(trellis::parse_url(url, std::filesystem::current_path()), trellis::OpenMode::read_only, 10);
     auto schema = trellis::reflect(*db, "trellis_version", {"alembic_version"});
     std::string out;
     for (const auto& t : schema.tables) {
@@ -193,16 +194,16 @@ TEST_SUITE("import_alembic") {
               sqlite_url(alembic.dir(), "mid.db")}},
             {"postgresql", {pg_alembic.url(), pg_trellis.url(), pg_mid.url()}}};
         auto heads = alembic.alembic({"upgrade", alembic.ini(), urls["sqlite"][0], "heads", "upgrade", alembic.ini(),
-                                      urls["sqlite"][2], "p2", "upgrade", alembic.ini(), urls["postgresql"][0],
-                                      "heads", "upgrade", alembic.ini(), urls["postgresql"][2], "p2", "heads",
-                                      alembic.ini()});
+                                      urls["sqlite"][2], "p2", "upgrade", alembic.ini(), urls["postgresql"][0], "heads",
+                                      "upgrade", alembic.ini(), urls["postgresql"][2], "p2", "heads", alembic.ini()});
 
         auto imported = alembic.trellis({"import-alembic", alembic.ini(), "--out", "out"});
         REQUIRE_MESSAGE(imported.exit_code == 0, imported.err);
         CHECK(contains(imported.out, "Imported 8 revision(s) into 2 branch(es), 1 merge(s)"));
         CHECK(contains(imported.out, "  uber: 5 revision(s)\n  panels: 3 revision(s), depends on uber\n"));
         CHECK(contains(imported.out, "Merges: um"));
-        CHECK(contains(imported.out, "p3 (panels/versions/p3_rev.py) upgrade on sqlite: it reads the result of a query"));
+        CHECK(
+            contains(imported.out, "p3 (panels/versions/p3_rev.py) upgrade on sqlite: it reads the result of a query"));
         CHECK(contains(imported.out, "Next: `trellis -c out/trellis.ini --url URL upgrade heads`"));
         auto out = alembic.dir() / "out";
         CHECK(read_file(out / "trellis.ini").find("[plugin.panels]\nversion_path = versions/panels\ndepends = uber") !=
@@ -223,8 +224,9 @@ TEST_SUITE("import_alembic") {
         CHECK(!contains(u3a, "PRAGMA")); // run when the file imports, not part of the revision
         // A SQLite table rebuild copies the table its ancestors build, when no revision unordered
         // with it names the table; otherwise it is not rendered.
-        CHECK(contains(read_file(out / "versions" / "uber" / "u2_add_badge.sql"),
-                       "INSERT INTO _alembic_tmp_attendee (id, name) SELECT attendee.id, attendee.name\nFROM attendee;"));
+        CHECK(
+            contains(read_file(out / "versions" / "uber" / "u2_add_badge.sql"),
+                     "INSERT INTO _alembic_tmp_attendee (id, name) SELECT attendee.id, attendee.name\nFROM attendee;"));
         CHECK(contains(imported.out, "u3a (uber/versions/u3a_rev.py) downgrade on sqlite: batch mode rebuilds table "
                                      "attendee, which p1 also names without being ordered with this revision"));
         CHECK(shell("grep -rli alembic_version '" + out.string() + "/versions' || true").empty());
@@ -246,7 +248,8 @@ TEST_SUITE("import_alembic") {
             auto stopped = trellis(url[1], {"upgrade", "heads"});
             CHECK(stopped.exit_code == 3);
             CHECK(contains(stopped.err, "p3_backfill_titles.sql"));
-            CHECK(contains(stopped.err, "Alembic revision p3 (panels/versions/p3_rev.py) could not be rendered offline"));
+            CHECK(
+                contains(stopped.err, "Alembic revision p3 (panels/versions/p3_rev.py) could not be rendered offline"));
         }
         // Ported by hand, it runs, and the schema is the one Alembic built.
         write_file(out / "versions" / "panels" / "p3_backfill_titles.sql",
@@ -307,14 +310,16 @@ TEST_SUITE("import_alembic") {
         auto b2 = read_file(alembic.dir() / "out/versions/beta/b2_index_b_one_a_id.sql");
         CHECK(contains(b2, "-- transactional: false\n"));
         CHECK(contains(b2, "-- +upgrade postgresql\nCREATE INDEX CONCURRENTLY ix_b_one_a_id ON b_one (a_id);\n"));
-        CHECK(contains(read_file(alembic.dir() / "out/versions/alpha/a3_create_a_two.sql"),
-                       "CREATE TABLE _alembic_tmp_a_one (\n    id INTEGER NOT NULL,\n    note VARCHAR(40) DEFAULT 'none' "
-                       "NOT NULL,"));
+        CHECK(
+            contains(read_file(alembic.dir() / "out/versions/alpha/a3_create_a_two.sql"),
+                     "CREATE TABLE _alembic_tmp_a_one (\n    id INTEGER NOT NULL,\n    note VARCHAR(40) DEFAULT 'none' "
+                     "NOT NULL,"));
         CHECK(contains(heads, "heads: a3 b2 c1"));
         auto trellis_heads = alembic.trellis({"-c", "out/trellis.ini", "heads"});
         CHECK(trellis_heads.out == "a3 (alpha) (head)\nb2 (beta) (head)\nc1 (gamma) (head)\n");
         for (const auto& [alembic_url, trellis_url] :
-             {std::pair{sqlite_alembic, sqlite_url(alembic.dir(), "trellis.db")}, {pg_alembic.url(), pg_trellis.url()}}) {
+             {std::pair{sqlite_alembic, sqlite_url(alembic.dir(), "trellis.db")},
+              {pg_alembic.url(), pg_trellis.url()}}) {
             CAPTURE(trellis_url);
             auto upgraded = alembic.trellis({"-c", "out/trellis.ini", "--url", trellis_url, "upgrade", "heads"});
             REQUIRE_MESSAGE(upgraded.exit_code == 0, upgraded.err);
@@ -349,10 +354,12 @@ TEST_SUITE("import_alembic") {
         // A Python without Alembic (site-packages off), and no Python at all.
         write_file(dir / "python", "#!/bin/sh\nexec " + shell(k_python_path) + " -S \"$@\"\n");
         shell("chmod +x '" + (dir / "python").string() + "'");
-        auto no_alembic = run_trellis({"import-alembic", "alembic.ini"}, dir.path(), {{"TRELLIS_PYTHON", (dir / "python").string()}});
+        auto no_alembic =
+            run_trellis({"import-alembic", "alembic.ini"}, dir.path(), {{"TRELLIS_PYTHON", (dir / "python").string()}});
         CHECK(no_alembic.exit_code == 2);
         CHECK(contains(no_alembic.err, "Alembic is not installed for"));
-        auto no_python = run_trellis({"import-alembic", "alembic.ini"}, dir.path(), {{"TRELLIS_PYTHON", "/nonexistent/python3"}});
+        auto no_python =
+            run_trellis({"import-alembic", "alembic.ini"}, dir.path(), {{"TRELLIS_PYTHON", "/nonexistent/python3"}});
         CHECK(no_python.exit_code == 2);
         CHECK(contains(no_python.err, "cannot run /nonexistent/python3"));
         // Adopting a database Alembic never touched.

@@ -34,10 +34,11 @@ std::string shown(const std::string& url) {
 
 void print_adopted(const AdoptResult& r, const Graph& graph, const std::string& table, bool dropped,
                    const std::string& next) {
-    std::cout << fmt::format("{} holds {}; stamped {} revision(s) in the trellis ledger{}, without running SQL{}\n",
-                             table, r.alembic_heads.empty() ? "nothing (base)" : fmt::format("{}", fmt::join(r.alembic_heads, ", ")),
-                             r.stamped.size(), r.already ? fmt::format(" ({} were there already)", r.already) : "",
-                             r.stamped.empty() ? "." : ":");
+    std::cout << fmt::format(
+        "{} holds {}; stamped {} revision(s) in the trellis ledger{}, without running SQL{}\n", table,
+        r.alembic_heads.empty() ? "nothing (base)" : fmt::format("{}", fmt::join(r.alembic_heads, ", ")),
+        r.stamped.size(), r.already ? fmt::format(" ({} were there already)", r.already) : "",
+        r.stamped.empty() ? "." : ":");
     for (const auto& branch : graph.branches()) {
         std::vector<std::string> ids;
         for (int i : r.stamped)
@@ -46,8 +47,7 @@ void print_adopted(const AdoptResult& r, const Graph& graph, const std::string& 
         if (!ids.empty())
             std::cout << fmt::format("  {} ({}): {}\n", branch.label(), ids.size(), fmt::join(ids, " "));
     }
-    std::cout << fmt::format("{} {}.\nNext: {}\n", table, dropped ? "was dropped" : "was left as it was",
-                             next);
+    std::cout << fmt::format("{} {}.\nNext: {}\n", table, dropped ? "was dropped" : "was left as it was", next);
 }
 
 int import_run(Invocation& in) {
@@ -64,20 +64,20 @@ int import_run(Invocation& in) {
         std::cout.flush();
         // With --adopt-url and --json, the one JSON document is the adoption's.
         bool adopting = has(in, "adopt-url");
-        int code = import_alembic({arg<std::string>(in, "alembic-ini"), out, options.quiet || (options.json && adopting),
-                                   options.json && !adopting});
+        int code = import_alembic({arg<std::string>(in, "alembic-ini"), out,
+                                   options.quiet || (options.json && adopting), options.json && !adopting});
         if (code != 0)
             return code;
     }
     // How the next command names this project.
-    auto in_project = imported && out != "."  ? fmt::format("-c {} ", files::display(config))
+    auto in_project = imported && out != "."        ? fmt::format("-c {} ", files::display(config))
                       : !imported && options.config ? fmt::format("-c {} ", files::display(*options.config))
                                                     : std::string{};
     if (!has(in, "adopt-url")) {
         if (!options.quiet && !options.json)
             std::cout << fmt::format("Next: `trellis {}--url URL upgrade heads` builds a new database; `trellis {}"
-                                 "import-alembic --adopt-url URL` takes over one Alembic migrated.\n",
-                                 in_project, in_project);
+                                     "import-alembic --adopt-url URL` takes over one Alembic migrated.\n",
+                                     in_project, in_project);
         return 0;
     }
     auto url = arg<std::string>(in, "adopt-url");
@@ -94,9 +94,9 @@ int import_run(Invocation& in) {
             stamped.push_back(graph.revision(i).id);
         print_json({{"alembic_heads", result.alembic_heads}, {"stamped", stamped}});
     } else if (!options.quiet) {
-        print_adopted(result, graph, adopt.alembic_version_table, adopt.drop_alembic_version,
-                      fmt::format("`trellis {}--url {} upgrade heads` continues where Alembic stopped.", in_project,
-                                  shown(url)));
+        print_adopted(
+            result, graph, adopt.alembic_version_table, adopt.drop_alembic_version,
+            fmt::format("`trellis {}--url {} upgrade heads` continues where Alembic stopped.", in_project, shown(url)));
     }
     return 0;
 }

@@ -99,8 +99,8 @@ bool plain_identifier(const std::string& name) {
 int import_alembic(const ImportAlembicOptions& options) {
     auto argv = find_python();
     // -B: importing the revision files must not leave __pycache__ in the Alembic project.
-    argv.insert(argv.end(), {"-B", find_importer().string(), options.alembic_ini.string(), "--out",
-                             options.out.string()});
+    argv.insert(argv.end(),
+                {"-B", find_importer().string(), options.alembic_ini.string(), "--out", options.out.string()});
     if (options.quiet || options.json)
         argv.push_back(options.json ? "--json" : "--quiet");
     return run_process(argv);

@@ -50,7 +50,7 @@ StampResult stamp(Context& context, const std::vector<std::string>& targets, boo
 struct StampChoice {
     AppliedSet applied;             // the ledger's applied set afterwards, over the graph
     bool purge = false;             // empty the ledger first
-    std::vector<std::string> also;  // statements run in the same transaction, after the ledger's
+    std::vector<std::string> also; // statements run in the same transaction, after the ledger's
 };
 using StampChooser = std::function<StampChoice(Database&, const Graph&, const AppliedSet& current)>;
 // stamp's machinery for commands that read the database to decide (import-alembic --adopt-url):
