@@ -48,8 +48,8 @@ StampResult stamp(Context& context, const std::vector<std::string>& targets, boo
 
 // What a stamp records, chosen once the migration lock is held and the ledger read.
 struct StampChoice {
-    AppliedSet applied;             // the ledger's applied set afterwards, over the graph
-    bool purge = false;             // empty the ledger first
+    AppliedSet applied;            // the ledger's applied set afterwards, over the graph
+    bool purge = false;            // empty the ledger first
     std::vector<std::string> also; // statements run in the same transaction, after the ledger's
 };
 using StampChooser = std::function<StampChoice(Database&, const Graph&, const AppliedSet& current)>;
