@@ -14,6 +14,7 @@ TRELLIS_PACKAGES=(
     bsdutils # script(1): the tests give trellis a pseudo-terminal
     graphviz # graph --format svg/png
     clang libclang-rt-14-dev # libFuzzer, for the fuzz targets of tests/fuzz
+    python3 alembic python3-psycopg2 # import-alembic and its tests
 )
 
 # Runs a command with its output kept in a log that is shown only if it fails.

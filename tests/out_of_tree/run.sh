@@ -22,4 +22,10 @@ heads="$("${trellis}" --plugin-path "${work}/build" heads)"
 [[ ${heads} == "0a1b2c3d4e5f (hello) (head)" ]] || fail "unexpected heads: ${heads}"
 "${trellis}" --plugin-path "${work}/build" --url "${url}" -q upgrade
 check="$("${trellis}" --plugin-path "${work}/build" --url "${url}" check)" || fail "check: ${check}"
+# The installed trellis runs the installed Alembic importer (a stand-in Python prints its path).
+printf '#!/bin/sh\necho "$2"\n' >"${work}/python" && chmod +x "${work}/python"
+importer="$(TRELLIS_PYTHON="${work}/python" "${trellis}" import-alembic alembic.ini)"
+importer="${importer%%$'\n'*}"
+[[ ${importer} == "${work}/prefix/share/trellis/import_alembic.py" ]] || fail "importer not installed: ${importer}"
+[[ -f ${work}/prefix/share/trellis/alembic_branches.py ]] || fail "the importer's alembic_branches.py is not installed"
 echo "out_of_tree: built against the installed package, loaded, upgraded, and matching its models"

@@ -27,6 +27,7 @@ const std::vector<CommandSpec>& command_table() {
         add_lint_commands(t);
         add_schema_commands(t);
         add_lifecycle_commands(t);
+        add_import_commands(t);
         return t;
     }();
     return table;
@@ -70,8 +71,11 @@ bool takes_value(const std::string& token) {
 void print_general_help() {
     std::cout << "usage: trellis [global options] COMMAND [options]\n\n"
                  "A plugin-aware, multi-branch schema migration manager.\n\nCommands:\n";
+    std::size_t width = 0;
     for (const auto& command : command_table())
-        std::cout << fmt::format("  {:<11} {}\n", command.name, command.summary);
+        width = std::max(width, command.name.size());
+    for (const auto& command : command_table())
+        std::cout << fmt::format("  {:<{}} {}\n", command.name, width, command.summary);
     std::cout << "\n" << global_options() << "\n`trellis COMMAND --help` shows a command's options.\n";
 }
 

@@ -33,6 +33,7 @@ void add_authoring_commands(std::vector<CommandSpec>& table);
 void add_lint_commands(std::vector<CommandSpec>& table);
 void add_schema_commands(std::vector<CommandSpec>& table);
 void add_lifecycle_commands(std::vector<CommandSpec>& table);
+void add_import_commands(std::vector<CommandSpec>& table);
 
 // The options of a command that takes none.
 inline void no_options(po::options_description&, po::positional_options_description&) {}

@@ -329,26 +329,36 @@ std::string migrate_script(Context& context, Direction direction, const std::vec
 StampResult stamp(Context& context, const std::vector<std::string>& targets, bool purge) {
     if (targets.empty())
         throw input_error("stamp needs at least one target (heads, base, a revision, <label>@head, ...)");
+    return stamp_with(context, [&](Database&, const Graph& graph, const AppliedSet& current) {
+        StampChoice choice;
+        choice.purge = purge;
+        choice.applied = purge ? AppliedSet(graph.size(), false) : current;
+        auto& applied = choice.applied;
+        for (const auto& target : targets) {
+            // Stamping T leaves exactly T and what it needs applied in T's line: an upgrade's
+            // closure is added, and a downgrade's reverts are removed.
+            bool down_only = target == "base" || target.ends_with("@base") || target.starts_with("-") ||
+                             target.find("@-") != std::string::npos;
+            if (!down_only)
+                for (int i : plan_upgrade(graph, {target}, applied).steps)
+                    applied[i] = true;
+            for (int i : plan_downgrade(graph, target, applied).steps)
+                applied[i] = false;
+        }
+        return choice;
+    });
+}
+
+StampResult stamp_with(Context& context, const StampChooser& choose) {
     context.graph();
     auto& db = context.database();
     Ledger ledger(db.kind(), context.version_table());
     MigrationLock lock(db, ledger.table(), context.lock_timeout());
     auto state = read_state(context, db, ledger);
     const auto& graph = context.graph();
-    auto applied = state.applied;
-    if (purge)
-        applied.assign(graph.size(), false);
-    for (const auto& target : targets) {
-        // Stamping T leaves exactly T and what it needs applied in T's line: an upgrade's closure
-        // is added, and a downgrade's reverts are removed.
-        bool down_only = target == "base" || target.ends_with("@base") || target.starts_with("-") ||
-                         target.find("@-") != std::string::npos;
-        if (!down_only)
-            for (int i : plan_upgrade(graph, {target}, applied).steps)
-                applied[i] = true;
-        for (int i : plan_downgrade(graph, target, applied).steps)
-            applied[i] = false;
-    }
+    auto choice = choose(db, graph, state.applied);
+    const auto& applied = choice.applied;
+    bool purge = choice.purge;
     StampResult result;
     std::vector<std::string> statements;
     if (purge && state.ledger_exists)
@@ -366,6 +376,7 @@ StampResult stamp(Context& context, const std::vector<std::string>& targets, boo
                 statements.push_back(ledger.delete_sql(graph.revision(i).id));
         }
     }
+    statements.insert(statements.end(), choice.also.begin(), choice.also.end());
     execute_all(db, statements, "stamp");
     return result;
 }

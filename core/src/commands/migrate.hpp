@@ -46,6 +46,18 @@ struct StampResult {
 // Marks revisions applied or unapplied without running their SQL. `purge` empties the ledger first.
 StampResult stamp(Context& context, const std::vector<std::string>& targets, bool purge);
 
+// What a stamp records, chosen once the migration lock is held and the ledger read.
+struct StampChoice {
+    AppliedSet applied;            // the ledger's applied set afterwards, over the graph
+    bool purge = false;            // empty the ledger first
+    std::vector<std::string> also; // statements run in the same transaction, after the ledger's
+};
+using StampChooser = std::function<StampChoice(Database&, const Graph&, const AppliedSet& current)>;
+// stamp's machinery for commands that read the database to decide (import-alembic --adopt-url):
+// under the migration lock, `choose` sees the database, the graph and the applied set, and the
+// ledger rows that make its choice are written in one transaction.
+StampResult stamp_with(Context& context, const StampChooser& choose);
+
 // Runs `plan` on `db` in the plan's order, each revision in its transaction with its ledger row,
 // without the session lock or the checksum check: for scratch databases this process owns
 // (verify, prepare). Failures throw as migrate's do.
