@@ -1,15 +1,19 @@
 #include "lint/section_check.hpp"
 
 #include "lint/column_type.hpp"
+#include "lint/pg_rules.hpp"
 #include "lint/rebuild_check.hpp"
-#include "lint/sql_tokens.hpp"
+#include "sql/tokens.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
 #include <optional>
+#include <map>
 #include <set>
 
 namespace trellis::lint {
+
+using namespace sql;
 
 namespace {
 
@@ -52,8 +56,26 @@ ColumnDef* find_column(TableShape& shape, std::string_view name) {
 
 class SectionRun {
 public:
-    explicit SectionRun(KnownSchema& schema)
-        : m_schema(schema) {}
+    SectionRun(KnownSchema& schema, const SectionContext& context)
+        : m_schema(schema)
+        , m_context(context) {}
+
+    // Whether `table` may hold rows now.
+    bool has_rows(const std::string& table) { return m_objects[object(table)].has_rows; }
+    std::string column_type(const std::string& table, const std::string& column) {
+        auto* c = find_column(m_objects[object(table)].shape, column);
+        return c ? c->type : "";
+    }
+    void report_at(std::size_t statement, std::string code, std::string message, std::string hint = "") {
+        m_findings.push_back({std::move(code), statement, std::move(message), std::move(hint)});
+    }
+    bool not_null(const std::string& table, const std::string& column) {
+        auto* c = find_column(m_objects[object(table)].shape, column);
+        return c && c->not_null;
+    }
+    void backfill(const std::string& table, const std::string& column) {
+        m_backfills.emplace(object(table), key(column));
+    }
 
     void apply(std::size_t statement, const Change& change) {
         m_statement = statement;
@@ -177,6 +199,18 @@ private:
     }
 
     void on(const CopyRows& c) { copy(object(c.target), c); }
+    void on(const InsertRows& i) { m_objects[object(i.table)].has_rows = true; }
+
+    void on(const NotNullCheck& c) {
+        if (c.valid)
+            backfill(c.table, c.column);
+        else
+            m_not_null_checks[{key(c.table), key(c.constraint)}] = c.column;
+    }
+    void on(const ValidateConstraint& v) {
+        if (auto it = m_not_null_checks.find({key(v.table), key(v.constraint)}); it != m_not_null_checks.end())
+            backfill(v.table, it->second);
+    }
 
     void on(const SetColumns& s) {
         int i = object(s.table);
@@ -210,7 +244,10 @@ private:
             // Borrowed, not copied (a table can have many columns): write_back() returns it.
             t.shape = std::move(known->second);
             t.dirty = true;
+            t.has_rows = !t.shape.fresh;
         }
+        if (t.has_rows && it == m_names.end() && m_context.known_empty && m_context.known_empty(name))
+            t.has_rows = false;
         t.dirty = t.dirty || it != m_names.end(); // used after a DROP: the SQL says it exists again
         return add(std::move(t));
     }
@@ -258,8 +295,10 @@ private:
                 return named(c.target, t.original_name) &&
                        std::any_of(c.sources.begin(), c.sources.end(), [&](auto& s) { return s.first == drop.object; });
             });
-            if (rebuilt != m_copies.end())
-                check_rebuild(*rebuilt, drop.object);
+            if (rebuilt != m_copies.end()) {
+                if (t.has_rows)
+                    check_rebuild(*rebuilt, drop.object);
+            }
             else if (!t.created)
                 report_at(drop.statement, "T101", fmt::format("drops table {} and every row in it", t.shape.name));
         }
@@ -333,20 +372,20 @@ private:
     // --- output -----------------------------------------------------------------------------
 
     void report(std::string code, std::string message) { report_at(m_statement, std::move(code), std::move(message)); }
-    void report_at(std::size_t statement, std::string code, std::string message, std::string hint = "") {
-        m_findings.push_back({std::move(code), statement, std::move(message), std::move(hint)});
-    }
 
     void write_back() {
         for (const auto& [name, i] : m_names) {
             if (i < 0)
                 m_schema.erase(name);
-            else if (m_objects[i].dirty)
-                m_schema[name] = m_objects[i].shape;
+            else if (m_objects[i].dirty) {
+                auto& shape = m_schema[name] = m_objects[i].shape;
+                shape.fresh = m_context.in_run && !m_objects[i].has_rows;
+            }
         }
     }
 
     KnownSchema& m_schema;
+    const SectionContext& m_context;
     std::size_t m_statement = 0;
     std::vector<TableObject> m_objects;
     std::unordered_map<std::string, int> m_names; // by key(name); -1: dropped or renamed away
@@ -355,17 +394,46 @@ private:
     std::vector<RenameEvent> m_renames;
     std::vector<ColumnEvent> m_added, m_dropped;
     std::set<std::pair<int, std::string>> m_backfills; // (object, key(column)) set by an UPDATE
+    std::map<std::pair<std::string, std::string>, std::string> m_not_null_checks; // NOT VALID CHECK (col IS NOT NULL)
     std::vector<SectionFinding> m_findings;
 };
 
 } // namespace
 
-std::vector<SectionFinding> check_section(const std::vector<Statement>& statements, KnownSchema& schema) {
-    SectionRun run(schema);
-    for (std::size_t i = 0; i < statements.size(); ++i)
-        if (statements[i].call.empty())
-            for (const auto& change : parse_changes(statements[i].sql))
-                run.apply(i, change);
+std::vector<SectionFinding> check_section(const std::vector<Statement>& statements, KnownSchema& schema,
+                                          const SectionContext& context) {
+    SectionRun run(schema, context);
+    PgFacts facts{context.pg_version, context.transactional,
+                  [&](const std::string& table) { return run.has_rows(table); },
+                  [&](const std::string& table, const std::string& column) { return run.column_type(table, column); },
+                  [&](const std::string& table, const std::string& column) { return run.not_null(table, column); },
+                  [&](const std::string& table, const std::string& column) { run.backfill(table, column); }};
+    PgRules pg(std::move(facts));
+    for (std::size_t i = 0; i < statements.size(); ++i) {
+        if (!statements[i].call.empty())
+            continue;
+        // PostgreSQL's rules read the tables as they were before the statement; their findings
+        // follow the token rules' ones for the statement.
+        std::vector<std::pair<std::string, std::string>> pg_found;
+        if (context.trees)
+            for (const auto* tree : (*context.trees)[i])
+                pg.check(*tree, [&](std::string code, std::string message) {
+                    pg_found.emplace_back(std::move(code), std::move(message));
+                });
+        auto tokens = tokenize(statements[i].sql);
+        if (context.trees)
+            for (const auto& token : tokens)
+                if ((token.kind == TokenKind::word || token.kind == TokenKind::quoted) && token.text.size() > 63) {
+                    run.report_at(i, "T604",
+                                  fmt::format("the name {} is {} bytes long: PostgreSQL keeps the first 63 ({})",
+                                              token.text, token.text.size(), token.text.substr(0, 63)));
+                    break;
+                }
+        for (const auto& change : parse_changes(tokens))
+            run.apply(i, change);
+        for (auto& [code, message] : pg_found)
+            run.report_at(i, std::move(code), std::move(message));
+    }
     return run.finish();
 }
 
