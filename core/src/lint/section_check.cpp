@@ -3,6 +3,7 @@
 #include "lint/column_type.hpp"
 #include "lint/pg_rules.hpp"
 #include "lint/rebuild_check.hpp"
+#include "lint/table_object.hpp"
 #include "sql/tokens.hpp"
 
 #include <algorithm>
@@ -16,15 +17,6 @@ namespace trellis::lint {
 using namespace sql;
 
 namespace {
-
-// A table while the section runs. A rename keeps the object; DROP and CREATE make another one.
-struct TableObject {
-    std::string original_name; // its name when the section first met it
-    TableShape shape;          // shape.name is its name now
-    bool created = false;      // by this section
-    bool has_rows = true;      // may hold rows: it existed before, or rows were copied from such a table
-    bool dirty = false;        // the section changed it: the schema learns the new shape
-};
 
 struct CopyEvent {
     std::size_t statement;
@@ -48,11 +40,6 @@ struct ColumnEvent {
     ColumnDef column;
 };
 
-ColumnDef* find_column(TableShape& shape, std::string_view name) {
-    auto it =
-        std::find_if(shape.columns.begin(), shape.columns.end(), [&](auto& c) { return same_name(c.name, name); });
-    return it == shape.columns.end() ? nullptr : &*it;
-}
 
 class SectionRun {
 public:
@@ -63,14 +50,14 @@ public:
     // Whether `table` may hold rows now.
     bool has_rows(const std::string& table) { return m_objects[object(table)].has_rows; }
     std::string column_type(const std::string& table, const std::string& column) {
-        auto* c = find_column(m_objects[object(table)].shape, column);
+        auto* c = m_objects[object(table)].column(column);
         return c ? c->type : "";
     }
     void report_at(std::size_t statement, std::string code, std::string message, std::string hint = "") {
         m_findings.push_back({std::move(code), statement, std::move(message), std::move(hint)});
     }
     bool not_null(const std::string& table, const std::string& column) {
-        auto* c = find_column(m_objects[object(table)].shape, column);
+        auto* c = m_objects[object(table)].column(column);
         return c && c->not_null;
     }
     void backfill(const std::string& table, const std::string& column) {
@@ -98,7 +85,7 @@ private:
     void on(const CreateTable& c) {
         if (c.if_not_exists && exists(c.table))
             return;
-        TableObject t{c.table, {c.table, c.columns, c.columns_known}, true, false, true};
+        TableObject t{c.table, {c.table, c.columns, c.columns_known}, true, false, true, {}, false};
         int i = add(std::move(t));
         if (!c.sources.empty())
             copy(i, CopyRows{c.table, {}, {}, c.sources});
@@ -119,24 +106,27 @@ private:
             report("T201", fmt::format("adds {}.{} NOT NULL without a default: the rows already in {} have no value "
                                        "for it",
                                        t.shape.name, a.column.name, t.shape.name));
-        if (auto* old = find_column(t.shape, a.column.name))
+        if (auto* old = t.column(a.column.name))
             *old = a.column;
         else
-            t.shape.columns.push_back(a.column);
+            t.add_column(a.column);
         t.dirty = true;
+        m_added_index[{i, key(a.column.name)}] = m_added.size();
+        if (a.column.has_default)
+            m_added_with_default.emplace(i, key(a.column.name));
         m_added.push_back({m_statement, i, a.column});
     }
 
     void on(const DropColumn& d) {
         int i = object(d.table);
         auto& t = m_objects[i];
-        auto* column = find_column(t.shape, d.column);
+        auto* column = t.column(d.column);
         bool added_here = added_in_section(i, d.column);
         ColumnDef gone;
         gone.name = d.column;
         if (column)
             gone = *column;
-        std::erase_if(t.shape.columns, [&](auto& c) { return same_name(c.name, d.column); });
+        t.erase_column(d.column);
         t.dirty = true;
         if (added_here)
             return; // it held nothing but its default
@@ -148,11 +138,11 @@ private:
     void on(const AlterType& a) {
         int i = object(a.table);
         auto& t = m_objects[i];
-        auto* column = find_column(t.shape, a.column);
+        auto* column = t.column(a.column);
         if (t.has_rows && !added_in_section(i, a.column))
             check_type_change(t.shape.name, a.column, column ? column->type : "", a.type);
         if (!column)
-            t.shape.columns.push_back({a.column, a.type});
+            t.add_column({a.column, a.type});
         else
             column->type = a.type;
         t.dirty = true;
@@ -161,7 +151,7 @@ private:
     void on(const SetNotNull& s) {
         int i = object(s.table);
         auto& t = m_objects[i];
-        auto* column = find_column(t.shape, s.column);
+        auto* column = t.column(s.column);
         bool already = column && column->not_null;
         if (t.has_rows && !already && !backfilled(i, s.column))
             report("T202",
@@ -185,8 +175,8 @@ private:
         if (!t.created)
             report("T301", fmt::format("renames column {}.{} to {}: code that still uses the old name breaks",
                                        t.shape.name, r.from, r.to));
-        if (auto* column = find_column(t.shape, r.from))
-            column->name = r.to;
+        if (auto* column = t.column(r.from))
+            t.rename_column(*column, r.to);
         t.dirty = true;
     }
 
@@ -239,7 +229,7 @@ private:
         auto it = m_names.find(k);
         if (it != m_names.end() && it->second >= 0)
             return it->second;
-        TableObject t{name, {name, {}, false}, false, true, false};
+        TableObject t{name, {name, {}, false}, false, true, false, {}, false};
         if (auto known = m_schema.find(k); known != m_schema.end() && it == m_names.end()) {
             // Borrowed, not copied (a table can have many columns): write_back() returns it.
             t.shape = std::move(known->second);
@@ -267,17 +257,13 @@ private:
     }
 
     bool added_in_section(int object, std::string_view column) const {
-        return std::any_of(m_added.begin(), m_added.end(), [&](const ColumnEvent& e) {
-            return e.object == object && same_name(e.column.name, column);
-        });
+        return m_added_index.contains({object, key(column)});
     }
 
     bool backfilled(int object, std::string_view column) const {
         if (m_backfills.contains({object, key(column)}))
             return true;
-        return std::any_of(m_added.begin(), m_added.end(), [&](const ColumnEvent& e) {
-            return e.object == object && same_name(e.column.name, column) && e.column.has_default;
-        });
+        return m_added_with_default.contains({object, key(column)});
     }
 
     bool named(int object, const std::string& name) const {
@@ -323,14 +309,19 @@ private:
     }
 
     void pair_drops_with_adds() {
+        if (m_dropped.empty())
+            return;
+        std::unordered_map<int, std::vector<std::size_t>> added_to; // by object, in order
+        for (std::size_t j = 0; j < m_added.size(); ++j)
+            added_to[m_added[j].object].push_back(j);
         std::vector<bool> paired(m_added.size(), false);
         for (const auto& dropped : m_dropped) {
             const auto& t = m_objects[dropped.object];
             if (t.created)
                 continue;
-            for (std::size_t j = 0; j < m_added.size(); ++j) {
+            for (std::size_t j : added_to[dropped.object]) {
                 const auto& added = m_added[j];
-                if (paired[j] || added.object != dropped.object || same_name(added.column.name, dropped.column.name) ||
+                if (paired[j] || same_name(added.column.name, dropped.column.name) ||
                     !same_family(dropped.column, added.column))
                     continue;
                 paired[j] = true;
@@ -393,6 +384,8 @@ private:
     std::vector<DropEvent> m_drops;
     std::vector<RenameEvent> m_renames;
     std::vector<ColumnEvent> m_added, m_dropped;
+    std::map<std::pair<int, std::string>, std::size_t> m_added_index; // (object, key(column)) → its last add
+    std::set<std::pair<int, std::string>> m_added_with_default;
     std::set<std::pair<int, std::string>> m_backfills; // (object, key(column)) set by an UPDATE
     std::map<std::pair<std::string, std::string>, std::string> m_not_null_checks; // NOT VALID CHECK (col IS NOT NULL)
     std::vector<SectionFinding> m_findings;
