@@ -5,7 +5,7 @@
 #                    [--runs K] [--json FILE]
 #
 # Workloads (default: all): heads, history, heads-cold, load-scaling,
-# upgrade-sqlite, upgrade-postgresql, check-postgresql. The graph has 6
+# upgrade-sqlite, upgrade-postgresql, check-postgresql, lint-squawk. The graph has 6
 # branches shaped like the demo plugin tree with N revisions each (default
 # 1000). heads and history show a user's steady state (trellis's parse cache
 # and Alembic's __pycache__ written); heads-cold the first run after a
@@ -15,7 +15,9 @@
 # bookkeeping; upgrade-postgresql adds floor-1msg, each revision's transaction
 # sent as one message). check-postgresql times `trellis check` (models from the
 # json_models test plugin, built with the tests) against `alembic revision
-# --autogenerate` on 1,000 tables that already match the models.
+# --autogenerate` on 1,000 tables that already match the models. lint-squawk
+# times `trellis lint` against squawk (npm's squawk-cli, installed into the
+# work directory) on one revision of 5,000 and of 50,000 statements.
 #
 # Installs what it needs (alembic, python3-psycopg2, sqlite3, postgresql-15)
 # when missing, starts a throwaway PostgreSQL server for the -postgresql
@@ -28,7 +30,7 @@ REPO_ROOT="$(cd "${SCRIPT_DIR}/.." && pwd)"
 # shellcheck source-path=SCRIPTDIR source=lib/pg-server.sh
 source "${SCRIPT_DIR}/lib/pg-server.sh"
 
-ALL_WORKLOADS=(heads history heads-cold load-scaling upgrade-sqlite upgrade-postgresql check-postgresql)
+ALL_WORKLOADS=(heads history heads-cold load-scaling upgrade-sqlite upgrade-postgresql check-postgresql lint-squawk)
 TRELLIS="${REPO_ROOT}/build/bin/trellis"
 WORKLOADS=()
 PER_BRANCH=1000
@@ -36,7 +38,7 @@ RUNS=""
 JSON_OUT=""
 
 usage() {
-    sed -n '2,23s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+    sed -n '2,26s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
 }
 
 die() {
@@ -82,6 +84,14 @@ parse_args() {
     [[ -z ${RUNS} ]] || is_positive_int "${RUNS}" || die "--runs must be a positive integer, not '${RUNS}'"
 }
 
+wants_workload() {
+    local name
+    for name in "${WORKLOADS[@]}"; do
+        [[ ${name} == "$1" ]] && return 0
+    done
+    return 1
+}
+
 wants_postgresql() {
     local name
     for name in "${WORKLOADS[@]}"; do
@@ -99,6 +109,9 @@ ensure_tools() {
     command -v alembic >/dev/null || missing+=(alembic)
     /usr/bin/python3 -c 'import psycopg2' 2>/dev/null || missing+=(python3-psycopg2)
     command -v sqlite3 >/dev/null || missing+=(sqlite3)
+    if wants_workload lint-squawk; then
+        command -v npm >/dev/null || missing+=(npm)
+    fi
     if [[ ! -x ${PG_BIN}/postgres ]] || ! command -v psql >/dev/null; then
         missing+=(postgresql-15)
     fi

@@ -233,7 +233,8 @@ TEST_SUITE("lint") {
             CAPTURE(rule.code);
             CHECK(rule.code.size() == 4);
             CHECK((rule.family == "destructive" || rule.family == "data" || rule.family == "compatibility" ||
-                   rule.family == "lock" || rule.family == "rewrite" || rule.family == "failure"));
+                   rule.family == "lock" || rule.family == "rewrite" || rule.family == "failure" ||
+                   rule.family == "type"));
             CHECK_FALSE(rule.title.empty());
             CHECK_FALSE(rule.hint.empty());
             CHECK_FALSE(rule.protects.empty());
@@ -285,6 +286,48 @@ TEST_SUITE("lint") {
         CHECK(t.project.run({"lint", "heads"}).exit_code == 0);
         // Nothing was applied or created.
         CHECK_FALSE(std::filesystem::exists(t.project.dir() / "test.db"));
+    }
+
+    TEST_CASE("a syntax error is found without a database: file, line, PostgreSQL's message, exit 1; verify too") {
+        LintProject t;
+        t.project.revision("app", "a4", {"a3"}, "ALTER TABLE item ADD COLUMN size INTEGER;\nALTER TABLE item\n    ALTER COLUMN size SET DEFALT 0;",
+                           "ALTER TABLE item DROP COLUMN size;");
+        auto r = t.project.run({"lint", "a4"});
+        CHECK(r.exit_code == 1);
+        CHECK(contains(r.out, "versions/app/a4_revision.sql:9: T001 PostgreSQL 15 rejects this statement: syntax error at "
+                              "or near \"DEFALT\" (postgresql)"));
+        auto verify = t.project.run({"verify"});
+        CHECK(verify.exit_code == 1);
+        CHECK(contains(verify.out, "T001"));
+    }
+
+    TEST_CASE("lint --rules lists every rule with what it protects against and the safe way, --json too") {
+        LintProject t;
+        auto text = t.project.run({"lint", "--rules"});
+        CHECK(text.exit_code == 0);
+        CHECK(contains(text.out, "T401 lock"));
+        CHECK(contains(text.out, "safe way: Use CREATE INDEX CONCURRENTLY"));
+        auto doc = nlohmann::json::parse(t.project.run({"--json", "lint", "--rules"}).out);
+        CHECK(doc.at("rules").size() == lint_rules().size());
+        for (const auto& rule : doc.at("rules")) {
+            CHECK_FALSE(rule.at("protects").get<std::string>().empty());
+            CHECK_FALSE(rule.at("hint").get<std::string>().empty());
+        }
+    }
+
+    TEST_CASE("--pg-version decides what is safe: a constant default rewrites the table before PostgreSQL 11") {
+        LintProject t;
+        t.project.revision("app", "a4", {"a3"}, "ALTER TABLE item ADD COLUMN active BOOLEAN NOT NULL DEFAULT true;",
+                           "ALTER TABLE item DROP COLUMN active;");
+        CHECK(t.project.run({"lint", "a4"}).exit_code == 0);
+        auto old = t.project.run({"--json", "lint", "a4", "--pg-version", "10"});
+        CHECK(old.exit_code == 1);
+        auto doc = nlohmann::json::parse(old.out);
+        REQUIRE(doc.at("findings").size() == 1);
+        CHECK(doc["findings"][0].at("code") == "T502");
+        CHECK(doc["findings"][0].at("family") == "rewrite");
+        CHECK_FALSE(doc["findings"][0].at("protects").get<std::string>().empty());
+        CHECK(t.project.run({"lint", "a4", "--pg-version", "ten"}).exit_code == 2);
     }
 
     TEST_CASE("lint with an unknown revision exits 2 and names it") {

@@ -18,7 +18,7 @@ namespace trellis {
 
 struct Finding {
     std::string code;     // stable: T101, T102, ... (see lint_rules())
-    std::string family;   // destructive | data | lock | rewrite | failure | compatibility
+    std::string family;   // destructive | data | lock | rewrite | failure | compatibility | type
     std::string revision; // id
     std::string path;     // the revision file
     int line = 0;         // file line of the statement

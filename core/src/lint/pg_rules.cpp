@@ -26,11 +26,30 @@ std::string relation(const Node& range_var) {
     return str(range_var["relname"]);
 }
 
+// `name` is on: given without a value, or with one other than false/off/0.
 bool has_option(const Node& options, std::string_view name) {
-    for (const auto& option : options.items())
-        if (option["DefElem"]["defname"].str() == name)
-            return true;
+    for (const auto& option : options.items()) {
+        const auto& element = option["DefElem"];
+        if (element["defname"].str() != name)
+            continue;
+        auto value = element["arg"]["String"]["sval"].str();
+        if (value.empty())
+            value = element["arg"]["Boolean"]["boolval"].truthy() ? "true" : element["arg"].is_null() ? "" : "false";
+        return value != "false" && value != "off" && value != "0";
+    }
     return false;
+}
+
+// The names a list of ResTarget (UPDATE SET, INSERT columns) or ColumnDef nodes assigns more than once.
+std::set<std::string> repeated(const Node& list, std::string_view wrapper, std::string_view field) {
+    std::set<std::string> seen, twice;
+    for (const auto& item : list.items()) {
+        const auto& node = item[wrapper];
+        auto name = str(node[field]);
+        if (!name.empty() && node["indirection"].is_null() && !seen.insert(name).second)
+            twice.insert(name);
+    }
+    return twice;
 }
 
 // Functions whose value does not change from row to row within one statement: a default of
@@ -57,6 +76,9 @@ bool may_be_volatile(const Node& expr) {
             std::find(k_not_volatile.begin(), k_not_volatile.end(), name) == k_not_volatile.end())
             return true;
         const auto& args = fields["args"];
+        // now() and its kin take no argument: called with one, it is some other function.
+        if (args.size() > 0 && (name == "now" || name == "statement_timestamp" || name == "transaction_timestamp"))
+            return true;
         return std::any_of(args.items().begin(), args.items().end(), may_be_volatile);
     }
     if (tag == "A_Const" || tag == "SQLValueFunction" || tag == "ColumnRef" || tag.empty())
@@ -71,14 +93,6 @@ bool may_be_volatile(const Node& expr) {
         }
     }
     return false;
-}
-
-// `CHECK (col IS NOT NULL)`: the column it proves, else empty.
-std::string not_null_column(const Node& constraint) {
-    const auto& test = constraint["raw_expr"]["NullTest"];
-    if (test["nulltesttype"].str() != "IS_NOT_NULL")
-        return "";
-    return last_name(test["arg"]["ColumnRef"]["fields"]);
 }
 
 int typmod(const Node& type_name, std::size_t i) {
@@ -97,6 +111,12 @@ bool keeps_storage(const ColumnType& from, const ColumnType& to) {
     if (from.family == TypeFamily::decimal && to.family == TypeFamily::decimal)
         return to.size == 0 || (from.size > 0 && to.size >= from.size && to.scale == from.scale);
     return false;
+}
+
+// char(n) / character / bpchar: blank-padded, compared with its padding ignored.
+bool is_char_type(const Node& type_name) {
+    auto name = last_name(type_name["names"]);
+    return name == "bpchar" || (type_name["names"].size() == 1 && (name == "char" || name == "character"));
 }
 
 } // namespace
@@ -151,7 +171,8 @@ void PgRules::check(const Node& stmt, const Report& report) {
             if (m_facts.transactional)
                 report("T601", "REINDEX CONCURRENTLY cannot run inside the revision's transaction (PostgreSQL stops it "
                                "with 25001)");
-        } else if (s["relation"].is_null() || existing(relation(s["relation"]))) {
+        } else if (s["kind"].str() != "REINDEX_OBJECT_SYSTEM" &&
+                   (s["relation"].is_null() || existing(relation(s["relation"])))) {
             report("T403", "reindexes without CONCURRENTLY: writes to the table wait, and reads that use the index "
                            "block, until it is rebuilt");
         }
@@ -180,13 +201,15 @@ void PgRules::check(const Node& stmt, const Report& report) {
             kind == "TRANS_STMT_ROLLBACK" || kind == "TRANS_STMT_PREPARE" || kind == "TRANS_STMT_COMMIT_PREPARED")
             report("T602", "transaction control inside a revision: trellis runs each revision in its own transaction "
                            "with its ledger row, and a COMMIT here ends it early");
-    } else if (tag == "UpdateStmt") {
-        std::set<std::string> seen;
-        for (const auto& target : s["targetList"].items()) {
-            auto name = str(target["ResTarget"]["name"]);
-            if (!name.empty() && !target["ResTarget"]["indirection"].size() && !seen.insert(name).second)
-                report("T603", fmt::format("assigns column {} twice: PostgreSQL stops this UPDATE with 42601", name));
-        }
+    } else if (tag == "UpdateStmt" || tag == "InsertStmt") {
+        for (const auto& name : repeated(s[tag == "UpdateStmt" ? "targetList" : "cols"], "ResTarget", "name"))
+            report("T603", fmt::format("assigns column {} twice: PostgreSQL stops this statement with 42601", name));
+    }
+    if (tag == "CreateStmt") {
+        for (const auto& name : repeated(s["tableElts"], "ColumnDef", "colname"))
+            report("T603", fmt::format("declares column {} twice: PostgreSQL stops this statement with 42701", name));
+        for (const auto& element : s["tableElts"].items())
+            char_column(relation(s["relation"]), element["ColumnDef"], report);
     }
 }
 
@@ -200,19 +223,21 @@ void PgRules::alter_table(const Node& alter, const Report& report) {
             add_column(table, cmd["def"]["ColumnDef"], report);
         else if (subtype == "AT_AddConstraint")
             add_constraint(table, cmd["def"]["Constraint"], report);
-        else if (subtype == "AT_AlterColumnType")
+        else if (subtype == "AT_AlterColumnType") {
+            if (is_char_type(cmd["def"]["ColumnDef"]["typeName"]))
+                report("T701", fmt::format("changes {}.{} to char(n): values are padded with blanks to the length",
+                                           table, column));
             alter_type(table, column, cmd["def"]["ColumnDef"], report);
+        }
         else if (subtype == "AT_ValidateConstraint") {
             std::pair<std::string, std::string> added{table, column};
             if (auto it = m_not_valid.find(added); it != m_not_valid.end() && m_facts.transactional && existing(table))
                 report(it->second, fmt::format("validates {} in the same transaction that added it NOT VALID: the lock "
                                            "the ADD took is held through the whole scan",
                                            column));
-            if (auto it = m_not_null_checks.find(added); it != m_not_null_checks.end())
-                prove(table, it->second);
         } else if (subtype == "AT_SetNotNull") {
             // From PostgreSQL 12, a validated CHECK (col IS NOT NULL) spares SET NOT NULL its scan.
-            bool proven = m_facts.pg_version >= 12 && m_proven_not_null.contains({table, column});
+            bool proven = m_facts.pg_version >= 12 && m_facts.proven_not_null(table, column);
             if (existing(table) && !proven && !m_facts.not_null(table, column))
                 report("T409", fmt::format("SET NOT NULL on {}.{} scans the whole table under an ACCESS EXCLUSIVE "
                                            "lock",
@@ -236,7 +261,15 @@ void PgRules::alter_table(const Node& alter, const Report& report) {
     }
 }
 
+void PgRules::char_column(const std::string& table, const Node& column, const Report& report) {
+    if (!column.is_null() && is_char_type(column["typeName"]))
+        report("T701", fmt::format("{}.{} is char(n): values are padded with blanks to the length, and the padding "
+                                   "is ignored in comparisons but not in length(), LIKE or the client",
+                                   table, str(column["colname"])));
+}
+
 void PgRules::add_column(const std::string& table, const Node& column, const Report& report) {
+    char_column(table, column, report);
     if (!existing(table))
         return;
     auto name = str(column["colname"]);
@@ -277,26 +310,12 @@ void PgRules::add_column(const std::string& table, const Node& column, const Rep
     }
 }
 
-void PgRules::prove(const std::string& table, const std::string& column) {
-    m_proven_not_null.insert({table, column});
-    if (m_facts.proven_not_null)
-        m_facts.proven_not_null(table, column);
-}
-
 void PgRules::add_constraint(const std::string& table, const Node& c, const Report& report) {
     auto kind = c["contype"].str();
     auto name = str(c["conname"]);
     bool not_valid = c["skip_validation"].truthy();
     if (not_valid)
         m_not_valid[{table, name}] = kind == "CONSTR_FOREIGN" ? "T405" : "T406";
-    if (kind == "CONSTR_CHECK") {
-        if (auto column = not_null_column(c); !column.empty()) {
-            if (not_valid)
-                m_not_null_checks[{table, name}] = column;
-            else
-                prove(table, column);
-        }
-    }
     if (!existing(table))
         return;
     if (kind == "CONSTR_FOREIGN" && !not_valid)

@@ -25,8 +25,8 @@ struct PgFacts {
     std::function<std::string(const std::string& table, const std::string& column)> column_type;
     // The revisions read so far made the column NOT NULL.
     std::function<bool(const std::string& table, const std::string& column)> not_null;
-    // Told when a validated CHECK (col IS NOT NULL) proves that the column holds no NULL.
-    std::function<void(const std::string& table, const std::string& column)> proven_not_null;
+    // A validated CHECK (col IS NOT NULL), in this revision or one before, proves the column holds no NULL.
+    std::function<bool(const std::string& table, const std::string& column)> proven_not_null;
 };
 
 using Report = std::function<void(std::string code, std::string message)>;
@@ -44,16 +44,14 @@ public:
 private:
     void alter_table(const sql::Node& alter, const Report& report);
     void add_column(const std::string& table, const sql::Node& column, const Report& report);
+    void char_column(const std::string& table, const sql::Node& column, const Report& report);
     void add_constraint(const std::string& table, const sql::Node& constraint, const Report& report);
     void alter_type(const std::string& table, const std::string& column, const sql::Node& def, const Report& report);
-    void prove(const std::string& table, const std::string& column);
     bool existing(const std::string& table) const { return m_facts.has_rows(table); }
 
     PgFacts m_facts;
     std::set<std::string> m_new_indexes;
     std::map<std::pair<std::string, std::string>, std::string> m_not_valid; // (table, constraint) added NOT VALID → its rule
-    std::map<std::pair<std::string, std::string>, std::string> m_not_null_checks; // (table, constraint) → col of a NOT VALID CHECK (col IS NOT NULL)
-    std::set<std::pair<std::string, std::string>> m_proven_not_null; // (table, column) by a validated check
 };
 
 // The type a TypeName node spells, as render() writes types: `bigint`, `varchar(20)`.

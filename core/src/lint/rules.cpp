@@ -95,12 +95,15 @@ const std::vector<LintRule>& lint_rules() {
          "Remove it: trellis runs each revision in its own transaction with its ledger row; use "
          "`-- transactional: false` to run statements outside one.",
          "a revision half applied with no ledger row, or one that commits what should roll back"},
-        {"T603", "failure", "an UPDATE that assigns one column twice",
-         "Assign each column once.", "an upgrade that stops with SQLSTATE 42601"},
+        {"T603", "failure", "a column assigned or declared twice (UPDATE SET, INSERT columns, CREATE TABLE)",
+         "Name each column once.", "an upgrade that stops with SQLSTATE 42601 or 42701"},
         {"T604", "failure", "an identifier longer than 63 bytes",
          "Shorten it: PostgreSQL cuts names to 63 bytes, so two long names can become one, and later revisions "
          "that use the full name do not find it.",
          "objects under a name the revisions do not use"},
+        {"T701", "type", "a char(n) column",
+         "Use text, or varchar(n) when a limit matters: char(n) pads every value with blanks and is no faster.",
+         "values that compare equal but differ in length, LIKE and the client"},
     };
     return rules;
 }

@@ -41,6 +41,19 @@ struct ColumnEvent {
 };
 
 
+TableObject table_object(const std::string& name, std::vector<ColumnDef> columns, bool complete, bool created,
+                         bool has_rows, bool dirty) {
+    TableObject t;
+    t.original_name = name;
+    t.shape.name = name;
+    t.shape.columns = std::move(columns);
+    t.shape.complete = complete;
+    t.created = created;
+    t.has_rows = has_rows;
+    t.dirty = dirty;
+    return t;
+}
+
 class SectionRun {
 public:
     SectionRun(KnownSchema& schema, const SectionContext& context)
@@ -55,6 +68,9 @@ public:
     }
     void report_at(std::size_t statement, std::string code, std::string message, std::string hint = "") {
         m_findings.push_back({std::move(code), statement, std::move(message), std::move(hint)});
+    }
+    bool proven_not_null(const std::string& table, const std::string& column) {
+        return m_objects[object(table)].shape.proven_not_null.contains(key(column));
     }
     bool not_null(const std::string& table, const std::string& column) {
         auto* c = m_objects[object(table)].column(column);
@@ -85,7 +101,7 @@ private:
     void on(const CreateTable& c) {
         if (c.if_not_exists && exists(c.table))
             return;
-        TableObject t{c.table, {c.table, c.columns, c.columns_known}, true, false, true, {}, false};
+        auto t = table_object(c.table, c.columns, c.columns_known, true, false, true);
         int i = add(std::move(t));
         if (!c.sources.empty())
             copy(i, CopyRows{c.table, {}, {}, c.sources});
@@ -192,14 +208,22 @@ private:
     void on(const InsertRows& i) { m_objects[object(i.table)].has_rows = true; }
 
     void on(const NotNullCheck& c) {
+        auto& t = m_objects[object(c.table)];
+        t.dirty = true;
         if (c.valid)
-            backfill(c.table, c.column);
+            prove(c.table, c.column);
         else
-            m_not_null_checks[{key(c.table), key(c.constraint)}] = c.column;
+            t.shape.not_null_checks[key(c.constraint)] = c.column;
     }
     void on(const ValidateConstraint& v) {
-        if (auto it = m_not_null_checks.find({key(v.table), key(v.constraint)}); it != m_not_null_checks.end())
-            backfill(v.table, it->second);
+        auto& checks = m_objects[object(v.table)].shape.not_null_checks;
+        if (auto it = checks.find(key(v.constraint)); it != checks.end())
+            prove(v.table, std::string(it->second));
+    }
+    // A valid CHECK (col IS NOT NULL): no NULL left, so neither T202 nor SET NOT NULL's scan.
+    void prove(const std::string& table, const std::string& column) {
+        m_objects[object(table)].shape.proven_not_null.insert(key(column));
+        backfill(table, column);
     }
 
     void on(const SetColumns& s) {
@@ -229,7 +253,7 @@ private:
         auto it = m_names.find(k);
         if (it != m_names.end() && it->second >= 0)
             return it->second;
-        TableObject t{name, {name, {}, false}, false, true, false, {}, false};
+        auto t = table_object(name, {}, false, false, true, false);
         if (auto known = m_schema.find(k); known != m_schema.end() && it == m_names.end()) {
             // Borrowed, not copied (a table can have many columns): write_back() returns it.
             t.shape = std::move(known->second);
@@ -387,7 +411,6 @@ private:
     std::map<std::pair<int, std::string>, std::size_t> m_added_index; // (object, key(column)) → its last add
     std::set<std::pair<int, std::string>> m_added_with_default;
     std::set<std::pair<int, std::string>> m_backfills; // (object, key(column)) set by an UPDATE
-    std::map<std::pair<std::string, std::string>, std::string> m_not_null_checks; // NOT VALID CHECK (col IS NOT NULL)
     std::vector<SectionFinding> m_findings;
 };
 
@@ -400,7 +423,9 @@ std::vector<SectionFinding> check_section(const std::vector<Statement>& statemen
                   [&](const std::string& table) { return run.has_rows(table); },
                   [&](const std::string& table, const std::string& column) { return run.column_type(table, column); },
                   [&](const std::string& table, const std::string& column) { return run.not_null(table, column); },
-                  [&](const std::string& table, const std::string& column) { run.backfill(table, column); }};
+                  [&](const std::string& table, const std::string& column) {
+                      return run.proven_not_null(table, column);
+                  }};
     PgRules pg(std::move(facts));
     for (std::size_t i = 0; i < statements.size(); ++i) {
         if (!statements[i].call.empty())

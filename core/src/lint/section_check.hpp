@@ -9,6 +9,8 @@
 #include "sql/node.hpp"
 
 #include <functional>
+#include <map>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -21,6 +23,10 @@ struct TableShape {
     std::vector<ColumnDef> columns;
     bool complete = false; // every column is known: a revision read before created the table
     bool fresh = false;    // created by an earlier revision of the same run: it holds no rows yet
+    // CHECK (col IS NOT NULL) NOT VALID constraints: key(constraint) → column; and the columns a
+    // validated one proves free of NULLs (SET NOT NULL then skips its scan, PostgreSQL 12+).
+    std::map<std::string, std::string> not_null_checks;
+    std::set<std::string> proven_not_null;
 };
 
 // By key(name).
