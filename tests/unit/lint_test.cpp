@@ -382,6 +382,36 @@ TEST_SUITE("lint") {
         CHECK(t.project.run({"lint", "a2"}).exit_code == 1);
     }
 
+    TEST_CASE("online, lint judges the pending revisions by the database: its empty tables, its version") {
+        for (const auto& dialect : k_dialects) {
+            SUBCASE(dialect.c_str()) {
+                Project p(dialect);
+                p.branch("app");
+                p.revision("app", "a1", {}, "CREATE TABLE item (id INTEGER PRIMARY KEY, code VARCHAR(40));",
+                           "DROP TABLE item;");
+                p.revision("app", "a2", {"a1"}, "CREATE TABLE other (id INTEGER PRIMARY KEY);", "DROP TABLE other;");
+                // a3 would lock and rewrite `item` (PostgreSQL), and drops a column of it (both).
+                p.revision("app", "a3", {"a2"},
+                           "ALTER TABLE item ALTER COLUMN id TYPE BIGINT;\nALTER TABLE item DROP COLUMN code;",
+                           "ALTER TABLE item ADD COLUMN code VARCHAR(40);");
+                REQUIRE(p.run({"upgrade", "a2"}).exit_code == 0);
+                auto empty = p.run({"--json", "lint"});
+                CHECK_MESSAGE(empty.exit_code == 0, empty.out);
+                p.sql("INSERT INTO item (id, code) VALUES (1, 'x')");
+                if (dialect == "postgresql")
+                    p.sql("ANALYZE item");
+                auto rows = p.run({"--json", "lint"});
+                CHECK_MESSAGE(rows.exit_code == 1, rows.out << rows.err);
+                std::vector<std::string> found;
+                auto doc = nlohmann::json::parse(rows.out);
+                for (const auto& f : doc.at("findings"))
+                    found.push_back(f.at("code").get<std::string>());
+                // The generic section runs on both: PostgreSQL's rules name their dialect.
+                CHECK_MESSAGE((found == Codes{"T501", "T102"}), rows.out);
+            }
+        }
+    }
+
     TEST_CASE("lint without arguments and without a database lints every revision; an unreachable one exits 3") {
         LintProject t;
         auto r = run_trellis({"--json", "lint"}, t.project.dir());

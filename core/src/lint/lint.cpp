@@ -98,6 +98,10 @@ public:
                     context.trees = &parsed.trees;
             }
             auto found = lint::check_section(statements, m_schemas[d], context);
+            if (!parsed.syntax.empty() && m_options.notes)
+                m_options.notes->push_back(fmt::format("{}: {} statement(s) that PostgreSQL {}'s parser rejects were "
+                                                       "read by trellis's scanner only (T001)",
+                                                       revision.path, parsed.syntax.size(), sql::k_parser_version));
             found.insert(found.end(), parsed.syntax.begin(), parsed.syntax.end());
             if (report)
                 add(revision, *section, k_dialects[d], statements, found, out);
