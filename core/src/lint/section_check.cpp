@@ -18,42 +18,6 @@ using namespace sql;
 
 namespace {
 
-struct CopyEvent {
-    std::size_t statement;
-    int target;
-    CopyRows rows;
-    TableShape target_shape; // as the copy found them
-    std::vector<std::pair<int, TableShape>> sources;
-};
-struct DropEvent {
-    std::size_t statement;
-    int object;
-};
-struct RenameEvent {
-    std::size_t statement;
-    int object;
-    std::string from, to;
-};
-struct ColumnEvent {
-    std::size_t statement;
-    int object;
-    ColumnDef column;
-};
-
-
-TableObject table_object(const std::string& name, std::vector<ColumnDef> columns, bool complete, bool created,
-                         bool has_rows, bool dirty) {
-    TableObject t;
-    t.original_name = name;
-    t.shape.name = name;
-    t.shape.columns = std::move(columns);
-    t.shape.complete = complete;
-    t.created = created;
-    t.has_rows = has_rows;
-    t.dirty = dirty;
-    return t;
-}
-
 class SectionRun {
 public:
     SectionRun(KnownSchema& schema, const SectionContext& context)

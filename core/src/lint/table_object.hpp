@@ -1,5 +1,6 @@
 // A table while a section runs (lint/section_check.hpp): its shape, whether it may hold rows,
-// and a column index so that thousands of ALTERs on one wide table stay linear.
+// and a column index so that thousands of ALTERs on one wide table stay linear; and the events
+// of a section that the rules over the whole section read at its end.
 #pragma once
 
 #include "lint/section_check.hpp"
@@ -9,6 +10,8 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 namespace trellis::lint {
 
@@ -57,5 +60,41 @@ struct TableObject {
         c.name = to;
     }
 };
+
+struct CopyEvent {
+    std::size_t statement;
+    int target;
+    CopyRows rows;
+    TableShape target_shape; // as the copy found them
+    std::vector<std::pair<int, TableShape>> sources;
+};
+struct DropEvent {
+    std::size_t statement;
+    int object;
+};
+struct RenameEvent {
+    std::size_t statement;
+    int object;
+    std::string from, to;
+};
+struct ColumnEvent {
+    std::size_t statement;
+    int object;
+    ColumnDef column;
+};
+
+
+inline TableObject table_object(const std::string& name, std::vector<ColumnDef> columns, bool complete, bool created,
+                         bool has_rows, bool dirty) {
+    TableObject t;
+    t.original_name = name;
+    t.shape.name = name;
+    t.shape.columns = std::move(columns);
+    t.shape.complete = complete;
+    t.created = created;
+    t.has_rows = has_rows;
+    t.dirty = dirty;
+    return t;
+}
 
 } // namespace trellis::lint
