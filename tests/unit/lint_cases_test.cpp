@@ -18,9 +18,9 @@ namespace {
 
 struct LintCase {
     std::string name;
-    int line = 0;             // of its `case` line
-    std::string sql;          // the upgrade section
-    std::string dialect;      // empty: a generic section
+    int line = 0;        // of its `case` line
+    std::string sql;     // the upgrade section
+    std::string dialect; // empty: a generic section
     bool transactional = true;
     int pg_version = 15;
     std::vector<std::string> expected; // codes, in the order lint reports them
@@ -58,7 +58,8 @@ CaseFile read_cases(const std::filesystem::path& path) {
             file.cases.push_back({rest, number});
             sql = &file.cases.back().sql;
         } else {
-            REQUIRE_MESSAGE(!file.cases.empty(), path.string() << ":" << number << ": `" << keyword << "` before a case");
+            REQUIRE_MESSAGE(!file.cases.empty(), path.string()
+                                                     << ":" << number << ": `" << keyword << "` before a case");
             auto& c = file.cases.back();
             if (keyword == "expect") {
                 std::istringstream codes(rest);

@@ -102,11 +102,12 @@ TEST_SUITE("lint") {
     }
 
     TEST_CASE("the other rebuild spelling (rename away, create, copy, drop the old one) keeps the rows too") {
-        CHECK(sqlite_codes_of("ALTER TABLE account RENAME TO account_old;\n"
-                       "CREATE TABLE account (id INTEGER NOT NULL, email VARCHAR(255), name TEXT NOT NULL DEFAULT '',\n"
-                       "    age BIGINT, balance NUMERIC(10, 2), PRIMARY KEY (id));\n"
-                       "INSERT INTO account SELECT * FROM account_old;\n"
-                       "DROP TABLE account_old;")
+        CHECK(sqlite_codes_of(
+                  "ALTER TABLE account RENAME TO account_old;\n"
+                  "CREATE TABLE account (id INTEGER NOT NULL, email VARCHAR(255), name TEXT NOT NULL DEFAULT '',\n"
+                  "    age BIGINT, balance NUMERIC(10, 2), PRIMARY KEY (id));\n"
+                  "INSERT INTO account SELECT * FROM account_old;\n"
+                  "DROP TABLE account_old;")
                   .empty());
     }
 
@@ -119,19 +120,21 @@ TEST_SUITE("lint") {
         };
         auto all = "id, email, name, age, balance";
         CHECK(sqlite_codes_of(rebuild("id INTEGER, email VARCHAR(255), name TEXT, age BIGINT", "id, email, name, age",
-                               "id, email, name, age")) == Codes{"T102"});
-        CHECK(sqlite_codes_of(rebuild("id INTEGER, email VARCHAR(255) NOT NULL, name TEXT, age BIGINT, balance NUMERIC(10,2)",
-                               all, all)) == Codes{"T202"});
-        CHECK(sqlite_codes_of(rebuild("id INTEGER, email VARCHAR(255) NOT NULL, name TEXT, age BIGINT, balance NUMERIC(10,2)",
-                               all, "id, COALESCE(email, ''), name, age, balance"))
+                                      "id, email, name, age")) == Codes{"T102"});
+        CHECK(sqlite_codes_of(rebuild(
+                  "id INTEGER, email VARCHAR(255) NOT NULL, name TEXT, age BIGINT, balance NUMERIC(10,2)", all, all)) ==
+              Codes{"T202"});
+        CHECK(sqlite_codes_of(
+                  rebuild("id INTEGER, email VARCHAR(255) NOT NULL, name TEXT, age BIGINT, balance NUMERIC(10,2)", all,
+                          "id, COALESCE(email, ''), name, age, balance"))
                   .empty());
-        CHECK(sqlite_codes_of(rebuild("id INTEGER, email VARCHAR(40), name TEXT, age BIGINT, balance NUMERIC(10,2)", all,
-                               all)) == Codes{"T204"});
+        CHECK(sqlite_codes_of(rebuild("id INTEGER, email VARCHAR(40), name TEXT, age BIGINT, balance NUMERIC(10,2)",
+                                      all, all)) == Codes{"T204"});
         CHECK(sqlite_codes_of(rebuild("id INTEGER, mail VARCHAR(255), name TEXT, age BIGINT, balance NUMERIC(10,2)",
-                               "id, mail, name, age, balance", all)) == Codes{"T301"});
+                                      "id, mail, name, age, balance", all)) == Codes{"T301"});
         CHECK(sqlite_codes_of(rebuild("id INTEGER, email VARCHAR(255), name TEXT, age BIGINT, balance NUMERIC(10,2), "
-                               "code TEXT NOT NULL",
-                               all, all)) == Codes{"T201"});
+                                      "code TEXT NOT NULL",
+                                      all, all)) == Codes{"T201"});
     }
 
     TEST_CASE("a table dropped and replaced by an empty one loses its rows") {
@@ -275,7 +278,9 @@ TEST_SUITE("lint") {
         CHECK(r.exit_code == 1);
         CHECK(lines(r.out) ==
               std::vector<std::string>{"versions/app/a2_revision.sql:7: T102 drops column item.name and the data in it",
-                                       "    hint: " + std::string(std::find_if(lint_rules().begin(), lint_rules().end(), [](auto& r) { return r.code == "T102"; })->hint),
+                                       "    hint: " + std::string(std::find_if(lint_rules().begin(), lint_rules().end(),
+                                                                               [](auto& r) { return r.code == "T102"; })
+                                                                      ->hint),
                                        "1 finding(s) in 1 of 1 revision(s) checked. Review each; a statement that is "
                                        "meant stays quiet with `-- trellis:nolint CODE` above it."});
         auto clean = t.project.run({"lint", "a3"});
@@ -290,12 +295,19 @@ TEST_SUITE("lint") {
 
     TEST_CASE("a syntax error is found without a database: file, line, PostgreSQL's message, exit 1; verify too") {
         LintProject t;
-        t.project.revision("app", "a4", {"a3"}, "ALTER TABLE item ADD COLUMN size INTEGER;\nALTER TABLE item\n    ALTER COLUMN size SET DEFALT 0;",
-                           "ALTER TABLE item DROP COLUMN size;");
+        t.project.revision(
+            "app", "a4", {"a3"},
+            "ALTER TABLE item ADD COLUMN size INTEGER;\nALTER TABLE item\n    ALTER COLUMN size SET DEFALT 0;",
+            "ALTER TABLE item DROP COLUMN size;");
         auto r = t.project.run({"lint", "a4"});
         CHECK(r.exit_code == 1);
-        CHECK(contains(r.out, "versions/app/a4_revision.sql:9: T001 PostgreSQL 15 rejects this statement: syntax error at "
-                              "or near \"DEFALT\" (postgresql)"));
+        CHECK(contains(r.out,
+                       "versions/app/a4_revision.sql:9: T001 PostgreSQL 15 rejects this statement: syntax error at "
+                       "or near \"DEFALT\" (postgresql)"));
+        CHECK(contains(r.err, "note: revision a4: 1 statement(s) that PostgreSQL 15's parser rejects "
+                              "were read by trellis's scanner only (T001)"));
+        auto json = nlohmann::json::parse(t.project.run({"--json", "lint", "a4"}).out);
+        CHECK(json.at("notes").size() == 1);
         auto verify = t.project.run({"verify"});
         CHECK(verify.exit_code == 1);
         CHECK(contains(verify.out, "T001"));
@@ -460,10 +472,9 @@ TEST_SUITE("lint") {
         for (const auto& f : doc.at("findings"))
             found.push_back(fmt::format("{} {} {}", f.at("revision").get<std::string>(),
                                         f.at("code").get<std::string>(), f.at("dialect").get<std::string>()));
-        CHECK(found == std::vector<std::string>{
-                           "c259062e8958 T202 postgresql", "c259062e8958 T409 postgresql",
-                           "c259062e8958 T203 postgresql", "c259062e8958 T401 postgresql",
-                           "c259062e8958 T202 sqlite", "c259062e8958 T203 sqlite",
-                           "7bab885ed2bd T405 postgresql", "7bab885ed2bd T401 postgresql"});
+        CHECK(found == std::vector<std::string>{"c259062e8958 T202 postgresql", "c259062e8958 T409 postgresql",
+                                                "c259062e8958 T203 postgresql", "c259062e8958 T401 postgresql",
+                                                "c259062e8958 T202 sqlite", "c259062e8958 T203 sqlite",
+                                                "7bab885ed2bd T405 postgresql", "7bab885ed2bd T401 postgresql"});
     }
 }

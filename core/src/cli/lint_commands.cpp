@@ -6,7 +6,6 @@
 #include "db/database.hpp"
 #include "lint/lint.hpp"
 #include "util/files.hpp"
-
 #include "util/text.hpp"
 
 #include <algorithm>
@@ -97,7 +96,10 @@ int print_rules(const Context& context) {
     if (context.options().json) {
         json list = json::array();
         for (const auto& r : lint_rules())
-            list.push_back({{"code", r.code}, {"family", r.family}, {"title", r.title}, {"protects", r.protects},
+            list.push_back({{"code", r.code},
+                            {"family", r.family},
+                            {"title", r.title},
+                            {"protects", r.protects},
                             {"hint", r.hint}});
         print_json({{"rules", list}});
         return 0;
@@ -115,16 +117,18 @@ std::string finding_text(const Finding& f) {
 }
 
 void print(const Context& context, const Graph& graph, const std::vector<int>& checked,
-           const std::vector<Finding>& findings) {
+           const std::vector<Finding>& findings, const std::vector<std::string>& notes) {
     if (context.options().json) {
         json list = json::array(), revisions = json::array();
         for (const auto& f : findings)
             list.push_back(finding_json(f));
         for (int i : checked)
             revisions.push_back(graph.revision(i).id);
-        print_json({{"findings", list}, {"revisions", revisions}});
+        print_json({{"findings", list}, {"revisions", revisions}, {"notes", notes}});
         return;
     }
+    for (const auto& note : notes)
+        std::cerr << "note: " << note << "\n";
     for (const auto& f : findings)
         std::cout << finding_text(f);
     if (context.options().quiet)
@@ -156,9 +160,7 @@ int lint_run(Invocation& in) {
         options.pg_version = pg_major(in.args["pg-version"].as<std::string>());
     const auto& graph = context.graph();
     auto findings = lint_revisions(graph, checked, options);
-    for (const auto& note : notes)
-        std::cerr << "note: " << note << "\n";
-    print(context, graph, checked, findings);
+    print(context, graph, checked, findings, notes);
     return findings.empty() ? 0 : static_cast<int>(ExitCode::findings);
 }
 

@@ -12,8 +12,8 @@
 namespace trellis {
 
 struct LintFacts {
-    std::optional<int> pg_version;          // major version; nullopt on SQLite
-    std::unordered_set<std::string> empty;  // lower-cased names of the tables with no rows
+    std::optional<int> pg_version;         // major version; nullopt on SQLite
+    std::unordered_set<std::string> empty; // lower-cased names of the tables with no rows
 };
 
 // Cheap: on PostgreSQL the planner's estimate (pg_class) first, then an exact check for the

@@ -62,9 +62,9 @@ ParsedSection parse_section(const std::vector<Statement>& statements, const Lint
         const auto& sql = statements[i].sql;
         auto offset = std::min<std::size_t>(p.error_offset < 0 ? 0 : p.error_offset, sql.size());
         int line = statements[i].line + static_cast<int>(std::count(sql.begin(), sql.begin() + offset, '\n'));
-        parsed.syntax.push_back({"T001", i,
-                                 fmt::format("PostgreSQL {} rejects this statement: {}", sql::k_parser_version, p.error),
-                                 "", line});
+        parsed.syntax.push_back(
+            {"T001", i, fmt::format("PostgreSQL {} rejects this statement: {}", sql::k_parser_version, p.error), "",
+             line});
     }
     return parsed;
 }
@@ -99,9 +99,10 @@ public:
             }
             auto found = lint::check_section(statements, m_schemas[d], context);
             if (!parsed.syntax.empty() && m_options.notes)
-                m_options.notes->push_back(fmt::format("{}: {} statement(s) that PostgreSQL {}'s parser rejects were "
-                                                       "read by trellis's scanner only (T001)",
-                                                       revision.path, parsed.syntax.size(), sql::k_parser_version));
+                m_options.notes->push_back(
+                    fmt::format("revision {}: {} statement(s) that PostgreSQL {}'s parser rejects were "
+                                "read by trellis's scanner only (T001)",
+                                revision.id, parsed.syntax.size(), sql::k_parser_version));
             found.insert(found.end(), parsed.syntax.begin(), parsed.syntax.end());
             if (report)
                 add(revision, *section, k_dialects[d], statements, found, out);

@@ -30,8 +30,8 @@ struct Finding {
 struct LintRule {
     std::string_view code;
     std::string_view family;
-    std::string_view title; // one line, for documentation and help
-    std::string_view hint;  // the default advice of its findings: the safe way to write it
+    std::string_view title;    // one line, for documentation and help
+    std::string_view hint;     // the default advice of its findings: the safe way to write it
     std::string_view protects; // what goes wrong without it
 };
 

@@ -55,15 +55,44 @@ std::set<std::string> repeated(const Node& list, std::string_view wrapper, std::
 // Functions whose value does not change from row to row within one statement: a default of
 // them is evaluated once, so ADD COLUMN stores it in the catalog instead of rewriting (PG 11+).
 constexpr std::array<std::string_view, 34> k_not_volatile = {
-    "now", "statement_timestamp", "transaction_timestamp", "current_date", "current_timestamp", "localtimestamp",
-    "lower", "upper", "length", "concat", "concat_ws", "coalesce", "nullif", "greatest", "least", "abs", "round",
-    "floor", "ceil", "trim", "btrim", "substr", "substring", "to_char", "to_timestamp", "to_date", "date_trunc",
-    "make_interval", "make_date", "jsonb_build_object", "json_build_object", "jsonb_build_array", "array_fill",
+    "now",
+    "statement_timestamp",
+    "transaction_timestamp",
+    "current_date",
+    "current_timestamp",
+    "localtimestamp",
+    "lower",
+    "upper",
+    "length",
+    "concat",
+    "concat_ws",
+    "coalesce",
+    "nullif",
+    "greatest",
+    "least",
+    "abs",
+    "round",
+    "floor",
+    "ceil",
+    "trim",
+    "btrim",
+    "substr",
+    "substring",
+    "to_char",
+    "to_timestamp",
+    "to_date",
+    "date_trunc",
+    "make_interval",
+    "make_date",
+    "jsonb_build_object",
+    "json_build_object",
+    "jsonb_build_array",
+    "array_fill",
     "timezone",
 };
 constexpr std::array<std::string_view, 9> k_volatile = {
-    "random", "gen_random_uuid", "uuid_generate_v1", "uuid_generate_v4", "clock_timestamp", "timeofday", "nextval",
-    "txid_current", "setseed",
+    "random",    "gen_random_uuid", "uuid_generate_v1", "uuid_generate_v4", "clock_timestamp",
+    "timeofday", "nextval",         "txid_current",     "setseed",
 };
 
 // Whether evaluating `expr` may give each row another value (or is a function trellis does not know).
@@ -105,7 +134,9 @@ int typmod(const Node& type_name, std::size_t i) {
 bool keeps_storage(const ColumnType& from, const ColumnType& to) {
     if (from.text == to.text)
         return true;
-    auto fixed_char = [](const ColumnType& t) { return t.text.starts_with("char") && !t.text.starts_with("character varying"); };
+    auto fixed_char = [](const ColumnType& t) {
+        return t.text.starts_with("char") && !t.text.starts_with("character varying");
+    };
     if (from.family == TypeFamily::string && to.family == TypeFamily::string)
         return !fixed_char(from) && !fixed_char(to) && (to.size == 0 || (from.size > 0 && to.size >= from.size));
     if (from.family == TypeFamily::decimal && to.family == TypeFamily::decimal)
@@ -123,9 +154,18 @@ bool is_char_type(const Node& type_name) {
 
 std::string pg_type_text(const Node& type_name) {
     static const std::array<std::pair<std::string_view, std::string_view>, 12> k_names = {{
-        {"int2", "smallint"}, {"int4", "integer"}, {"int8", "bigint"}, {"float4", "real"},
-        {"float8", "double precision"}, {"bool", "boolean"}, {"bpchar", "char"}, {"timestamptz", "timestamp with time zone"},
-        {"timetz", "time with time zone"}, {"varbit", "bit varying"}, {"int", "integer"}, {"decimal", "numeric"},
+        {"int2", "smallint"},
+        {"int4", "integer"},
+        {"int8", "bigint"},
+        {"float4", "real"},
+        {"float8", "double precision"},
+        {"bool", "boolean"},
+        {"bpchar", "char"},
+        {"timestamptz", "timestamp with time zone"},
+        {"timetz", "time with time zone"},
+        {"varbit", "bit varying"},
+        {"int", "integer"},
+        {"decimal", "numeric"},
     }};
     auto name = last_name(type_name["names"]);
     for (const auto& [pg, plain] : k_names)
@@ -228,13 +268,12 @@ void PgRules::alter_table(const Node& alter, const Report& report) {
                 report("T701", fmt::format("changes {}.{} to char(n): values are padded with blanks to the length",
                                            table, column));
             alter_type(table, column, cmd["def"]["ColumnDef"], report);
-        }
-        else if (subtype == "AT_ValidateConstraint") {
+        } else if (subtype == "AT_ValidateConstraint") {
             std::pair<std::string, std::string> added{table, column};
             if (auto it = m_not_valid.find(added); it != m_not_valid.end() && m_facts.transactional && existing(table))
                 report(it->second, fmt::format("validates {} in the same transaction that added it NOT VALID: the lock "
-                                           "the ADD took is held through the whole scan",
-                                           column));
+                                               "the ADD took is held through the whole scan",
+                                               column));
         } else if (subtype == "AT_SetNotNull") {
             // From PostgreSQL 12, a validated CHECK (col IS NOT NULL) spares SET NOT NULL its scan.
             bool proven = m_facts.pg_version >= 12 && m_facts.proven_not_null(table, column);

@@ -17,8 +17,8 @@
 namespace trellis::lint {
 
 struct PgFacts {
-    int pg_version = 15;                 // the major version the revision will run on
-    bool transactional = true;           // the revision runs in one transaction
+    int pg_version = 15;       // the major version the revision will run on
+    bool transactional = true; // the revision runs in one transaction
     // Whether the table may hold rows at this point of the section.
     std::function<bool(const std::string& table)> has_rows;
     // The column's type as the revisions read so far give it (render() text), empty when unknown.
@@ -51,7 +51,8 @@ private:
 
     PgFacts m_facts;
     std::set<std::string> m_new_indexes;
-    std::map<std::pair<std::string, std::string>, std::string> m_not_valid; // (table, constraint) added NOT VALID → its rule
+    std::map<std::pair<std::string, std::string>, std::string>
+        m_not_valid; // (table, constraint) added NOT VALID → its rule
 };
 
 // The type a TypeName node spells, as render() writes types: `bigint`, `varchar(20)`.

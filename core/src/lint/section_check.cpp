@@ -8,8 +8,8 @@
 
 #include <algorithm>
 #include <fmt/format.h>
-#include <optional>
 #include <map>
+#include <optional>
 #include <set>
 
 namespace trellis::lint {
@@ -272,8 +272,7 @@ private:
             if (rebuilt != m_copies.end()) {
                 if (t.has_rows)
                     check_rebuild(*rebuilt, drop.object);
-            }
-            else if (!t.created)
+            } else if (!t.created)
                 report_at(drop.statement, "T101", fmt::format("drops table {} and every row in it", t.shape.name));
         }
     }
@@ -383,13 +382,13 @@ private:
 std::vector<SectionFinding> check_section(const std::vector<Statement>& statements, KnownSchema& schema,
                                           const SectionContext& context) {
     SectionRun run(schema, context);
-    PgFacts facts{context.pg_version, context.transactional,
-                  [&](const std::string& table) { return run.has_rows(table); },
-                  [&](const std::string& table, const std::string& column) { return run.column_type(table, column); },
-                  [&](const std::string& table, const std::string& column) { return run.not_null(table, column); },
-                  [&](const std::string& table, const std::string& column) {
-                      return run.proven_not_null(table, column);
-                  }};
+    PgFacts facts{
+        context.pg_version,
+        context.transactional,
+        [&](const std::string& table) { return run.has_rows(table); },
+        [&](const std::string& table, const std::string& column) { return run.column_type(table, column); },
+        [&](const std::string& table, const std::string& column) { return run.not_null(table, column); },
+        [&](const std::string& table, const std::string& column) { return run.proven_not_null(table, column); }};
     PgRules pg(std::move(facts));
     for (std::size_t i = 0; i < statements.size(); ++i) {
         if (!statements[i].call.empty())

@@ -89,9 +89,9 @@ struct ValidateConstraint {
     std::string table, constraint;
 };
 
-using Change = std::variant<CreateTable, DropTable, AddColumn, DropColumn, AlterType, SetNotNull, RenameTable,
-                            RenameColumn, AddUnique, CopyRows, InsertRows, SetColumns, NotNullCheck,
-                            ValidateConstraint>;
+using Change =
+    std::variant<CreateTable, DropTable, AddColumn, DropColumn, AlterType, SetNotNull, RenameTable, RenameColumn,
+                 AddUnique, CopyRows, InsertRows, SetColumns, NotNullCheck, ValidateConstraint>;
 
 std::vector<Change> parse_changes(std::span<const sql::Token> tokens);
 

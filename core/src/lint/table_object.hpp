@@ -83,9 +83,8 @@ struct ColumnEvent {
     ColumnDef column;
 };
 
-
 inline TableObject table_object(const std::string& name, std::vector<ColumnDef> columns, bool complete, bool created,
-                         bool has_rows, bool dirty) {
+                                bool has_rows, bool dirty) {
     TableObject t;
     t.original_name = name;
     t.shape.name = name;

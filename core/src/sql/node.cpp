@@ -56,9 +56,9 @@ public:
         } else {
             node.m_kind = Node::Kind::number;
             auto begin = m_pos;
-            while (m_pos < m_text.size() && (std::isdigit(static_cast<unsigned char>(m_text[m_pos])) ||
-                                             m_text[m_pos] == '-' || m_text[m_pos] == '.' || m_text[m_pos] == 'e' ||
-                                             m_text[m_pos] == 'E' || m_text[m_pos] == '+'))
+            while (m_pos < m_text.size() &&
+                   (std::isdigit(static_cast<unsigned char>(m_text[m_pos])) || m_text[m_pos] == '-' ||
+                    m_text[m_pos] == '.' || m_text[m_pos] == 'e' || m_text[m_pos] == 'E' || m_text[m_pos] == '+'))
                 ++m_pos;
             if (begin == m_pos)
                 fail();
@@ -78,8 +78,8 @@ private:
         throw std::runtime_error("malformed parse tree at byte " + std::to_string(m_pos));
     }
     void space() {
-        while (m_pos < m_text.size() && (m_text[m_pos] == ' ' || m_text[m_pos] == '\n' || m_text[m_pos] == '\t' ||
-                                         m_text[m_pos] == '\r'))
+        while (m_pos < m_text.size() &&
+               (m_text[m_pos] == ' ' || m_text[m_pos] == '\n' || m_text[m_pos] == '\t' || m_text[m_pos] == '\r'))
             ++m_pos;
     }
     bool accept(char c) {
@@ -119,11 +119,21 @@ private:
                 fail();
             char e = m_text[m_pos++];
             switch (e) {
-            case 'n': out += '\n'; break;
-            case 't': out += '\t'; break;
-            case 'r': out += '\r'; break;
-            case 'b': out += '\b'; break;
-            case 'f': out += '\f'; break;
+            case 'n':
+                out += '\n';
+                break;
+            case 't':
+                out += '\t';
+                break;
+            case 'r':
+                out += '\r';
+                break;
+            case 'b':
+                out += '\b';
+                break;
+            case 'f':
+                out += '\f';
+                break;
             case 'u': {
                 unsigned code = 0;
                 if (m_pos + 4 > m_text.size())
@@ -133,7 +143,8 @@ private:
                 utf8(code, out); // surrogate pairs do not occur in identifiers and keywords
                 break;
             }
-            default: out += e;
+            default:
+                out += e;
             }
         }
         expect('"');

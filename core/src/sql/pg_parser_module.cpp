@@ -4,7 +4,7 @@
 #include <pg_query.h>
 
 extern "C" __attribute__((visibility("default"))) void trellis_pg_parse(const char* sql,
-                                                                         trellis::sql::PgParseOutput& out) {
+                                                                        trellis::sql::PgParseOutput& out) {
     auto result = pg_query_parse(sql);
     if (result.error) {
         out.error = result.error->message ? result.error->message : "syntax error";

@@ -17,9 +17,9 @@ enum class LexemeKind { word, quoted, string, number, symbol, line_comment, bloc
 
 struct Lexeme {
     LexemeKind kind = LexemeKind::end;
-    std::size_t begin = 0, end = 0; // the bytes of the text it covers, quotes included
-    int line = 0;                   // the line of its first byte
-    bool escapes = false;           // a string written E'...': backslashes escape
+    std::size_t begin = 0, end = 0;           // the bytes of the text it covers, quotes included
+    int line = 0;                             // the line of its first byte
+    bool escapes = false;                     // a string written E'...': backslashes escape
     std::size_t body_begin = 0, body_end = 0; // inside the quotes (strings, quoted identifiers)
 };
 
@@ -31,9 +31,7 @@ public:
 
     // The next lexeme, white space skipped; kind `end` at the end of the text.
     Lexeme next();
-    std::string_view text(const Lexeme& lexeme) const {
-        return m_text.substr(lexeme.begin, lexeme.end - lexeme.begin);
-    }
+    std::string_view text(const Lexeme& lexeme) const { return m_text.substr(lexeme.begin, lexeme.end - lexeme.begin); }
     // A string's or a quoted identifier's value: quotes removed, doubled quotes and escapes read.
     std::string value(const Lexeme& lexeme) const;
 

@@ -1,7 +1,6 @@
 #include "sql/tokens.hpp"
 
 #include "sql/scanner.hpp"
-
 #include "util/text.hpp"
 
 #include <algorithm>

@@ -16,7 +16,7 @@ enum class TokenKind { word, quoted, string, number, symbol };
 
 struct Token {
     TokenKind kind = TokenKind::symbol;
-    std::string text; // a word as written; a quoted identifier without its quotes; one symbol
+    std::string text;       // a word as written; a quoted identifier without its quotes; one symbol
     std::size_t offset = 0; // where it starts in the statement's text
 };
 
