@@ -29,6 +29,7 @@ struct LintCase {
 
 struct CaseFile {
     std::string schema;
+    bool schema_pending = false; // `schema pending`: the schema revision runs in the same upgrade
     std::vector<LintCase> cases;
 };
 
@@ -54,6 +55,7 @@ CaseFile read_cases(const std::filesystem::path& path) {
         rest.erase(0, rest.find_first_not_of(' '));
         if (keyword == "schema") {
             sql = &file.schema;
+            file.schema_pending = rest == "pending";
         } else if (keyword == "case") {
             file.cases.push_back({rest, number});
             sql = &file.cases.back().sql;
@@ -105,6 +107,8 @@ TEST_SUITE("lint") {
                 for (const auto& c : file.cases) {
                     LintOptions options;
                     options.context = 1;
+                    if (file.schema_pending)
+                        options.run = {true, true};
                     options.pg_version = c.pg_version;
                     std::vector<Revision> revisions{revision("schema", file.schema, "", true),
                                                     revision("change", c.sql, c.dialect, c.transactional)};
