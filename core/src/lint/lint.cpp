@@ -35,6 +35,20 @@ struct ParsedSection {
     std::vector<lint::SectionFinding> syntax;
 };
 
+// The parser's message on one line and short: `at or near "..."` quotes the rest of the statement.
+std::string one_line(const std::string& message) {
+    constexpr std::size_t k_longest = 160;
+    std::string out;
+    for (char c : message) {
+        bool space = c == '\n' || c == '\r' || c == '\t' || c == ' ';
+        if (!(space && (out.empty() || out.back() == ' ')))
+            out += space ? ' ' : c;
+    }
+    if (out.size() > k_longest)
+        out = out.substr(0, k_longest) + "...";
+    return out;
+}
+
 ParsedSection parse_section(const std::vector<Statement>& statements, const LintOptions& options) {
     ParsedSection parsed;
     parsed.parses.resize(statements.size());
@@ -63,7 +77,8 @@ ParsedSection parse_section(const std::vector<Statement>& statements, const Lint
         auto offset = std::min<std::size_t>(p.error_offset < 0 ? 0 : p.error_offset, sql.size());
         int line = statements[i].line + static_cast<int>(std::count(sql.begin(), sql.begin() + offset, '\n'));
         parsed.syntax.push_back(
-            {"T001", i, fmt::format("PostgreSQL {} rejects this statement: {}", sql::k_parser_version, p.error), "",
+            {"T001", i,
+             fmt::format("PostgreSQL {} rejects this statement: {}", sql::k_parser_version, one_line(p.error)), "",
              line});
     }
     return parsed;
