@@ -11,7 +11,7 @@
 # property (the suite runs them for 3 s each).
 #
 # Workloads (default: all): heads, history, heads-cold, load-scaling,
-# upgrade-sqlite, upgrade-postgresql, check-postgresql. The graph has 6
+# upgrade-sqlite, upgrade-postgresql, check-postgresql, lint-squawk. The graph has 6
 # branches shaped like the demo plugin tree with N revisions each (default
 # 1000). heads and history show a user's steady state (trellis's parse cache
 # and Alembic's __pycache__ written); heads-cold the first run after a
@@ -21,7 +21,9 @@
 # bookkeeping; upgrade-postgresql adds floor-1msg, each revision's transaction
 # sent as one message). check-postgresql times `trellis check` (models from the
 # json_models test plugin, built with the tests) against `alembic revision
-# --autogenerate` on 1,000 tables that already match the models.
+# --autogenerate` on 1,000 tables that already match the models. lint-squawk
+# times `trellis lint` against squawk (npm's squawk-cli, installed into the
+# work directory) on one revision of 5,000 and of 50,000 statements.
 # fanout-sqlite and fanout-postgresql upgrade a demo-sized graph (6 x 4) on
 # 1,000 SQLite files and 100 PostgreSQL databases with `--all-databases`,
 # against a shell loop of `alembic upgrade heads` (timed on 10, scaled) and
@@ -39,7 +41,7 @@ REPO_ROOT="$(cd "${SCRIPT_DIR}/.." && pwd)"
 # shellcheck source-path=SCRIPTDIR source=lib/pg-server.sh
 source "${SCRIPT_DIR}/lib/pg-server.sh"
 
-ALL_WORKLOADS=(heads history heads-cold load-scaling upgrade-sqlite upgrade-postgresql check-postgresql fanout-sqlite fanout-postgresql)
+ALL_WORKLOADS=(heads history heads-cold load-scaling upgrade-sqlite upgrade-postgresql check-postgresql lint-squawk fanout-sqlite fanout-postgresql)
 TRELLIS="${REPO_ROOT}/build/bin/trellis"
 WORKLOADS=()
 PER_BRANCH=1000
@@ -48,7 +50,7 @@ JSON_OUT=""
 FUZZ_SECONDS=""
 
 usage() {
-    sed -n '2,29s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
+    sed -n '2,36s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"
 }
 
 die() {
@@ -111,6 +113,14 @@ run_fuzzers() {
     return "${failed}"
 }
 
+wants_workload() {
+    local name
+    for name in "${WORKLOADS[@]}"; do
+        [[ ${name} == "$1" ]] && return 0
+    done
+    return 1
+}
+
 wants_postgresql() {
     local name
     for name in "${WORKLOADS[@]}"; do
@@ -128,6 +138,9 @@ ensure_tools() {
     command -v alembic >/dev/null || missing+=(alembic)
     /usr/bin/python3 -c 'import psycopg2' 2>/dev/null || missing+=(python3-psycopg2)
     command -v sqlite3 >/dev/null || missing+=(sqlite3)
+    if wants_workload lint-squawk; then
+        command -v npm >/dev/null || missing+=(npm)
+    fi
     if [[ ! -x ${PG_BIN}/postgres ]] || ! command -v psql >/dev/null; then
         missing+=(postgresql-15)
     fi

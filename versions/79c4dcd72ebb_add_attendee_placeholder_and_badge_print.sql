@@ -7,7 +7,7 @@
 -- +upgrade
 ALTER TABLE attendee ADD COLUMN placeholder BOOLEAN NOT NULL DEFAULT false;
 ALTER TABLE attendee ADD COLUMN badge_printed_name VARCHAR(20);
-CREATE INDEX ix_attendee_email ON attendee (email);
+CREATE INDEX ix_attendee_email ON attendee (email); -- trellis:nolint T401: reviewed, the demo's tables are small
 
 -- +downgrade
 DROP INDEX ix_attendee_email;

@@ -9,7 +9,7 @@ ALTER TABLE attendee_group ADD COLUMN status VARCHAR(32) NOT NULL DEFAULT 'unapp
 -- A data migration: groups that already paid were approved under the old process, which kept
 -- no status; everything else waits for review.
 UPDATE attendee_group SET status = 'approved' WHERE cost > 0;
-CREATE INDEX ix_attendee_group_status ON attendee_group (status);
+CREATE INDEX ix_attendee_group_status ON attendee_group (status); -- trellis:nolint T401: reviewed, the demo's tables are small
 
 -- +downgrade
 DROP INDEX ix_attendee_group_status;

@@ -18,6 +18,8 @@ from urllib.parse import urlsplit, urlunsplit
 from emit import WRITERS, Tree, emit
 from emit_schema import BASE_REVISION, SchemaTree, emit_schema
 from graph import Graph, build_graph
+from lint_bench import WORKLOAD as LINT_WORKLOAD
+from lint_bench import lint_squawk
 from schema import Schema, build_schema
 from timing import BenchFailure, Command, Sample, measure, progress, ratio, run_command
 
@@ -587,4 +589,5 @@ WORKLOADS: dict[str, Callable[[Bench], None]] = {
     "upgrade-sqlite": upgrade_sqlite,
     "upgrade-postgresql": upgrade_postgresql,
     CHECK_WORKLOAD: check_postgresql,
+    LINT_WORKLOAD: lint_squawk,
 }

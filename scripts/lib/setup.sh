@@ -9,7 +9,7 @@ TRELLIS_BUILD="${TRELLIS_BUILD:-${TRELLIS_ROOT}/build}"
 TRELLIS_PACKAGES=(
     g++ cmake ninja-build ccache pkg-config
     libboost-dev libboost-program-options-dev
-    libpqxx-dev libsqlite3-dev nlohmann-json3-dev libfmt-dev doctest-dev
+    libpqxx-dev libpg-query-dev libsqlite3-dev nlohmann-json3-dev libfmt-dev doctest-dev
     sqlite3 postgresql-15 postgresql-client-15
     bsdutils # script(1): the tests give trellis a pseudo-terminal
     graphviz # graph --format svg/png

@@ -1,12 +1,15 @@
 // lint: destructive, data-dependent and backward-incompatible changes in revisions.
 #include "cli/command.hpp"
 #include "cli/present.hpp"
+#include "commands/lint_facts.hpp"
 #include "commands/state.hpp"
 #include "db/database.hpp"
 #include "lint/lint.hpp"
 #include "util/files.hpp"
+#include "util/text.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <fmt/format.h>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -19,7 +22,10 @@ using nlohmann::json;
 
 void lint_options(po::options_description& d, po::positional_options_description& p) {
     d.add_options()("revision", po::value<std::vector<std::string>>()->composing(),
-                    "revision(s): ids, prefixes or targets (default: the revisions not yet applied)");
+                    "revision(s): ids, prefixes or targets (default: the revisions not yet applied)")(
+        "pg-version", po::value<std::string>(),
+        "the PostgreSQL version the revisions will run on (default: the database's when it answers, else 15)")(
+        "rules", po::bool_switch(), "list every rule: code, family, what it protects against, the safe way");
     p.add("revision", -1);
 }
 
@@ -35,9 +41,10 @@ std::vector<int> named_revisions(const Graph& graph, const std::vector<std::stri
     return graph.sort(found);
 }
 
-// Without arguments: what an upgrade would still run. With no database configured there is no
-// applied set to subtract, so every revision is checked.
-std::vector<int> unapplied_revisions(Context& context) {
+// Without arguments: what an upgrade would still run, as one run (a table an earlier pending
+// revision creates is new), with what the database says (its version, its empty tables). With
+// no database configured there is no applied set to subtract, so every revision is checked.
+std::vector<int> unapplied_revisions(Context& context, LintOptions& options, LintFacts& facts) {
     if (!context.has_url())
         return context.graph().order();
     context.graph();
@@ -46,17 +53,61 @@ std::vector<int> unapplied_revisions(Context& context) {
     auto state = read_state(context, db, ledger);
     const auto& graph = context.graph(); // read_state may have added revisions known only from the ledger
     std::vector<int> pending;
+    options.run.assign(graph.size(), false);
     for (int i : graph.order())
-        if (!state.applied[i] && !graph.revision(i).from_ledger)
+        if (!state.applied[i] && !graph.revision(i).from_ledger) {
             pending.push_back(i);
+            options.run[i] = true;
+        }
+    facts = read_lint_facts(db);
+    if (facts.pg_version)
+        options.pg_version = *facts.pg_version;
+    options.known_empty = [&facts](const std::string& table) { return facts.empty.contains(text::to_lower(table)); };
     return pending;
 }
 
+// `15`, `15.4`, `150004`: the major version.
+int pg_major(const std::string& given) {
+    int value = 0;
+    auto [end, error] = std::from_chars(given.data(), given.data() + given.size(), value);
+    if (error != std::errc() || value <= 0 || (end != given.data() + given.size() && *end != '.'))
+        throw input_error("--pg-version {}: give the major version, like 15", given);
+    return value >= 10000 ? value / 10000 : value;
+}
+
+const LintRule& rule_of(std::string_view code) {
+    const auto& rules = lint_rules();
+    return *std::find_if(rules.begin(), rules.end(), [&](const LintRule& r) { return r.code == code; });
+}
+
 json finding_json(const Finding& f) {
-    return {{"code", f.code},         {"family", f.family},
-            {"revision", f.revision}, {"path", files::display(f.path)},
-            {"line", f.line},         {"dialect", f.dialect.empty() ? json() : json(f.dialect)},
-            {"message", f.message},   {"hint", f.hint}};
+    return {{"code", f.code},
+            {"family", f.family},
+            {"revision", f.revision},
+            {"path", files::display(f.path)},
+            {"line", f.line},
+            {"dialect", f.dialect.empty() ? json() : json(f.dialect)},
+            {"message", f.message},
+            {"hint", f.hint},
+            {"protects", std::string(rule_of(f.code).protects)}};
+}
+
+int print_rules(const Context& context) {
+    if (context.options().json) {
+        json list = json::array();
+        for (const auto& r : lint_rules())
+            list.push_back({{"code", r.code},
+                            {"family", r.family},
+                            {"title", r.title},
+                            {"protects", r.protects},
+                            {"hint", r.hint}});
+        print_json({{"rules", list}});
+        return 0;
+    }
+    for (const auto& r : lint_rules())
+        std::cout << fmt::format("{} {:<13} {}\n    protects against: {}\n    safe way: {}\n", r.code, r.family,
+                                 r.title, r.protects, r.hint);
+    return 0;
 }
 
 std::string finding_text(const Finding& f) {
@@ -66,16 +117,18 @@ std::string finding_text(const Finding& f) {
 }
 
 void print(const Context& context, const Graph& graph, const std::vector<int>& checked,
-           const std::vector<Finding>& findings) {
+           const std::vector<Finding>& findings, const std::vector<std::string>& notes) {
     if (context.options().json) {
         json list = json::array(), revisions = json::array();
         for (const auto& f : findings)
             list.push_back(finding_json(f));
         for (int i : checked)
             revisions.push_back(graph.revision(i).id);
-        print_json({{"findings", list}, {"revisions", revisions}});
+        print_json({{"findings", list}, {"revisions", revisions}, {"notes", notes}});
         return;
     }
+    for (const auto& note : notes)
+        std::cerr << "note: " << note << "\n";
     for (const auto& f : findings)
         std::cout << finding_text(f);
     if (context.options().quiet)
@@ -95,10 +148,19 @@ void print(const Context& context, const Graph& graph, const std::vector<int>& c
 int lint_run(Invocation& in) {
     auto targets = arg<std::vector<std::string>>(in, "revision");
     auto& context = in.context;
-    auto checked = targets.empty() ? unapplied_revisions(context) : named_revisions(context.graph(), targets);
+    if (flag(in, "rules"))
+        return print_rules(context);
+    LintOptions options;
+    LintFacts facts;
+    std::vector<std::string> notes;
+    options.notes = &notes;
+    auto checked =
+        targets.empty() ? unapplied_revisions(context, options, facts) : named_revisions(context.graph(), targets);
+    if (in.args.count("pg-version"))
+        options.pg_version = pg_major(in.args["pg-version"].as<std::string>());
     const auto& graph = context.graph();
-    auto findings = lint_revisions(graph, checked);
-    print(context, graph, checked, findings);
+    auto findings = lint_revisions(graph, checked, options);
+    print(context, graph, checked, findings, notes);
     return findings.empty() ? 0 : static_cast<int>(ExitCode::findings);
 }
 

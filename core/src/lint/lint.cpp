@@ -3,9 +3,13 @@
 #include "lint/nolint.hpp"
 #include "lint/section_check.hpp"
 #include "revision/sql_split.hpp"
+#include "sql/pg_parser.hpp"
 
 #include <algorithm>
 #include <array>
+#include <fmt/format.h>
+#include <map>
+#include <tuple>
 
 namespace trellis {
 
@@ -16,28 +20,107 @@ using lint::KnownSchema;
 // Both dialects run a generic section, and what each knows of the tables can differ (a dialect
 // section before it), so the section is checked once per dialect and the findings merged.
 constexpr std::array<std::string_view, 2> k_dialects = {"sqlite", "postgresql"};
+constexpr std::size_t k_postgresql = 1;
 
 const LintRule& rule(std::string_view code) {
     const auto& rules = lint_rules();
     return *std::find_if(rules.begin(), rules.end(), [&](const LintRule& r) { return r.code == code; });
 }
 
+// The section's statements read by PostgreSQL's parser: the trees of those it parses, a T001
+// finding for each it rejects (whose token-level rules still run). Without the parser, a note.
+struct ParsedSection {
+    std::vector<sql::PgParse> parses;
+    std::vector<std::vector<const sql::Node*>> trees;
+    std::vector<lint::SectionFinding> syntax;
+};
+
+// The parser's message on one line and short: `at or near "..."` quotes the rest of the statement.
+std::string one_line(const std::string& message) {
+    constexpr std::size_t k_longest = 160;
+    std::string out;
+    for (char c : message) {
+        bool space = c == '\n' || c == '\r' || c == '\t' || c == ' ';
+        if (!(space && (out.empty() || out.back() == ' ')))
+            out += space ? ' ' : c;
+    }
+    if (out.size() > k_longest)
+        out = out.substr(0, k_longest) + "...";
+    return out;
+}
+
+ParsedSection parse_section(const std::vector<Statement>& statements, const LintOptions& options) {
+    ParsedSection parsed;
+    parsed.parses.resize(statements.size());
+    parsed.trees.resize(statements.size());
+    for (std::size_t i = 0; i < statements.size(); ++i) {
+        if (!statements[i].call.empty())
+            continue;
+        std::string why;
+        auto parse = sql::parse_postgres(statements[i].sql, &why);
+        if (!parse) {
+            auto note = fmt::format("PostgreSQL's parser is not available ({}): the lock, rewrite and syntax rules "
+                                    "did not run",
+                                    why);
+            if (options.notes && std::find(options.notes->begin(), options.notes->end(), note) == options.notes->end())
+                options.notes->push_back(std::move(note));
+            return {};
+        }
+        parsed.parses[i] = std::move(*parse);
+        const auto& p = parsed.parses[i];
+        if (p.tree) {
+            for (const auto& stmt : (*p.tree)["stmts"].items())
+                parsed.trees[i].push_back(&stmt["stmt"]);
+            continue;
+        }
+        const auto& sql = statements[i].sql;
+        auto offset = std::min<std::size_t>(p.error_offset < 0 ? 0 : p.error_offset, sql.size());
+        int line = statements[i].line + static_cast<int>(std::count(sql.begin(), sql.begin() + offset, '\n'));
+        parsed.syntax.push_back(
+            {"T001", i,
+             fmt::format("PostgreSQL {} rejects this statement: {}", sql::k_parser_version, one_line(p.error)), "",
+             line});
+    }
+    return parsed;
+}
+
 class Linter {
 public:
+    explicit Linter(const LintOptions& options)
+        : m_options(options) {}
+
     // Checks `revision` against what the revisions before it created, then remembers what it
-    // changes; with `report` off it only remembers.
-    void read(const Revision& revision, bool report, std::vector<Finding>& out) {
+    // changes; with `report` off it only remembers. `in_run`: its tables are new to the next.
+    void read(const Revision& revision, bool report, bool in_run, std::vector<Finding>& out) {
         if (revision.from_ledger)
             return; // its upgrade is gone with its file
         std::size_t first = out.size();
+        m_seen.clear();
         for (std::size_t d = 0; d < k_dialects.size(); ++d) {
             const auto* section = revision.section_for(SectionKind::upgrade, k_dialects[d]);
             if (!section)
                 continue;
             auto statements = split_statements(*section);
-            auto found = lint::check_section(statements, m_schemas[d]);
+            lint::SectionContext context;
+            context.pg_version = m_options.pg_version;
+            context.transactional = revision.transactional;
+            context.in_run = in_run;
+            context.known_empty = m_options.known_empty;
+            ParsedSection parsed;
+            if (d == k_postgresql && report) {
+                parsed = parse_section(statements, m_options);
+                if (!parsed.trees.empty())
+                    context.trees = &parsed.trees;
+            }
+            auto found = lint::check_section(statements, m_schemas[d], context);
+            if (!parsed.syntax.empty() && m_options.notes)
+                m_options.notes->push_back(
+                    fmt::format("revision {}: {} statement(s) that PostgreSQL {}'s parser rejects were "
+                                "read by trellis's scanner only (T001)",
+                                revision.id, parsed.syntax.size(), sql::k_parser_version));
+            found.insert(found.end(), parsed.syntax.begin(), parsed.syntax.end());
             if (report)
-                add(revision, *section, k_dialects[d], statements, found, first, out);
+                add(revision, *section, k_dialects[d], statements, found, out);
         }
         std::stable_sort(out.begin() + static_cast<std::ptrdiff_t>(first), out.end(),
                          [](const Finding& a, const Finding& b) { return a.line < b.line; });
@@ -48,80 +131,53 @@ private:
     // dialect); one that a single dialect finds names it.
     void add(const Revision& revision, const Section& section, std::string_view dialect,
              const std::vector<Statement>& statements, const std::vector<lint::SectionFinding>& found,
-             std::size_t first, std::vector<Finding>& out) {
+             std::vector<Finding>& out) {
         lint::NolintIndex nolint(section);
         for (const auto& f : found) {
-            int line = statements[f.statement].line;
-            if (nolint.at(line).silences(f.code))
+            int line = f.line ? f.line : statements[f.statement].line;
+            if (nolint.at(statements[f.statement].line).silences(f.code))
                 continue;
-            auto same =
-                std::find_if(out.begin() + static_cast<std::ptrdiff_t>(first), out.end(), [&](const Finding& o) {
-                    return o.code == f.code && o.line == line && o.message == f.message && !o.dialect.empty() &&
-                           o.dialect != dialect;
-                });
-            if (same != out.end()) {
-                same->dialect.clear();
+            auto same = m_seen.find({f.code, line, f.message});
+            if (same != m_seen.end() && out[same->second].dialect != dialect) {
+                out[same->second].dialect.clear();
                 continue;
             }
             const auto& r = rule(f.code);
+            m_seen[{f.code, line, f.message}] = out.size();
             out.push_back({f.code, std::string(r.family), revision.id, revision.path, line, std::string(dialect),
                            f.message, f.hint.empty() ? std::string(r.hint) : f.hint});
         }
     }
 
+    const LintOptions& m_options;
     std::array<KnownSchema, k_dialects.size()> m_schemas;
+    std::map<std::tuple<std::string, int, std::string>, std::size_t> m_seen; // this revision's findings
 };
 
 } // namespace
 
-const std::vector<LintRule>& lint_rules() {
-    static const std::vector<LintRule> rules = {
-        {"T101", "destructive", "a table is dropped",
-         "Its rows are gone once this runs. If nothing needs them any more, say so with `-- trellis:nolint T101`."},
-        {"T102", "destructive", "a column is dropped",
-         "Its data is gone once this runs, and code still reading it breaks: deploy code that no longer uses it "
-         "first, then silence with `-- trellis:nolint T102`."},
-        {"T201", "data", "a NOT NULL column without a default is added to an existing table",
-         "Rows already in the table have no value for it: give it a DEFAULT, or add it nullable, fill it, and "
-         "make it NOT NULL in a later revision."},
-        {"T202", "data", "an existing column is made NOT NULL",
-         "Fill the NULLs first (UPDATE ... WHERE column IS NULL) in the same revision, or silence with "
-         "`-- trellis:nolint T202` when a step does it."},
-        {"T203", "data", "a unique index, unique constraint or primary key is added over existing rows",
-         "Look for duplicates first (SELECT columns, count(*) ... GROUP BY columns HAVING count(*) > 1) and "
-         "resolve them in the same revision."},
-        {"T204", "data", "a column's type is narrowed",
-         "Check that every value fits the new type (the longest string, the largest number) before running it."},
-        {"T301", "compatibility", "a table or column is renamed",
-         "Code deployed against the old name breaks until it is updated; when old and new code run at once, "
-         "add the new name, copy, switch the code, then drop the old name."},
-        {"T302", "compatibility", "a column is dropped and another added in one revision (it looks like a rename)",
-         "If this is a rename, ALTER TABLE ... RENAME COLUMN keeps the data; the DROP loses it."},
-    };
-    return rules;
-}
-
-std::vector<Finding> lint_revisions(const Graph& graph, const std::vector<int>& selected) {
+std::vector<Finding> lint_revisions(const Graph& graph, const std::vector<int>& selected, const LintOptions& options) {
     std::vector<bool> wanted(graph.size(), false);
     for (int i : selected)
         wanted[i] = true;
     std::size_t left = std::count(wanted.begin(), wanted.end(), true);
-    Linter linter;
+    Linter linter(options);
     std::vector<Finding> findings;
     for (int i : graph.order()) {
         if (left == 0)
             break;
-        linter.read(graph.revision(i), wanted[i], findings);
+        bool in_run = static_cast<std::size_t>(i) < options.run.size() && options.run[i];
+        linter.read(graph.revision(i), wanted[i], in_run, findings);
         left -= wanted[i] ? 1 : 0;
     }
     return findings;
 }
 
-std::vector<Finding> lint_revisions(const std::vector<Revision>& revisions) {
-    Linter linter;
+std::vector<Finding> lint_revisions(const std::vector<Revision>& revisions, const LintOptions& options) {
+    Linter linter(options);
     std::vector<Finding> findings;
-    for (const auto& revision : revisions)
-        linter.read(revision, true, findings);
+    for (std::size_t i = 0; i < revisions.size(); ++i)
+        linter.read(revisions[i], i >= options.context, i < options.run.size() && options.run[i], findings);
     return findings;
 }
 

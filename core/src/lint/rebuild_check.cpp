@@ -1,7 +1,7 @@
 #include "lint/rebuild_check.hpp"
 
 #include "lint/column_type.hpp"
-#include "lint/sql_tokens.hpp"
+#include "sql/tokens.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
@@ -9,6 +9,8 @@
 #include <set>
 
 namespace trellis::lint {
+
+using namespace sql;
 
 namespace {
 

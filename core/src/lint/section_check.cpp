@@ -1,59 +1,48 @@
 #include "lint/section_check.hpp"
 
 #include "lint/column_type.hpp"
+#include "lint/pg_rules.hpp"
 #include "lint/rebuild_check.hpp"
-#include "lint/sql_tokens.hpp"
+#include "lint/table_object.hpp"
+#include "sql/tokens.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <map>
 #include <optional>
 #include <set>
 
 namespace trellis::lint {
 
+using namespace sql;
+
 namespace {
-
-// A table while the section runs. A rename keeps the object; DROP and CREATE make another one.
-struct TableObject {
-    std::string original_name; // its name when the section first met it
-    TableShape shape;          // shape.name is its name now
-    bool created = false;      // by this section
-    bool has_rows = true;      // may hold rows: it existed before, or rows were copied from such a table
-    bool dirty = false;        // the section changed it: the schema learns the new shape
-};
-
-struct CopyEvent {
-    std::size_t statement;
-    int target;
-    CopyRows rows;
-    TableShape target_shape; // as the copy found them
-    std::vector<std::pair<int, TableShape>> sources;
-};
-struct DropEvent {
-    std::size_t statement;
-    int object;
-};
-struct RenameEvent {
-    std::size_t statement;
-    int object;
-    std::string from, to;
-};
-struct ColumnEvent {
-    std::size_t statement;
-    int object;
-    ColumnDef column;
-};
-
-ColumnDef* find_column(TableShape& shape, std::string_view name) {
-    auto it =
-        std::find_if(shape.columns.begin(), shape.columns.end(), [&](auto& c) { return same_name(c.name, name); });
-    return it == shape.columns.end() ? nullptr : &*it;
-}
 
 class SectionRun {
 public:
-    explicit SectionRun(KnownSchema& schema)
-        : m_schema(schema) {}
+    SectionRun(KnownSchema& schema, const SectionContext& context)
+        : m_schema(schema)
+        , m_context(context) {}
+
+    // Whether `table` may hold rows now.
+    bool has_rows(const std::string& table) { return m_objects[object(table)].has_rows; }
+    std::string column_type(const std::string& table, const std::string& column) {
+        auto* c = m_objects[object(table)].column(column);
+        return c ? c->type : "";
+    }
+    void report_at(std::size_t statement, std::string code, std::string message, std::string hint = "") {
+        m_findings.push_back({std::move(code), statement, std::move(message), std::move(hint)});
+    }
+    bool proven_not_null(const std::string& table, const std::string& column) {
+        return m_objects[object(table)].shape.proven_not_null.contains(key(column));
+    }
+    bool not_null(const std::string& table, const std::string& column) {
+        auto* c = m_objects[object(table)].column(column);
+        return c && c->not_null;
+    }
+    void backfill(const std::string& table, const std::string& column) {
+        m_backfills.emplace(object(table), key(column));
+    }
 
     void apply(std::size_t statement, const Change& change) {
         m_statement = statement;
@@ -76,7 +65,7 @@ private:
     void on(const CreateTable& c) {
         if (c.if_not_exists && exists(c.table))
             return;
-        TableObject t{c.table, {c.table, c.columns, c.columns_known}, true, false, true};
+        auto t = table_object(c.table, c.columns, c.columns_known, true, false, true);
         int i = add(std::move(t));
         if (!c.sources.empty())
             copy(i, CopyRows{c.table, {}, {}, c.sources});
@@ -97,24 +86,27 @@ private:
             report("T201", fmt::format("adds {}.{} NOT NULL without a default: the rows already in {} have no value "
                                        "for it",
                                        t.shape.name, a.column.name, t.shape.name));
-        if (auto* old = find_column(t.shape, a.column.name))
+        if (auto* old = t.column(a.column.name))
             *old = a.column;
         else
-            t.shape.columns.push_back(a.column);
+            t.add_column(a.column);
         t.dirty = true;
+        m_added_index[{i, key(a.column.name)}] = m_added.size();
+        if (a.column.has_default)
+            m_added_with_default.emplace(i, key(a.column.name));
         m_added.push_back({m_statement, i, a.column});
     }
 
     void on(const DropColumn& d) {
         int i = object(d.table);
         auto& t = m_objects[i];
-        auto* column = find_column(t.shape, d.column);
+        auto* column = t.column(d.column);
         bool added_here = added_in_section(i, d.column);
         ColumnDef gone;
         gone.name = d.column;
         if (column)
             gone = *column;
-        std::erase_if(t.shape.columns, [&](auto& c) { return same_name(c.name, d.column); });
+        t.erase_column(d.column);
         t.dirty = true;
         if (added_here)
             return; // it held nothing but its default
@@ -126,11 +118,11 @@ private:
     void on(const AlterType& a) {
         int i = object(a.table);
         auto& t = m_objects[i];
-        auto* column = find_column(t.shape, a.column);
+        auto* column = t.column(a.column);
         if (t.has_rows && !added_in_section(i, a.column))
             check_type_change(t.shape.name, a.column, column ? column->type : "", a.type);
         if (!column)
-            t.shape.columns.push_back({a.column, a.type});
+            t.add_column({a.column, a.type});
         else
             column->type = a.type;
         t.dirty = true;
@@ -139,7 +131,7 @@ private:
     void on(const SetNotNull& s) {
         int i = object(s.table);
         auto& t = m_objects[i];
-        auto* column = find_column(t.shape, s.column);
+        auto* column = t.column(s.column);
         bool already = column && column->not_null;
         if (t.has_rows && !already && !backfilled(i, s.column))
             report("T202",
@@ -163,8 +155,8 @@ private:
         if (!t.created)
             report("T301", fmt::format("renames column {}.{} to {}: code that still uses the old name breaks",
                                        t.shape.name, r.from, r.to));
-        if (auto* column = find_column(t.shape, r.from))
-            column->name = r.to;
+        if (auto* column = t.column(r.from))
+            t.rename_column(*column, r.to);
         t.dirty = true;
     }
 
@@ -177,6 +169,26 @@ private:
     }
 
     void on(const CopyRows& c) { copy(object(c.target), c); }
+    void on(const InsertRows& i) { m_objects[object(i.table)].has_rows = true; }
+
+    void on(const NotNullCheck& c) {
+        auto& t = m_objects[object(c.table)];
+        t.dirty = true;
+        if (c.valid)
+            prove(c.table, c.column);
+        else
+            t.shape.not_null_checks[key(c.constraint)] = c.column;
+    }
+    void on(const ValidateConstraint& v) {
+        auto& checks = m_objects[object(v.table)].shape.not_null_checks;
+        if (auto it = checks.find(key(v.constraint)); it != checks.end())
+            prove(v.table, std::string(it->second));
+    }
+    // A valid CHECK (col IS NOT NULL): no NULL left, so neither T202 nor SET NOT NULL's scan.
+    void prove(const std::string& table, const std::string& column) {
+        m_objects[object(table)].shape.proven_not_null.insert(key(column));
+        backfill(table, column);
+    }
 
     void on(const SetColumns& s) {
         int i = object(s.table);
@@ -205,12 +217,15 @@ private:
         auto it = m_names.find(k);
         if (it != m_names.end() && it->second >= 0)
             return it->second;
-        TableObject t{name, {name, {}, false}, false, true, false};
+        auto t = table_object(name, {}, false, false, true, false);
         if (auto known = m_schema.find(k); known != m_schema.end() && it == m_names.end()) {
             // Borrowed, not copied (a table can have many columns): write_back() returns it.
             t.shape = std::move(known->second);
             t.dirty = true;
+            t.has_rows = !t.shape.fresh;
         }
+        if (t.has_rows && it == m_names.end() && m_context.known_empty && m_context.known_empty(name))
+            t.has_rows = false;
         t.dirty = t.dirty || it != m_names.end(); // used after a DROP: the SQL says it exists again
         return add(std::move(t));
     }
@@ -230,17 +245,13 @@ private:
     }
 
     bool added_in_section(int object, std::string_view column) const {
-        return std::any_of(m_added.begin(), m_added.end(), [&](const ColumnEvent& e) {
-            return e.object == object && same_name(e.column.name, column);
-        });
+        return m_added_index.contains({object, key(column)});
     }
 
     bool backfilled(int object, std::string_view column) const {
         if (m_backfills.contains({object, key(column)}))
             return true;
-        return std::any_of(m_added.begin(), m_added.end(), [&](const ColumnEvent& e) {
-            return e.object == object && same_name(e.column.name, column) && e.column.has_default;
-        });
+        return m_added_with_default.contains({object, key(column)});
     }
 
     bool named(int object, const std::string& name) const {
@@ -258,9 +269,10 @@ private:
                 return named(c.target, t.original_name) &&
                        std::any_of(c.sources.begin(), c.sources.end(), [&](auto& s) { return s.first == drop.object; });
             });
-            if (rebuilt != m_copies.end())
-                check_rebuild(*rebuilt, drop.object);
-            else if (!t.created)
+            if (rebuilt != m_copies.end()) {
+                if (t.has_rows)
+                    check_rebuild(*rebuilt, drop.object);
+            } else if (!t.created)
                 report_at(drop.statement, "T101", fmt::format("drops table {} and every row in it", t.shape.name));
         }
     }
@@ -284,14 +296,19 @@ private:
     }
 
     void pair_drops_with_adds() {
+        if (m_dropped.empty())
+            return;
+        std::unordered_map<int, std::vector<std::size_t>> added_to; // by object, in order
+        for (std::size_t j = 0; j < m_added.size(); ++j)
+            added_to[m_added[j].object].push_back(j);
         std::vector<bool> paired(m_added.size(), false);
         for (const auto& dropped : m_dropped) {
             const auto& t = m_objects[dropped.object];
             if (t.created)
                 continue;
-            for (std::size_t j = 0; j < m_added.size(); ++j) {
+            for (std::size_t j : added_to[dropped.object]) {
                 const auto& added = m_added[j];
-                if (paired[j] || added.object != dropped.object || same_name(added.column.name, dropped.column.name) ||
+                if (paired[j] || same_name(added.column.name, dropped.column.name) ||
                     !same_family(dropped.column, added.column))
                     continue;
                 paired[j] = true;
@@ -333,20 +350,20 @@ private:
     // --- output -----------------------------------------------------------------------------
 
     void report(std::string code, std::string message) { report_at(m_statement, std::move(code), std::move(message)); }
-    void report_at(std::size_t statement, std::string code, std::string message, std::string hint = "") {
-        m_findings.push_back({std::move(code), statement, std::move(message), std::move(hint)});
-    }
 
     void write_back() {
         for (const auto& [name, i] : m_names) {
             if (i < 0)
                 m_schema.erase(name);
-            else if (m_objects[i].dirty)
-                m_schema[name] = m_objects[i].shape;
+            else if (m_objects[i].dirty) {
+                auto& shape = m_schema[name] = m_objects[i].shape;
+                shape.fresh = m_context.in_run && !m_objects[i].has_rows;
+            }
         }
     }
 
     KnownSchema& m_schema;
+    const SectionContext& m_context;
     std::size_t m_statement = 0;
     std::vector<TableObject> m_objects;
     std::unordered_map<std::string, int> m_names; // by key(name); -1: dropped or renamed away
@@ -354,18 +371,50 @@ private:
     std::vector<DropEvent> m_drops;
     std::vector<RenameEvent> m_renames;
     std::vector<ColumnEvent> m_added, m_dropped;
+    std::map<std::pair<int, std::string>, std::size_t> m_added_index; // (object, key(column)) → its last add
+    std::set<std::pair<int, std::string>> m_added_with_default;
     std::set<std::pair<int, std::string>> m_backfills; // (object, key(column)) set by an UPDATE
     std::vector<SectionFinding> m_findings;
 };
 
 } // namespace
 
-std::vector<SectionFinding> check_section(const std::vector<Statement>& statements, KnownSchema& schema) {
-    SectionRun run(schema);
-    for (std::size_t i = 0; i < statements.size(); ++i)
-        if (statements[i].call.empty())
-            for (const auto& change : parse_changes(statements[i].sql))
-                run.apply(i, change);
+std::vector<SectionFinding> check_section(const std::vector<Statement>& statements, KnownSchema& schema,
+                                          const SectionContext& context) {
+    SectionRun run(schema, context);
+    PgFacts facts{
+        context.pg_version,
+        context.transactional,
+        [&](const std::string& table) { return run.has_rows(table); },
+        [&](const std::string& table, const std::string& column) { return run.column_type(table, column); },
+        [&](const std::string& table, const std::string& column) { return run.not_null(table, column); },
+        [&](const std::string& table, const std::string& column) { return run.proven_not_null(table, column); }};
+    PgRules pg(std::move(facts));
+    for (std::size_t i = 0; i < statements.size(); ++i) {
+        if (!statements[i].call.empty())
+            continue;
+        // PostgreSQL's rules read the tables as they were before the statement; their findings
+        // follow the token rules' ones for the statement.
+        std::vector<std::pair<std::string, std::string>> pg_found;
+        if (context.trees)
+            for (const auto* tree : (*context.trees)[i])
+                pg.check(*tree, [&](std::string code, std::string message) {
+                    pg_found.emplace_back(std::move(code), std::move(message));
+                });
+        auto tokens = tokenize(statements[i].sql);
+        if (context.trees)
+            for (const auto& token : tokens)
+                if ((token.kind == TokenKind::word || token.kind == TokenKind::quoted) && token.text.size() > 63) {
+                    run.report_at(i, "T604",
+                                  fmt::format("the name {} is {} bytes long: PostgreSQL keeps the first 63 ({})",
+                                              token.text, token.text.size(), token.text.substr(0, 63)));
+                    break;
+                }
+        for (const auto& change : parse_changes(tokens))
+            run.apply(i, change);
+        for (auto& [code, message] : pg_found)
+            run.report_at(i, std::move(code), std::move(message));
+    }
     return run.finish();
 }
 

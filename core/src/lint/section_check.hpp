@@ -6,7 +6,11 @@
 
 #include "lint/sql_changes.hpp"
 #include "revision/sql_split.hpp"
+#include "sql/node.hpp"
 
+#include <functional>
+#include <map>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -18,6 +22,11 @@ struct TableShape {
     std::string name;
     std::vector<ColumnDef> columns;
     bool complete = false; // every column is known: a revision read before created the table
+    bool fresh = false;    // created by an earlier revision of the same run: it holds no rows yet
+    // CHECK (col IS NOT NULL) NOT VALID constraints: key(constraint) → column; and the columns a
+    // validated one proves free of NULLs (SET NOT NULL then skips its scan, PostgreSQL 12+).
+    std::map<std::string, std::string> not_null_checks;
+    std::set<std::string> proven_not_null;
 };
 
 // By key(name).
@@ -30,10 +39,25 @@ struct SectionFinding {
     std::size_t statement = 0;
     std::string message;
     std::string hint;
+    int line = 0; // the file line when not the statement's first (a syntax error)
+};
+
+// What a section is checked with besides its statements.
+struct SectionContext {
+    // PostgreSQL: each statement's parse trees (statement node wrappers; empty for a step call or
+    // a statement the parser rejected). Null on SQLite: only the rules over tokens run.
+    const std::vector<std::vector<const sql::Node*>>* trees = nullptr;
+    int pg_version = 15;
+    bool transactional = true;
+    // The revision is part of the run being linted: the tables it creates are new to the ones after it.
+    bool in_run = false;
+    // Online: the tables the database says hold no rows.
+    std::function<bool(const std::string& table)> known_empty;
 };
 
 // Runs `statements` against `schema` and answers what the rules find, in statement order.
 // `schema` is left as the section leaves the tables, for the revisions after it.
-std::vector<SectionFinding> check_section(const std::vector<Statement>& statements, KnownSchema& schema);
+std::vector<SectionFinding> check_section(const std::vector<Statement>& statements, KnownSchema& schema,
+                                          const SectionContext& context = {});
 
 } // namespace trellis::lint

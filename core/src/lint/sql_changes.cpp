@@ -1,11 +1,13 @@
 #include "lint/sql_changes.hpp"
 
-#include "lint/sql_tokens.hpp"
+#include "sql/tokens.hpp"
 
 #include <algorithm>
 #include <array>
 
 namespace trellis::lint {
+
+using namespace sql;
 
 namespace {
 
@@ -185,6 +187,14 @@ void drop(TokenCursor& cursor, Changes& out) {
 
 void add_constraint(const std::string& table, TokenCursor& cursor, Changes& out) {
     auto name = constraint_name(cursor);
+    if (cursor.accept("check")) {
+        auto inside = cursor.group();
+        TokenCursor test(inside.value_or(Tokens{}));
+        auto column = test.name();
+        if (column && test.accept({"is", "not", "null"}) && test.done())
+            out.push_back(NotNullCheck{table, name, *column, !cursor.accept({"not", "valid"})});
+        return;
+    }
     std::string what;
     if (cursor.accept("unique"))
         what = name.empty() ? "a unique constraint" : "unique constraint " + name;
@@ -268,6 +278,8 @@ void alter(TokenCursor& cursor, Changes& out) {
             alter_column(*table, each, out);
         else if (each.accept("rename"))
             alter_rename(*table, each, out);
+        else if (each.accept({"validate", "constraint"}))
+            out.push_back(ValidateConstraint{*table, each.name().value_or("")});
     }
 }
 
@@ -346,8 +358,10 @@ void insert(TokenCursor& cursor, Changes& out) {
     CopyRows copy{*target, {}, {}, {}};
     if (auto columns = cursor.group())
         copy.target_columns = names_in(*columns);
-    if (!cursor.accept("select"))
+    if (!cursor.accept("select")) {
+        out.push_back(InsertRows{*target});
         return;
+    }
     copy.items = read_select_list(cursor.rest());
     copy.sources = read_sources(cursor.rest());
     if (!copy.sources.empty())
@@ -381,8 +395,7 @@ void update(TokenCursor& cursor, Changes& out) {
 
 } // namespace
 
-std::vector<Change> parse_changes(std::string_view sql) {
-    auto tokens = tokenize(sql);
+std::vector<Change> parse_changes(Tokens tokens) {
     TokenCursor cursor(tokens);
     Changes out;
     if (cursor.accept("create"))

@@ -4,6 +4,9 @@
 // as written, without quotes or schema; compare them with `key()`.
 #pragma once
 
+#include "sql/tokens.hpp"
+
+#include <span>
 #include <string>
 #include <variant>
 #include <vector>
@@ -66,15 +69,30 @@ struct CopyRows {
     std::vector<SelectItem> items;
     std::vector<std::string> sources;
 };
+// INSERT INTO table VALUES ...: the table holds rows from here on.
+struct InsertRows {
+    std::string table;
+};
 // UPDATE table SET columns = ...: a backfill, when it precedes a NOT NULL.
 struct SetColumns {
     std::string table;
     std::vector<std::string> columns;
 };
 
-using Change = std::variant<CreateTable, DropTable, AddColumn, DropColumn, AlterType, SetNotNull, RenameTable,
-                            RenameColumn, AddUnique, CopyRows, SetColumns>;
+// ADD CONSTRAINT name CHECK (column IS NOT NULL) [NOT VALID], and VALIDATE CONSTRAINT name: once
+// valid, the check proves the column holds no NULL.
+struct NotNullCheck {
+    std::string table, constraint, column;
+    bool valid = true;
+};
+struct ValidateConstraint {
+    std::string table, constraint;
+};
 
-std::vector<Change> parse_changes(std::string_view sql);
+using Change =
+    std::variant<CreateTable, DropTable, AddColumn, DropColumn, AlterType, SetNotNull, RenameTable, RenameColumn,
+                 AddUnique, CopyRows, InsertRows, SetColumns, NotNullCheck, ValidateConstraint>;
+
+std::vector<Change> parse_changes(std::span<const sql::Token> tokens);
 
 } // namespace trellis::lint

@@ -10,7 +10,7 @@
 -- MAGFest's own attendee details live on uber's attendee table; this branch owns these columns.
 ALTER TABLE attendee ADD COLUMN nights VARCHAR(255) NOT NULL DEFAULT '';
 ALTER TABLE attendee ADD COLUMN shirt_size VARCHAR(16);
-CREATE INDEX ix_attendee_shirt_size ON attendee (shirt_size);
+CREATE INDEX ix_attendee_shirt_size ON attendee (shirt_size); -- trellis:nolint T401: reviewed, the demo's tables are small
 
 -- +downgrade
 DROP INDEX ix_attendee_shirt_size;

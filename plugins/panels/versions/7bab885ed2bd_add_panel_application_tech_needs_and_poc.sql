@@ -8,9 +8,9 @@
 -- +upgrade
 ALTER TABLE panel_application ADD COLUMN tech_needs JSON;
 -- The staffer who looks after the panel on the day.
-ALTER TABLE panel_application ADD COLUMN poc_id INTEGER
+ALTER TABLE panel_application ADD COLUMN poc_id INTEGER -- trellis:nolint T405: reviewed, the demo's tables are small
     CONSTRAINT fk_panel_application_poc_id REFERENCES attendee (id) ON DELETE SET NULL;
-CREATE INDEX ix_panel_application_status ON panel_application (status);
+CREATE INDEX ix_panel_application_status ON panel_application (status); -- trellis:nolint T401: reviewed, the demo's tables are small
 
 -- +downgrade
 DROP INDEX ix_panel_application_status;

@@ -1,6 +1,6 @@
 // The tokens of one SQL statement, for the lint rules: words, identifiers, literals and symbols,
-// with comments dropped. Both dialects' quoting is understood ("double", `back`, 'single', E''
-// escapes, $tag$ dollar quotes), so a keyword inside a string or a comment never looks like SQL.
+// with comments dropped, read by the one lexer (sql/scanner.hpp), so a keyword inside a string or
+// a comment never looks like SQL.
 #pragma once
 
 #include <initializer_list>
@@ -10,13 +10,14 @@
 #include <string_view>
 #include <vector>
 
-namespace trellis::lint {
+namespace trellis::sql {
 
 enum class TokenKind { word, quoted, string, number, symbol };
 
 struct Token {
     TokenKind kind = TokenKind::symbol;
-    std::string text; // a word as written; a quoted identifier without its quotes; one symbol
+    std::string text;       // a word as written; a quoted identifier without its quotes; one symbol
+    std::size_t offset = 0; // where it starts in the statement's text
 };
 
 std::vector<Token> tokenize(std::string_view sql);
@@ -65,4 +66,4 @@ bool same_name(std::string_view a, std::string_view b);
 // inside parentheses or around commas.
 std::string render(Tokens tokens);
 
-} // namespace trellis::lint
+} // namespace trellis::sql
