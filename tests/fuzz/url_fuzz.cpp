@@ -27,8 +27,13 @@ using namespace trellis;
     std::abort();
 }
 
+std::size_t high_bytes(std::string_view s) {
+    return static_cast<std::size_t>(
+        std::count_if(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; }));
+}
+
 bool has_high_byte(std::string_view s) {
-    return std::any_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+    return high_bytes(s) > 0;
 }
 
 std::string build_url(std::string_view input, std::string& password) {
@@ -73,14 +78,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     try {
         auto parsed = parse_url(url, "/base");
         auto shown = parsed.display();
-        // (A password of punctuation alone, such as `@`, matches the URL's own separators, and a
-        // percent-escape in the host may spell the same bytes: neither is the password shown.)
+        // Every high byte shown is one of the user's, host's or database's (a percent-escape may
+        // spell any byte there), never one of the password's: count them.
         auto fields = parsed.user + parsed.host + parsed.database;
-        if (has_high_byte(parsed.password) && shown.find(parsed.password) != std::string::npos &&
-            fields.find(parsed.password) == std::string::npos)
-            violated("display() shows the password", url, shown);
-        // Any high byte shown comes from the user, host or database, never from the password.
-        if (has_high_byte(shown) && !has_high_byte(fields))
+        if (high_bytes(shown) > high_bytes(fields))
             violated("display() shows part of the password", url, shown);
     } catch (const Error& e) {
         if (e.code() != ExitCode::bad_input)
