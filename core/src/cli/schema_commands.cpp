@@ -27,7 +27,10 @@ json comparison_json(const Comparison& c, const Graph& graph) {
     json pending = json::array();
     for (int i : c.pending)
         pending.push_back(graph.revision(i).id);
-    return {{"differences", ops}, {"unowned_tables", c.unowned_tables}, {"pending", pending}};
+    json kept = json::array();
+    for (const auto& k : c.kept)
+        kept.push_back({{"plugin", k.owner}, {"gone", k.kind == OwnerKind::gone}, {"object", k.what}});
+    return {{"differences", ops}, {"unowned_tables", c.unowned_tables}, {"kept", kept}, {"pending", pending}};
 }
 
 void notes(const Comparison& c) {
@@ -38,6 +41,16 @@ void notes(const Comparison& c) {
     if (!c.unowned_tables.empty())
         std::cout << fmt::format("note: left alone, no loaded plugin owns them: {} (exclude_tables silences this)\n",
                                  fmt::join(c.unowned_tables, ", "));
+    // What a gone plugin created is named, so that nobody mistakes it for another plugin's; what
+    // SQL-only plugins own is simply theirs.
+    std::map<std::string, std::vector<std::string>> gone;
+    for (const auto& k : c.kept)
+        if (k.kind == OwnerKind::gone)
+            gone[k.owner].push_back(k.what);
+    for (const auto& [plugin, what] : gone)
+        std::cout << fmt::format("note: left alone, created by plugin `{}`, which is gone (its library is not loaded, "
+                                 "its revisions are applied): {}; `trellis downgrade {}@base` uninstalls it\n",
+                                 plugin, fmt::join(what, ", "), plugin);
 }
 
 int check_run(Invocation& in) {

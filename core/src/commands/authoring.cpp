@@ -251,6 +251,7 @@ lock_timeout = 60
 # An SQL-only plugin: a branch of revisions with no shared library.
 [plugin.{0}]
 version_path = versions
+sql_only = true
 )",
                             name));
     return {config, dir / "versions"};

@@ -2,6 +2,7 @@
 
 #include "commands/compare.hpp"
 #include "commands/migrate.hpp"
+#include "commands/ownership.hpp"
 #include "commands/state.hpp"
 #include "db/database.hpp"
 #include "plugin/loader.hpp"
@@ -26,18 +27,20 @@ void check_dev_guard(Context& context, bool yes, std::string_view command) {
 }
 
 DropResult drop_db(Context& context) {
-    const auto& graph = context.graph();
+    context.graph();
     auto models = model_schema(context);
     auto& db = context.database();
     Ledger ledger(db.kind(), context.version_table());
     MigrationLock lock(db, ledger.table(), context.lock_timeout());
+    read_state(context, db, ledger); // a gone plugin's revisions join the graph: its tables are owned
+    Ownership ownership(context.graph(), context.plugins());
     auto present = reflect(db, ledger.table(), {});
     DropResult result;
     std::vector<const Table*> owned;
     for (const auto& table : present.tables) {
         if (excluded(table.name, ledger.table(), context.config().exclude_tables))
             result.excluded.push_back(table.name);
-        else if (models.find(table.name) || !table_origin(graph, table.name).empty())
+        else if (models.find(table.name) || !ownership.table_origin(table.name).empty())
             owned.push_back(&table);
         else
             result.unowned.push_back(table.name);
