@@ -23,6 +23,8 @@ void migrate_options(po::options_description& d, po::positional_options_descript
         "sql", po::bool_switch(), "print the SQL script (ledger statements included) and touch nothing")(
         "dry-run", po::bool_switch(), "print the plan, grouped by branch, and touch nothing")(
         "ignore-checksums", po::bool_switch(), "go on when applied files changed")(
+        "file-downgrade", po::bool_switch(),
+        "downgrade: run the files' downgrades even where the ledger stores the one applied")(
         "lock-timeout", po::value<int>(), "seconds to wait for the migration lock (default 60)");
     p.add("target", -1);
 }
@@ -53,7 +55,7 @@ MigrateEvents progress(const Context& context) {
 
 int migrate_run(Invocation& in, Direction direction) {
     auto targets = arg<std::vector<std::string>>(in, "target");
-    MigrateOptions options{flag(in, "ignore-checksums")};
+    MigrateOptions options{flag(in, "ignore-checksums"), flag(in, "file-downgrade")};
     auto& context = in.context;
     if (flag(in, "sql")) {
         std::cout << migrate_script(context, direction, targets, options);
@@ -239,6 +241,9 @@ int repair_run(Invocation& in) {
     } else if (!in.context.options().quiet) {
         for (int i : fixed)
             std::cout << fmt::format("repaired {} {}\n", graph.revision(i).id, files::display(graph.revision(i).path));
+        if (!fixed.empty())
+            std::cout << "The ledger keeps each downgrade as it was applied: `downgrade` runs that one, which "
+                         "matches the database (--file-downgrade runs the files').\n";
         if (fixed.empty())
             std::cout << "Every applied file matches its ledger checksum.\n";
     }

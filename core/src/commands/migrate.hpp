@@ -16,6 +16,9 @@ namespace trellis {
 
 struct MigrateOptions {
     bool ignore_checksums = false;
+    // A downgrade runs the files' downgrades even where the ledger stores another one (the file
+    // was edited after it was applied); by default the stored one runs (ledger_downgrades).
+    bool file_downgrades = false;
 };
 
 // What a running migration reports, so the CLI can show progress.
@@ -51,7 +54,8 @@ StampResult stamp(Context& context, const std::vector<std::string>& targets, boo
 // (verify, prepare). Failures throw as migrate's do.
 void run_plan(Context& context, Database& db, Direction direction, const Plan& plan);
 
-// Rewrites the stored checksum (and downgrade) of every changed revision; returns them.
+// Rewrites the stored checksum of every changed revision, keeping the downgrade stored when it was
+// applied; returns them.
 std::vector<int> repair(Context& context);
 
 } // namespace trellis

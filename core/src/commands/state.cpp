@@ -2,6 +2,7 @@
 
 #include "util/error.hpp"
 #include "util/files.hpp"
+#include "util/text.hpp"
 
 #include <algorithm>
 #include <unordered_map>
@@ -11,6 +12,27 @@ namespace trellis {
 namespace {
 
 constexpr std::string_view k_irreversible = "-- +irreversible";
+
+Section stored_section(const std::string& downgrade_sql) {
+    bool irreversible = std::string_view(downgrade_sql).starts_with(k_irreversible);
+    return {irreversible ? SectionKind::irreversible : SectionKind::downgrade, "", 1,
+            irreversible ? "" : downgrade_sql};
+}
+
+// Line endings and trailing blanks do not make two downgrades differ (the checksum's rule).
+std::string normalised(const std::string& sql) {
+    std::string out;
+    for (std::size_t start = 0; start <= sql.size();) {
+        auto end = std::min(sql.find('\n', start), sql.size());
+        out += std::string(text::trim_right(std::string_view(sql).substr(start, end - start))) + "\n";
+        start = end + 1;
+    }
+    while (out.starts_with("\n"))
+        out.erase(0, 1);
+    while (out.ends_with("\n\n"))
+        out.pop_back();
+    return out;
+}
 
 Revision ghost_of(const LedgerRow& row) {
     Revision r;
@@ -22,10 +44,8 @@ Revision ghost_of(const LedgerRow& row) {
     r.stored_checksum = row.checksum;
     r.from_ledger = true;
     r.path = fmt::format("<ledger:{}>", row.revision);
-    bool irreversible = std::string_view(row.downgrade_sql).starts_with(k_irreversible);
     r.sections.push_back({SectionKind::upgrade, "", 0, ""});
-    r.sections.push_back({irreversible ? SectionKind::irreversible : SectionKind::downgrade, "", 1,
-                          irreversible ? "" : row.downgrade_sql});
+    r.sections.push_back(stored_section(row.downgrade_sql));
     return r;
 }
 
@@ -120,6 +140,33 @@ std::string stored_downgrade(const Revision& revision, Dialect dialect) {
     if (section->kind == SectionKind::irreversible)
         return std::string(k_irreversible);
     return section->text;
+}
+
+} // namespace trellis
+
+namespace trellis {
+
+std::map<int, Section> ledger_downgrades(Context& context, const DatabaseState& state, const std::vector<int>& plan,
+                                         Dialect dialect, bool from_files) {
+    std::map<int, Section> out;
+    const auto& graph = context.graph();
+    for (int i : plan) {
+        const auto& r = graph.revision(i);
+        const auto* row = state.row(r.id);
+        if (r.from_ledger || !row || normalised(row->downgrade_sql) == normalised(stored_downgrade(r, dialect)))
+            continue;
+        if (from_files) {
+            context.notice(fmt::format("note: {}: runs the downgrade of {} as the file has it now (--file-downgrade), "
+                                       "not the one stored when it was applied",
+                                       r.id, files::display(r.path)));
+            continue;
+        }
+        context.notice(fmt::format("note: {}: runs the downgrade stored in the ledger when it was applied, which "
+                                   "matches the database; {} has another one now (--file-downgrade runs that)",
+                                   r.id, files::display(r.path)));
+        out.emplace(i, stored_section(row->downgrade_sql));
+    }
+    return out;
 }
 
 } // namespace trellis

@@ -6,6 +6,8 @@
 #include "db/ledger.hpp"
 #include "graph/planner.hpp"
 
+#include <map>
+
 namespace trellis {
 
 struct DatabaseState {
@@ -27,5 +29,12 @@ void check_checksums(const Graph& graph, const DatabaseState& state, bool ignore
 // The downgrade SQL a revision stores in the ledger for `dialect`: its downgrade section, or
 // the `-- +irreversible` marker.
 std::string stored_downgrade(const Revision& revision, Dialect dialect);
+
+// The downgrades of `plan` to run from the ledger rather than from the files: those of applied
+// revisions whose file's downgrade differs from the one stored when they were applied (the file
+// was edited since, whether or not `repair` recorded its new checksum). The stored one matches
+// what the database holds, so it runs unless `from_files`; a note says, for each, which one runs.
+std::map<int, Section> ledger_downgrades(Context& context, const DatabaseState& state, const std::vector<int>& plan,
+                                         Dialect dialect, bool from_files);
 
 } // namespace trellis
