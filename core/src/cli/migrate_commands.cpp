@@ -241,9 +241,7 @@ int repair_run(Invocation& in) {
     } else if (!in.context.options().quiet) {
         for (int i : fixed)
             std::cout << fmt::format("repaired {} {}\n", graph.revision(i).id, files::display(graph.revision(i).path));
-        if (!fixed.empty())
-            std::cout << "The ledger keeps each downgrade as it was applied: `downgrade` runs that one, which "
-                         "matches the database (--file-downgrade runs the files').\n";
+
         if (fixed.empty())
             std::cout << "Every applied file matches its ledger checksum.\n";
     }

@@ -37,6 +37,8 @@ std::vector<Statement> statements_of(const Graph& graph, int i, Direction direct
     return split_statements(*section);
 }
 
+} // namespace
+
 LedgerRow row_for(const Graph& graph, int i, Dialect dialect) {
     const auto& r = graph.revision(i);
     LedgerRow row;
@@ -49,6 +51,8 @@ LedgerRow row_for(const Graph& graph, int i, Dialect dialect) {
         row.depends_on.push_back(graph.revision(d).id);
     return row;
 }
+
+namespace {
 
 const Step& find_step(Context& context, const std::string& call, const Revision& r, int line) {
     auto colon = call.find(':');
@@ -388,6 +392,10 @@ std::vector<int> repair(Context& context) {
     for (int i : state.changed)
         statements.push_back(ledger.update_checksum_sql(graph.revision(i).id, graph.revision(i).checksum(),
                                                         state.row(graph.revision(i).id)->downgrade_sql));
+    for (int i : edited_downgrades(graph, state, state.changed, db.kind()))
+        context.notice(fmt::format("note: {}: the ledger keeps the downgrade stored when it was applied, which matches "
+                                   "the database, and `downgrade` runs it (--file-downgrade runs the file's)",
+                                   graph.revision(i).id));
     execute_all(db, statements, "repair");
     return state.changed;
 }

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "commands/context.hpp"
+#include "db/ledger.hpp"
 #include "graph/planner.hpp"
 
 #include <chrono>
@@ -53,6 +54,9 @@ StampResult stamp(Context& context, const std::vector<std::string>& targets, boo
 // without the session lock or the checksum check: for scratch databases this process owns
 // (verify, prepare). Failures throw as migrate's do.
 void run_plan(Context& context, Database& db, Direction direction, const Plan& plan);
+
+// The ledger row that records revision `i` as applied on `dialect`.
+LedgerRow row_for(const Graph& graph, int i, Dialect dialect);
 
 // Rewrites the stored checksum of every changed revision, keeping the downgrade stored when it was
 // applied; returns them.

@@ -148,7 +148,8 @@ std::string lookup(const std::map<std::string, std::string>& map, const std::str
 
 } // namespace
 
-Ownership::Ownership(const Graph& graph, const std::vector<LoadedPlugin>& plugins) {
+Ownership::Ownership(const Graph& graph, const std::vector<LoadedPlugin>& plugins,
+                     const std::vector<std::string>& applied) {
     for (const auto& branch : graph.branches()) {
         auto plugin = std::find_if(plugins.begin(), plugins.end(),
                                    [&](const LoadedPlugin& p) { return p.descriptor.name == branch.label(); });
@@ -157,14 +158,24 @@ Ownership::Ownership(const Graph& graph, const std::vector<LoadedPlugin>& plugin
         else // a branch the config declares has a version path; one only the ledger knows has none
             m_kinds[branch.label()] = branch.spec.version_path.empty() ? OwnerKind::gone : OwnerKind::sql_only;
     }
+    std::vector<bool> done(graph.size(), false);
+    auto visit = [&](int i) {
+        if (!done[i])
+            read(graph.revision(i), graph.branch(graph.branch_of(i)).label());
+        done[i] = true;
+    };
+    for (const auto& id : applied)
+        if (auto i = graph.find(id))
+            visit(*i);
     for (int i : graph.order())
-        read(graph.revision(i), graph.branch(graph.branch_of(i)).label());
+        visit(i);
 }
 
 void Ownership::read(const Revision& revision, const std::string& branch) {
     Found found;
     // A revision whose file is gone kept only its downgrade: what it drops, it had created.
     auto wanted = revision.from_ledger ? SectionKind::downgrade : SectionKind::upgrade;
+    // Every dialect's section: a SQLite rebuild says less than PostgreSQL's ALTER of one change.
     for (const auto& section : revision.sections)
         if (section.kind == wanted)
             for (const auto& statement : split_statements(section))
@@ -246,8 +257,8 @@ void Ownership::leave_alone(std::vector<Operation>& operations, std::vector<Kept
             }
         } else if (op.kind == OpKind::drop_column) {
             origin = column_origin(op.table, op.subject);
-            if (!origin.empty())
-                columns[op.table + "." + op.subject] = origin;
+            // Whoever drops the column drops what sits on it, in the same revision.
+            columns[op.table + "." + op.subject] = origin.empty() ? op.owner : origin;
         } else if (op.kind == OpKind::drop_index) {
             origin = index_origin(op.subject);
         }
@@ -263,7 +274,7 @@ void Ownership::leave_alone(std::vector<Operation>& operations, std::vector<Kept
     std::erase_if(operations, [&](Operation& op) {
         for (const auto& column : columns_of(op)) {
             auto it = columns.find(op.table + "." + column);
-            if (it == columns.end())
+            if (it == columns.end() || it->second.empty())
                 continue;
             if (kind(it->second) == OwnerKind::modelled) {
                 // An index or key on a column that goes away goes with it, in the same revision.

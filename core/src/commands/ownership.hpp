@@ -35,10 +35,14 @@ struct Kept {
 
 class Ownership {
 public:
-    Ownership(const Graph& graph, const std::vector<LoadedPlugin>& plugins);
+    // Reads the revisions in `applied` (ids, in the order they were applied: the ledger's) first,
+    // then the others in the graph's order. The order they ran in decides who created something:
+    // a SQLite rebuild re-creates the indexes of the table, which another branch may have made.
+    Ownership(const Graph& graph, const std::vector<LoadedPlugin>& plugins,
+              const std::vector<std::string>& applied = {});
 
     // The branch whose revisions created the table (or added the column to it, or created the
-    // index); empty when none did. The first revision in the graph's order wins.
+    // index); empty when none did. The first revision to run wins.
     std::string table_origin(const std::string& table) const;
     std::string column_origin(const std::string& table, const std::string& column) const;
     std::string index_origin(const std::string& index) const;

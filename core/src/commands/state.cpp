@@ -99,6 +99,13 @@ const LedgerRow* DatabaseState::row(const std::string& revision) const {
     return nullptr;
 }
 
+std::vector<std::string> DatabaseState::applied_in_order() const {
+    std::vector<std::string> ids;
+    for (const auto& r : rows)
+        ids.push_back(r.revision);
+    return ids;
+}
+
 DatabaseState read_state(Context& context, Database& db, const Ledger& ledger) {
     DatabaseState state;
     state.ledger_exists = db.table_exists(ledger.table());
@@ -146,15 +153,24 @@ std::string stored_downgrade(const Revision& revision, Dialect dialect) {
 
 namespace trellis {
 
+std::vector<int> edited_downgrades(const Graph& graph, const DatabaseState& state, const std::vector<int>& revisions,
+                                   Dialect dialect) {
+    std::vector<int> out;
+    for (int i : revisions) {
+        const auto& r = graph.revision(i);
+        const auto* row = state.row(r.id);
+        if (!r.from_ledger && row && normalised(row->downgrade_sql) != normalised(stored_downgrade(r, dialect)))
+            out.push_back(i);
+    }
+    return out;
+}
+
 std::map<int, Section> ledger_downgrades(Context& context, const DatabaseState& state, const std::vector<int>& plan,
                                          Dialect dialect, bool from_files) {
     std::map<int, Section> out;
     const auto& graph = context.graph();
-    for (int i : plan) {
+    for (int i : edited_downgrades(graph, state, plan, dialect)) {
         const auto& r = graph.revision(i);
-        const auto* row = state.row(r.id);
-        if (r.from_ledger || !row || normalised(row->downgrade_sql) == normalised(stored_downgrade(r, dialect)))
-            continue;
         if (from_files) {
             context.notice(fmt::format("note: {}: runs the downgrade of {} as the file has it now (--file-downgrade), "
                                        "not the one stored when it was applied",
@@ -164,7 +180,7 @@ std::map<int, Section> ledger_downgrades(Context& context, const DatabaseState& 
         context.notice(fmt::format("note: {}: runs the downgrade stored in the ledger when it was applied, which "
                                    "matches the database; {} has another one now (--file-downgrade runs that)",
                                    r.id, files::display(r.path)));
-        out.emplace(i, stored_section(row->downgrade_sql));
+        out.emplace(i, stored_section(state.row(r.id)->downgrade_sql));
     }
     return out;
 }

@@ -17,6 +17,8 @@ struct DatabaseState {
     std::vector<int> gone;    // applied revisions whose file is gone
     std::vector<int> changed; // applied revisions whose file's checksum differs from the ledger's
     const LedgerRow* row(const std::string& revision) const;
+    // The applied revision ids, oldest first.
+    std::vector<std::string> applied_in_order() const;
 };
 
 // Reads the ledger of `db` and, when it holds revisions whose files are gone, replaces the
@@ -29,6 +31,11 @@ void check_checksums(const Graph& graph, const DatabaseState& state, bool ignore
 // The downgrade SQL a revision stores in the ledger for `dialect`: its downgrade section, or
 // the `-- +irreversible` marker.
 std::string stored_downgrade(const Revision& revision, Dialect dialect);
+
+// The applied revisions among `revisions` whose file's downgrade differs from the one the ledger
+// stored when they were applied.
+std::vector<int> edited_downgrades(const Graph& graph, const DatabaseState& state, const std::vector<int>& revisions,
+                                   Dialect dialect);
 
 // The downgrades of `plan` to run from the ledger rather than from the files: those of applied
 // revisions whose file's downgrade differs from the one stored when they were applied (the file

@@ -1,6 +1,7 @@
 #include "commands/verify.hpp"
 
 #include "commands/compare.hpp"
+#include "commands/lifecycle.hpp"
 #include "commands/migrate.hpp"
 #include "commands/ownership.hpp"
 #include "db/database.hpp"
@@ -132,6 +133,7 @@ public:
             compare_with_models(models, *upgraded);
             other_orders(*upgraded);
             roundtrip();
+            models_downgrade();
         }
         return std::move(m_report);
     }
@@ -172,18 +174,39 @@ private:
     // The models, made real on a scratch database and read back, so both sides of the comparison
     // went through the database's own normalisation.
     Schema models_schema() {
-        auto models = model_schema(m_context);
         auto s = scratch();
-        std::vector<const Table*> tables;
-        for (const auto& t : models.tables)
-            tables.push_back(&t);
-        std::vector<std::string> statements;
-        for (const auto* t : creation_order(tables))
-            for (const auto& statement :
-                 split_statements({SectionKind::upgrade, "", 1, create_table_sql(*t, s->db().kind())}))
-                statements.push_back(statement.sql);
-        execute_all(s->db(), statements, "creating the models' tables on a scratch database");
+        execute_all(s->db(), models_sql(model_schema(m_context), s->db().kind()),
+                    "creating the models' tables on a scratch database");
         return reflect_all(s->db());
+    }
+
+    // A database made from the models (reset-db, prepare) must go down like one the revisions
+    // built: every branch to its base, in the order `downgrade base` takes, up to an irreversible
+    // revision. One scratch database: each branch's own downgrade runs in the same relative order.
+    void models_downgrade() {
+        auto s = scratch();
+        try {
+            build_from_models(m_context, s->db());
+        } catch (const Error& e) {
+            finding("models", "", "a database cannot be made from the models as reset-db makes it", {e.what()});
+            return;
+        }
+        AppliedSet all(m_graph.size(), true);
+        for (int i : plan_downgrade(m_graph, "base", all).steps) {
+            const auto& r = m_graph.revision(i);
+            if (r.irreversible())
+                return;
+            try {
+                run_plan(m_context, s->db(), Direction::downgrade, {Direction::downgrade, {i}});
+            } catch (const Error& e) {
+                finding("models-downgrade", r.id,
+                        fmt::format("a database made from the models (reset-db, prepare) cannot downgrade `{}` to "
+                                    "its base: the downgrade of {} fails",
+                                    m_graph.branch(m_graph.branch_of(i)).label(), r.id),
+                        {e.what()});
+                return;
+            }
+        }
     }
 
     std::optional<Schema> upgrade(const std::vector<int>& order, const std::string& name) {

@@ -18,6 +18,9 @@ struct TableShape {
     std::string name;
     std::vector<ColumnDef> columns;
     bool complete = false; // every column is known: a revision read before created the table
+    // The unique indexes and constraints added to it, as `unique index ix_a (slug)`: a rebuild
+    // that re-creates one on the new table adds nothing that could fail.
+    std::vector<std::string> uniques;
 };
 
 // By key(name).
