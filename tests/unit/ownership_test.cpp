@@ -107,6 +107,38 @@ TEST_SUITE("ownership") {
         }
     }
 
+    TEST_CASE("a gone plugin's column that a SQLite rebuild added stays its own") {
+        for (const auto& dialect : k_dialects) {
+            SUBCASE(dialect.c_str()) {
+                ModelProject p(dialect);
+                TempDir libraries;
+                for (const char* name : {"json_models.so", "json_models_child.so"})
+                    std::filesystem::copy_file(std::filesystem::path(TRELLIS_TEST_PLUGIN_DIR) / "json_models" / name,
+                                               libraries / name);
+                auto run = [&](std::vector<std::string> args) {
+                    args.insert(args.begin(), {"--plugin-path", libraries.path().string()});
+                    return p.run(args);
+                };
+                p.set_models({{table("guest", {column("name", types::text())})}, {}});
+                must(run({"revision", "--autogenerate", "--all-plugins", "-m", "guests"}), "guests");
+                must(run({"upgrade"}), "upgrade");
+                p.execute("INSERT INTO guest (id, name) VALUES (1, 'g');");
+                // NOT NULL with a default SQLite's ADD COLUMN refuses: a rebuild, both ways.
+                Models child;
+                child.extensions.push_back({"guest", {column("seen_at", types::timestamp(), false, "CURRENT_TIMESTAMP")}});
+                p.set_child_models(child);
+                must(run({"revision", "--autogenerate", "--all-plugins", "-m", "seen"}), "seen");
+                must(run({"upgrade"}), "upgrade seen");
+                std::filesystem::remove(libraries / "json_models_child.so");
+                auto check = run({"check"});
+                CHECK_MESSAGE(check.exit_code == 0, check.out);
+                CHECK(contains(check.out, "column guest.seen_at"));
+                auto generated = run({"revision", "--autogenerate", "--all-plugins", "-m", "x"});
+                CHECK(generated.out.empty());
+            }
+        }
+    }
+
     TEST_CASE("revision says where it writes and refuses a version path outside the project") {
         DemoProject demo("sqlite");
         auto before = files_that_drop(std::filesystem::path(TRELLIS_SOURCE_DIR) / "plugins/panels/versions");

@@ -101,10 +101,32 @@ bool constraint_word(const std::string& w) {
 // had created (its downgrade drops it).
 struct Found {
     std::vector<std::string> tables, columns, indexes; // columns as `table.column`
+    // A stored downgrade that rebuilds a table (SQLite): the new table's columns, and its rename.
+    std::map<std::string, std::vector<std::string>> created_with;
+    std::map<std::string, std::string> renamed; // new table -> the name it takes
 };
+
+// `( a INTEGER, b TEXT, PRIMARY KEY (a) )`: a, b.
+std::vector<std::string> column_list(Reader& r) {
+    std::vector<std::string> out;
+    if (!r.accept({"("}))
+        return out;
+    do {
+        auto word = r.name();
+        if (!word.empty() && !constraint_word(word) && word != ")")
+            out.push_back(word);
+    } while (r.next_item());
+    return out;
+}
 
 void read_statement(const std::string& sql, bool downgrade, Found& found) {
     Reader r(words_of(sql));
+    if (downgrade && r.accept({"create", "table"})) {
+        r.accept({"if", "not", "exists"});
+        auto table = r.name();
+        found.created_with[table] = column_list(r);
+        return;
+    }
     auto creating = downgrade ? "drop" : "create";
     if (r.accept({creating})) {
         r.accept({"unique"});
@@ -125,6 +147,10 @@ void read_statement(const std::string& sql, bool downgrade, Found& found) {
     r.accept({"if", "exists"});
     r.accept({"only"});
     auto table = r.name();
+    if (r.accept({"rename", "to"})) {
+        found.renamed[table] = r.name();
+        return;
+    }
     auto adding = downgrade ? "drop" : "add";
     do {
         if (!r.accept({adding}))
@@ -181,12 +207,27 @@ void Ownership::read(const Revision& revision, const std::string& branch) {
             for (const auto& statement : split_statements(section))
                 if (statement.call.empty())
                     read_statement(statement.sql, revision.from_ledger, found);
-    for (const auto& t : found.tables)
-        m_tables.emplace(key(t), branch);
+    for (const auto& t : found.tables) {
+        // A rebuild drops the table and renames the new one into its place: it made nothing.
+        bool rebuilt = std::any_of(found.renamed.begin(), found.renamed.end(),
+                                   [&](const auto& rename) { return key(rename.second) == key(t); });
+        if (!rebuilt)
+            m_tables.emplace(key(t), branch);
+    }
     for (const auto& c : found.columns)
         m_columns.emplace(key(c), branch);
     for (const auto& i : found.indexes)
         m_indexes.emplace(key(i), branch);
+    for (const auto& [from, to] : found.renamed)
+        if (auto it = found.created_with.find(from); it != found.created_with.end())
+            m_rebuilt.push_back({key(to), it->second, branch});
+}
+
+std::string Ownership::rebuilt_without(const std::string& table, const std::string& column) const {
+    for (const auto& r : m_rebuilt)
+        if (r.table == key(table) && std::find(r.columns.begin(), r.columns.end(), key(column)) == r.columns.end())
+            return r.branch;
+    return "";
 }
 
 std::string Ownership::table_origin(const std::string& table) const {
@@ -257,6 +298,9 @@ void Ownership::leave_alone(std::vector<Operation>& operations, std::vector<Kept
             }
         } else if (op.kind == OpKind::drop_column) {
             origin = column_origin(op.table, op.subject);
+            // A gone plugin's downgrade that rebuilds the table without the column had added it.
+            if (origin.empty())
+                origin = rebuilt_without(op.table, op.subject);
             // Whoever drops the column drops what sits on it, in the same revision.
             columns[op.table + "." + op.subject] = origin.empty() ? op.owner : origin;
         } else if (op.kind == OpKind::drop_index) {

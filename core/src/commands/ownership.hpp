@@ -57,8 +57,16 @@ public:
 
 private:
     void read(const Revision& revision, const std::string& branch);
+    // The branch (gone) whose stored downgrade rebuilds `table` without `column`; empty if none.
+    std::string rebuilt_without(const std::string& table, const std::string& column) const;
 
+    struct Rebuild {
+        std::string table;
+        std::vector<std::string> columns; // those the rebuilt table keeps
+        std::string branch;
+    };
     std::map<std::string, std::string> m_tables, m_columns, m_indexes; // lower-case keys -> branch
+    std::vector<Rebuild> m_rebuilt;
     std::map<std::string, OwnerKind> m_kinds;
 };
 
