@@ -41,16 +41,8 @@ void notes(const Comparison& c) {
     if (!c.unowned_tables.empty())
         std::cout << fmt::format("note: left alone, no loaded plugin owns them: {} (exclude_tables silences this)\n",
                                  fmt::join(c.unowned_tables, ", "));
-    // What a gone plugin created is named, so that nobody mistakes it for another plugin's; what
-    // SQL-only plugins own is simply theirs.
-    std::map<std::string, std::vector<std::string>> gone;
-    for (const auto& k : c.kept)
-        if (k.kind == OwnerKind::gone)
-            gone[k.owner].push_back(k.what);
-    for (const auto& [plugin, what] : gone)
-        std::cout << fmt::format("note: left alone, created by plugin `{}`, which is gone (its library is not loaded, "
-                                 "its revisions are applied): {}; `trellis downgrade {}@base` uninstalls it\n",
-                                 plugin, fmt::join(what, ", "), plugin);
+    for (const auto& line : gone_notes(c.kept))
+        std::cout << line << "\n";
 }
 
 int check_run(Invocation& in) {

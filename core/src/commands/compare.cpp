@@ -68,6 +68,8 @@ AutogenerateResult autogenerate(Context& context, const AutogenerateRequest& req
         chosen = {chosen_plugin(context, request.plugin)};
 
     AutogenerateResult result;
+    for (const auto& line : gone_notes(comparison.kept))
+        context.notice(line);
     for (const auto& owner : owners)
         if (std::find(chosen.begin(), chosen.end(), owner) == chosen.end())
             result.others.emplace_back(owner, std::count_if(comparison.operations.begin(), comparison.operations.end(),

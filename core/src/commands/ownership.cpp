@@ -332,4 +332,19 @@ void Ownership::leave_alone(std::vector<Operation>& operations, std::vector<Kept
     });
 }
 
+std::vector<std::string> gone_notes(const std::vector<Kept>& kept) {
+    // What a gone plugin created is named, so that nobody mistakes it for another plugin's; what
+    // branches without models own is simply theirs.
+    std::map<std::string, std::vector<std::string>> gone;
+    for (const auto& k : kept)
+        if (k.kind == OwnerKind::gone)
+            gone[k.owner].push_back(k.what);
+    std::vector<std::string> out;
+    for (const auto& [plugin, what] : gone)
+        out.push_back(fmt::format("note: left alone, created by plugin `{}`, which is gone (its library is not "
+                                  "loaded, its revisions are applied): {}; `trellis downgrade {}@base` uninstalls it",
+                                  plugin, text::join(what, ", "), plugin));
+    return out;
+}
+
 } // namespace trellis

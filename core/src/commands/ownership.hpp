@@ -33,6 +33,9 @@ struct Kept {
     std::string what; // `table hotel_request`, `column attendee.nights`, `index ix_... on attendee`
 };
 
+// `note: left alone, created by plugin `magprime`, which is gone ...`: one line per gone plugin.
+std::vector<std::string> gone_notes(const std::vector<Kept>& kept);
+
 class Ownership {
 public:
     // Reads the revisions in `applied` (ids, in the order they were applied: the ledger's) first,
