@@ -351,9 +351,10 @@ TEST_SUITE("autogenerate") {
         auto check = p.run({"--json", "check"});
         CHECK(check.exit_code == 1);
         auto document = json::parse(check.out);
-        CHECK(document.size() == 3);
+        CHECK(document.size() == 4);
         CHECK(document.at("pending") == json::array());
         CHECK(document.at("unowned_tables") == json::array());
+        CHECK(document.at("kept") == json::array());
         REQUIRE(document.at("differences").size() == 1);
         auto d = document.at("differences")[0];
         CHECK(d == json{{"operation", "create_table"},

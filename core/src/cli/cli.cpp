@@ -193,6 +193,11 @@ int dispatch(const std::vector<std::string>& args) {
         return 0;
     }
     Context context(resolve_globals(vm));
+    // Warnings always reach the user; notes (which downgrade runs, ...) unless -q.
+    context.on_notice([quiet = context.options().quiet](const std::string& message) {
+        if (!quiet || message.starts_with("warning"))
+            std::cerr << "trellis: " << message << "\n";
+    });
     Invocation invocation{context, vm, name};
     if (fans_out(name, vm))
         return run_fanout(invocation, args);

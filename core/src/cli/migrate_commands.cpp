@@ -24,6 +24,8 @@ void migrate_options(po::options_description& d, po::positional_options_descript
         "sql", po::bool_switch(), "print the SQL script (ledger statements included) and touch nothing")(
         "dry-run", po::bool_switch(), "print the plan, grouped by branch, and touch nothing")(
         "ignore-checksums", po::bool_switch(), "go on when applied files changed")(
+        "file-downgrade", po::bool_switch(),
+        "downgrade: run the files' downgrades even where the ledger stores the one applied")(
         "lock-timeout", po::value<int>(), "seconds to wait for the migration lock (default 60)");
     p.add("target", -1);
 }
@@ -66,7 +68,7 @@ void announce_cascade(Context& context, const Plan& plan) {
 
 int migrate_run(Invocation& in, Direction direction) {
     auto targets = arg<std::vector<std::string>>(in, "target");
-    MigrateOptions options{flag(in, "ignore-checksums")};
+    MigrateOptions options{flag(in, "ignore-checksums"), flag(in, "file-downgrade")};
     auto& context = in.context;
     if (flag(in, "sql") && flag(in, "dry-run"))
         throw input_error("{}: --sql and --dry-run exclude each other: --sql prints the script, --dry-run the plan",
@@ -257,6 +259,7 @@ int repair_run(Invocation& in) {
     } else if (!in.context.options().quiet) {
         for (int i : fixed)
             std::cout << fmt::format("repaired {} {}\n", graph.revision(i).id, files::display(graph.revision(i).path));
+
         if (fixed.empty())
             std::cout << "Every applied file matches its ledger checksum.\n";
     }

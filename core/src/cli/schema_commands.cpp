@@ -27,7 +27,10 @@ json comparison_json(const Comparison& c, const Graph& graph) {
     json pending = json::array();
     for (int i : c.pending)
         pending.push_back(graph.revision(i).id);
-    return {{"differences", ops}, {"unowned_tables", c.unowned_tables}, {"pending", pending}};
+    json kept = json::array();
+    for (const auto& k : c.kept)
+        kept.push_back({{"plugin", k.owner}, {"gone", k.kind == OwnerKind::gone}, {"object", k.what}});
+    return {{"differences", ops}, {"unowned_tables", c.unowned_tables}, {"kept", kept}, {"pending", pending}};
 }
 
 void notes(const Comparison& c) {
@@ -38,6 +41,8 @@ void notes(const Comparison& c) {
     if (!c.unowned_tables.empty())
         std::cout << fmt::format("note: left alone, no loaded plugin owns them: {} (exclude_tables silences this)\n",
                                  fmt::join(c.unowned_tables, ", "));
+    for (const auto& line : gone_notes(c.kept))
+        std::cout << line << "\n";
 }
 
 int check_run(Invocation& in) {

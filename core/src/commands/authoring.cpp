@@ -84,13 +84,33 @@ std::vector<std::string> dependencies_for(const Graph& graph, int b, const std::
     return ids;
 }
 
+bool inside(const std::filesystem::path& path, const std::filesystem::path& directory) {
+    std::error_code error;
+    auto relative = std::filesystem::weakly_canonical(path, error)
+                        .lexically_relative(std::filesystem::weakly_canonical(directory, error));
+    return !relative.empty() && *relative.begin() != "..";
+}
+
+// Where a new revision of `plugin` goes: --version-path, else the config's, else the plugin's own.
+// A plugin's own path is baked into its library at build time and may lie in another checkout:
+// outside the project (the directory of trellis.ini) it is refused unless named explicitly. Says
+// where it writes.
 std::filesystem::path version_path_for(Context& context, const std::string& plugin,
                                        const std::optional<std::filesystem::path>& flag, int b) {
     if (flag)
         return std::filesystem::absolute(*flag);
     if (const auto* section = context.config().plugin(plugin); section && section->version_path)
         return *section->version_path;
-    return context.graph().branch(b).spec.version_path;
+    const auto& spec = context.graph().branch(b).spec;
+    const auto& project = context.config().directory;
+    if (!inside(spec.version_path, project))
+        throw input_error("the version path of `{}`, {} (from {}), is outside this project ({}): it may be another "
+                          "checkout's. Pass --version-path DIR, or name it in trellis.ini: [plugin.{}] version_path = "
+                          "DIR",
+                          plugin, files::display(spec.version_path), spec.source, project.string(), plugin);
+    context.notice(fmt::format("note: writing into the version path of `{}`: {} (from {})", plugin,
+                               files::display(spec.version_path), spec.source));
+    return spec.version_path;
 }
 
 std::filesystem::path write_revision(Revision& r, const std::filesystem::path& directory) {
@@ -251,6 +271,7 @@ lock_timeout = 60
 # An SQL-only plugin: a branch of revisions with no shared library.
 [plugin.{0}]
 version_path = versions
+sql_only = true
 )",
                             name));
     return {config, dir / "versions"};

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "commands/context.hpp"
+#include "commands/ownership.hpp"
 #include "schema/diff.hpp"
 
 #include <filesystem>
@@ -14,13 +15,10 @@ namespace trellis {
 struct Comparison {
     Schema models, database;
     std::vector<Operation> operations;       // each with the plugin that owns it
-    std::vector<std::string> unowned_tables; // only in the database, owned by no loaded plugin: left alone
+    std::vector<std::string> unowned_tables; // only in the database, created by no branch: left alone
+    std::vector<Kept> kept;                  // owned by a branch without models or a gone plugin: left alone
     std::vector<int> pending;                // revisions not applied yet
 };
-
-// The branch whose revisions created `table` (or, with `column`, added that column to it); empty
-// when none did. How trellis finds the owner of what the models no longer declare.
-std::string table_origin(const Graph& graph, const std::string& table, const std::string& column = "");
 
 // The schema every loaded plugin's models declare (plugins without models add nothing).
 Schema model_schema(Context& context);

@@ -5,6 +5,8 @@
 #include "util/error.hpp"
 #include "util/files.hpp"
 
+#include <algorithm>
+
 namespace trellis {
 
 Context::Context(GlobalOptions options)
@@ -32,12 +34,31 @@ const Config& Context::config() {
     return *m_config;
 }
 
+const std::vector<std::filesystem::path>& Context::plugin_directories() {
+    return m_options.plugin_paths.empty() ? config().plugin_path : m_options.plugin_paths;
+}
+
 const std::vector<LoadedPlugin>& Context::plugins() {
-    if (!m_plugins) {
-        auto directories = m_options.plugin_paths.empty() ? config().plugin_path : m_options.plugin_paths;
-        m_plugins = load_plugins(directories);
-    }
+    if (!m_plugins)
+        m_plugins = load_plugins(plugin_directories());
     return *m_plugins;
+}
+
+// A section without a library is an SQL-only plugin when it says so (`sql_only = true`), when it
+// declares dependencies (SPEC.md's `[plugin.reports]`), or when the project has no plugin
+// directory at all (what `trellis init` started); anything else overrides a library that is missing.
+bool Context::declares_sql_only(const PluginSection& section) {
+    if (section.sql_only)
+        return *section.sql_only;
+    return section.depends.has_value() || plugin_directories().empty();
+}
+
+void Context::notice(std::string message) {
+    if (std::find(m_notices.begin(), m_notices.end(), message) != m_notices.end())
+        return;
+    m_notices.push_back(std::move(message));
+    if (m_notice_sink)
+        m_notice_sink(m_notices.back());
 }
 
 const std::vector<BranchSpec>& Context::branch_specs() {
@@ -58,9 +79,23 @@ const std::vector<BranchSpec>& Context::branch_specs() {
     }
     for (const auto& section : cfg.plugins) {
         bool loaded = std::any_of(specs.begin(), specs.end(), [&](const auto& s) { return s.label == section.name; });
-        if (loaded)
-            continue;
         auto source = fmt::format("{} [plugin.{}]", files::display(cfg.file), section.name);
+        if (loaded) {
+            if (section.sql_only.value_or(false))
+                throw input_error("{}: says `sql_only = true`, but a plugin library named `{}` is loaded; remove "
+                                  "the key to override the library's settings, or rename the section",
+                                  source, section.name);
+            continue;
+        }
+        if (!declares_sql_only(section)) {
+            // An override whose library is gone must not become a new plugin that applies again
+            // what was uninstalled: its applied revisions stay the gone plugin's.
+            notice(fmt::format("warning: {}: no plugin library `{}` is loaded, so the section is ignored (what `{}` "
+                               "applied stays in the ledger; `trellis downgrade {}@base` reverts it). If `{}` is "
+                               "an SQL-only plugin, say so with `sql_only = true`",
+                               source, section.name, section.name, section.name, section.name));
+            continue;
+        }
         if (!section.version_path)
             throw input_error("{}: no plugin library named `{}` is loaded, and the section has no version_path to "
                               "declare an SQL-only plugin",

@@ -7,6 +7,7 @@
 #include "db/open_mode.hpp"
 #include "graph/graph.hpp"
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -61,7 +62,17 @@ public:
     // Reads the revision files again (after a command wrote some).
     void reload_graph();
 
+    // What the user should know that is no error: `warning: ...` (a config section whose library
+    // is missing) or `note: ...` (which downgrade runs). The CLI installs a sink that prints each as
+    // it comes (stderr); without one they are only kept.
+    void notice(std::string message);
+    const std::vector<std::string>& notices() const { return m_notices; }
+    void on_notice(std::function<void(const std::string&)> sink) { m_notice_sink = std::move(sink); }
+
 private:
+    const std::vector<std::filesystem::path>& plugin_directories();
+    bool declares_sql_only(const PluginSection& section);
+
     GlobalOptions m_options;
     std::optional<Config> m_config;
     std::optional<std::vector<LoadedPlugin>> m_plugins;
@@ -69,6 +80,8 @@ private:
     std::optional<Graph> m_graph;
     std::unique_ptr<Database> m_database;
     OpenMode m_database_mode{};
+    std::vector<std::string> m_notices;
+    std::function<void(const std::string&)> m_notice_sink;
 };
 
 } // namespace trellis

@@ -2,6 +2,7 @@
 
 #include "commands/compare.hpp"
 #include "commands/migrate.hpp"
+#include "commands/ownership.hpp"
 #include "commands/state.hpp"
 #include "db/database.hpp"
 #include "plugin/loader.hpp"
@@ -26,18 +27,21 @@ void check_dev_guard(Context& context, bool yes, std::string_view command) {
 }
 
 DropResult drop_db(Context& context) {
-    const auto& graph = context.graph();
+    context.graph();
     auto models = model_schema(context);
     auto& db = context.database();
     Ledger ledger(db.kind(), context.version_table());
     MigrationLock lock(db, ledger.table(), context.lock_timeout());
+    // A gone plugin's revisions join the graph: its tables are owned too.
+    auto state = read_state(context, db, ledger);
+    Ownership ownership(context.graph(), context.plugins(), state.applied_in_order());
     auto present = reflect(db, ledger.table(), {});
     DropResult result;
     std::vector<const Table*> owned;
     for (const auto& table : present.tables) {
         if (excluded(table.name, ledger.table(), context.config().exclude_tables))
             result.excluded.push_back(table.name);
-        else if (models.find(table.name) || !table_origin(graph, table.name).empty())
+        else if (models.find(table.name) || !ownership.table_origin(table.name).empty())
             owned.push_back(&table);
         else
             result.unowned.push_back(table.name);
@@ -54,30 +58,29 @@ DropResult drop_db(Context& context) {
         result.dropped.push_back(ledger.table());
     }
     execute_all(db, statements, "drop-db");
+    // The ledger is gone, and with it the gone plugins' revisions: what comes next (reset-db's
+    // stamp and upgrade) must not see them as revisions to record again.
+    context.reload_graph();
     return result;
 }
 
-CreateResult create_from_models(Context& context) {
-    const auto& graph = context.graph();
-    auto models = model_schema(context);
-    auto& db = context.database();
-    CreateResult result;
+std::vector<std::string> models_sql(const Schema& models, Dialect dialect) {
     std::vector<const Table*> tables;
     for (const auto& table : models.tables)
         tables.push_back(&table);
     std::vector<std::string> statements;
-    for (const auto* table : creation_order(tables)) {
-        if (db.table_exists(table->name))
-            throw input_error("table `{}` exists already: the database is not empty (drop-db, or upgrade it)",
-                              table->name);
-        for (const auto& statement :
-             split_statements({SectionKind::upgrade, "", 1, create_table_sql(*table, db.kind())}))
+    for (const auto* table : creation_order(tables))
+        for (const auto& statement : split_statements({SectionKind::upgrade, "", 1, create_table_sql(*table, dialect)}))
             statements.push_back(statement.sql);
-        result.created.push_back(table->name);
-    }
-    execute_all(db, statements, "creating the tables from the models");
+    return statements;
+}
 
-    // What the models made is applied: the heads of every branch whose plugin has models.
+namespace {
+
+// The `P@heads` targets of the plugins with models: what the models' tables stand for. Refuses a
+// plugin with models that builds on a branch without: its tables cannot come from models alone.
+std::vector<std::string> modelled_targets(Context& context) {
+    const auto& graph = context.graph();
     std::vector<std::string> targets;
     std::set<std::string> modelled;
     for (const auto& plugin : context.plugins())
@@ -92,6 +95,43 @@ CreateResult create_from_models(Context& context) {
                 "plugin `{}` has no models but a plugin with models builds on its revision {}: its tables "
                 "cannot be made from models; use `trellis upgrade` instead",
                 graph.branch(graph.branch_of(i)).label(), graph.revision(i).id);
+    return targets;
+}
+
+} // namespace
+
+void build_from_models(Context& context, Database& db) {
+    const auto& graph = context.graph();
+    auto statements = models_sql(model_schema(context), db.kind());
+    Ledger ledger(db.kind(), context.version_table());
+    statements.push_back(ledger.create_sql());
+    AppliedSet applied(graph.size(), false);
+    auto targets = modelled_targets(context);
+    if (!targets.empty())
+        for (int i : plan_upgrade(graph, targets, applied).steps) {
+            applied[i] = true;
+            statements.push_back(ledger.insert_sql(row_for(graph, i, db.kind())));
+        }
+    execute_all(db, statements, "creating the models' tables on a scratch database");
+    run_plan(context, db, Direction::upgrade, plan_upgrade(graph, {"heads"}, applied));
+}
+
+CreateResult create_from_models(Context& context) {
+    auto models = model_schema(context);
+    auto& db = context.database();
+    CreateResult result;
+    std::vector<const Table*> tables;
+    for (const auto& table : models.tables)
+        tables.push_back(&table);
+    for (const auto* table : creation_order(tables)) {
+        if (db.table_exists(table->name))
+            throw input_error("table `{}` exists already: the database is not empty (drop-db, or upgrade it)",
+                              table->name);
+        result.created.push_back(table->name);
+    }
+    // What the models make is applied: the heads of every branch whose plugin has models.
+    auto targets = modelled_targets(context);
+    execute_all(db, models_sql(models, db.kind()), "creating the tables from the models");
     if (!targets.empty())
         result.stamped = stamp(context, targets, false).added.size();
     // Plugins without models (SQL-only) make their tables the only way they can: their revisions.

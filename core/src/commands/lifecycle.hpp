@@ -3,6 +3,7 @@
 #pragma once
 
 #include "commands/context.hpp"
+#include "schema/schema.hpp"
 
 #include <string>
 #include <vector>
@@ -27,6 +28,15 @@ struct CreateResult {
     std::size_t stamped = 0;          // revisions marked applied
     std::size_t upgraded = 0;         // revisions run (plugins without models)
 };
+
+// The statements that create `models`' tables in `dialect`, every table after those it refers to:
+// what reset-db, prepare and verify build a database from the models with.
+std::vector<std::string> models_sql(const Schema& models, Dialect dialect);
+
+// On `db`, an empty scratch database this process owns: the models' tables, the ledger with the
+// revisions of the branches with models marked applied, and the revisions of the branches without
+// models run. What reset-db makes, for verify.
+void build_from_models(Context& context, Database& db);
 
 // Creates every model table and stamps the heads of the branches whose plugins have models;
 // branches of SQL-only plugins are then upgraded normally. The database must hold none of them.

@@ -20,10 +20,14 @@ SectionKind kind_of(Direction direction) {
     return direction == Direction::upgrade ? SectionKind::upgrade : SectionKind::downgrade;
 }
 
-// The statements a revision runs in `direction` on `dialect`, checked before anything runs.
-std::vector<Statement> statements_of(const Graph& graph, int i, Direction direction, Dialect dialect) {
+// The statements a revision runs in `direction` on `dialect` (or those of `instead`, a downgrade
+// stored in the ledger), checked before anything runs.
+std::vector<Statement> statements_of(const Graph& graph, int i, Direction direction, Dialect dialect,
+                                     const std::map<int, Section>& instead = {}) {
     const auto& r = graph.revision(i);
-    const auto* section = r.section_for(kind_of(direction), dialect_name(dialect));
+    auto replaced = instead.find(i);
+    const auto* section =
+        replaced != instead.end() ? &replaced->second : r.section_for(kind_of(direction), dialect_name(dialect));
     if (!section)
         throw input_error("{}: revision {} has no {} section for {}", files::display(r.path), r.id,
                           direction == Direction::upgrade ? "upgrade" : "downgrade", dialect_name(dialect));
@@ -32,6 +36,8 @@ std::vector<Statement> statements_of(const Graph& graph, int i, Direction direct
                           r.id, r.message);
     return split_statements(*section);
 }
+
+} // namespace
 
 LedgerRow row_for(const Graph& graph, int i, Dialect dialect) {
     const auto& r = graph.revision(i);
@@ -45,6 +51,8 @@ LedgerRow row_for(const Graph& graph, int i, Dialect dialect) {
         row.depends_on.push_back(graph.revision(d).id);
     return row;
 }
+
+namespace {
 
 const Step& find_step(Context& context, const std::string& call, const Revision& r, int line) {
     auto colon = call.find(':');
@@ -93,10 +101,13 @@ public:
 
     // Everything is read and checked before the first statement runs: a typo in the last
     // revision must not stop a deploy half-way.
+    // Downgrades to run from the ledger instead of the files (ledger_downgrades).
+    void run_instead(std::map<int, Section> sections) { m_instead = std::move(sections); }
+
     std::vector<Prepared> prepare(const Graph& graph, const Plan& plan) {
         std::vector<Prepared> prepared;
         for (int i : plan.steps) {
-            auto statements = statements_of(graph, i, m_direction, m_db.kind());
+            auto statements = statements_of(graph, i, m_direction, m_db.kind(), m_instead);
             for (const auto& s : statements)
                 if (!s.call.empty())
                     find_step(m_context, s.call, graph.revision(i), s.line);
@@ -239,6 +250,7 @@ private:
     const Ledger& m_ledger;
     Direction m_direction;
     const MigrateEvents& m_events;
+    std::map<int, Section> m_instead;
     bool m_ledger_exists = false;
     std::size_t m_done = 0;
 };
@@ -264,7 +276,10 @@ Plan plan_for(Context& context, Direction direction, const std::vector<std::stri
     // A dry run refuses what the real run would refuse (an irreversible revision, a missing
     // section or step) before it would touch anything.
     MigrateEvents none;
-    Runner(context, db, ledger, direction, none).prepare(context.graph(), plan);
+    Runner runner(context, db, ledger, direction, none);
+    if (direction == Direction::downgrade)
+        runner.run_instead(ledger_downgrades(context, state, plan.steps, db.kind(), options.file_downgrades));
+    runner.prepare(context.graph(), plan);
     return plan;
 }
 
@@ -279,6 +294,8 @@ Plan migrate(Context& context, Direction direction, const std::vector<std::strin
     check_checksums(graph, state, options.ignore_checksums);
     auto plan = make_plan(graph, direction, targets, state.applied);
     Runner runner(context, db, ledger, direction, events);
+    if (direction == Direction::downgrade)
+        runner.run_instead(ledger_downgrades(context, state, plan.steps, db.kind(), options.file_downgrades));
     auto prepared = runner.prepare(graph, plan);
     runner.run(graph, prepared, state.ledger_exists);
     return plan;
@@ -305,12 +322,16 @@ std::string migrate_script(Context& context, Direction direction, const std::vec
         fmt::format("-- trellis {} {}: {} revision(s) on {}\n", up ? "upgrade" : "downgrade",
                     targets.empty() ? "heads" : text::join(targets, " "), plan.steps.size(), dialect_name(db.kind()));
     bool ledger_exists = state.ledger_exists;
+    std::map<int, Section> instead;
+    if (!up)
+        instead = ledger_downgrades(context, state, plan.steps, db.kind(), options.file_downgrades);
     for (int i : plan.steps) {
         const auto& r = graph.revision(i);
-        auto statements = statements_of(graph, i, direction, db.kind());
+        auto statements = statements_of(graph, i, direction, db.kind(), instead);
         refuse_step_calls(r, statements);
-        out += fmt::format("\n-- {} {} ({}): {}\n", up ? "upgrade" : "downgrade", r.id,
-                           graph.branch(graph.branch_of(i)).label(), r.message);
+        out += fmt::format("\n-- {} {} ({}): {}{}\n", up ? "upgrade" : "downgrade", r.id,
+                           graph.branch(graph.branch_of(i)).label(), r.message,
+                           instead.count(i) ? " (the downgrade stored in the ledger)" : "");
         if (r.transactional)
             out += "BEGIN;\n";
         for (const auto& s : statements)
@@ -391,9 +412,15 @@ std::vector<int> repair(Context& context) {
     if (state.changed.empty())
         return {};
     std::vector<std::string> statements;
+    // The stored downgrade stays: it is the one that matches what the database holds, and
+    // `downgrade` runs it (ledger_downgrades) until the revision is applied again.
     for (int i : state.changed)
         statements.push_back(ledger.update_checksum_sql(graph.revision(i).id, graph.revision(i).checksum(),
-                                                        stored_downgrade(graph.revision(i), db.kind())));
+                                                        state.row(graph.revision(i).id)->downgrade_sql));
+    for (int i : edited_downgrades(graph, state, state.changed, db.kind()))
+        context.notice(fmt::format("note: {}: the ledger keeps the downgrade stored when it was applied, which matches "
+                                   "the database, and `downgrade` runs it (--file-downgrade runs the file's)",
+                                   graph.revision(i).id));
     execute_all(db, statements, "repair");
     return state.changed;
 }

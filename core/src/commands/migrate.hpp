@@ -5,6 +5,7 @@
 #pragma once
 
 #include "commands/context.hpp"
+#include "db/ledger.hpp"
 #include "graph/planner.hpp"
 
 #include <chrono>
@@ -16,6 +17,9 @@ namespace trellis {
 
 struct MigrateOptions {
     bool ignore_checksums = false;
+    // A downgrade runs the files' downgrades even where the ledger stores another one (the file
+    // was edited after it was applied); by default the stored one runs (ledger_downgrades).
+    bool file_downgrades = false;
 };
 
 // What a running migration reports, so the CLI can show progress.
@@ -63,7 +67,11 @@ StampResult stamp_with(Context& context, const StampChooser& choose);
 // (verify, prepare). Failures throw as migrate's do.
 void run_plan(Context& context, Database& db, Direction direction, const Plan& plan);
 
-// Rewrites the stored checksum (and downgrade) of every changed revision; returns them.
+// The ledger row that records revision `i` as applied on `dialect`.
+LedgerRow row_for(const Graph& graph, int i, Dialect dialect);
+
+// Rewrites the stored checksum of every changed revision, keeping the downgrade stored when it was
+// applied; returns them.
 std::vector<int> repair(Context& context);
 
 } // namespace trellis

@@ -3,6 +3,7 @@
 #include "db/database.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
+#include "util/text.hpp"
 
 #include <algorithm>
 #include <unordered_map>
@@ -12,6 +13,27 @@ namespace trellis {
 namespace {
 
 constexpr std::string_view k_irreversible = "-- +irreversible";
+
+Section stored_section(const std::string& downgrade_sql) {
+    bool irreversible = std::string_view(downgrade_sql).starts_with(k_irreversible);
+    return {irreversible ? SectionKind::irreversible : SectionKind::downgrade, "", 1,
+            irreversible ? "" : downgrade_sql};
+}
+
+// Line endings and trailing blanks do not make two downgrades differ (the checksum's rule).
+std::string normalised(const std::string& sql) {
+    std::string out;
+    for (std::size_t start = 0; start <= sql.size();) {
+        auto end = std::min(sql.find('\n', start), sql.size());
+        out += std::string(text::trim_right(std::string_view(sql).substr(start, end - start))) + "\n";
+        start = end + 1;
+    }
+    while (out.starts_with("\n"))
+        out.erase(0, 1);
+    while (out.ends_with("\n\n"))
+        out.pop_back();
+    return out;
+}
 
 Revision ghost_of(const LedgerRow& row) {
     Revision r;
@@ -23,10 +45,8 @@ Revision ghost_of(const LedgerRow& row) {
     r.stored_checksum = row.checksum;
     r.from_ledger = true;
     r.path = fmt::format("<ledger:{}>", row.revision);
-    bool irreversible = std::string_view(row.downgrade_sql).starts_with(k_irreversible);
     r.sections.push_back({SectionKind::upgrade, "", 0, ""});
-    r.sections.push_back({irreversible ? SectionKind::irreversible : SectionKind::downgrade, "", 1,
-                          irreversible ? "" : row.downgrade_sql});
+    r.sections.push_back(stored_section(row.downgrade_sql));
     return r;
 }
 
@@ -78,6 +98,13 @@ const LedgerRow* DatabaseState::row(const std::string& revision) const {
         if (r.revision == revision)
             return &r;
     return nullptr;
+}
+
+std::vector<std::string> DatabaseState::applied_in_order() const {
+    std::vector<std::string> ids;
+    for (const auto& r : rows)
+        ids.push_back(r.revision);
+    return ids;
 }
 
 DatabaseState read_state(Context& context, Database& db, const Ledger& ledger) {
@@ -138,6 +165,42 @@ std::optional<AppliedSet> applied_if_reachable(Context& context, std::string& wh
         why = e.what();
         return std::nullopt;
     }
+}
+
+} // namespace trellis
+
+namespace trellis {
+
+std::vector<int> edited_downgrades(const Graph& graph, const DatabaseState& state, const std::vector<int>& revisions,
+                                   Dialect dialect) {
+    std::vector<int> out;
+    for (int i : revisions) {
+        const auto& r = graph.revision(i);
+        const auto* row = state.row(r.id);
+        if (!r.from_ledger && row && normalised(row->downgrade_sql) != normalised(stored_downgrade(r, dialect)))
+            out.push_back(i);
+    }
+    return out;
+}
+
+std::map<int, Section> ledger_downgrades(Context& context, const DatabaseState& state, const std::vector<int>& plan,
+                                         Dialect dialect, bool from_files) {
+    std::map<int, Section> out;
+    const auto& graph = context.graph();
+    for (int i : edited_downgrades(graph, state, plan, dialect)) {
+        const auto& r = graph.revision(i);
+        if (from_files) {
+            context.notice(fmt::format("note: {}: runs the downgrade of {} as the file has it now (--file-downgrade), "
+                                       "not the one stored when it was applied",
+                                       r.id, files::display(r.path)));
+            continue;
+        }
+        context.notice(fmt::format("note: {}: runs the downgrade stored in the ledger when it was applied, which "
+                                   "matches the database; {} has another one now (--file-downgrade runs that)",
+                                   r.id, files::display(r.path)));
+        out.emplace(i, stored_section(state.row(r.id)->downgrade_sql));
+    }
+    return out;
 }
 
 } // namespace trellis

@@ -6,6 +6,8 @@
 #include "db/ledger.hpp"
 #include "graph/planner.hpp"
 
+#include <map>
+
 namespace trellis {
 
 struct DatabaseState {
@@ -15,6 +17,8 @@ struct DatabaseState {
     std::vector<int> gone;    // applied revisions whose file is gone
     std::vector<int> changed; // applied revisions whose file's checksum differs from the ledger's
     const LedgerRow* row(const std::string& revision) const;
+    // The applied revision ids, oldest first.
+    std::vector<std::string> applied_in_order() const;
 };
 
 // Reads the ledger of `db` and, when it holds revisions whose files are gone, replaces the
@@ -32,5 +36,17 @@ void check_checksums(const Graph& graph, const DatabaseState& state, bool ignore
 // The downgrade SQL a revision stores in the ledger for `dialect`: its downgrade section, or
 // the `-- +irreversible` marker.
 std::string stored_downgrade(const Revision& revision, Dialect dialect);
+
+// The applied revisions among `revisions` whose file's downgrade differs from the one the ledger
+// stored when they were applied.
+std::vector<int> edited_downgrades(const Graph& graph, const DatabaseState& state, const std::vector<int>& revisions,
+                                   Dialect dialect);
+
+// The downgrades of `plan` to run from the ledger rather than from the files: those of applied
+// revisions whose file's downgrade differs from the one stored when they were applied (the file
+// was edited since, whether or not `repair` recorded its new checksum). The stored one matches
+// what the database holds, so it runs unless `from_files`; a note says, for each, which one runs.
+std::map<int, Section> ledger_downgrades(Context& context, const DatabaseState& state, const std::vector<int>& plan,
+                                         Dialect dialect, bool from_files);
 
 } // namespace trellis

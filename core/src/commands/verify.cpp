@@ -1,7 +1,9 @@
 #include "commands/verify.hpp"
 
 #include "commands/compare.hpp"
+#include "commands/lifecycle.hpp"
 #include "commands/migrate.hpp"
+#include "commands/ownership.hpp"
 #include "db/database.hpp"
 #include "graph/planner.hpp"
 #include "lint/lint.hpp"
@@ -65,10 +67,10 @@ private:
     std::string m_created;
 };
 
-// What differs between two schemas, one readable line each, from `expected`'s point of view.
-std::vector<std::string> differences(const Schema& expected, const Schema& actual) {
+// What `operations` (from `expected` to the actual schema) say differs, one readable line each.
+std::vector<std::string> differences(const std::vector<Operation>& operations) {
     std::vector<std::string> lines;
-    for (const auto& op : diff(expected, actual, true)) {
+    for (const auto& op : operations) {
         auto kind = std::string(op.code());
         auto prefix = kind.starts_with("add_") || kind.starts_with("create_") ? "missing: "
                       : kind.starts_with("drop_")                             ? "unexpected: "
@@ -76,6 +78,10 @@ std::vector<std::string> differences(const Schema& expected, const Schema& actua
         lines.push_back(prefix + op.describe());
     }
     return lines;
+}
+
+std::vector<std::string> differences(const Schema& expected, const Schema& actual) {
+    return differences(diff(expected, actual, true));
 }
 
 // A topological order of the whole graph in which `pick` chooses among the ready revisions.
@@ -127,6 +133,7 @@ public:
             compare_with_models(models, *upgraded);
             other_orders(*upgraded);
             roundtrip();
+            models_downgrade();
         }
         return std::move(m_report);
     }
@@ -167,19 +174,39 @@ private:
     // The models, made real on a scratch database and read back, so both sides of the comparison
     // went through the database's own normalisation.
     Schema models_schema() {
-        auto models = model_schema(m_context);
         auto s = scratch();
-        std::vector<const Table*> tables;
-        for (const auto& t : models.tables)
-            tables.push_back(&t);
-        std::vector<std::string> statements;
-        for (const auto* t : creation_order(tables))
-            for (const auto& statement :
-                 split_statements({SectionKind::upgrade, "", 1, create_table_sql(*t, s->db().kind())}))
-                statements.push_back(statement.sql);
-        execute_all(s->db(), statements, "creating the models' tables on a scratch database");
-        m_modelled = models;
+        execute_all(s->db(), models_sql(model_schema(m_context), s->db().kind()),
+                    "creating the models' tables on a scratch database");
         return reflect_all(s->db());
+    }
+
+    // A database made from the models (reset-db, prepare) must go down like one the revisions
+    // built: every branch to its base, in the order `downgrade base` takes, up to an irreversible
+    // revision. One scratch database: each branch's own downgrade runs in the same relative order.
+    void models_downgrade() {
+        auto s = scratch();
+        try {
+            build_from_models(m_context, s->db());
+        } catch (const Error& e) {
+            finding("models", "", "a database cannot be made from the models as reset-db makes it", {e.what()});
+            return;
+        }
+        AppliedSet all(m_graph.size(), true);
+        for (int i : plan_downgrade(m_graph, "base", all).steps) {
+            const auto& r = m_graph.revision(i);
+            if (r.irreversible())
+                return;
+            try {
+                run_plan(m_context, s->db(), Direction::downgrade, {Direction::downgrade, {i}});
+            } catch (const Error& e) {
+                finding("models-downgrade", r.id,
+                        fmt::format("a database made from the models (reset-db, prepare) cannot downgrade `{}` to "
+                                    "its base: the downgrade of {} fails",
+                                    m_graph.branch(m_graph.branch_of(i)).label(), r.id),
+                        {e.what()});
+                return;
+            }
+        }
     }
 
     std::optional<Schema> upgrade(const std::vector<int>& order, const std::string& name) {
@@ -195,22 +222,17 @@ private:
 
     std::optional<Schema> upgrade_in_default_order() { return upgrade(m_graph.order(), "default"); }
 
-    void compare_with_models(const Schema& models, Schema upgraded) {
-        // Tables made by plugins that have no models (SQL-only) cannot be compared with models.
-        std::erase_if(upgraded.tables, [&](const Table& t) {
-            auto origin = table_origin(m_graph, t.name);
-            return !m_modelled.find(t.name) && !origin.empty() && !has_models(origin);
-        });
-        auto lines = differences(models, upgraded);
+    void compare_with_models(const Schema& models, const Schema& upgraded) {
+        // What branches without models own cannot be compared with models: the rule of `check`.
+        auto operations = diff(models, upgraded, true);
+        std::vector<Kept> kept;
+        std::vector<std::string> unowned;
+        Ownership(m_graph, m_context.plugins()).leave_alone(operations, kept, unowned);
+        for (const auto& table : unowned)
+            operations.push_back({OpKind::drop_table, table, "", {}, {}, table, true, ""});
+        auto lines = differences(operations);
         if (!lines.empty())
             finding("models", "", "the schema `upgrade heads` builds differs from the models", lines);
-    }
-
-    bool has_models(const std::string& plugin) {
-        for (const auto& p : m_context.plugins())
-            if (p.descriptor.name == plugin)
-                return p.has_models();
-        return false;
     }
 
     void other_orders(const Schema& reference) {
@@ -281,7 +303,6 @@ private:
     DatabaseUrl m_base;
     std::filesystem::path m_directory;
     std::string m_ledger;
-    Schema m_modelled;
     int m_next = 0;
     VerifyReport m_report;
 };

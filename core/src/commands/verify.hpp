@@ -4,6 +4,7 @@
 //    revision that only works after an unrelated branch is caught;
 // 2. every revision survives upgrade, downgrade, upgrade, each downgrade restoring the schema;
 // 3. one head per branch;
+// 4. a database made from the models (reset-db, prepare) downgrades to base;
 // and the lint findings of every revision.
 #pragma once
 
@@ -21,7 +22,7 @@ struct VerifyOptions {
 };
 
 struct VerifyFinding {
-    std::string check;    // "models", "order", "roundtrip", "heads", "lint"
+    std::string check;    // "models", "order", "roundtrip", "heads", "models-downgrade", "lint"
     std::string revision; // empty when not about one revision
     std::string message;
     std::vector<std::string> details; // the readable diff

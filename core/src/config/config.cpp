@@ -96,15 +96,17 @@ void apply_plugin_key(Config& config, const std::string& content, const std::str
         if (s.name == name)
             section = &s;
     if (!section) {
-        config.plugins.push_back({name, std::nullopt, std::nullopt});
+        config.plugins.push_back({name, std::nullopt, std::nullopt, std::nullopt});
         section = &config.plugins.back();
     }
     if (setting == "version_path")
         section->version_path = resolve(config, value);
     else if (setting == "depends")
         section->depends = text::split_list(value);
+    else if (setting == "sql_only")
+        section->sql_only = parse_bool(config, content, key, value);
     else
-        throw input_error("{}: unknown key `{}` in [plugin.{}] (known: version_path, depends)",
+        throw input_error("{}: unknown key `{}` in [plugin.{}] (known: version_path, depends, sql_only)",
                           where(config, content, key), setting, name);
 }
 

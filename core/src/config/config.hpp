@@ -13,10 +13,13 @@ namespace trellis {
 // The longest lock time-out, in seconds: both databases take it in milliseconds, in a 32-bit int.
 constexpr int k_max_lock_timeout_seconds = 2'147'483;
 
+// `[plugin.NAME]`: overrides a loaded library's settings, or declares an SQL-only plugin (a branch
+// of revisions with no library). How a section without a library is read is Context's rule.
 struct PluginSection {
     std::string name;
     std::optional<std::filesystem::path> version_path;
     std::optional<std::vector<std::string>> depends;
+    std::optional<bool> sql_only; // `sql_only = true`: an SQL-only plugin, never an override
 };
 
 struct Config {

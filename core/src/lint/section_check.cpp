@@ -161,8 +161,19 @@ private:
     }
 
     void on(const AddUnique& u) {
-        const auto& t = m_objects[object(u.table)];
-        if (t.has_rows)
+        int i = object(u.table);
+        auto& t = m_objects[i];
+        auto signature = fmt::format("{} ({})", u.what, u.columns);
+        bool rebuilt_with_it = std::any_of(m_copies.begin(), m_copies.end(), [&](const CopyEvent& c) {
+            return c.target == i && std::any_of(c.sources.begin(), c.sources.end(), [&](const auto& source) {
+                       const auto& had = source.second.uniques;
+                       return std::find(had.begin(), had.end(), signature) != had.end();
+                   });
+        });
+        if (std::find(t.shape.uniques.begin(), t.shape.uniques.end(), signature) == t.shape.uniques.end())
+            t.shape.uniques.push_back(signature);
+        t.dirty = true;
+        if (t.has_rows && !rebuilt_with_it)
             report("T203", fmt::format("adds {} on {} ({}) over existing rows: duplicate values{} make it fail", u.what,
                                        t.shape.name, u.columns,
                                        u.what.find("primary key") != std::string::npos ? " or NULLs" : ""));

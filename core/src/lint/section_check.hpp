@@ -27,6 +27,9 @@ struct TableShape {
     // validated one proves free of NULLs (SET NOT NULL then skips its scan, PostgreSQL 12+).
     std::map<std::string, std::string> not_null_checks;
     std::set<std::string> proven_not_null;
+    // The unique indexes and constraints added to it, as `unique index ix_a (slug)`: a rebuild
+    // that re-creates one on the new table adds nothing that could fail.
+    std::vector<std::string> uniques;
 };
 
 // By key(name).

@@ -19,8 +19,9 @@ bool same_type(const ColumnType& a, const ColumnType& b) {
     return a.kind == b.kind && a.length == b.length && a.precision == b.precision && a.scale == b.scale;
 }
 
+// Names count where both sides have one: a rebuild that renamed a key is a difference.
 bool same_key(const ForeignKey& a, const ForeignKey& b) {
-    return a.columns == b.columns && a.referred_table == b.referred_table && a.referred_columns == b.referred_columns &&
+    return (a.name.empty() || b.name.empty() || a.name == b.name) && a.columns == b.columns && a.referred_table == b.referred_table && a.referred_columns == b.referred_columns &&
            a.on_delete == b.on_delete && a.on_update == b.on_update;
 }
 

@@ -44,6 +44,27 @@ struct NamedClause {
     }
 };
 
+// The first word of the column definition (or table constraint) of CREATE TABLE `sql` that
+// position `at` is in.
+std::string column_at(const std::string& sql, std::size_t at) {
+    int depth = 0;
+    std::size_t element = 0;
+    for (std::size_t i = 0; i < at && i < sql.size(); ++i) {
+        if (sql[i] == '\'') {
+            i = std::min(sql.find('\'', i + 1), sql.size());
+        } else if (sql[i] == '(') {
+            if (++depth == 1)
+                element = i + 1;
+        } else if (sql[i] == ')') {
+            --depth;
+        } else if (sql[i] == ',' && depth == 1) {
+            element = i + 1;
+        }
+    }
+    auto rest = text::trim_left(std::string_view(sql).substr(std::min(element, sql.size())));
+    return unquoted(std::string(rest.substr(0, rest.find_first_of(" \t\r\n"))));
+}
+
 // The named constraints of a SQLite CREATE TABLE statement: SQLite keeps the names of checks,
 // unique constraints and foreign keys nowhere else.
 std::vector<NamedClause> sqlite_constraints(const std::string& create_sql) {
@@ -75,8 +96,13 @@ std::vector<NamedClause> sqlite_constraints(const std::string& create_sql) {
             if (depth == 0)
                 break;
         }
-        clauses.push_back({unquoted(create_sql.substr(name_start, name_end - name_start)), kind,
-                           std::string(text::trim(create_sql.substr(open + 1, close - open - 1)))});
+        auto body = std::string(text::trim(create_sql.substr(open + 1, close - open - 1)));
+        // `poc_id INTEGER CONSTRAINT fk_x REFERENCES attendee (id)`: a foreign key on its column.
+        if (kind == "references") {
+            kind = "foreign";
+            body = column_at(create_sql, start);
+        }
+        clauses.push_back({unquoted(create_sql.substr(name_start, name_end - name_start)), kind, body});
         at = close;
     }
     return clauses;

@@ -51,14 +51,25 @@ std::string column_definition(const Table& table, const Column& c, Dialect diale
     return out;
 }
 
-std::string foreign_key_clause(const ForeignKey& f) {
-    auto out =
-        fmt::format("FOREIGN KEY ({}) REFERENCES {} ({})", join(f.columns), f.referred_table, join(f.referred_columns));
+std::string references_clause(const ForeignKey& f) {
+    auto out = fmt::format("REFERENCES {} ({})", f.referred_table, join(f.referred_columns));
     if (f.on_delete != ReferentialAction::no_action)
         out += " ON DELETE " + action_sql(f.on_delete);
     if (f.on_update != ReferentialAction::no_action)
         out += " ON UPDATE " + action_sql(f.on_update);
     return out;
+}
+
+std::string foreign_key_clause(const ForeignKey& f) {
+    return fmt::format("FOREIGN KEY ({}) {}", join(f.columns), references_clause(f));
+}
+
+// On SQLite a single-column foreign key is written on its column, as `ADD COLUMN ... REFERENCES`
+// writes it: SQLite can drop such a column later (ALTER TABLE DROP COLUMN), and refuses to when
+// the key is a clause of the table. A table made from the models downgrades like one the
+// revisions built.
+bool on_its_column(const ForeignKey& f, Dialect dialect) {
+    return dialect == Dialect::sqlite && f.columns.size() == 1;
 }
 
 std::string constraint(const std::string& name, const std::string& clause) {
@@ -71,8 +82,12 @@ std::string index_sql(const std::string& table, const Index& i) {
 
 std::string create_table_body(const Table& t, const std::string& name, Dialect dialect) {
     std::vector<std::string> lines;
-    for (const auto& c : t.columns)
+    for (const auto& c : t.columns) {
         lines.push_back(column_definition(t, c, dialect));
+        for (const auto& f : t.foreign_keys)
+            if (on_its_column(f, dialect) && f.columns.front() == c.name)
+                lines.back() += " " + constraint(f.name, references_clause(f));
+    }
     if (!t.primary_key.empty())
         lines.push_back(fmt::format("PRIMARY KEY ({})", join(t.primary_key)));
     for (const auto& u : t.uniques)
@@ -80,7 +95,8 @@ std::string create_table_body(const Table& t, const std::string& name, Dialect d
             lines.push_back(constraint(u.name.starts_with("sqlite_autoindex") ? "" : u.name,
                                        fmt::format("UNIQUE ({})", join(u.columns))));
     for (const auto& f : t.foreign_keys)
-        lines.push_back(constraint(f.name, foreign_key_clause(f)));
+        if (!on_its_column(f, dialect))
+            lines.push_back(constraint(f.name, foreign_key_clause(f)));
     for (const auto& c : t.checks)
         lines.push_back(constraint(c.name, fmt::format("CHECK ({})", c.expression)));
     return fmt::format("CREATE TABLE {} (\n    {}\n);\n", name, text::join(lines, ",\n    "));
