@@ -8,6 +8,7 @@
 #include "revision/sql_split.hpp"
 #include "schema/reflect.hpp"
 #include "schema/render.hpp"
+#include "schema/table_order.hpp"
 #include "util/error.hpp"
 #include "util/text.hpp"
 
@@ -42,13 +43,11 @@ DropResult drop_db(Context& context) {
         else
             result.unowned.push_back(table.name);
     }
-    auto order = creation_order(owned);
-    std::reverse(order.begin(), order.end()); // referring tables go first
+    // Referring tables first; on PostgreSQL the keys of a cycle go before its tables.
     std::vector<std::string> statements;
-    for (const auto* table : order) {
-        statements.push_back("DROP TABLE " + table->name);
-        result.dropped.push_back(table->name);
-    }
+    for (const auto& statement :
+         split_statements({SectionKind::upgrade, "", 1, drop_tables_sql(owned, db.kind(), &result.dropped)}))
+        statements.push_back(statement.sql);
     if (db.table_exists(ledger.table())) {
         statements.push_back("DROP TABLE " + ledger.table());
         result.dropped.push_back(ledger.table());
@@ -65,16 +64,16 @@ CreateResult create_from_models(Context& context) {
     std::vector<const Table*> tables;
     for (const auto& table : models.tables)
         tables.push_back(&table);
-    std::vector<std::string> statements;
-    for (const auto* table : creation_order(tables)) {
+    for (const auto* table : creation_plan(tables).tables) {
         if (db.table_exists(table->name))
             throw input_error("table `{}` exists already: the database is not empty (drop-db, or upgrade it)",
                               table->name);
-        for (const auto& statement :
-             split_statements({SectionKind::upgrade, "", 1, create_table_sql(*table, db.kind())}))
-            statements.push_back(statement.sql);
         result.created.push_back(table->name);
     }
+    // Every table after those it refers to; on PostgreSQL a cycle's keys once its tables exist.
+    std::vector<std::string> statements;
+    for (const auto& statement : split_statements({SectionKind::upgrade, "", 1, create_tables_sql(tables, db.kind())}))
+        statements.push_back(statement.sql);
     execute_all(db, statements, "creating the tables from the models");
 
     // What the models made is applied: the heads of every branch whose plugin has models.

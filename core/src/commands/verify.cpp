@@ -173,10 +173,9 @@ private:
         for (const auto& t : models.tables)
             tables.push_back(&t);
         std::vector<std::string> statements;
-        for (const auto* t : creation_order(tables))
-            for (const auto& statement :
-                 split_statements({SectionKind::upgrade, "", 1, create_table_sql(*t, s->db().kind())}))
-                statements.push_back(statement.sql);
+        for (const auto& statement :
+             split_statements({SectionKind::upgrade, "", 1, create_tables_sql(tables, s->db().kind())}))
+            statements.push_back(statement.sql);
         execute_all(s->db(), statements, "creating the models' tables on a scratch database");
         m_modelled = models;
         return reflect_all(s->db());

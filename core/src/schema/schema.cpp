@@ -1,5 +1,6 @@
 #include "schema/schema.hpp"
 
+#include "schema/identifier.hpp"
 #include "util/error.hpp"
 #include "util/text.hpp"
 
@@ -42,6 +43,33 @@ const Column* find_column(const Table& table, std::string_view name) {
 
 bool in_primary_key(const Table& table, std::string_view column) {
     return std::find(table.primary_key.begin(), table.primary_key.end(), column) != table.primary_key.end();
+}
+
+bool in_foreign_key(const Table& table, std::string_view column) {
+    return std::any_of(table.foreign_keys.begin(), table.foreign_keys.end(), [&](const ForeignKey& f) {
+        return std::find(f.columns.begin(), f.columns.end(), column) != f.columns.end();
+    });
+}
+
+IndexKey index_key(std::string_view entry) {
+    IndexKey key;
+    auto s = std::string(text::trim(entry));
+    auto ends = [&](std::string_view word) {
+        return s.size() > word.size() && text::to_lower(std::string_view(s).substr(s.size() - word.size())) == word;
+    };
+    if (ends(" desc")) {
+        key.descending = true;
+        s = std::string(text::trim(s.substr(0, s.size() - 5)));
+    } else if (ends(" asc")) {
+        s = std::string(text::trim(s.substr(0, s.size() - 4)));
+    }
+    key.expression = s.find('(') != std::string::npos;
+    key.text = key.expression ? plain_expression(s) : unquote(s);
+    return key;
+}
+
+std::string IndexKey::normalized() const {
+    return (expression ? normalize_expression(text) : text) + (descending ? " desc" : "");
 }
 
 Schema schema_from_models(const std::vector<OwnedModels>& models) {
@@ -97,11 +125,10 @@ std::pair<std::string, std::vector<int>> split_type(std::string_view declared) {
     return {words, arguments};
 }
 
-} // namespace
-
-std::optional<ColumnType> parse_type(std::string_view declared) {
+std::optional<ColumnType> parse_scalar_type(const std::string& declared) {
     auto [name, args] = split_type(declared);
     auto arg = [&](std::size_t k) { return k < args.size() ? args[k] : 0; };
+    auto fraction = [&](ColumnType type) { return args.empty() ? type : types::with_fraction(type, args[0]); };
     if (name == "integer" || name == "int" || name == "int4")
         return types::integer();
     if (name == "bigint" || name == "int8")
@@ -114,6 +141,8 @@ std::optional<ColumnType> parse_type(std::string_view declared) {
         return types::text();
     if (name == "varchar" || name == "character varying")
         return types::varchar(arg(0));
+    if (name == "char" || name == "character" || name == "bpchar")
+        return types::character(arg(0));
     if (name == "numeric" || name == "decimal")
         return types::numeric(arg(0), arg(1));
     if (name == "real" || name == "float4")
@@ -123,62 +152,130 @@ std::optional<ColumnType> parse_type(std::string_view declared) {
     if (name == "date")
         return types::date();
     if (name == "time" || name == "time without time zone")
-        return types::time();
+        return fraction(types::time());
     if (name == "timestamp" || name == "timestamp without time zone" || name == "datetime")
-        return types::timestamp();
+        return fraction(types::timestamp());
     if (name == "timestamp with time zone" || name == "timestamptz")
-        return types::timestamp_tz();
+        return fraction(types::timestamp_tz());
     if (name == "uuid")
         return types::uuid();
-    if (name == "json" || name == "jsonb")
+    if (name == "json")
         return types::json();
+    if (name == "jsonb")
+        return types::jsonb();
     if (name == "blob" || name == "bytea" || name == "binary")
         return types::binary();
     return std::nullopt;
 }
 
+} // namespace
+
+std::optional<ColumnType> parse_type(std::string_view declared) {
+    auto trimmed = std::string(text::trim(declared));
+    bool array = false;
+    while (trimmed.ends_with("[]")) {
+        array = true;
+        trimmed = std::string(text::trim(trimmed.substr(0, trimmed.size() - 2)));
+    }
+    auto type = parse_scalar_type(trimmed);
+    if (type)
+        type->array = array;
+    return type;
+}
+
+ColumnType column_type(std::string_view declared) {
+    if (auto type = parse_type(declared))
+        return *type;
+    return types::spelled(std::string(text::trim(declared)));
+}
+
 std::string type_name(const ColumnType& type) {
+    auto fraction = [&](const char* name, const char* zone) {
+        return type.fraction < 0 ? fmt::format("{}{}", name, zone) : fmt::format("{}({}){}", name, type.fraction, zone);
+    };
+    std::string out;
     switch (type.kind) {
     case ColumnKind::integer:
-        return "INTEGER";
+        out = "INTEGER";
+        break;
     case ColumnKind::bigint:
-        return "BIGINT";
+        out = "BIGINT";
+        break;
     case ColumnKind::smallint:
-        return "SMALLINT";
+        out = "SMALLINT";
+        break;
     case ColumnKind::boolean:
-        return "BOOLEAN";
+        out = "BOOLEAN";
+        break;
     case ColumnKind::text:
-        return "TEXT";
+        out = "TEXT";
+        break;
     case ColumnKind::varchar:
-        return type.length ? fmt::format("VARCHAR({})", type.length) : "VARCHAR";
+        out = type.length ? fmt::format("VARCHAR({})", type.length) : "VARCHAR";
+        break;
+    case ColumnKind::character:
+        out = type.length ? fmt::format("CHAR({})", type.length) : "CHAR";
+        break;
     case ColumnKind::numeric:
-        return type.precision ? fmt::format("NUMERIC({}, {})", type.precision, type.scale) : "NUMERIC";
+        out = type.precision ? fmt::format("NUMERIC({}, {})", type.precision, type.scale) : "NUMERIC";
+        break;
     case ColumnKind::real:
-        return "REAL";
+        out = "REAL";
+        break;
     case ColumnKind::double_precision:
-        return "DOUBLE PRECISION";
+        out = "DOUBLE PRECISION";
+        break;
     case ColumnKind::date:
-        return "DATE";
+        out = "DATE";
+        break;
     case ColumnKind::time:
-        return "TIME";
+        out = fraction("TIME", "");
+        break;
     case ColumnKind::timestamp:
-        return "TIMESTAMP";
+        out = fraction("TIMESTAMP", "");
+        break;
     case ColumnKind::timestamp_tz:
-        return "TIMESTAMP WITH TIME ZONE";
+        out = fraction("TIMESTAMP", " WITH TIME ZONE");
+        break;
     case ColumnKind::uuid:
-        return "UUID";
+        out = "UUID";
+        break;
     case ColumnKind::json:
-        return "JSON";
+        out = "JSON";
+        break;
+    case ColumnKind::jsonb:
+        out = "JSONB";
+        break;
     case ColumnKind::binary:
-        return "BLOB";
+        out = "BLOB";
+        break;
+    case ColumnKind::other:
+        out = type.spelling;
+        break;
     }
-    return "TEXT";
+    return type.array ? out + "[]" : out;
 }
 
 std::string render_type(const ColumnType& type, Dialect dialect) {
-    if (type.kind == ColumnKind::binary && dialect == Dialect::postgresql)
-        return "BYTEA";
+    if (dialect == Dialect::sqlite) {
+        // SQLite's type names take their parentheses last: `TIMESTAMP WITH TIME ZONE(3)`.
+        auto name = type.kind == ColumnKind::timestamp_tz && type.fraction >= 0
+                        ? fmt::format("TIMESTAMP WITH TIME ZONE({}){}", type.fraction, type.array ? "[]" : "")
+                        : type_name(type);
+        // Any declared type is kept; `TEXT[]` only as a quoted name, which SQLite stores unquoted.
+        return type.array ? "\"" + name + "\"" : name;
+    }
+    if (type.kind == ColumnKind::binary)
+        return type.array ? "BYTEA[]" : "BYTEA";
     return type_name(type);
+}
+
+bool same_type(const ColumnType& a, const ColumnType& b) {
+    if (a.kind == ColumnKind::other || b.kind == ColumnKind::other)
+        return a.kind == b.kind && a.array == b.array &&
+               text::to_lower(plain_expression(a.spelling)) == text::to_lower(plain_expression(b.spelling));
+    return a.kind == b.kind && a.length == b.length && a.precision == b.precision && a.scale == b.scale &&
+           a.fraction == b.fraction && a.array == b.array;
 }
 
 bool widens_or_keeps(const ColumnType& from, const ColumnType& to) {
@@ -194,20 +291,31 @@ bool widens_or_keeps(const ColumnType& from, const ColumnType& to) {
             return 0;
         }
     };
+    if (same_type(from, to))
+        return true;
+    // Every value has a text form: an integer, a date or an array turned to TEXT loses nothing.
+    if (to.kind == ColumnKind::text && !to.array)
+        return true;
+    if (from.array != to.array || from.kind == ColumnKind::other || to.kind == ColumnKind::other)
+        return false;
+    auto longer = [](int from_length, int to_length) {
+        return to_length == 0 || (from_length != 0 && to_length >= from_length);
+    };
     if (from.kind == to.kind) {
-        if (from.kind == ColumnKind::varchar)
-            return to.length == 0 || (from.length != 0 && to.length >= from.length);
+        if (from.kind == ColumnKind::varchar || from.kind == ColumnKind::character)
+            return longer(from.length, to.length);
         if (from.kind == ColumnKind::numeric)
             return to.precision == 0 ||
                    (from.precision != 0 && to.precision - to.scale >= from.precision - from.scale &&
                     to.scale >= from.scale);
-        return true;
+        // Fractions of a second: PostgreSQL's default is 6 digits.
+        auto digits = [](int fraction) { return fraction < 0 ? 6 : fraction; };
+        return digits(to.fraction) >= digits(from.fraction);
     }
+    if (from.kind == ColumnKind::character && to.kind == ColumnKind::varchar)
+        return longer(from.length, to.length);
     if (rank(from.kind) && rank(to.kind))
         return rank(to.kind) >= rank(from.kind);
-    // Every value has a text form: an integer or a date turned to TEXT loses nothing.
-    if (to.kind == ColumnKind::text)
-        return true;
     if (from.kind == ColumnKind::real && to.kind == ColumnKind::double_precision)
         return true;
     return false;
@@ -306,6 +414,33 @@ std::string canonical_time(std::string quoted, ColumnKind kind) {
 
 std::string plain_expression(std::string_view expression) {
     return strip_outer_parentheses(strip_casts(strip_outer_parentheses(std::string(text::trim(expression)))));
+}
+
+std::string normalize_expression(std::string_view expression) {
+    auto s = strip_casts(std::string(text::trim(expression)));
+    std::string out;
+    char quote = 0;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        char c = s[i];
+        if (quote) {
+            out += c;
+            if (c == quote)
+                quote = 0;
+            continue;
+        }
+        if (c == '\'') {
+            quote = c;
+            out += c;
+        } else if (c == '"') {
+            // A quoted name reads as the name itself.
+            auto close = s.find('"', i + 1);
+            out += s.substr(i + 1, (close == std::string::npos ? s.size() : close) - i - 1);
+            i = close == std::string::npos ? s.size() : close;
+        } else if (!std::isspace(static_cast<unsigned char>(c)) && c != '(' && c != ')') {
+            out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        }
+    }
+    return out;
 }
 
 std::optional<std::string> normalize_default(const std::optional<std::string>& expression, ColumnKind kind) {
