@@ -7,6 +7,7 @@
 #include "plugin/loader.hpp"
 #include "revision/revision_file.hpp"
 #include "revision/sql_split.hpp"
+#include "schema/identifier.hpp"
 #include "schema/reflect.hpp"
 #include "schema/render.hpp"
 #include "util/error.hpp"
@@ -43,11 +44,14 @@ std::string table_origin(const Graph& graph, const std::string& table, const std
                             return false;
                     return true;
                 };
+                // Names however quoted: `"PlaylistTrack"` is PlaylistTrack (the words are lowercase).
                 if (column.empty() && w.size() > 2 && has(0, {"create", "table"}) &&
-                    (w[2] == table || (has(2, {"if", "not", "exists"}) && w.size() > 5 && w[5] == table)))
+                    (names_table(w[2], table) ||
+                     (has(2, {"if", "not", "exists"}) && w.size() > 5 && names_table(w[5], table))))
                     return graph.branch(graph.branch_of(i)).label();
-                if (!column.empty() && has(0, {"alter", "table"}) && w.size() > 2 && w[2] == table &&
-                    std::find(w.begin(), w.end(), column) != w.end() && std::find(w.begin(), w.end(), "add") != w.end())
+                if (!column.empty() && has(0, {"alter", "table"}) && w.size() > 2 && names_table(w[2], table) &&
+                    std::any_of(w.begin(), w.end(), [&](auto& x) { return names_table(x, column); }) &&
+                    std::find(w.begin(), w.end(), "add") != w.end())
                     return graph.branch(graph.branch_of(i)).label();
             }
         }
