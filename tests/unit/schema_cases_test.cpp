@@ -119,4 +119,21 @@ TEST_SUITE("schema cases") {
             }
         }
     }
+
+    TEST_CASE("the same schema through verify, reset-db and drop-db: cycles created and dropped in key order") {
+        for (const auto& dialect : k_dialects) {
+            SUBCASE(dialect.c_str()) {
+                ModelProject p(dialect);
+                set_models(p, read_json("store.json"));
+                autogenerate(p, "the store");
+                auto verify = p.run({"verify"});
+                CHECK_MESSAGE(verify.exit_code == 0, verify.out << verify.err);
+                require_ok(p.run({"reset-db", "--yes"}));
+                CHECK(user_tables(p).size() == 25);
+                require_ok(p.run({"check"}));
+                require_ok(p.run({"drop-db", "--yes"}));
+                CHECK(user_tables(p).empty());
+            }
+        }
+    }
 }
