@@ -54,6 +54,14 @@ std::string misfit(const std::string& q, const ColumnType& from, const ColumnTyp
     return "";
 }
 
+// SQLite has no statement that raises: a CHECK on a temporary table fails while `rows` (a FROM
+// clause) has rows, and the failing statement names `what`.
+std::string sqlite_guard(const std::string& what, const std::string& rows) {
+    return fmt::format("CREATE TEMP TABLE IF NOT EXISTS trellis_guard (what TEXT, rows_to_fix INTEGER "
+                       "CHECK (rows_to_fix = 0));\nINSERT INTO temp.trellis_guard SELECT {}, count(*) FROM {};\n",
+                       literal(what), rows);
+}
+
 } // namespace
 
 std::optional<std::string> fill_value(const Table& table, const Column& c) {
@@ -159,22 +167,15 @@ std::string narrowing_guard(const std::string& table, const Column& from, const 
         return "";
     auto what = fmt::format("{}.{}: values that do not fit {}", table, from.name, type_name(to));
     if (dialect == Dialect::sqlite)
-        return fmt::format("CREATE TEMP TABLE IF NOT EXISTS trellis_guard (what TEXT, rows_to_fix INTEGER "
-                           "CHECK (rows_to_fix = 0));\nINSERT INTO temp.trellis_guard SELECT {}, count(*) FROM {} "
-                           "WHERE {};\n",
-                           literal(what), quote(table), where);
+        return sqlite_guard(what, fmt::format("{} WHERE {}", quote(table), where));
     return fmt::format("DO $$ BEGIN IF EXISTS (SELECT 1 FROM {0} WHERE {1}) THEN RAISE EXCEPTION "
                        "'%: % row(s) to fix first', {2}, (SELECT count(*) FROM {0} WHERE {1}); END IF; END $$;\n",
                        quote(table), where, literal(what));
 }
 
 std::string foreign_key_guard(const std::string& table) {
-    return fmt::format("CREATE TEMP TABLE IF NOT EXISTS trellis_guard (what TEXT, rows_to_fix INTEGER "
-                       "CHECK (rows_to_fix = 0));\nINSERT INTO temp.trellis_guard SELECT {}, count(*) FROM "
-                       "pragma_foreign_key_check({});\n",
-                       literal(fmt::format("{}: rows whose foreign key matches no row (PRAGMA foreign_key_check)",
-                                           table)),
-                       literal(table));
+    return sqlite_guard(fmt::format("{}: rows whose foreign key matches no row (PRAGMA foreign_key_check)", table),
+                        fmt::format("pragma_foreign_key_check({})", literal(table)));
 }
 
 } // namespace trellis

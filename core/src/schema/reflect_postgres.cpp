@@ -92,10 +92,8 @@ void read_indexes(Database& db, std::map<std::string, Table>& tables) {
         if (it == tables.end())
             continue;
         Index index{cell(r, 1), {}, cell(r, 2) == "t", plain_expression(cell(r, 4))};
-        for (const auto& key : text::split_list(cell(r, 3), '\x1f')) {
-            auto k = index_key(key);
-            index.columns.push_back((k.expression ? "(" + k.text + ")" : k.text) + (k.descending ? " DESC" : ""));
-        }
+        for (const auto& key : text::split_list(cell(r, 3), '\x1f'))
+            index.columns.push_back(index_key(key).entry());
         it->second.indexes.push_back(index);
     }
 }

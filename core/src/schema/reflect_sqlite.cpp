@@ -188,11 +188,8 @@ void parse_index(const std::string& sql, Index& index) {
         return;
     auto [keys, close] = parenthesised(sql, open);
     index.columns.clear();
-    for (const auto& key : top_level(keys)) {
-        auto k = index_key(key);
-        auto name = k.expression ? "(" + k.text + ")" : unquote(k.text);
-        index.columns.push_back(name + (k.descending ? " DESC" : ""));
-    }
+    for (const auto& key : top_level(keys))
+        index.columns.push_back(index_key(key).entry());
     auto rest = std::string(text::trim(sql.substr(std::min(close + 1, sql.size()))));
     if (text::to_lower(rest).starts_with("where"))
         index.where = plain_expression(rest.substr(5));

@@ -68,6 +68,10 @@ IndexKey index_key(std::string_view entry) {
     return key;
 }
 
+std::string IndexKey::entry() const {
+    return (expression ? "(" + text + ")" : text) + (descending ? " DESC" : "");
+}
+
 std::string IndexKey::normalized() const {
     return (expression ? normalize_expression(text) : text) + (descending ? " desc" : "");
 }

@@ -47,6 +47,8 @@ struct IndexKey {
 
     // What two spellings of one key share: `lower(email) DESC` and `lower((email)::text) desc`.
     std::string normalized() const;
+    // The entry as reflection records it: the name, or `(expression)`, then ` DESC`.
+    std::string entry() const;
 };
 IndexKey index_key(std::string_view entry);
 
