@@ -52,6 +52,8 @@ json columns_json(const std::vector<Column>& columns) {
             column["default"] = *c.server_default;
         if (c.auto_increment)
             column["auto_increment"] = true;
+        if (c.type.kind == ColumnKind::enumeration)
+            column["enum_values"] = c.type.values;
         if (c.generated)
             column["generated"] = *c.generated;
         out.push_back(column);
@@ -140,6 +142,7 @@ std::string type_spelling(const ColumnType& type) {
     case ColumnKind::binary:
         out = "binary";
         break;
+    case ColumnKind::enumeration:
     case ColumnKind::other:
         return type.spelling;
     default: // integer, bigint, ..., jsonb: the SQL name in lowercase

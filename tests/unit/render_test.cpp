@@ -155,4 +155,18 @@ TEST_SUITE("render") {
         reflected.columns[0].server_default = "nextval('person_id_seq')";
         CHECK(diff(schema_of({t}), schema_of({reflected}), true).empty());
     }
+
+    TEST_CASE("an enum type is created before the first table that uses it and dropped after it (PostgreSQL)") {
+        auto film = table("film", {column("rating", types::enumeration("mpaa_rating", {"G", "PG-13"}))});
+        auto pg = create_all({film}, Dialect::postgresql);
+        CHECK(at(pg.upgrade, "CREATE TYPE mpaa_rating AS ENUM ('G', 'PG-13');") < at(pg.upgrade, "CREATE TABLE film"));
+        CHECK(contains(pg.upgrade, "rating mpaa_rating"));
+        CHECK(at(pg.downgrade, "DROP TABLE film;") < at(pg.downgrade, "DROP TYPE mpaa_rating;"));
+        auto lite = create_all({film}, Dialect::sqlite);
+        CHECK_FALSE(contains(lite.upgrade, "CREATE TYPE"));
+        // Reflected, an enum column is its type's name: no difference.
+        auto reflected = film;
+        reflected.columns[1].type = types::spelled("mpaa_rating");
+        CHECK(diff(schema_of({film}), schema_of({reflected}), true).empty());
+    }
 }

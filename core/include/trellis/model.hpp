@@ -34,8 +34,9 @@ enum class ColumnKind {
     json,
     binary,
     jsonb,     // PostgreSQL's binary JSON; a declared type only on SQLite
-    character, // char(n): length
-    other      // a type trellis does not model, carried by its spelling (below)
+    character,   // char(n): length
+    enumeration, // PostgreSQL: CREATE TYPE spelling AS ENUM (values); SQLite: a declared type
+    other        // a type trellis does not model, carried by its spelling (below)
 };
 
 struct ColumnType {
@@ -46,7 +47,9 @@ struct ColumnType {
     int fraction = -1;    // time(p), timestamp(p), timestamp_tz(p): digits after the second; -1 unsaid
     bool array = false;   // an array of the type (`TEXT[]`); SQLite keeps it as a declared type
     std::string spelling; // other: the type as the database spells it (`tsvector`, `NVARCHAR(160)`,
-                          // an enum's name; empty for an untyped SQLite column), compared as spelled
+                          // an enum's name; empty for an untyped SQLite column), compared as spelled;
+                          // enumeration: the enum type's name
+    std::vector<std::string> values; // enumeration: its labels, in order
 };
 
 namespace types {
@@ -111,6 +114,14 @@ inline ColumnType with_fraction(ColumnType type, int digits) {
 }
 inline ColumnType array_of(ColumnType type) {
     type.array = true;
+    return type;
+}
+// An enum type (PostgreSQL): created before the first table that uses it, dropped with the last
+// revision that created it; compared by name (a change of its labels is written by hand).
+inline ColumnType enumeration(std::string name, std::vector<std::string> values) {
+    ColumnType type{ColumnKind::enumeration};
+    type.spelling = std::move(name);
+    type.values = std::move(values);
     return type;
 }
 // A type trellis does not model, written into the SQL as spelled.

@@ -6,6 +6,7 @@
 #include "db/database.hpp"
 #include "plugin/loader.hpp"
 #include "revision/sql_split.hpp"
+#include "schema/identifier.hpp"
 #include "schema/reflect.hpp"
 #include "schema/render.hpp"
 #include "schema/table_order.hpp"
@@ -48,6 +49,13 @@ DropResult drop_db(Context& context) {
     for (const auto& statement :
          split_statements({SectionKind::upgrade, "", 1, drop_tables_sql(owned, db.kind(), &result.dropped)}))
         statements.push_back(statement.sql);
+    // The models' enum types go with their tables (reset-db creates them again).
+    std::set<std::string> types;
+    for (const auto& table : models.tables)
+        for (const auto& column : table.columns)
+            if (column.type.kind == ColumnKind::enumeration && db.kind() == Dialect::postgresql &&
+                types.insert(column.type.spelling).second)
+                statements.push_back("DROP TYPE IF EXISTS " + quote(column.type.spelling));
     if (db.table_exists(ledger.table())) {
         statements.push_back("DROP TABLE " + ledger.table());
         result.dropped.push_back(ledger.table());

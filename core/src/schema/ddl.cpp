@@ -91,6 +91,10 @@ std::optional<std::string> fill_value(const Table& table, const Column& c) {
     case ColumnKind::json:
     case ColumnKind::jsonb:
         return "'{}'";
+    case ColumnKind::enumeration:
+        if (c.type.values.empty())
+            return std::nullopt;
+        return literal(c.type.values.front());
     case ColumnKind::other:
         return std::nullopt;
     default:

@@ -288,11 +288,42 @@ int phase(OpKind kind) {
     return 2;
 }
 
-// Creating `tables` in foreign-key order; a cycle's keys are added once its tables exist.
-std::vector<Step> create_steps(const std::vector<const Table*>& tables, Dialect dialect) {
-    auto plan = creation_plan(tables);
+bool uses_type(const Table& t, const std::string& name) {
+    return std::any_of(t.columns.begin(), t.columns.end(), [&](const Column& c) {
+        return (c.type.kind == ColumnKind::enumeration || c.type.kind == ColumnKind::other) &&
+               same_type(c.type, types::spelled(name));
+    });
+}
+
+// CREATE TYPE ... AS ENUM for the enum types the columns of `tables` use and no table of
+// `existing` does (PostgreSQL; SQLite has no types to create).
+std::vector<Step> enum_steps(const std::vector<const Table*>& tables, const std::vector<Table>& existing) {
     std::vector<Step> steps;
+    std::set<std::string> done;
+    for (const auto* t : tables)
+        for (const auto& c : t->columns) {
+            const auto& name = c.type.spelling;
+            if (c.type.kind != ColumnKind::enumeration || done.count(name) ||
+                std::any_of(existing.begin(), existing.end(), [&](const Table& e) { return uses_type(e, name); }))
+                continue;
+            done.insert(name);
+            std::vector<std::string> labels;
+            for (auto v : c.type.values) {
+                for (std::size_t at = 0; (at = v.find('\'', at)) != std::string::npos; at += 2)
+                    v.insert(at, "'");
+                labels.push_back("'" + v + "'");
+            }
+            steps.push_back({fmt::format("CREATE TYPE {} AS ENUM ({});\n", quote(name), text::join(labels, ", ")),
+                             fmt::format("DROP TYPE {};\n", quote(name))});
+        }
+    return steps;
+}
+
+// Creating `tables` in foreign-key order; a cycle's keys are added once its tables exist.
+std::vector<Step> create_steps(const std::vector<const Table*>& tables, Dialect dialect, bool with_types = false) {
+    auto plan = creation_plan(tables);
     bool pg = dialect == Dialect::postgresql;
+    std::vector<Step> steps = pg && with_types ? enum_steps(tables, {}) : std::vector<Step>{};
     for (const auto* t : plan.tables)
         steps.push_back({create_table_sql(*t, dialect, pg ? forward_keys(plan, *t) : std::vector<std::string>{}),
                          fmt::format("DROP TABLE {};\n", quote(t->name))});
@@ -324,7 +355,7 @@ std::string joined(const std::vector<Step>& steps, bool up) {
 } // namespace
 
 std::string create_tables_sql(const std::vector<const Table*>& tables, Dialect dialect) {
-    return joined(create_steps(tables, dialect), true);
+    return joined(create_steps(tables, dialect, true), true);
 }
 
 std::string drop_tables_sql(const std::vector<const Table*>& tables, Dialect dialect,
@@ -348,7 +379,12 @@ RenderedChange render(const std::vector<Operation>& operations, const Schema& be
         if (op->kind == OpKind::drop_table)
             dropped.push_back(&op->before);
     }
-    std::vector<Step> steps;
+    // The enum types that new tables and columns use come first.
+    std::vector<const Table*> typed;
+    for (const auto* op : ordered)
+        if (op->kind == OpKind::create_table || op->kind == OpKind::add_column || op->kind == OpKind::alter_column)
+            typed.push_back(&op->after);
+    auto steps = dialect == Dialect::postgresql ? enum_steps(typed, before.tables) : std::vector<Step>{};
     std::set<std::string> rebuilt;
     bool created_done = false;
     for (const auto* op : ordered) {

@@ -253,6 +253,7 @@ std::string type_name(const ColumnType& type) {
     case ColumnKind::binary:
         out = "BLOB";
         break;
+    case ColumnKind::enumeration:
     case ColumnKind::other:
         out = type.spelling;
         break;
@@ -271,13 +272,18 @@ std::string render_type(const ColumnType& type, Dialect dialect) {
     }
     if (type.kind == ColumnKind::binary)
         return type.array ? "BYTEA[]" : "BYTEA";
+    if (type.kind == ColumnKind::enumeration)
+        return quote(type.spelling) + (type.array ? "[]" : "");
     return type_name(type);
 }
 
 bool same_type(const ColumnType& a, const ColumnType& b) {
-    if (a.kind == ColumnKind::other || b.kind == ColumnKind::other)
-        return a.kind == b.kind && a.array == b.array &&
-               text::to_lower(plain_expression(a.spelling)) == text::to_lower(plain_expression(b.spelling));
+    // By spelling: an enum reflects as the name of its type.
+    auto spelled = [](const ColumnType& t) { return t.kind == ColumnKind::other || t.kind == ColumnKind::enumeration; };
+    if (spelled(a) || spelled(b))
+        return spelled(a) && spelled(b) && a.array == b.array &&
+               text::to_lower(unquote(plain_expression(a.spelling))) ==
+                   text::to_lower(unquote(plain_expression(b.spelling)));
     return a.kind == b.kind && a.length == b.length && a.precision == b.precision && a.scale == b.scale &&
            a.fraction == b.fraction && a.array == b.array;
 }
@@ -300,7 +306,8 @@ bool widens_or_keeps(const ColumnType& from, const ColumnType& to) {
     // Every value has a text form: an integer, a date or an array turned to TEXT loses nothing.
     if (to.kind == ColumnKind::text && !to.array)
         return true;
-    if (from.array != to.array || from.kind == ColumnKind::other || to.kind == ColumnKind::other)
+    if (from.array != to.array || from.kind == ColumnKind::other || to.kind == ColumnKind::other ||
+        from.kind == ColumnKind::enumeration || to.kind == ColumnKind::enumeration)
         return false;
     auto longer = [](int from_length, int to_length) {
         return to_length == 0 || (from_length != 0 && to_length >= from_length);

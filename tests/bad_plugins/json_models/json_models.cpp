@@ -18,7 +18,8 @@
 //      "extensions": [{"table": "t", "columns": [...], "indexes": [...], "foreign_keys": [...]}]}
 //
 // Types are written as in SQL: `varchar(40)`, `char(2)`, `numeric(10, 2)`, `timestamp(3)`,
-// `timestamptz`, `jsonb`, `text[]`, ...; any other spelling (`tsvector`, `NVARCHAR(160)`) is a
+// `timestamptz`, `jsonb`, `text[]`, ...; an enum type is named by `type` with its labels in
+// `"enum_values": ["happy", "sad"]`; any other spelling (`tsvector`, `NVARCHAR(160)`) is a
 // type trellis does not model, carried as spelled. A malformed file throws, and the host refuses
 // the plugin with the message.
 #include <cstdlib>
@@ -108,6 +109,8 @@ std::vector<Column> columns_of(const json& object) {
                       c.value("nullable", true), std::nullopt};
         if (c.contains("default") && !c["default"].is_null())
             column.server_default = c["default"].get<std::string>();
+        if (c.contains("enum_values"))
+            column.type = types::enumeration(c.at("type").get<std::string>(), names(c, "enum_values"));
         column.auto_increment = c.value("auto_increment", false);
         if (c.contains("generated") && !c["generated"].is_null())
             column.generated = c["generated"].get<std::string>();
