@@ -114,6 +114,12 @@ TEST_SUITE("render") {
         auto guarded = render(diff(schema_of({thin}), wide_db, true), wide_db, Dialect::postgresql).upgrade;
         CHECK(contains(guarded, "n NOT BETWEEN -2147483648 AND 2147483647"));
         CHECK(contains(guarded, "abs(p) >= 100000 OR CAST(p AS NUMERIC) <> round(CAST(p AS NUMERIC), 1)"));
+        // Fewer digits of a second round on PostgreSQL: guarded too.
+        auto fine = table("t", {column("at", types::with_fraction(types::timestamp(), 6))});
+        auto coarse = table("t", {column("at", types::with_fraction(types::timestamp(), 0))});
+        auto fine_db = schema_of({fine});
+        CHECK(contains(render(diff(schema_of({coarse}), fine_db, true), fine_db, Dialect::postgresql).upgrade,
+                       "WHERE at <> CAST(at AS TIMESTAMP(0))) THEN RAISE"));
     }
 
     TEST_CASE("a NOT NULL foreign key added to rows is never filled with an invented reference") {

@@ -51,6 +51,10 @@ std::string misfit(const std::string& q, const ColumnType& from, const ColumnTyp
     }
     if (to.kind == ColumnKind::real && from.kind == ColumnKind::double_precision && dialect == Dialect::postgresql)
         return fmt::format("{0} <> CAST(CAST({0} AS REAL) AS DOUBLE PRECISION)", q);
+    // Fewer digits of a second: PostgreSQL rounds where SQLite keeps the text as it is.
+    bool clock = to.kind == ColumnKind::time || to.kind == ColumnKind::timestamp || to.kind == ColumnKind::timestamp_tz;
+    if (clock && from.kind == to.kind && dialect == Dialect::postgresql)
+        return fmt::format("{0} <> CAST({0} AS {1})", q, render_type(to, dialect));
     return "";
 }
 
