@@ -45,7 +45,8 @@ TEST_SUITE("autogenerate") {
                 m.columns[0].auto_increment = true;
                 m.columns[0].type = types::bigint();
                 p.set_models({{t, m}, {}});
-                REQUIRE(p.run({"revision", "--autogenerate", "--plugin", "json_models", "-m", "people"}).exit_code == 0);
+                REQUIRE(p.run({"revision", "--autogenerate", "--plugin", "json_models", "-m", "people"}).exit_code ==
+                        0);
                 REQUIRE(p.run({"upgrade"}).exit_code == 0);
                 CHECK(p.run({"check"}).exit_code == 0);
                 // Rows get their ids from the database.
@@ -63,8 +64,8 @@ TEST_SUITE("autogenerate") {
     TEST_CASE("revision --autogenerate --version-path DIR writes into DIR") {
         ModelProject p("sqlite");
         p.set_models({{table("thing", {})}, {}});
-        auto r = p.run({"revision", "--autogenerate", "--plugin", "json_models", "--version-path", "elsewhere", "-m",
-                        "things"});
+        auto r = p.run(
+            {"revision", "--autogenerate", "--plugin", "json_models", "--version-path", "elsewhere", "-m", "things"});
         REQUIRE_MESSAGE(r.exit_code == 0, r.err);
         CHECK(revision_files(p.dir() / "elsewhere").size() == 1);
         CHECK(revision_files(p.versions("json_models")).empty());
@@ -76,7 +77,8 @@ TEST_SUITE("autogenerate") {
                 ModelProject p(dialect);
                 Models m{{table("parent", {}), table("child", {})}, {}};
                 p.set_models(m);
-                REQUIRE(p.run({"revision", "--autogenerate", "--plugin", "json_models", "-m", "tables"}).exit_code == 0);
+                REQUIRE(p.run({"revision", "--autogenerate", "--plugin", "json_models", "-m", "tables"}).exit_code ==
+                        0);
                 REQUIRE(p.run({"upgrade"}).exit_code == 0);
                 p.execute("INSERT INTO parent (id) VALUES (1); INSERT INTO child (id) VALUES (10);");
                 m.tables[1].columns.push_back(column("parent_id", types::integer(), false));

@@ -37,12 +37,24 @@ std::vector<std::string> codes(const std::vector<Operation>& ops) {
     return out;
 }
 
-const std::vector<ColumnType> k_every_type = {types::integer(),      types::bigint(), types::smallint(),
-                                              types::boolean(),      types::text(),   types::varchar(255),
-                                              types::numeric(10, 2), types::real(),   types::double_precision(),
-                                              types::date(),         types::time(),   types::timestamp(),
-                                              types::timestamp_tz(), types::uuid(),   types::json(),
-                                              types::binary(),       types::jsonb(),  types::character(2),
+const std::vector<ColumnType> k_every_type = {types::integer(),
+                                              types::bigint(),
+                                              types::smallint(),
+                                              types::boolean(),
+                                              types::text(),
+                                              types::varchar(255),
+                                              types::numeric(10, 2),
+                                              types::real(),
+                                              types::double_precision(),
+                                              types::date(),
+                                              types::time(),
+                                              types::timestamp(),
+                                              types::timestamp_tz(),
+                                              types::uuid(),
+                                              types::json(),
+                                              types::binary(),
+                                              types::jsonb(),
+                                              types::character(2),
                                               types::with_fraction(types::timestamp(), 3),
                                               types::array_of(types::integer())};
 

@@ -33,7 +33,7 @@ enum class ColumnKind {
     uuid,
     json,
     binary,
-    jsonb,     // PostgreSQL's binary JSON; a declared type only on SQLite
+    jsonb,       // PostgreSQL's binary JSON; a declared type only on SQLite
     character,   // char(n): length
     enumeration, // PostgreSQL: CREATE TYPE spelling AS ENUM (values); SQLite: a declared type
     other        // a type trellis does not model, carried by its spelling (below)
@@ -44,11 +44,11 @@ struct ColumnType {
     int length = 0;    // varchar(n), char(n)
     int precision = 0; // numeric(p, s)
     int scale = 0;
-    int fraction = -1;    // time(p), timestamp(p), timestamp_tz(p): digits after the second; -1 unsaid
-    bool array = false;   // an array of the type (`TEXT[]`); SQLite keeps it as a declared type
-    std::string spelling; // other: the type as the database spells it (`tsvector`, `NVARCHAR(160)`,
-                          // an enum's name; empty for an untyped SQLite column), compared as spelled;
-                          // enumeration: the enum type's name
+    int fraction = -1;               // time(p), timestamp(p), timestamp_tz(p): digits after the second; -1 unsaid
+    bool array = false;              // an array of the type (`TEXT[]`); SQLite keeps it as a declared type
+    std::string spelling;            // other: the type as the database spells it (`tsvector`, `NVARCHAR(160)`,
+                                     // an enum's name; empty for an untyped SQLite column), compared as spelled;
+                                     // enumeration: the enum type's name
     std::vector<std::string> values; // enumeration: its labels, in order
 };
 

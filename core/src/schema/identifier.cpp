@@ -11,6 +11,7 @@ namespace trellis {
 namespace {
 
 // PostgreSQL's reserved key words and the SQLite keywords that cannot stand for a name, sorted.
+// clang-format off
 constexpr std::array<std::string_view, 116> k_keywords = {
     "add",          "all",          "alter",          "analyse",           "analyze",      "and",
     "any",          "array",        "as",             "asc",               "asymmetric",   "authorization",
@@ -32,6 +33,7 @@ constexpr std::array<std::string_view, 116> k_keywords = {
     "transaction",  "true",         "union",          "unique",            "update",       "user",
     "using",        "values",       "variadic",       "verbose",           "when",         "where",
     "window",       "with"};
+// clang-format on
 
 bool plain(std::string_view name) {
     if (name.empty() || !(std::islower(static_cast<unsigned char>(name[0])) || name[0] == '_'))

@@ -1,6 +1,5 @@
-#include "schema/reflect_dialects.hpp"
-
 #include "schema/identifier.hpp"
+#include "schema/reflect_dialects.hpp"
 #include "util/text.hpp"
 
 #include <fmt/format.h>
@@ -61,8 +60,12 @@ void read_constraints(Database& db, std::map<std::string, Table>& tables) {
         } else if (type == "u") {
             table.uniques.push_back({cell(r, 1), columns});
         } else if (type == "f") {
-            ForeignKey key{cell(r, 1), columns, cell(r, 4), text::split_list(cell(r, 5), '\x1f'),
-                           parse_action(cell(r, 6)), parse_action(cell(r, 7))};
+            ForeignKey key{cell(r, 1),
+                           columns,
+                           cell(r, 4),
+                           text::split_list(cell(r, 5), '\x1f'),
+                           parse_action(cell(r, 6)),
+                           parse_action(cell(r, 7))};
             key.deferrable = cell(r, 9) == "t";
             key.initially_deferred = cell(r, 10) == "t";
             table.foreign_keys.push_back(key);
@@ -80,14 +83,14 @@ void read_constraints(Database& db, std::map<std::string, Table>& tables) {
 // predicate of a partial index. Those behind a constraint (keys, unique constraints) are not
 // indexes of their own.
 void read_indexes(Database& db, std::map<std::string, Table>& tables) {
-    for (const auto& r : db.query(
-             "SELECT t.relname, i.relname, ix.indisunique, array_to_string(ARRAY(SELECT "
-             "pg_get_indexdef(ix.indexrelid, k, true) || CASE WHEN ix.indoption[k - 1] & 1 = 1 THEN ' DESC' "
-             "ELSE '' END FROM generate_series(1, ix.indnkeyatts) k ORDER BY k), chr(31)), "
-             "coalesce(pg_get_expr(ix.indpred, ix.indrelid, true), '') FROM pg_index ix "
-             "JOIN pg_class i ON i.oid = ix.indexrelid JOIN pg_class t ON t.oid = ix.indrelid "
-             "JOIN pg_namespace n ON n.oid = t.relnamespace WHERE n.nspname = current_schema() AND NOT EXISTS "
-             "(SELECT 1 FROM pg_constraint c WHERE c.conindid = ix.indexrelid) ORDER BY t.relname, i.relname")) {
+    for (const auto& r :
+         db.query("SELECT t.relname, i.relname, ix.indisunique, array_to_string(ARRAY(SELECT "
+                  "pg_get_indexdef(ix.indexrelid, k, true) || CASE WHEN ix.indoption[k - 1] & 1 = 1 THEN ' DESC' "
+                  "ELSE '' END FROM generate_series(1, ix.indnkeyatts) k ORDER BY k), chr(31)), "
+                  "coalesce(pg_get_expr(ix.indpred, ix.indrelid, true), '') FROM pg_index ix "
+                  "JOIN pg_class i ON i.oid = ix.indexrelid JOIN pg_class t ON t.oid = ix.indrelid "
+                  "JOIN pg_namespace n ON n.oid = t.relnamespace WHERE n.nspname = current_schema() AND NOT EXISTS "
+                  "(SELECT 1 FROM pg_constraint c WHERE c.conindid = ix.indexrelid) ORDER BY t.relname, i.relname")) {
         auto it = tables.find(cell(r, 0));
         if (it == tables.end())
             continue;

@@ -1,6 +1,5 @@
-#include "schema/reflect_dialects.hpp"
-
 #include "schema/identifier.hpp"
+#include "schema/reflect_dialects.hpp"
 #include "util/text.hpp"
 
 #include <algorithm>
@@ -241,8 +240,8 @@ void read_keys_and_checks(Database& db, std::map<std::string, Table>& tables, st
             fk.name = fmt::format("{}_{}_fkey", key.first, text::join(fk.columns, "_"));
         auto clause = text_of.key_clause(fk.columns);
         fk.initially_deferred = clause.find("initially deferred") != std::string::npos;
-        fk.deferrable = fk.initially_deferred ||
-                        (clause.find("deferrable") != std::string::npos && clause.find("not deferrable") == std::string::npos);
+        fk.deferrable = fk.initially_deferred || (clause.find("deferrable") != std::string::npos &&
+                                                  clause.find("not deferrable") == std::string::npos);
         tables[key.first].foreign_keys.push_back(fk);
     }
     for (auto& [name, table] : tables)

@@ -133,8 +133,9 @@ std::string alter_column_sql(const Table& table, const Column& from, const Colum
     if (retype) {
         out += narrowing_guard(table.name, from, to.type, Dialect::postgresql);
         auto type = render_type(to.type, Dialect::postgresql);
-        out += needs_using(from.type, to.type) ? fmt::format("{} TYPE {} USING {}::{};\n", name, type, quote(to.name), type)
-                                              : fmt::format("{} TYPE {};\n", name, type);
+        out += needs_using(from.type, to.type)
+                   ? fmt::format("{} TYPE {} USING {}::{};\n", name, type, quote(to.name), type)
+                   : fmt::format("{} TYPE {};\n", name, type);
     }
     if (!from.auto_increment && to.auto_increment) {
         if (from.server_default)
@@ -151,7 +152,8 @@ std::string alter_column_sql(const Table& table, const Column& from, const Colum
     bool to_null = to.nullable && !in_primary_key(table, to.name);
     if (from_null && !to_null) {
         auto fill = fill_value(table, to);
-        out += fill ? fmt::format("UPDATE {0} SET {1} = {2} WHERE {1} IS NULL;\n", quote(table.name), quote(to.name), *fill)
+        out += fill ? fmt::format("UPDATE {0} SET {1} = {2} WHERE {1} IS NULL;\n", quote(table.name), quote(to.name),
+                                  *fill)
                     : fmt::format("-- TODO: {}.{} is part of a foreign key: fill its NULLs first; trellis does not "
                                   "invent a reference.\n",
                                   table.name, to.name);
@@ -185,8 +187,9 @@ std::string primary_key_sql(const Table& from, const Table& to) {
         out += fmt::format("{} DROP CONSTRAINT {};\n", alter(from.name),
                            quote(from.primary_key_name.empty() ? from.name + "_pkey" : from.primary_key_name));
     if (!to.primary_key.empty())
-        out += fmt::format("{} ADD {};\n", alter(to.name),
-                           constraint(to.primary_key_name, fmt::format("PRIMARY KEY ({})", quote_list(to.primary_key))));
+        out +=
+            fmt::format("{} ADD {};\n", alter(to.name),
+                        constraint(to.primary_key_name, fmt::format("PRIMARY KEY ({})", quote_list(to.primary_key))));
     return out;
 }
 
@@ -251,7 +254,8 @@ Step operation_step(const Operation& op, const Table& before, Dialect dialect) {
         bool adds = op.kind == OpKind::add_check;
         for (const auto& c : adds ? after.checks : before.checks)
             if (c.name == op.subject) {
-                auto add = fmt::format("{} ADD {};\n", alter(table), constraint(c.name, "CHECK (" + c.expression + ")"));
+                auto add =
+                    fmt::format("{} ADD {};\n", alter(table), constraint(c.name, "CHECK (" + c.expression + ")"));
                 return adds ? Step{add, drop_constraint} : Step{drop_constraint, add};
             }
         break;
@@ -410,7 +414,7 @@ RenderedChange render(const std::vector<Operation>& operations, const Schema& be
                     auto to = trellis::apply(from, mine);
                     std::string warnings;
                     for (const auto& o : mine)
-                        warnings += (!o.destructive                      ? ""
+                        warnings += (!o.destructive                   ? ""
                                      : o.kind == OpKind::alter_column ? narrowing_warning(o)
                                                                       : warn(o.describe())) +
                                     rename_note(o);

@@ -22,7 +22,7 @@ struct SchemaObject {
 };
 
 struct Schema {
-    std::vector<Table> tables; // sorted by name
+    std::vector<Table> tables;         // sorted by name
     std::vector<SchemaObject> objects; // SQLite: views and triggers, in creation order
     // Who owns what: "table" and "table.column" map to a plugin name (models only).
     std::map<std::string, std::string> owners;

@@ -81,8 +81,9 @@ std::vector<const SchemaObject*> dependents(const std::string& table, const std:
             if (std::find(out.begin(), out.end(), &o) != out.end())
                 continue;
             auto w = words(o.sql);
-            bool names_one = names.count(text::to_lower(o.table)) ||
-                             std::any_of(w.begin(), w.end(), [&](auto& x) { return names.count(text::to_lower(unquote(x))); });
+            bool names_one = names.count(text::to_lower(o.table)) || std::any_of(w.begin(), w.end(), [&](auto& x) {
+                                 return names.count(text::to_lower(unquote(x)));
+                             });
             if (names_one) {
                 out.push_back(&o);
                 names.insert(text::to_lower(o.name));

@@ -42,24 +42,15 @@ using namespace trellis;
 // "numeric(10, 2)" -> numeric with precision 10, scale 2; "text[]" -> an array of text.
 ColumnType parse_type(const std::string& spelled) {
     static const std::map<std::string, ColumnKind> kinds = {
-        {"integer", ColumnKind::integer},
-        {"bigint", ColumnKind::bigint},
-        {"smallint", ColumnKind::smallint},
-        {"boolean", ColumnKind::boolean},
-        {"text", ColumnKind::text},
-        {"varchar", ColumnKind::varchar},
-        {"char", ColumnKind::character},
-        {"numeric", ColumnKind::numeric},
-        {"real", ColumnKind::real},
-        {"double", ColumnKind::double_precision},
-        {"date", ColumnKind::date},
-        {"time", ColumnKind::time},
-        {"timestamp", ColumnKind::timestamp},
-        {"timestamptz", ColumnKind::timestamp_tz},
-        {"uuid", ColumnKind::uuid},
-        {"json", ColumnKind::json},
-        {"jsonb", ColumnKind::jsonb},
-        {"binary", ColumnKind::binary},
+        {"integer", ColumnKind::integer},     {"bigint", ColumnKind::bigint},
+        {"smallint", ColumnKind::smallint},   {"boolean", ColumnKind::boolean},
+        {"text", ColumnKind::text},           {"varchar", ColumnKind::varchar},
+        {"char", ColumnKind::character},      {"numeric", ColumnKind::numeric},
+        {"real", ColumnKind::real},           {"double", ColumnKind::double_precision},
+        {"date", ColumnKind::date},           {"time", ColumnKind::time},
+        {"timestamp", ColumnKind::timestamp}, {"timestamptz", ColumnKind::timestamp_tz},
+        {"uuid", ColumnKind::uuid},           {"json", ColumnKind::json},
+        {"jsonb", ColumnKind::jsonb},         {"binary", ColumnKind::binary},
     };
     auto scalar = spelled;
     bool array = scalar.size() > 2 && scalar.ends_with("[]");
