@@ -53,59 +53,68 @@ struct ColumnType {
 };
 
 namespace types {
+// A type of `kind` with the sizes given (the other fields at their defaults).
+inline ColumnType of_kind(ColumnKind kind, int length = 0, int precision = 0, int scale = 0) {
+    ColumnType type;
+    type.kind = kind;
+    type.length = length;
+    type.precision = precision;
+    type.scale = scale;
+    return type;
+}
 inline ColumnType integer() {
-    return {ColumnKind::integer};
+    return of_kind(ColumnKind::integer);
 }
 inline ColumnType bigint() {
-    return {ColumnKind::bigint};
+    return of_kind(ColumnKind::bigint);
 }
 inline ColumnType smallint() {
-    return {ColumnKind::smallint};
+    return of_kind(ColumnKind::smallint);
 }
 inline ColumnType boolean() {
-    return {ColumnKind::boolean};
+    return of_kind(ColumnKind::boolean);
 }
 inline ColumnType text() {
-    return {ColumnKind::text};
+    return of_kind(ColumnKind::text);
 }
 inline ColumnType varchar(int length) {
-    return {ColumnKind::varchar, length};
+    return of_kind(ColumnKind::varchar, length);
 }
 inline ColumnType numeric(int precision, int scale) {
-    return {ColumnKind::numeric, 0, precision, scale};
+    return of_kind(ColumnKind::numeric, 0, precision, scale);
 }
 inline ColumnType real() {
-    return {ColumnKind::real};
+    return of_kind(ColumnKind::real);
 }
 inline ColumnType double_precision() {
-    return {ColumnKind::double_precision};
+    return of_kind(ColumnKind::double_precision);
 }
 inline ColumnType date() {
-    return {ColumnKind::date};
+    return of_kind(ColumnKind::date);
 }
 inline ColumnType time() {
-    return {ColumnKind::time};
+    return of_kind(ColumnKind::time);
 }
 inline ColumnType timestamp() {
-    return {ColumnKind::timestamp};
+    return of_kind(ColumnKind::timestamp);
 }
 inline ColumnType timestamp_tz() {
-    return {ColumnKind::timestamp_tz};
+    return of_kind(ColumnKind::timestamp_tz);
 }
 inline ColumnType uuid() {
-    return {ColumnKind::uuid};
+    return of_kind(ColumnKind::uuid);
 }
 inline ColumnType json() {
-    return {ColumnKind::json};
+    return of_kind(ColumnKind::json);
 }
 inline ColumnType binary() {
-    return {ColumnKind::binary};
+    return of_kind(ColumnKind::binary);
 }
 inline ColumnType jsonb() {
-    return {ColumnKind::jsonb};
+    return of_kind(ColumnKind::jsonb);
 }
 inline ColumnType character(int length) {
-    return {ColumnKind::character, length};
+    return of_kind(ColumnKind::character, length);
 }
 // timestamp(p) and friends: `with_fraction(types::timestamp(), 3)`.
 inline ColumnType with_fraction(ColumnType type, int digits) {
@@ -119,14 +128,14 @@ inline ColumnType array_of(ColumnType type) {
 // An enum type (PostgreSQL): created before the first table that uses it, dropped with the last
 // revision that created it; compared by name (a change of its labels is written by hand).
 inline ColumnType enumeration(std::string name, std::vector<std::string> values) {
-    ColumnType type{ColumnKind::enumeration};
+    auto type = of_kind(ColumnKind::enumeration);
     type.spelling = std::move(name);
     type.values = std::move(values);
     return type;
 }
 // A type trellis does not model, written into the SQL as spelled.
 inline ColumnType spelled(std::string spelling) {
-    ColumnType type{ColumnKind::other};
+    auto type = of_kind(ColumnKind::other);
     type.spelling = std::move(spelling);
     return type;
 }

@@ -136,7 +136,8 @@ void revision_options(po::options_description& d, po::positional_options_descrip
 }
 
 int autogenerate_run(Invocation& in) {
-    AutogenerateRequest request{arg<std::string>(in, "message"), std::nullopt, flag(in, "all-plugins"), std::nullopt};
+    AutogenerateRequest request{arg<std::string>(in, "message"), std::nullopt, flag(in, "all-plugins"), std::nullopt,
+                                std::nullopt};
     if (has(in, "rev-id"))
         request.rev_id = arg<std::string>(in, "rev-id");
     if (has(in, "version-path")) {

@@ -60,7 +60,7 @@ ColumnType parse_type(const std::string& spelled) {
     auto it = kinds.find(scalar.substr(0, open));
     if (it == kinds.end())
         return types::spelled(spelled);
-    ColumnType type{it->second};
+    auto type = types::of_kind(it->second);
     type.array = array;
     if (open != std::string::npos) {
         int first = std::atoi(scalar.c_str() + open + 1);
