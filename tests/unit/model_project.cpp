@@ -50,6 +50,12 @@ json columns_json(const std::vector<Column>& columns) {
         json column = {{"name", c.name}, {"type", type_spelling(c.type)}, {"nullable", c.nullable}};
         if (c.server_default)
             column["default"] = *c.server_default;
+        if (c.auto_increment)
+            column["auto_increment"] = true;
+        if (c.type.kind == ColumnKind::enumeration)
+            column["enum_values"] = c.type.values;
+        if (c.generated)
+            column["generated"] = *c.generated;
         out.push_back(column);
     }
     return out;
@@ -58,7 +64,7 @@ json columns_json(const std::vector<Column>& columns) {
 json indexes_json(const std::vector<Index>& indexes) {
     json out = json::array();
     for (const auto& i : indexes)
-        out.push_back({{"name", i.name}, {"columns", i.columns}, {"unique", i.unique}});
+        out.push_back({{"name", i.name}, {"columns", i.columns}, {"unique", i.unique}, {"where", i.where}});
     return out;
 }
 
@@ -70,7 +76,9 @@ json foreign_keys_json(const std::vector<ForeignKey>& keys) {
                        {"referred_table", f.referred_table},
                        {"referred_columns", f.referred_columns},
                        {"on_delete", action_spelling(f.on_delete)},
-                       {"on_update", action_spelling(f.on_update)}});
+                       {"on_update", action_spelling(f.on_update)},
+                       {"deferrable", f.deferrable},
+                       {"initially_deferred", f.initially_deferred}});
     return out;
 }
 
@@ -97,44 +105,50 @@ std::string normalize_column_default(const std::string& line) {
     return fmt::format("{}", fmt::join(fields, "|"));
 }
 
+std::string text_lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return s;
+}
+
 } // namespace
 
 std::string type_spelling(const ColumnType& type) {
+    auto fraction = [&](const char* name) {
+        return type.fraction < 0 ? std::string(name) : fmt::format("{}({})", name, type.fraction);
+    };
+    std::string out;
     switch (type.kind) {
-    case ColumnKind::integer:
-        return "integer";
-    case ColumnKind::bigint:
-        return "bigint";
-    case ColumnKind::smallint:
-        return "smallint";
-    case ColumnKind::boolean:
-        return "boolean";
-    case ColumnKind::text:
-        return "text";
     case ColumnKind::varchar:
-        return fmt::format("varchar({})", type.length);
+        out = fmt::format("varchar({})", type.length);
+        break;
+    case ColumnKind::character:
+        out = fmt::format("char({})", type.length);
+        break;
     case ColumnKind::numeric:
-        return fmt::format("numeric({},{})", type.precision, type.scale);
-    case ColumnKind::real:
-        return "real";
+        out = fmt::format("numeric({},{})", type.precision, type.scale);
+        break;
     case ColumnKind::double_precision:
-        return "double";
-    case ColumnKind::date:
-        return "date";
+        out = "double";
+        break;
     case ColumnKind::time:
-        return "time";
+        out = fraction("time");
+        break;
     case ColumnKind::timestamp:
-        return "timestamp";
+        out = fraction("timestamp");
+        break;
     case ColumnKind::timestamp_tz:
-        return "timestamptz";
-    case ColumnKind::uuid:
-        return "uuid";
-    case ColumnKind::json:
-        return "json";
+        out = fraction("timestamptz");
+        break;
     case ColumnKind::binary:
-        return "binary";
+        out = "binary";
+        break;
+    case ColumnKind::enumeration:
+    case ColumnKind::other:
+        return type.spelling;
+    default: // integer, bigint, ..., jsonb: the SQL name in lowercase
+        out = text_lower(type_name(type));
     }
-    return "text";
+    return type.array ? out + "[]" : out;
 }
 
 std::string models_json(const Models& models) {
@@ -151,7 +165,8 @@ std::string models_json(const Models& models) {
                           {"uniques", uniques},
                           {"indexes", indexes_json(t.indexes)},
                           {"foreign_keys", foreign_keys_json(t.foreign_keys)},
-                          {"checks", checks}});
+                          {"checks", checks},
+                          {"primary_key_name", t.primary_key_name}});
     }
     json extensions = json::array();
     for (const auto& e : models.extensions)

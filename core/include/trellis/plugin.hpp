@@ -26,7 +26,7 @@
 namespace trellis {
 
 // Bumped whenever PluginDescriptor or anything it holds changes layout.
-inline constexpr int k_plugin_abi_version = 1;
+inline constexpr int k_plugin_abi_version = 2; // 2: the models grew (types, identity, indexes, keys)
 
 struct Step {
     std::string name;

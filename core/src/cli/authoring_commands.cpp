@@ -118,9 +118,15 @@ void revision_options(po::options_description& d, po::positional_options_descrip
 }
 
 int autogenerate_run(Invocation& in) {
-    AutogenerateRequest request{arg<std::string>(in, "message"), std::nullopt, flag(in, "all-plugins"), std::nullopt};
+    AutogenerateRequest request{arg<std::string>(in, "message"), std::nullopt, flag(in, "all-plugins"), std::nullopt,
+                                std::nullopt};
     if (has(in, "rev-id"))
         request.rev_id = arg<std::string>(in, "rev-id");
+    if (has(in, "version-path")) {
+        if (request.all_plugins)
+            throw input_error("--version-path names one plugin's directory: it does not go with --all-plugins");
+        request.version_path = arg<std::string>(in, "version-path");
+    }
     auto result = autogenerate(in.context, request);
     if (in.context.options().json) {
         json written = json::array(), others = json::array();

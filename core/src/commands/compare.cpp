@@ -8,6 +8,7 @@
 #include "plugin/loader.hpp"
 #include "revision/revision_file.hpp"
 #include "revision/sql_split.hpp"
+#include "schema/identifier.hpp"
 #include "schema/reflect.hpp"
 #include "schema/render.hpp"
 #include "util/error.hpp"
@@ -91,6 +92,7 @@ AutogenerateResult autogenerate(Context& context, const AutogenerateRequest& req
         revision.message = request.message;
         revision.plugin = owner;
         revision.rev_id = chosen.size() == 1 ? request.rev_id : std::nullopt;
+        revision.version_path = chosen.size() == 1 ? request.version_path : std::nullopt;
         revision.body =
             revision_file::new_body(sqlite.upgrade, sqlite.downgrade, postgresql.upgrade, postgresql.downgrade);
         result.written.push_back(create_revision(context, revision));

@@ -31,6 +31,7 @@ struct AutogenerateRequest {
     std::optional<std::string> plugin;
     bool all_plugins = false;
     std::optional<std::string> rev_id;
+    std::optional<std::filesystem::path> version_path; // --version-path: where the revision goes
 };
 
 struct AutogenerateResult {

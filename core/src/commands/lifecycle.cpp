@@ -7,8 +7,10 @@
 #include "db/database.hpp"
 #include "plugin/loader.hpp"
 #include "revision/sql_split.hpp"
+#include "schema/identifier.hpp"
 #include "schema/reflect.hpp"
 #include "schema/render.hpp"
+#include "schema/table_order.hpp"
 #include "util/error.hpp"
 #include "util/text.hpp"
 
@@ -46,13 +48,18 @@ DropResult drop_db(Context& context) {
         else
             result.unowned.push_back(table.name);
     }
-    auto order = creation_order(owned);
-    std::reverse(order.begin(), order.end()); // referring tables go first
+    // Referring tables first; on PostgreSQL the keys of a cycle go before its tables.
     std::vector<std::string> statements;
-    for (const auto* table : order) {
-        statements.push_back("DROP TABLE " + table->name);
-        result.dropped.push_back(table->name);
-    }
+    for (const auto& statement :
+         split_statements({SectionKind::upgrade, "", 1, drop_tables_sql(owned, db.kind(), &result.dropped)}))
+        statements.push_back(statement.sql);
+    // The models' enum types go with their tables (reset-db creates them again).
+    std::set<std::string> types;
+    for (const auto& table : models.tables)
+        for (const auto& column : table.columns)
+            if (column.type.kind == ColumnKind::enumeration && db.kind() == Dialect::postgresql &&
+                types.insert(column.type.spelling).second)
+                statements.push_back("DROP TYPE IF EXISTS " + quote(column.type.spelling));
     if (db.table_exists(ledger.table())) {
         statements.push_back("DROP TABLE " + ledger.table());
         result.dropped.push_back(ledger.table());
@@ -68,10 +75,10 @@ std::vector<std::string> models_sql(const Schema& models, Dialect dialect) {
     std::vector<const Table*> tables;
     for (const auto& table : models.tables)
         tables.push_back(&table);
+    // Every table after those it refers to; on PostgreSQL a cycle's keys once its tables exist.
     std::vector<std::string> statements;
-    for (const auto* table : creation_order(tables))
-        for (const auto& statement : split_statements({SectionKind::upgrade, "", 1, create_table_sql(*table, dialect)}))
-            statements.push_back(statement.sql);
+    for (const auto& statement : split_statements({SectionKind::upgrade, "", 1, create_tables_sql(tables, dialect)}))
+        statements.push_back(statement.sql);
     return statements;
 }
 
@@ -123,7 +130,7 @@ CreateResult create_from_models(Context& context) {
     std::vector<const Table*> tables;
     for (const auto& table : models.tables)
         tables.push_back(&table);
-    for (const auto* table : creation_order(tables)) {
+    for (const auto* table : creation_plan(tables).tables) {
         if (db.table_exists(table->name))
             throw input_error("table `{}` exists already: the database is not empty (drop-db, or upgrade it)",
                               table->name);

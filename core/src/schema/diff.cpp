@@ -15,21 +15,64 @@ bool nullable(const Table& table, const Column& column) {
     return column.nullable && !in_primary_key(table, column.name);
 }
 
-bool same_type(const ColumnType& a, const ColumnType& b) {
-    return a.kind == b.kind && a.length == b.length && a.precision == b.precision && a.scale == b.scale;
+bool integral(const ColumnType& t) {
+    return !t.array &&
+           (t.kind == ColumnKind::integer || t.kind == ColumnKind::bigint || t.kind == ColumnKind::smallint);
+}
+
+// An auto-increment id is SQLite's INTEGER whatever integer type the model gives it.
+bool same_column_type(const Column& a, const Column& b) {
+    if (a.auto_increment && b.auto_increment && integral(a.type) && integral(b.type) &&
+        (a.type.kind == ColumnKind::integer || b.type.kind == ColumnKind::integer))
+        return true;
+    return same_type(a.type, b.type);
 }
 
 // Names count where both sides have one: a rebuild that renamed a key is a difference.
 bool same_key(const ForeignKey& a, const ForeignKey& b) {
-    return (a.name.empty() || b.name.empty() || a.name == b.name) && a.columns == b.columns && a.referred_table == b.referred_table && a.referred_columns == b.referred_columns &&
-           a.on_delete == b.on_delete && a.on_update == b.on_update;
+    return (a.name.empty() || b.name.empty() || a.name == b.name) && a.columns == b.columns &&
+           a.referred_table == b.referred_table && a.referred_columns == b.referred_columns &&
+           a.on_delete == b.on_delete && a.on_update == b.on_update && a.deferrable == b.deferrable &&
+           a.initially_deferred == b.initially_deferred;
+}
+
+// PostgreSQL's own name for a primary key is no name at all.
+std::string primary_key_name(const Table& t) {
+    return t.primary_key_name == t.name + "_pkey" ? "" : t.primary_key_name;
+}
+
+std::vector<std::string> index_keys(const Index& i) {
+    std::vector<std::string> out;
+    for (const auto& c : i.columns)
+        out.push_back(index_key(c).normalized());
+    return out;
+}
+
+bool same_index(const Index& a, const Index& b) {
+    return a.unique == b.unique && index_keys(a) == index_keys(b) &&
+           normalize_expression(a.where) == normalize_expression(b.where);
+}
+
+std::optional<std::string> generation(const Column& c) {
+    return c.generated ? std::optional<std::string>(normalize_expression(*c.generated)) : std::nullopt;
+}
+
+// A computed column (identity, generated) has no default to compare.
+std::optional<std::string> compared_default(const Column& c) {
+    if (c.auto_increment || c.generated)
+        return std::nullopt;
+    return normalize_default(c.server_default, c.type.kind);
 }
 
 std::string column_sql(const Table& table, const Column& c) {
     auto out = fmt::format("{} {}", c.name, type_name(c.type));
+    if (c.auto_increment)
+        out += " AUTO INCREMENT";
+    if (c.generated)
+        out += fmt::format(" GENERATED AS ({})", *c.generated);
     if (!nullable(table, c))
         out += " NOT NULL";
-    if (auto d = normalize_default(c.server_default, c.type.kind))
+    if (auto d = compared_default(c))
         out += " DEFAULT " + *d;
     return out;
 }
@@ -61,17 +104,19 @@ public:
                 add(OpKind::add_column, db, model, c.name, owner(c.name));
                 continue;
             }
-            bool type_differs = !same_type(c.type, have->type);
+            bool type_differs = !same_column_type(c, *have);
             bool null_differs = nullable(model, c) != nullable(db, *have);
-            bool default_differs = normalize_default(c.server_default, c.type.kind) != have->server_default;
-            if (type_differs || null_differs || default_differs)
+            bool default_differs = compared_default(c) != compared_default(*have);
+            bool computed_differs = c.auto_increment != have->auto_increment || generation(c) != generation(*have);
+            if (type_differs || null_differs || default_differs || computed_differs)
                 add(OpKind::alter_column, db, model, c.name, owner(c.name),
                     type_differs && !widens_or_keeps(have->type, c.type));
         }
         for (const auto& c : db.columns)
             if (!find_column(model, c.name))
                 add(OpKind::drop_column, db, model, c.name, m_models.owner(model.name), true);
-        if (model.primary_key != db.primary_key)
+        if (model.primary_key != db.primary_key ||
+            (!model.primary_key.empty() && primary_key_name(model) != primary_key_name(db)))
             add(OpKind::alter_primary_key, db, model, "primary key", owner());
         indexes(model, db);
         uniques(model, db, owner());
@@ -103,7 +148,7 @@ public:
         for (const auto& i : model.indexes) {
             auto it =
                 std::find_if(db.indexes.begin(), db.indexes.end(), [&](const Index& d) { return d.name == i.name; });
-            if (it != db.indexes.end() && it->columns == i.columns && it->unique == i.unique)
+            if (it != db.indexes.end() && same_index(*it, i))
                 continue;
             if (it != db.indexes.end())
                 add(OpKind::drop_index, db, model, i.name, index_owner(model, i));
@@ -177,7 +222,7 @@ void flag_renames(std::vector<Operation>& ops) {
             if (dropped.kind != OpKind::drop_column || dropped.table != added.table)
                 continue;
             const auto* d = find_column(dropped.before, dropped.subject);
-            if (a && d && same_type(a->type, d->type)) {
+            if (a && d && same_column_type(*a, *d)) {
                 added.rename_from = dropped.subject;
                 break;
             }
@@ -331,6 +376,7 @@ Table apply(const Table& table, const std::vector<Operation>& operations) {
             break;
         case OpKind::alter_primary_key:
             result.primary_key = target.primary_key;
+            result.primary_key_name = target.primary_key_name;
             break;
         case OpKind::create_index:
             copy_named(result.indexes, target.indexes, op.subject, true);

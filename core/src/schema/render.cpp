@@ -1,254 +1,174 @@
 #include "schema/render.hpp"
 
+#include "schema/ddl.hpp"
+#include "schema/identifier.hpp"
+#include "schema/sqlite_rebuild.hpp"
+#include "schema/table_order.hpp"
 #include "util/text.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
 #include <map>
 #include <set>
+#include <utility>
 
 namespace trellis {
 
 namespace {
 
-std::string join(const std::vector<std::string>& names) {
-    return text::join(names, ", ");
-}
-
-// The value existing rows get when a NOT NULL column without a default arrives.
-std::string fill_value(const Column& c) {
-    if (c.server_default)
-        return *c.server_default;
-    switch (c.type.kind) {
-    case ColumnKind::boolean:
-        return "false";
-    case ColumnKind::text:
-    case ColumnKind::varchar:
-    case ColumnKind::binary:
-        return "''";
-    case ColumnKind::date:
-        return "'1970-01-01'";
-    case ColumnKind::time:
-        return "'00:00:00'";
-    case ColumnKind::timestamp:
-    case ColumnKind::timestamp_tz:
-        return "CURRENT_TIMESTAMP";
-    case ColumnKind::uuid:
-        return "'00000000-0000-0000-0000-000000000000'";
-    case ColumnKind::json:
-        return "'{}'";
-    default:
-        return "0";
-    }
-}
-
-std::string column_definition(const Table& table, const Column& c, Dialect dialect) {
-    auto out = fmt::format("{} {}", c.name, render_type(c.type, dialect));
-    if (!c.nullable || in_primary_key(table, c.name))
-        out += " NOT NULL";
-    if (c.server_default)
-        out += " DEFAULT " + *c.server_default;
-    return out;
-}
-
-std::string references_clause(const ForeignKey& f) {
-    auto out = fmt::format("REFERENCES {} ({})", f.referred_table, join(f.referred_columns));
-    if (f.on_delete != ReferentialAction::no_action)
-        out += " ON DELETE " + action_sql(f.on_delete);
-    if (f.on_update != ReferentialAction::no_action)
-        out += " ON UPDATE " + action_sql(f.on_update);
-    return out;
-}
-
-std::string foreign_key_clause(const ForeignKey& f) {
-    return fmt::format("FOREIGN KEY ({}) {}", join(f.columns), references_clause(f));
-}
-
-// On SQLite a single-column foreign key is written on its column, as `ADD COLUMN ... REFERENCES`
-// writes it: SQLite can drop such a column later (ALTER TABLE DROP COLUMN), and refuses to when
-// the key is a clause of the table. A table made from the models downgrades like one the
-// revisions built.
-bool on_its_column(const ForeignKey& f, Dialect dialect) {
-    return dialect == Dialect::sqlite && f.columns.size() == 1;
-}
-
-std::string constraint(const std::string& name, const std::string& clause) {
-    return name.empty() ? clause : fmt::format("CONSTRAINT {} {}", name, clause);
-}
-
-std::string index_sql(const std::string& table, const Index& i) {
-    return fmt::format("CREATE {}INDEX {} ON {} ({});\n", i.unique ? "UNIQUE " : "", i.name, table, join(i.columns));
-}
-
-std::string create_table_body(const Table& t, const std::string& name, Dialect dialect) {
-    std::vector<std::string> lines;
-    for (const auto& c : t.columns) {
-        lines.push_back(column_definition(t, c, dialect));
-        for (const auto& f : t.foreign_keys)
-            if (on_its_column(f, dialect) && f.columns.front() == c.name)
-                lines.back() += " " + constraint(f.name, references_clause(f));
-    }
-    if (!t.primary_key.empty())
-        lines.push_back(fmt::format("PRIMARY KEY ({})", join(t.primary_key)));
-    for (const auto& u : t.uniques)
-        if (dialect == Dialect::sqlite || u.columns != t.primary_key)
-            lines.push_back(constraint(u.name.starts_with("sqlite_autoindex") ? "" : u.name,
-                                       fmt::format("UNIQUE ({})", join(u.columns))));
-    for (const auto& f : t.foreign_keys)
-        if (!on_its_column(f, dialect))
-            lines.push_back(constraint(f.name, foreign_key_clause(f)));
-    for (const auto& c : t.checks)
-        lines.push_back(constraint(c.name, fmt::format("CHECK ({})", c.expression)));
-    return fmt::format("CREATE TABLE {} (\n    {}\n);\n", name, text::join(lines, ",\n    "));
-}
-
 struct Step {
     std::string up, down;
 };
 
-// --- the SQLite hook: a rebuild for what ALTER TABLE cannot do -----------------------------------
-
-// A quoted string starting at `open` and ending the text ('' inside is an escaped quote).
-bool string_literal(const std::string& s, std::size_t open) {
-    if (s.size() < open + 2 || s[open] != '\'')
-        return false;
-    for (std::size_t i = open + 1; i < s.size(); ++i) {
-        if (s[i] != '\'')
-            continue;
-        if (i + 1 < s.size() && s[i + 1] == '\'')
-            ++i;
-        else
-            return i == s.size() - 1;
-    }
-    return false;
+std::string warn(const std::string& what) {
+    return fmt::format("-- WARNING: {}.\n", what);
 }
 
-// A literal: a number, a string, a blob, a boolean or NULL, maybe signed or in parentheses.
-// SQLite's ADD COLUMN refuses any other default (CURRENT_TIMESTAMP, a function call).
-bool constant_default(std::string s) {
-    s = text::to_lower(text::trim(s));
-    while (s.size() >= 2 && s.front() == '(' && s.back() == ')')
-        s = text::to_lower(text::trim(s.substr(1, s.size() - 2)));
-    if (!s.empty() && (s.front() == '-' || s.front() == '+'))
-        s = std::string(text::trim(s.substr(1)));
-    if (s == "true" || s == "false" || s == "null" || string_literal(s, 0) ||
-        (s.starts_with("x") && string_literal(s, 1)))
-        return true;
-    return !s.empty() && s.find_first_not_of("0123456789.e+-") == std::string::npos;
+std::string narrowing_warning(const Operation& op) {
+    return warn(fmt::format("narrows {}.{}: while a value does not fit, this revision fails (trellis never cuts "
+                            "data); change those rows or the model",
+                            op.table, op.subject));
 }
 
-// Whether ALTER TABLE ADD COLUMN can put `c` into `table`: also what reverting its drop needs.
-bool sqlite_adds(const Table& table, const Column& c) {
-    bool unique = std::any_of(table.uniques.begin(), table.uniques.end(), [&](const auto& u) {
-        return std::find(u.columns.begin(), u.columns.end(), c.name) != u.columns.end();
-    });
-    return (c.nullable || c.server_default) && (!c.server_default || constant_default(*c.server_default)) &&
-           !in_primary_key(table, c.name) && !unique;
+std::string alter(const std::string& table) {
+    return "ALTER TABLE " + quote(table);
 }
 
-bool sqlite_alters(const Operation& op, const Table& before) {
-    switch (op.kind) {
-    case OpKind::create_index:
-    case OpKind::drop_index:
-        return true;
-    case OpKind::add_column: {
-        const auto* c = find_column(op.after, op.subject);
-        return c && sqlite_adds(op.after, *c);
-    }
-    case OpKind::drop_column: {
-        // SQLite refuses to drop a column that a key, an index or a constraint uses.
-        auto uses = [&](const std::vector<std::string>& columns) {
-            return std::find(columns.begin(), columns.end(), op.subject) != columns.end();
-        };
-        bool used =
-            uses(before.primary_key) ||
-            std::any_of(before.indexes.begin(), before.indexes.end(), [&](auto& i) { return uses(i.columns); }) ||
-            std::any_of(before.uniques.begin(), before.uniques.end(), [&](auto& u) { return uses(u.columns); }) ||
-            std::any_of(before.foreign_keys.begin(), before.foreign_keys.end(),
-                        [&](auto& f) { return uses(f.columns); }) ||
-            !before.checks.empty();
-        const auto* c = find_column(before, op.subject);
-        return !used && c && sqlite_adds(before, *c);
-    }
-    default:
-        return false;
-    }
-}
-
-// Copies the rows of `from` into a table shaped like `to`, then puts it in `from`'s place.
-std::string rebuild(const Table& from, const Table& to) {
-    auto temporary = "_trellis_new_" + to.name;
-    std::vector<std::string> targets, sources;
-    for (const auto& c : to.columns) {
-        const auto* old = find_column(from, c.name);
-        bool not_null = !c.nullable || in_primary_key(to, c.name);
-        targets.push_back(c.name);
-        // A new column: rows already there get its default, as ADD COLUMN gives them.
-        if (!old)
-            sources.push_back(not_null || c.server_default ? fill_value(c) : "NULL");
-        else if (not_null && (old->nullable && !in_primary_key(from, c.name)))
-            sources.push_back(fmt::format("COALESCE({}, {})", c.name, fill_value(c)));
-        else
-            sources.push_back(c.name);
-    }
-    std::string out = "-- SQLite cannot ALTER this: the table is rebuilt, keeping its rows.\n";
-    out += create_table_body(to, temporary, Dialect::sqlite);
-    out += fmt::format("INSERT INTO {} ({}) SELECT {} FROM {};\n", temporary, join(targets), join(sources), from.name);
-    out += fmt::format("DROP TABLE {};\nALTER TABLE {} RENAME TO {};\n", from.name, temporary, to.name);
-    for (const auto& i : to.indexes)
-        out += index_sql(to.name, i);
+// CREATE TABLE and its indexes, leaving out the keys `skip` names.
+std::string create_table_sql(const Table& table, Dialect dialect, const std::vector<std::string>& skip = {}) {
+    auto out = create_table_body(table, table.name, dialect, skip);
+    // Inside CREATE TABLE, PostgreSQL folds a unique constraint on the primary key's columns into
+    // the primary key, which then takes the unique constraint's name: added after, it stays itself.
+    for (const auto& u : table.uniques)
+        if (dialect == Dialect::postgresql && u.columns == table.primary_key)
+            out += fmt::format("{} ADD {};\n", alter(table.name),
+                               constraint(u.name, fmt::format("UNIQUE ({})", quote_list(u.columns))));
+    for (const auto& i : table.indexes)
+        out += index_sql(table.name, i);
     return out;
 }
 
-// --- per-operation SQL, for PostgreSQL and the operations SQLite can ALTER --------------------
+Step add_key(const Table& table, const ForeignKey& f) {
+    return {fmt::format("{} ADD {};\n", alter(table.name), constraint(f.name, foreign_key_clause(f))),
+            fmt::format("{} DROP CONSTRAINT {};\n", alter(table.name), quote(f.name))};
+}
 
-std::string add_column_sql(const Table& table, const Column& c, Dialect dialect, bool existing_rows) {
-    if (c.nullable || c.server_default || in_primary_key(table, c.name) || !existing_rows)
-        return fmt::format("ALTER TABLE {} ADD COLUMN {};\n", table.name, column_definition(table, c, dialect));
+std::string add_column_sql(const Table& table, const Column& c, Dialect dialect) {
+    auto add = fmt::format("{} ADD COLUMN {};\n", alter(table.name), column_definition(table, c, dialect));
+    if (c.nullable || c.server_default || c.generated || c.auto_increment || in_primary_key(table, c.name))
+        return add;
+    auto fill = fill_value(table, c);
+    if (!fill)
+        return fmt::format("-- TODO: {}.{} is NOT NULL and part of a foreign key: trellis does not invent a "
+                           "reference for the rows\n-- already there. Add it nullable, fill it (UPDATE), then make it "
+                           "NOT NULL; as written this fails\n-- on a table with rows.\n{}",
+                           table.name, c.name, add);
     // NOT NULL without a default on a table with rows: add it with a server default that fills the
     // existing rows, then drop the default the model does not keep.
     Column with_default = c;
-    with_default.server_default = fill_value(c);
+    with_default.server_default = fill;
     return fmt::format("-- Existing rows get {}: change the value here if another one fits them.\n"
-                       "ALTER TABLE {} ADD COLUMN {};\nALTER TABLE {} ALTER COLUMN {} DROP DEFAULT;\n",
-                       *with_default.server_default, table.name, column_definition(table, with_default, dialect),
-                       table.name, c.name);
+                       "{} ADD COLUMN {};\n{} ALTER COLUMN {} DROP DEFAULT;\n",
+                       *fill, alter(table.name), column_definition(table, with_default, dialect), alter(table.name),
+                       quote(c.name));
 }
 
-std::string alter_column_sql(const Table& table, const Column& from, const Column& to, Dialect dialect) {
+// PostgreSQL converts by itself (an assignment cast) between numbers, to any string type and
+// between dates and times; other changes need USING, whose casts fail on a value that does not
+// convert. Never to a string type: `::VARCHAR(50)` would cut the value where ALTER refuses it.
+bool needs_using(const ColumnType& from, const ColumnType& to) {
+    auto family = [](const ColumnType& t) {
+        switch (t.kind) {
+        case ColumnKind::smallint:
+        case ColumnKind::integer:
+        case ColumnKind::bigint:
+        case ColumnKind::numeric:
+        case ColumnKind::real:
+        case ColumnKind::double_precision:
+            return 1;
+        case ColumnKind::text:
+        case ColumnKind::varchar:
+        case ColumnKind::character:
+            return 2;
+        case ColumnKind::date:
+        case ColumnKind::timestamp:
+        case ColumnKind::timestamp_tz:
+            return 3;
+        case ColumnKind::json:
+        case ColumnKind::jsonb:
+            return 4;
+        default:
+            return 0;
+        }
+    };
+    if (from.array || to.array || to.kind == ColumnKind::other || family(to) == 2)
+        return false;
+    return from.kind != to.kind && !(family(from) && family(from) == family(to));
+}
+
+// PostgreSQL only: SQLite rebuilds the table for any change of a column.
+std::string alter_column_sql(const Table& table, const Column& from, const Column& to) {
     std::string out;
-    auto name = fmt::format("ALTER TABLE {} ALTER COLUMN {}", table.name, to.name);
-    bool retype = from.type.kind != to.type.kind || from.type.length != to.type.length ||
-                  from.type.precision != to.type.precision || from.type.scale != to.type.scale;
-    bool redefault =
-        normalize_default(from.server_default, from.type.kind) != normalize_default(to.server_default, to.type.kind);
+    auto name = fmt::format("{} ALTER COLUMN {}", alter(table.name), quote(to.name));
+    if (from.generated != to.generated) {
+        if (!to.generated)
+            out += fmt::format("{} DROP EXPRESSION;\n", name); // the computed values stay as plain ones
+        else
+            // A generated column holds no data of its own: it is made again.
+            return fmt::format("{} DROP COLUMN {};\n{} ADD COLUMN {};\n", alter(table.name), quote(to.name),
+                               alter(table.name), column_definition(table, to, Dialect::postgresql));
+    }
+    bool retype = !same_type(from.type, to.type);
+    bool computed = from.auto_increment || to.auto_increment || from.generated || to.generated;
+    bool redefault = !computed && normalize_default(from.server_default, from.type.kind) !=
+                                      normalize_default(to.server_default, to.type.kind);
     // PostgreSQL casts the old default to the new type and refuses when it cannot (`'abc'` to
     // INTEGER): the default goes first and comes back after the type.
-    if (retype && from.server_default) {
+    if (retype && from.server_default && !computed) {
         out += fmt::format("{} DROP DEFAULT;\n", name);
         redefault = to.server_default.has_value();
     }
-    if (retype)
-        out += fmt::format("{} TYPE {} USING {}::{};\n", name, render_type(to.type, dialect), to.name,
-                           render_type(to.type, dialect));
+    if (from.auto_increment && !to.auto_increment)
+        out += fmt::format("{0} DROP IDENTITY IF EXISTS;\n{0} DROP DEFAULT;\n", name);
+    if (retype) {
+        out += narrowing_guard(table.name, from, to.type, Dialect::postgresql);
+        auto type = render_type(to.type, Dialect::postgresql);
+        out += needs_using(from.type, to.type)
+                   ? fmt::format("{} TYPE {} USING {}::{};\n", name, type, quote(to.name), type)
+                   : fmt::format("{} TYPE {};\n", name, type);
+    }
+    if (!from.auto_increment && to.auto_increment) {
+        if (from.server_default)
+            out += fmt::format("{} DROP DEFAULT;\n", name);
+        // Numbering continues after the rows already there.
+        out += fmt::format("{0} ADD GENERATED BY DEFAULT AS IDENTITY;\nSELECT setval(pg_get_serial_sequence({1}, {2}), "
+                           "coalesce(max({3}), 0) + 1, false) FROM {4};\n",
+                           name, "'" + quote(table.name) + "'", "'" + to.name + "'", quote(to.name), quote(table.name));
+    }
     if (redefault)
         out += to.server_default ? fmt::format("{} SET DEFAULT {};\n", name, *to.server_default)
                                  : fmt::format("{} DROP DEFAULT;\n", name);
     bool from_null = from.nullable && !in_primary_key(table, from.name);
     bool to_null = to.nullable && !in_primary_key(table, to.name);
-    if (from_null && !to_null)
-        out += fmt::format("UPDATE {} SET {} = {} WHERE {} IS NULL;\n{} SET NOT NULL;\n", table.name, to.name,
-                           fill_value(to), to.name, name);
-    else if (!from_null && to_null)
+    if (from_null && !to_null) {
+        auto fill = fill_value(table, to);
+        out += fill ? fmt::format("UPDATE {0} SET {1} = {2} WHERE {1} IS NULL;\n", quote(table.name), quote(to.name),
+                                  *fill)
+                    : fmt::format("-- TODO: {}.{} is part of a foreign key: fill its NULLs first; trellis does not "
+                                  "invent a reference.\n",
+                                  table.name, to.name);
+        out += fmt::format("{} SET NOT NULL;\n", name);
+    } else if (!from_null && to_null) {
         out += fmt::format("{} DROP NOT NULL;\n", name);
+    }
     return out;
 }
 
-std::string find_name(const std::vector<UniqueConstraint>& uniques, const std::string& name) {
+const UniqueConstraint* find_unique(const std::vector<UniqueConstraint>& uniques, const std::string& name) {
     for (const auto& u : uniques)
         if (u.name == name)
-            return join(u.columns);
-    return "";
+            return &u;
+    return nullptr;
 }
 
 // An added column with the type of a dropped one in the same table may be that column renamed.
@@ -258,86 +178,88 @@ std::string rename_note(const Operation& op) {
     return fmt::format(
         "-- {} has the type of the dropped {}: if it is a rename, keep the data with\n"
         "-- ALTER TABLE {} RENAME COLUMN {} TO {};\n-- in place of adding the one and dropping the other.\n",
-        op.subject, op.rename_from, op.table, op.rename_from, op.subject);
+        op.subject, op.rename_from, quote(op.table), quote(op.rename_from), quote(op.subject));
+}
+
+std::string primary_key_sql(const Table& from, const Table& to) {
+    std::string out;
+    if (!from.primary_key.empty())
+        out += fmt::format("{} DROP CONSTRAINT {};\n", alter(from.name),
+                           quote(from.primary_key_name.empty() ? from.name + "_pkey" : from.primary_key_name));
+    if (!to.primary_key.empty())
+        out +=
+            fmt::format("{} ADD {};\n", alter(to.name),
+                        constraint(to.primary_key_name, fmt::format("PRIMARY KEY ({})", quote_list(to.primary_key))));
+    return out;
 }
 
 Step operation_step(const Operation& op, const Table& before, Dialect dialect) {
     const auto& after = op.after;
-    auto table = op.table;
-    auto warn = [&](const std::string& what) { return fmt::format("-- WARNING: {}.\n", what); };
+    const auto& table = op.table;
+    auto drop_constraint = fmt::format("{} DROP CONSTRAINT {};\n", alter(table), quote(op.subject));
     switch (op.kind) {
     case OpKind::add_column: {
         const auto& c = *find_column(after, op.subject);
-        std::string up = rename_note(op) + add_column_sql(after, c, dialect, true);
-        return {up, fmt::format("ALTER TABLE {} DROP COLUMN {};\n", table, c.name)};
+        return {rename_note(op) + add_column_sql(after, c, dialect),
+                fmt::format("{} DROP COLUMN {};\n", alter(table), quote(c.name))};
     }
     case OpKind::drop_column: {
         const auto& c = *find_column(before, op.subject);
         return {warn(fmt::format("drops column {}.{} and its data", table, c.name)) +
-                    fmt::format("ALTER TABLE {} DROP COLUMN {};\n", table, c.name),
-                add_column_sql(before, c, dialect, true)};
+                    fmt::format("{} DROP COLUMN {};\n", alter(table), quote(c.name)),
+                add_column_sql(before, c, dialect)};
     }
     case OpKind::alter_column: {
         const auto& from = *find_column(before, op.subject);
         const auto& to = *find_column(after, op.subject);
-        auto up = alter_column_sql(after, from, to, dialect);
+        auto up = alter_column_sql(after, from, to);
         if (op.destructive)
-            up =
-                warn(fmt::format("narrows {}.{}: values that do not fit make this fail or lose data", table, to.name)) +
-                up;
-        return {up, alter_column_sql(before, to, from, dialect)};
+            up = narrowing_warning(op) + up;
+        return {up, alter_column_sql(before, to, from)};
     }
-    case OpKind::alter_primary_key: {
-        auto set = [&](const Table& t) {
-            return fmt::format("ALTER TABLE {0} DROP CONSTRAINT {0}_pkey;\n{1}", table,
-                               t.primary_key.empty()
-                                   ? ""
-                                   : fmt::format("ALTER TABLE {} ADD PRIMARY KEY ({});\n", table, join(t.primary_key)));
-        };
-        return {set(after), set(before)};
-    }
+    case OpKind::alter_primary_key:
+        return {primary_key_sql(before, after), primary_key_sql(after, before)};
     case OpKind::create_index:
         for (const auto& i : after.indexes)
             if (i.name == op.subject)
-                return {index_sql(table, i), fmt::format("DROP INDEX {};\n", i.name)};
+                return {index_sql(table, i), fmt::format("DROP INDEX {};\n", quote(i.name))};
         break;
     case OpKind::drop_index:
         for (const auto& i : before.indexes)
             if (i.name == op.subject)
-                return {fmt::format("DROP INDEX {};\n", i.name), index_sql(table, i)};
+                return {fmt::format("DROP INDEX {};\n", quote(i.name)), index_sql(table, i)};
         break;
     case OpKind::add_unique:
-        return {fmt::format("ALTER TABLE {} ADD CONSTRAINT {} UNIQUE ({});\n", table, op.subject,
-                            find_name(after.uniques, op.subject)),
-                fmt::format("ALTER TABLE {} DROP CONSTRAINT {};\n", table, op.subject)};
-    case OpKind::drop_unique:
-        return {fmt::format("ALTER TABLE {} DROP CONSTRAINT {};\n", table, op.subject),
-                fmt::format("ALTER TABLE {} ADD CONSTRAINT {} UNIQUE ({});\n", table, op.subject,
-                            find_name(before.uniques, op.subject))};
+    case OpKind::drop_unique: {
+        bool adds = op.kind == OpKind::add_unique;
+        const auto* u = find_unique(adds ? after.uniques : before.uniques, op.subject);
+        auto add = fmt::format("{} ADD {};\n", alter(table),
+                               constraint(op.subject, fmt::format("UNIQUE ({})", u ? quote_list(u->columns) : "")));
+        return adds ? Step{add, drop_constraint} : Step{drop_constraint, add};
+    }
     case OpKind::add_foreign_key:
         for (const auto& f : after.foreign_keys)
             if (f.name == op.subject)
-                return {fmt::format("ALTER TABLE {} ADD {};\n", table, constraint(f.name, foreign_key_clause(f))),
-                        fmt::format("ALTER TABLE {} DROP CONSTRAINT {};\n", table, f.name)};
+                return add_key(after, f);
         break;
     case OpKind::drop_foreign_key:
         for (const auto& f : before.foreign_keys)
-            if (f.name == op.subject)
-                return {fmt::format("ALTER TABLE {} DROP CONSTRAINT {};\n", table, f.name),
-                        fmt::format("ALTER TABLE {} ADD {};\n", table, constraint(f.name, foreign_key_clause(f)))};
+            if (f.name == op.subject) {
+                auto step = add_key(before, f);
+                return {step.down, step.up};
+            }
         break;
     case OpKind::add_check:
-        for (const auto& c : after.checks)
-            if (c.name == op.subject)
-                return {fmt::format("ALTER TABLE {} ADD CONSTRAINT {} CHECK ({});\n", table, c.name, c.expression),
-                        fmt::format("ALTER TABLE {} DROP CONSTRAINT {};\n", table, c.name)};
+    case OpKind::drop_check: {
+        bool adds = op.kind == OpKind::add_check;
+        for (const auto& c : adds ? after.checks : before.checks)
+            if (c.name == op.subject) {
+                auto add =
+                    fmt::format("{} ADD {};\n", alter(table), constraint(c.name, "CHECK (" + c.expression + ")"));
+                return adds ? Step{add, drop_constraint} : Step{drop_constraint, add};
+            }
         break;
-    case OpKind::drop_check:
-        for (const auto& c : before.checks)
-            if (c.name == op.subject)
-                return {fmt::format("ALTER TABLE {} DROP CONSTRAINT {};\n", table, c.name),
-                        fmt::format("ALTER TABLE {} ADD CONSTRAINT {} CHECK ({});\n", table, c.name, c.expression)};
-        break;
+    }
     case OpKind::create_table:
     case OpKind::drop_table:
         break;
@@ -370,77 +292,114 @@ int phase(OpKind kind) {
     return 2;
 }
 
-// Created tables after the tables they refer to; dropped ones in the reverse order.
-std::vector<const Operation*> ordered(const std::vector<Operation>& ops) {
-    std::vector<const Operation*> out;
-    for (const auto& op : ops)
-        out.push_back(&op);
-    std::stable_sort(out.begin(), out.end(), [](auto* a, auto* b) { return phase(a->kind) < phase(b->kind); });
-    auto refers = [](const Table& t, const std::string& other) {
-        return std::any_of(t.foreign_keys.begin(), t.foreign_keys.end(),
-                           [&](auto& f) { return f.referred_table == other; });
-    };
-    for (std::size_t i = 0; i < out.size(); ++i)
-        for (std::size_t j = i + 1; j < out.size(); ++j) {
-            bool creates = out[i]->kind == OpKind::create_table && out[j]->kind == OpKind::create_table &&
-                           refers(out[i]->after, out[j]->table);
-            bool drops = out[i]->kind == OpKind::drop_table && out[j]->kind == OpKind::drop_table &&
-                         refers(out[j]->before, out[i]->table);
-            if (creates || drops)
-                std::rotate(out.begin() + i, out.begin() + j, out.begin() + j + 1);
+bool uses_type(const Table& t, const std::string& name) {
+    return std::any_of(t.columns.begin(), t.columns.end(), [&](const Column& c) {
+        return (c.type.kind == ColumnKind::enumeration || c.type.kind == ColumnKind::other) &&
+               same_type(c.type, types::spelled(name));
+    });
+}
+
+// CREATE TYPE ... AS ENUM for the enum types the columns of `tables` use and no table of
+// `existing` does (PostgreSQL; SQLite has no types to create).
+std::vector<Step> enum_steps(const std::vector<const Table*>& tables, const std::vector<Table>& existing) {
+    std::vector<Step> steps;
+    std::set<std::string> done;
+    for (const auto* t : tables)
+        for (const auto& c : t->columns) {
+            const auto& name = c.type.spelling;
+            if (c.type.kind != ColumnKind::enumeration || done.count(name) ||
+                std::any_of(existing.begin(), existing.end(), [&](const Table& e) { return uses_type(e, name); }))
+                continue;
+            done.insert(name);
+            std::vector<std::string> labels;
+            for (auto v : c.type.values) {
+                for (std::size_t at = 0; (at = v.find('\'', at)) != std::string::npos; at += 2)
+                    v.insert(at, "'");
+                labels.push_back("'" + v + "'");
+            }
+            steps.push_back({fmt::format("CREATE TYPE {} AS ENUM ({});\n", quote(name), text::join(labels, ", ")),
+                             fmt::format("DROP TYPE {};\n", quote(name))});
         }
+    return steps;
+}
+
+// Creating `tables` in foreign-key order; a cycle's keys are added once its tables exist.
+std::vector<Step> create_steps(const std::vector<const Table*>& tables, Dialect dialect, bool with_types = false) {
+    auto plan = creation_plan(tables);
+    bool pg = dialect == Dialect::postgresql;
+    std::vector<Step> steps = pg && with_types ? enum_steps(tables, {}) : std::vector<Step>{};
+    for (const auto* t : plan.tables)
+        steps.push_back({create_table_sql(*t, dialect, pg ? forward_keys(plan, *t) : std::vector<std::string>{}),
+                         fmt::format("DROP TABLE {};\n", quote(t->name))});
+    if (pg)
+        for (const auto& k : plan.forward)
+            steps.push_back(add_key(*k.table, *k.key));
+    return steps;
+}
+
+// The inverse of creating them: a cycle's keys first, then the tables, referring ones first.
+std::vector<Step> drop_steps(const std::vector<const Table*>& tables, Dialect dialect, bool warned) {
+    auto steps = create_steps(tables, dialect);
+    std::reverse(steps.begin(), steps.end());
+    for (auto& s : steps) {
+        std::swap(s.up, s.down);
+        if (warned && s.up.starts_with("DROP TABLE"))
+            s.up = warn(fmt::format("drops table {} and every row in it", s.up.substr(11, s.up.size() - 13))) + s.up;
+    }
+    return steps;
+}
+
+std::string joined(const std::vector<Step>& steps, bool up) {
+    std::string out;
+    for (const auto& s : steps)
+        out += up ? s.up : s.down;
     return out;
 }
 
 } // namespace
 
-std::vector<const Table*> creation_order(const std::vector<const Table*>& tables) {
-    std::vector<const Table*> order, left = tables;
-    std::set<std::string> placed;
-    while (!left.empty()) {
-        auto ready = std::find_if(left.begin(), left.end(), [&](const Table* t) {
-            return std::all_of(t->foreign_keys.begin(), t->foreign_keys.end(), [&](const ForeignKey& f) {
-                return f.referred_table == t->name || placed.count(f.referred_table) ||
-                       std::none_of(left.begin(), left.end(),
-                                    [&](const Table* o) { return o->name == f.referred_table; });
-            });
-        });
-        if (ready == left.end())
-            ready = left.begin();
-        placed.insert((*ready)->name);
-        order.push_back(*ready);
-        left.erase(ready);
-    }
-    return order;
+std::string create_tables_sql(const std::vector<const Table*>& tables, Dialect dialect) {
+    return joined(create_steps(tables, dialect, true), true);
 }
 
-std::string create_table_sql(const Table& table, Dialect dialect) {
-    auto out = create_table_body(table, table.name, dialect);
-    // Inside CREATE TABLE, PostgreSQL folds a unique constraint on the primary key's columns into
-    // the primary key, which then takes the unique constraint's name: added after, it stays itself.
-    for (const auto& u : table.uniques)
-        if (dialect == Dialect::postgresql && u.columns == table.primary_key)
-            out += fmt::format("ALTER TABLE {} ADD {};\n", table.name,
-                               constraint(u.name, fmt::format("UNIQUE ({})", join(u.columns))));
-    for (const auto& i : table.indexes)
-        out += index_sql(table.name, i);
-    return out;
+std::string drop_tables_sql(const std::vector<const Table*>& tables, Dialect dialect,
+                            std::vector<std::string>* dropped) {
+    auto plan = creation_plan(tables);
+    if (dropped)
+        for (auto it = plan.tables.rbegin(); it != plan.tables.rend(); ++it)
+            dropped->push_back((*it)->name);
+    return joined(drop_steps(tables, dialect, false), true);
 }
 
 RenderedChange render(const std::vector<Operation>& operations, const Schema& before, Dialect dialect) {
-    std::vector<Step> steps;
+    std::vector<const Operation*> ordered;
+    for (const auto& op : operations)
+        ordered.push_back(&op);
+    std::stable_sort(ordered.begin(), ordered.end(), [](auto* a, auto* b) { return phase(a->kind) < phase(b->kind); });
+    std::vector<const Table*> created, dropped;
+    for (const auto* op : ordered) {
+        if (op->kind == OpKind::create_table)
+            created.push_back(&op->after);
+        if (op->kind == OpKind::drop_table)
+            dropped.push_back(&op->before);
+    }
+    // The enum types that new tables and columns use come first.
+    std::vector<const Table*> typed;
+    for (const auto* op : ordered)
+        if (op->kind == OpKind::create_table || op->kind == OpKind::add_column || op->kind == OpKind::alter_column)
+            typed.push_back(&op->after);
+    auto steps = dialect == Dialect::postgresql ? enum_steps(typed, before.tables) : std::vector<Step>{};
     std::set<std::string> rebuilt;
-    for (const auto* op : ordered(operations)) {
+    bool created_done = false;
+    for (const auto* op : ordered) {
         if (op->kind == OpKind::create_table) {
-            steps.push_back({create_table_sql(op->after, dialect), fmt::format("DROP TABLE {};\n", op->table)});
+            if (!std::exchange(created_done, true))
+                for (auto& s : create_steps(created, dialect))
+                    steps.push_back(std::move(s));
             continue;
         }
-        if (op->kind == OpKind::drop_table) {
-            steps.push_back(
-                {fmt::format("-- WARNING: drops table {} and every row in it.\nDROP TABLE {};\n", op->table, op->table),
-                 create_table_sql(op->before, dialect)});
-            continue;
-        }
+        if (op->kind == OpKind::drop_table)
+            continue; // last, all together
         const auto* old = before.find(op->table);
         Table from = old ? *old : op->before;
         if (dialect == Dialect::sqlite) {
@@ -455,18 +414,21 @@ RenderedChange render(const std::vector<Operation>& operations, const Schema& be
                     auto to = trellis::apply(from, mine);
                     std::string warnings;
                     for (const auto& o : mine)
-                        warnings +=
-                            (o.destructive ? fmt::format("-- WARNING: {}.\n", o.describe()) : "") + rename_note(o);
-                    steps.push_back({warnings + rebuild(from, to), rebuild(to, from)});
+                        warnings += (!o.destructive                   ? ""
+                                     : o.kind == OpKind::alter_column ? narrowing_warning(o)
+                                                                      : warn(o.describe())) +
+                                    rename_note(o);
+                    steps.push_back({warnings + rebuild(from, to, before.objects), rebuild(to, from, before.objects)});
                 }
                 continue;
             }
         }
         steps.push_back(operation_step(*op, from, dialect));
     }
+    for (auto& s : drop_steps(dropped, dialect, true))
+        steps.push_back(std::move(s));
     RenderedChange out;
-    for (const auto& s : steps)
-        out.upgrade += s.up;
+    out.upgrade = joined(steps, true);
     for (auto it = steps.rbegin(); it != steps.rend(); ++it)
         out.downgrade += it->down;
     return out;

@@ -1,5 +1,6 @@
 #include "schema/schema.hpp"
 
+#include "schema/identifier.hpp"
 #include "util/error.hpp"
 #include "util/text.hpp"
 
@@ -44,6 +45,37 @@ bool in_primary_key(const Table& table, std::string_view column) {
     return std::find(table.primary_key.begin(), table.primary_key.end(), column) != table.primary_key.end();
 }
 
+bool in_foreign_key(const Table& table, std::string_view column) {
+    return std::any_of(table.foreign_keys.begin(), table.foreign_keys.end(), [&](const ForeignKey& f) {
+        return std::find(f.columns.begin(), f.columns.end(), column) != f.columns.end();
+    });
+}
+
+IndexKey index_key(std::string_view entry) {
+    IndexKey key;
+    auto s = std::string(text::trim(entry));
+    auto ends = [&](std::string_view word) {
+        return s.size() > word.size() && text::to_lower(std::string_view(s).substr(s.size() - word.size())) == word;
+    };
+    if (ends(" desc")) {
+        key.descending = true;
+        s = std::string(text::trim(s.substr(0, s.size() - 5)));
+    } else if (ends(" asc")) {
+        s = std::string(text::trim(s.substr(0, s.size() - 4)));
+    }
+    key.expression = s.find('(') != std::string::npos;
+    key.text = key.expression ? plain_expression(s) : unquote(s);
+    return key;
+}
+
+std::string IndexKey::entry() const {
+    return (expression ? "(" + text + ")" : text) + (descending ? " DESC" : "");
+}
+
+std::string IndexKey::normalized() const {
+    return (expression ? normalize_expression(text) : text) + (descending ? " desc" : "");
+}
+
 Schema schema_from_models(const std::vector<OwnedModels>& models) {
     Schema schema;
     for (const auto& owned : models)
@@ -76,141 +108,6 @@ Schema schema_from_models(const std::vector<OwnedModels>& models) {
         }
     schema.sort();
     return schema;
-}
-
-namespace {
-
-// "VARCHAR(255)" -> ("varchar", [255])
-std::pair<std::string, std::vector<int>> split_type(std::string_view declared) {
-    auto lower = text::to_lower(text::trim(declared));
-    std::vector<int> arguments;
-    auto open = lower.find('(');
-    if (open != std::string::npos) {
-        auto close = lower.find(')', open);
-        for (const auto& a : text::split_list(lower.substr(open + 1, close - open - 1)))
-            arguments.push_back(std::atoi(a.c_str()));
-        lower = lower.substr(0, open) + (close == std::string::npos ? "" : lower.substr(close + 1));
-    }
-    std::string words;
-    for (const auto& w : text::split_list(lower, ' '))
-        words += (words.empty() ? "" : " ") + w;
-    return {words, arguments};
-}
-
-} // namespace
-
-std::optional<ColumnType> parse_type(std::string_view declared) {
-    auto [name, args] = split_type(declared);
-    auto arg = [&](std::size_t k) { return k < args.size() ? args[k] : 0; };
-    if (name == "integer" || name == "int" || name == "int4")
-        return types::integer();
-    if (name == "bigint" || name == "int8")
-        return types::bigint();
-    if (name == "smallint" || name == "int2")
-        return types::smallint();
-    if (name == "boolean" || name == "bool")
-        return types::boolean();
-    if (name == "text")
-        return types::text();
-    if (name == "varchar" || name == "character varying")
-        return types::varchar(arg(0));
-    if (name == "numeric" || name == "decimal")
-        return types::numeric(arg(0), arg(1));
-    if (name == "real" || name == "float4")
-        return types::real();
-    if (name == "double precision" || name == "double" || name == "float8" || name == "float")
-        return types::double_precision();
-    if (name == "date")
-        return types::date();
-    if (name == "time" || name == "time without time zone")
-        return types::time();
-    if (name == "timestamp" || name == "timestamp without time zone" || name == "datetime")
-        return types::timestamp();
-    if (name == "timestamp with time zone" || name == "timestamptz")
-        return types::timestamp_tz();
-    if (name == "uuid")
-        return types::uuid();
-    if (name == "json" || name == "jsonb")
-        return types::json();
-    if (name == "blob" || name == "bytea" || name == "binary")
-        return types::binary();
-    return std::nullopt;
-}
-
-std::string type_name(const ColumnType& type) {
-    switch (type.kind) {
-    case ColumnKind::integer:
-        return "INTEGER";
-    case ColumnKind::bigint:
-        return "BIGINT";
-    case ColumnKind::smallint:
-        return "SMALLINT";
-    case ColumnKind::boolean:
-        return "BOOLEAN";
-    case ColumnKind::text:
-        return "TEXT";
-    case ColumnKind::varchar:
-        return type.length ? fmt::format("VARCHAR({})", type.length) : "VARCHAR";
-    case ColumnKind::numeric:
-        return type.precision ? fmt::format("NUMERIC({}, {})", type.precision, type.scale) : "NUMERIC";
-    case ColumnKind::real:
-        return "REAL";
-    case ColumnKind::double_precision:
-        return "DOUBLE PRECISION";
-    case ColumnKind::date:
-        return "DATE";
-    case ColumnKind::time:
-        return "TIME";
-    case ColumnKind::timestamp:
-        return "TIMESTAMP";
-    case ColumnKind::timestamp_tz:
-        return "TIMESTAMP WITH TIME ZONE";
-    case ColumnKind::uuid:
-        return "UUID";
-    case ColumnKind::json:
-        return "JSON";
-    case ColumnKind::binary:
-        return "BLOB";
-    }
-    return "TEXT";
-}
-
-std::string render_type(const ColumnType& type, Dialect dialect) {
-    if (type.kind == ColumnKind::binary && dialect == Dialect::postgresql)
-        return "BYTEA";
-    return type_name(type);
-}
-
-bool widens_or_keeps(const ColumnType& from, const ColumnType& to) {
-    auto rank = [](ColumnKind k) {
-        switch (k) {
-        case ColumnKind::smallint:
-            return 1;
-        case ColumnKind::integer:
-            return 2;
-        case ColumnKind::bigint:
-            return 3;
-        default:
-            return 0;
-        }
-    };
-    if (from.kind == to.kind) {
-        if (from.kind == ColumnKind::varchar)
-            return to.length == 0 || (from.length != 0 && to.length >= from.length);
-        if (from.kind == ColumnKind::numeric)
-            return to.precision == 0 ||
-                   (from.precision != 0 && to.precision - to.scale >= from.precision - from.scale &&
-                    to.scale >= from.scale);
-        return true;
-    }
-    if (rank(from.kind) && rank(to.kind))
-        return rank(to.kind) >= rank(from.kind);
-    // Every value has a text form: an integer or a date turned to TEXT loses nothing.
-    if (to.kind == ColumnKind::text)
-        return true;
-    if (from.kind == ColumnKind::real && to.kind == ColumnKind::double_precision)
-        return true;
-    return false;
 }
 
 namespace {
@@ -306,6 +203,33 @@ std::string canonical_time(std::string quoted, ColumnKind kind) {
 
 std::string plain_expression(std::string_view expression) {
     return strip_outer_parentheses(strip_casts(strip_outer_parentheses(std::string(text::trim(expression)))));
+}
+
+std::string normalize_expression(std::string_view expression) {
+    auto s = strip_casts(std::string(text::trim(expression)));
+    std::string out;
+    char quote = 0;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        char c = s[i];
+        if (quote) {
+            out += c;
+            if (c == quote)
+                quote = 0;
+            continue;
+        }
+        if (c == '\'') {
+            quote = c;
+            out += c;
+        } else if (c == '"') {
+            // A quoted name reads as the name itself.
+            auto close = s.find('"', i + 1);
+            out += s.substr(i + 1, (close == std::string::npos ? s.size() : close) - i - 1);
+            i = close == std::string::npos ? s.size() : close;
+        } else if (!std::isspace(static_cast<unsigned char>(c)) && c != '(' && c != ')') {
+            out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        }
+    }
+    return out;
 }
 
 std::optional<std::string> normalize_default(const std::optional<std::string>& expression, ColumnKind kind) {

@@ -14,8 +14,16 @@
 
 namespace trellis {
 
+// A view or a trigger as SQLite keeps it: a table rebuild drops and re-creates the ones that
+// name the table, since SQLite's RENAME refuses a view whose table is gone.
+struct SchemaObject {
+    std::string kind; // "view" or "trigger"
+    std::string name, table, sql;
+};
+
 struct Schema {
-    std::vector<Table> tables; // sorted by name
+    std::vector<Table> tables;         // sorted by name
+    std::vector<SchemaObject> objects; // SQLite: views and triggers, in creation order
     // Who owns what: "table" and "table.column" map to a plugin name (models only).
     std::map<std::string, std::string> owners;
 
@@ -31,6 +39,22 @@ const Column* find_column(const Table& table, std::string_view name);
 // Whether `column` is part of `table`'s primary key.
 bool in_primary_key(const Table& table, std::string_view column);
 
+// An index entry: a column, or an expression (it holds a parenthesis), maybe ` DESC`.
+struct IndexKey {
+    std::string text; // the column name, or the expression without its outer parentheses
+    bool expression = false;
+    bool descending = false;
+
+    // What two spellings of one key share: `lower(email) DESC` and `lower((email)::text) desc`.
+    std::string normalized() const;
+    // The entry as reflection records it: the name, or `(expression)`, then ` DESC`.
+    std::string entry() const;
+};
+IndexKey index_key(std::string_view entry);
+
+// Whether `column` is one of the columns of a foreign key of `table`.
+bool in_foreign_key(const Table& table, std::string_view column);
+
 struct OwnedModels {
     std::string owner;
     const Models* models;
@@ -40,8 +64,12 @@ struct OwnedModels {
 // error when two plugins declare one table or column, or an extension names an unknown table.
 Schema schema_from_models(const std::vector<OwnedModels>& models);
 
-// Types: a declared or catalog type name (either dialect) to a ColumnType, and back.
+// Types: a declared or catalog type name (either dialect) to a ColumnType, and back. parse_type
+// gives nullopt for a type trellis does not model; column_type carries it by its spelling.
 std::optional<ColumnType> parse_type(std::string_view declared);
+ColumnType column_type(std::string_view declared);
+// One type, however spelled (a type carried by its spelling compares by it, case aside).
+bool same_type(const ColumnType& a, const ColumnType& b);
 std::string render_type(const ColumnType& type, Dialect dialect);
 // `VARCHAR(255)`, `NUMERIC(10, 2)`, ... for messages.
 std::string type_name(const ColumnType& type);
@@ -56,6 +84,11 @@ std::optional<std::string> normalize_default(const std::optional<std::string>& e
 // `((id <> '-1'::integer))` -> `id <> '-1'`. How a reflected check is written back, on either
 // dialect.
 std::string plain_expression(std::string_view expression);
+
+// An expression in the one form both sources compare by (index expressions and predicates,
+// generated columns): no casts, parentheses, spaces or name quotes; lowercase outside strings.
+// `lower((email)::text)` and `LOWER("email")` are both `lower(email)` without the parentheses.
+std::string normalize_expression(std::string_view expression);
 
 std::string action_sql(ReferentialAction action);
 ReferentialAction parse_action(std::string_view text);
