@@ -10,7 +10,7 @@ TRELLIS_PACKAGES=(
     g++ cmake ninja-build ccache pkg-config
     libboost-dev libboost-program-options-dev
     libpqxx-dev libsqlite3-dev nlohmann-json3-dev libfmt-dev doctest-dev
-    sqlite3 postgresql-15 postgresql-client-15
+    sqlite3 postgresql-15 postgresql-client-15 pgbouncer
 )
 
 # Runs a command with its output kept in a log that is shown only if it fails.

@@ -107,9 +107,10 @@ std::vector<std::string> Project::ledger() const {
 std::vector<std::string> Project::tables() const {
     auto rows =
         m_dialect == "sqlite"
-            ? sql("SELECT name FROM sqlite_master WHERE type = 'table' AND name <> 'trellis_version' ORDER BY name")
-            : sql("SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'trellis_version' "
-                  "ORDER BY tablename");
+            ? sql("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('trellis_version', "
+                  "'trellis_version_lock') ORDER BY name")
+            : sql("SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename NOT IN "
+                  "('trellis_version', 'trellis_version_lock') ORDER BY tablename");
     return lines(rows);
 }
 

@@ -40,7 +40,7 @@ public:
     std::string sql(const std::string& query_text) const;
     // The applied revision ids, sorted.
     std::vector<std::string> ledger() const;
-    // The user tables of the database, sorted (the ledger excluded).
+    // The user tables of the database, sorted (the ledger and the migration lock excluded).
     std::vector<std::string> tables() const;
 
 private:

@@ -43,7 +43,7 @@ std::optional<AppliedSet> applied_if_reachable(Context& context, std::string& wh
     }
     try {
         auto& db = context.database(OpenMode::read_only);
-        Ledger ledger(db.kind(), context.version_table());
+        auto ledger = context.ledger(db);
         return read_state(context, db, ledger).applied;
     } catch (const Error& e) {
         if (e.code() != ExitCode::database)

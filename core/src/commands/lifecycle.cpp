@@ -2,6 +2,7 @@
 
 #include "commands/compare.hpp"
 #include "commands/migrate.hpp"
+#include "commands/runner.hpp"
 #include "commands/state.hpp"
 #include "db/database.hpp"
 #include "plugin/loader.hpp"
@@ -29,8 +30,8 @@ DropResult drop_db(Context& context) {
     const auto& graph = context.graph();
     auto models = model_schema(context);
     auto& db = context.database();
-    Ledger ledger(db.kind(), context.version_table());
-    MigrationLock lock(db, ledger.table(), context.lock_timeout());
+    auto ledger = context.ledger(db);
+    Writing writing(context, db, ledger, "drop-db");
     auto present = reflect(db, ledger.table(), {});
     DropResult result;
     std::vector<const Table*> owned;
@@ -49,11 +50,13 @@ DropResult drop_db(Context& context) {
         statements.push_back("DROP TABLE " + table->name);
         result.dropped.push_back(table->name);
     }
-    if (db.table_exists(ledger.table())) {
-        statements.push_back("DROP TABLE " + ledger.table());
+    if (db.table_exists(ledger.qualified())) {
+        statements.push_back("DROP TABLE " + ledger.qualified());
         result.dropped.push_back(ledger.table());
     }
-    execute_all(db, statements, "drop-db");
+    // The lock's table goes last; this command's lock goes with it (its release finds no row).
+    statements.push_back("DROP TABLE IF EXISTS " + ledger.qualified_lock_table());
+    writing.execute_all(statements, "drop-db");
     return result;
 }
 
@@ -102,9 +105,9 @@ CreateResult create_from_models(Context& context) {
 PrepareResult prepare(Context& context) {
     auto models = model_schema(context);
     auto& db = context.database();
-    Ledger ledger(db.kind(), context.version_table());
+    auto ledger = context.ledger(db);
     PrepareResult result;
-    bool ledger_empty = !db.table_exists(ledger.table()) || ledger.read(db).empty();
+    bool ledger_empty = !db.table_exists(ledger.qualified()) || ledger.read(db).empty();
     result.was_empty = ledger_empty && std::none_of(models.tables.begin(), models.tables.end(),
                                                     [&](const Table& t) { return db.table_exists(t.name); });
     if (result.was_empty)

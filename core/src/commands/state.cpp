@@ -81,7 +81,7 @@ const LedgerRow* DatabaseState::row(const std::string& revision) const {
 
 DatabaseState read_state(Context& context, Database& db, const Ledger& ledger) {
     DatabaseState state;
-    state.ledger_exists = db.table_exists(ledger.table());
+    state.ledger_exists = db.table_exists(ledger.qualified());
     if (state.ledger_exists)
         state.rows = ledger.read(db);
     std::vector<const LedgerRow*> ghosts;

@@ -10,6 +10,9 @@
 
 namespace trellis {
 
+// The largest time-out in seconds a setting or flag takes (PostgreSQL's limit: INT_MAX ms).
+inline constexpr int k_max_seconds = 2147483;
+
 struct PluginSection {
     std::string name;
     std::optional<std::filesystem::path> version_path;
@@ -25,7 +28,12 @@ struct Config {
     std::optional<std::string> version_table;
     std::optional<bool> dev;
     std::vector<std::string> exclude_tables;
-    std::optional<int> lock_timeout;
+    std::optional<int> lock_timeout;     // seconds to wait for the migration lock
+    std::optional<int> lock_lease;       // seconds a holder that stopped renewing keeps it
+    std::optional<int> ddl_lock_timeout; // seconds a revision waits for a table lock per attempt
+    std::optional<int> ddl_retry_budget; // seconds of attempts before a revision gives up
+    std::optional<int> statement_timeout; // seconds per statement of a revision, 0: none
+    std::optional<std::string> version_schema; // where the ledger and the lock live (PostgreSQL)
     std::optional<std::string> scratch_url;
     std::vector<PluginSection> plugins; // in file order
 

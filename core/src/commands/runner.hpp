@@ -1,0 +1,94 @@
+// Runs a plan's revisions against a live database (SPEC.md, "Ledger", "Lock", "Table locks").
+//
+// Each transactional revision is one transaction: the lock's fence first (the command still owns
+// the migration lock), then the ledger re-read for what this revision touches (upgrade: it is
+// not applied yet and everything it needs is; downgrade: it is applied and nothing applied needs
+// it), then its statements, then its ledger row and the lock's renewal with the COMMIT. Lock
+// waits are bounded per attempt (`ddl_lock_timeout`): when one runs out, the revision rolls back
+// and is retried after a growing pause until the retry budget is spent, each attempt naming the
+// session that blocked it. A revision another command applied (or reverted) first is skipped.
+#pragma once
+
+#include "commands/context.hpp"
+#include "commands/migrate.hpp"
+#include "db/database.hpp"
+#include "db/ledger.hpp"
+#include "db/migration_lock.hpp"
+#include "revision/sql_split.hpp"
+#include "util/interrupt.hpp"
+
+namespace trellis {
+
+struct RunSettings {
+    MigrationLock* lock = nullptr; // null: a scratch database that this process alone uses
+    Database::Limits limits;       // per attempt
+    std::chrono::seconds retry_budget{120};
+};
+
+// What a command that writes holds while it writes: Ctrl-C and SIGTERM cancel the running
+// statement (see util/interrupt.hpp), and the migration lock, with the context's settings.
+class Writing {
+public:
+    Writing(Context& context, Database& db, const Ledger& ledger, const std::string& command);
+    MigrationLock& lock() { return m_lock; }
+    // execute_all (db/database.hpp) with the lock's fence first.
+    void execute_all(const std::vector<std::string>& statements, std::string_view what);
+    // The waits and the budget of a revision's attempts.
+    RunSettings run_settings();
+
+private:
+    Context& m_context;
+    Database& m_db;
+    InterruptScope m_interrupts;
+    MigrationLock m_lock;
+};
+
+// The statements a revision runs in `direction` on `dialect`, checked before anything runs.
+std::vector<Statement> statements_of(const Graph& graph, int i, Direction direction, Dialect dialect);
+// The ledger row that records revision i.
+LedgerRow row_for(const Graph& graph, int i, Dialect dialect);
+
+struct Prepared {
+    int revision;
+    std::vector<Statement> statements;
+};
+
+class Runner {
+public:
+    Runner(Context& context, Database& db, const Ledger& ledger, Direction direction, const MigrateEvents& events,
+           RunSettings settings = {});
+
+    // Everything is read and checked before the first statement runs: a typo in the last
+    // revision must not stop a deploy half-way.
+    std::vector<Prepared> prepare(const Graph& graph, const Plan& plan);
+
+    // Runs them in order; returns the revisions it applied (or reverted), skipping those that
+    // another command handled first.
+    std::vector<int> run(const Graph& graph, const std::vector<Prepared>& prepared, bool ledger_exists);
+
+private:
+    enum class Verdict { run, skip };
+    bool up() const { return m_direction == Direction::upgrade; }
+    Verdict check(const Graph& graph, int i);
+    std::vector<std::string> ledger_statements(const Graph& graph, int i, std::chrono::steady_clock::time_point start);
+    std::string sqlstate_note(const SqlError& e) const;
+    void commit_recorded(Transaction& transaction, const Graph& graph, const Prepared& p,
+                         std::chrono::steady_clock::time_point start, std::string_view aftermath);
+    long long open(); // inside a transaction
+    bool run_with_retries(const Graph& graph, const Prepared& p);
+    bool run_transactional(const Graph& graph, const Prepared& p, std::chrono::steady_clock::time_point start);
+    bool run_outside(const Graph& graph, const Prepared& p, std::chrono::steady_clock::time_point start);
+    void run_statements(const Graph& graph, const Prepared& p, std::string_view aftermath);
+    void run_step(const Revision& r, const Statement& statement);
+
+    Context& m_context;
+    Database& m_db;
+    const Ledger& m_ledger;
+    Direction m_direction;
+    const MigrateEvents& m_events;
+    RunSettings m_settings;
+    bool m_ledger_exists = false;
+    std::size_t m_done = 0;
+};
+
+} // namespace trellis
