@@ -108,7 +108,7 @@ TEST_SUITE("runner") {
         Pooler pooler;
         Project p("postgresql");
         altering_project(p);
-        hold_table(p.url(), 5);
+        hold_table(p.url(), 4); // ended early: the test database is dropped WITH (FORCE)
         auto start = std::chrono::steady_clock::now();
         auto r = run_trellis({"--url", pooler.url(p.url()), "--ddl-lock-timeout", "1", "--ddl-retry-budget", "2",
                               "upgrade"},
@@ -121,7 +121,51 @@ TEST_SUITE("runner") {
         CHECK(contains(r.err, "application `blocker`"));
         CHECK(contains(r.err, "statement: ALTER TABLE t ADD COLUMN c2 INTEGER"));
         CHECK(p.ledger() == std::vector<std::string>{"base"});
-        shell("sleep 2.5"); // the blocker ends before its database goes
+    }
+
+    TEST_CASE("a revision whose needs another command reverted meanwhile is not applied, and one still needed is not "
+              "reverted") {
+        for (const auto& dialect : k_dialects) {
+            SUBCASE(dialect.c_str()) {
+                // Writes that bypass the lock (a hand edit, an old trellis): the check inside each
+                // revision's transaction still keeps the ledger closed.
+                Project p(dialect);
+                p.branch("app");
+                p.branch("base");
+                p.revision("base", "b", {}, "CREATE TABLE b (id INTEGER);", "DROP TABLE b;");
+                REQUIRE(p.run({"upgrade"}).exit_code == 0);
+                auto slow = dialect == "sqlite" ? std::string("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 "
+                                                              "FROM c WHERE x < 1000000) SELECT count(*) FROM c;")
+                                                : std::string("SELECT pg_sleep(0.25);");
+                // Slow outside a transaction, so that SQLite's other writers get in between.
+                p.revision("app", "c1", {}, slow, slow, {}, "-- transactional: false");
+                p.revision("app", "c2", {"c1"}, slow, slow, {}, "-- transactional: false");
+                p.revision("app", "c3", {"c2"}, slow, slow, {}, "-- transactional: false");
+                p.revision("app", "x", {"c3"}, "CREATE TABLE x (id INTEGER);", "DROP TABLE x;", {"b"});
+                Result upgrade;
+                std::thread runner([&] { upgrade = p.run({"upgrade"}); });
+                std::this_thread::sleep_for(std::chrono::milliseconds(300));
+                p.sql("UPDATE trellis_version SET revision = 'b_away' WHERE revision = 'b'");
+                runner.join();
+                CHECK(upgrade.exit_code == 3);
+                CHECK(contains(upgrade.err, "cannot apply x: b, which it needs, is not applied"));
+                CHECK(p.ledger() == std::vector<std::string>{"b_away", "c1", "c2", "c3"});
+
+                p.sql("UPDATE trellis_version SET revision = 'b' WHERE revision = 'b_away'");
+                Result downgrade;
+                std::thread reverter([&] { downgrade = p.run({"downgrade", "base"}); });
+                std::this_thread::sleep_for(std::chrono::milliseconds(300));
+                // A revision of another plugin, applied meanwhile, built on c1.
+                p.sql("INSERT INTO trellis_version (revision, branch, checksum, applied_at, down_revision) SELECT 'z', "
+                      "'other', checksum, applied_at, 'c1' FROM trellis_version WHERE revision = 'c1'");
+                reverter.join();
+                CHECK(downgrade.exit_code == 3);
+                CHECK(contains(downgrade.err, "cannot revert c1: z is applied and needs it"));
+                auto left = p.ledger();
+                CHECK(std::count(left.begin(), left.end(), "c1") == 1);
+                CHECK(std::count(left.begin(), left.end(), "c2") == 0);
+            }
+        }
     }
 
     TEST_CASE("upgrade, downgrade and stamp run against each other: every applied revision has what it needs, and "

@@ -134,9 +134,10 @@ std::vector<int> Runner::run(const Graph& graph, const std::vector<Prepared>& pr
 
 // Inside the revision's transaction: whether another command applied (or reverted) it first,
 // and whether what it needs is still there. SQLite tells when nobody else has committed since
-// this connection's last commit: the ledger is then what this run made it, and asking is needless.
+// this connection's last commit: while that holds for the whole run, the ledger is what this run
+// made it, and asking is needless.
 Runner::Verdict Runner::check(const Graph& graph, int i) {
-    if (m_db.kind() == Dialect::sqlite && !m_db.others_may_have_written())
+    if (!stale())
         return Verdict::run;
     const auto& r = graph.revision(i);
     m_ledger_exists = m_ledger_exists || m_db.table_exists(m_ledger.qualified());
@@ -211,9 +212,14 @@ void Runner::commit_recorded(Transaction& transaction, const Graph& graph, const
 }
 
 // Begins an attempt's transaction and proves the lock is still ours; returns the server process.
+bool Runner::stale() {
+    m_stale = m_stale || m_db.kind() != Dialect::sqlite || m_db.others_may_have_written();
+    return m_stale;
+}
+
 long long Runner::open() {
-    if (!m_settings.lock || (m_db.kind() == Dialect::sqlite && !m_db.others_may_have_written()))
-        return 0; // on SQLite, nobody wrote since our last commit: nobody took the lock over
+    if (!m_settings.lock || !stale())
+        return 0; // on SQLite, nobody wrote since our last look: nobody took the lock over
     try {
         return m_settings.lock->fence();
     } catch (const SqlError& e) {
@@ -292,6 +298,8 @@ bool Runner::run_outside(const Graph& graph, const Prepared& p, Clock::time_poin
                    "the revision is not recorded: repair the database by hand, then run again");
     Transaction transaction(m_db);
     open();
+    if (check(graph, p.revision) == Verdict::skip)
+        return false; // another command recorded it while its statements ran here
     commit_recorded(transaction, graph, p, start,
                     fmt::format("it is `transactional: false`, so its statements stay applied; once the ledger "
                                 "takes rows again, `trellis stamp {}` records it",

@@ -70,6 +70,9 @@ private:
     enum class Verdict { run, skip };
     bool up() const { return m_direction == Direction::upgrade; }
     Verdict check(const Graph& graph, int i);
+    // Inside a transaction: whether another connection may have written since this run began
+    // (once true, true for the rest of the run: what it changed is unknown).
+    bool stale();
     std::vector<std::string> ledger_statements(const Graph& graph, int i, std::chrono::steady_clock::time_point start);
     std::string sqlstate_note(const SqlError& e) const;
     void commit_recorded(Transaction& transaction, const Graph& graph, const Prepared& p,
@@ -88,6 +91,7 @@ private:
     const MigrateEvents& m_events;
     RunSettings m_settings;
     bool m_ledger_exists = false;
+    bool m_stale = true;
     std::size_t m_done = 0;
 };
 
