@@ -34,17 +34,9 @@ _pgb_ensure_installed() {
     }
 }
 
-# A port on 127.0.0.1 that no socket uses (as pg-server.sh picks one).
-_pgb_free_port() {
-    local port hex used
-    used="$(cat /proc/net/tcp /proc/net/tcp6 2>/dev/null)"
-    while :; do
-        port=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
-        printf -v hex ':%04X ' "${port}"
-        [[ ${used} == *"${hex}"* ]] || break
-    done
-    printf '%s\n' "${port}"
-}
+# _pg_free_port: a port on 127.0.0.1 that no socket uses.
+# shellcheck source=pg-server.sh
+source "$(dirname "${BASH_SOURCE[0]}")/pg-server.sh"
 
 pgb_start() {
     local host="$1" server_port="$2" pool_size="${3:-40}" dir port attempt
@@ -54,7 +46,7 @@ pgb_start() {
     [[ ${EUID} -ne 0 ]] || chown postgres:postgres "${dir}"
     printf '"postgres" ""\n' >"${dir}/users.txt"
     for attempt in 1 2 3 4 5; do
-        port="$(_pgb_free_port)"
+        port="$(_pg_free_port)"
         cat >"${dir}/pgbouncer.ini" <<EOF
 [databases]
 * = host=${host} port=${server_port}

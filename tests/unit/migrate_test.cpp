@@ -399,6 +399,12 @@ TEST_SUITE("migrate") {
                 CHECK(p.ledger().size() == 40);
                 CHECK(p.tables().size() == 40);
                 CHECK(p.sql("SELECT count(DISTINCT revision) FROM trellis_version") == "40\n");
+                // Each says what it applied itself: the two counts add up to 40, never 80.
+                auto applied = [](const Result& r) {
+                    auto at = r.out.find("Applied ");
+                    return at == std::string::npos ? 0 : std::stoi(r.out.substr(at + 8));
+                };
+                CHECK(applied(first) + applied(second) == 40);
             }
         }
     }

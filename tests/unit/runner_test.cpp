@@ -211,6 +211,27 @@ TEST_SUITE("runner") {
         }
     }
 
+    TEST_CASE("a failed CREATE INDEX CONCURRENTLY leaves an INVALID index: reported with its DROP, rebuilt by the "
+              "rerun") {
+        Project p("postgresql");
+        p.branch("app");
+        p.revision("app", "t", {}, "CREATE TABLE t (id INTEGER, v INTEGER);\nINSERT INTO t VALUES (1, 1), (2, 1);",
+                   "DROP TABLE t;");
+        p.revision("app", "ix", {"t"}, "CREATE UNIQUE INDEX CONCURRENTLY t_v ON t (v);", "DROP INDEX CONCURRENTLY t_v;",
+                   {}, "-- transactional: false");
+        auto valid = "SELECT indisvalid FROM pg_index WHERE indexrelid = 't_v'::regclass";
+        auto failed = p.run({"upgrade"});
+        CHECK(failed.exit_code == 3);
+        CHECK(contains(failed.err, "it left the INVALID index public.t_v: the next run drops and rebuilds it"));
+        CHECK(contains(failed.err, "DROP INDEX CONCURRENTLY IF EXISTS public.t_v;"));
+        CHECK(p.sql(valid) == "f\n");
+        p.sql("DELETE FROM t WHERE id = 2"); // the duplicate the unique index refused
+        auto rerun = p.run({"upgrade"});
+        CHECK_MESSAGE(rerun.exit_code == 0, rerun.err);
+        CHECK(p.sql(valid) == "t\n");
+        CHECK(p.ledger() == std::vector<std::string>{"ix", "t"});
+    }
+
     TEST_CASE("SET search_path in a revision does not move the ledger; version_schema puts it elsewhere") {
         Project p("postgresql");
         p.branch("app");

@@ -1,5 +1,6 @@
 #include "commands/runner.hpp"
 
+#include "commands/concurrent_index.hpp"
 #include "commands/state.hpp"
 #include "db/migration_lock.hpp"
 #include "plugin/loader.hpp"
@@ -310,7 +311,13 @@ bool Runner::run_outside(const Graph& graph, const Prepared& p, Clock::time_poin
 void Runner::run_statements(const Graph& graph, const Prepared& p, std::string_view aftermath) {
     const auto& r = graph.revision(p.revision);
     for (const auto& statement : p.statements) {
+        // A concurrent index build outside a transaction that failed before left an INVALID index.
+        auto index = !r.transactional && m_db.kind() == Dialect::postgresql ? concurrent_index_name(statement.sql)
+                                                                            : std::nullopt;
         try {
+            if (index)
+                if (auto invalid = invalid_index(m_db, *index))
+                    m_db.execute(drop_invalid_index_sql(*invalid));
             if (statement.call.empty())
                 m_db.execute(statement.sql);
             else
@@ -323,12 +330,24 @@ void Runner::run_statements(const Graph& graph, const Prepared& p, std::string_v
                 throw LockWaitExpired{e.what(), statement.call.empty() ? statement.sql : "-- +call " + statement.call,
                                       statement.line};
             throw database_error("{}:{}: {} of {} failed: {}{}\n  statement: {}; the revision was rolled back, {} "
-                                 "earlier revision(s) of this run kept{}",
+                                 "earlier revision(s) of this run kept{}{}",
                                  files::display(r.path), statement.line, up() ? "upgrade" : "downgrade", r.id, e.what(),
                                  sqlstate_note(e),
                                  statement.call.empty() ? first_line(statement.sql) : "-- +call " + statement.call,
-                                 m_done, aftermath);
+                                 m_done, aftermath, index ? invalid_index_note(*index) : "");
         }
+    }
+}
+
+std::string Runner::invalid_index_note(const std::string& index) {
+    try {
+        auto invalid = invalid_index(m_db, index);
+        return invalid ? fmt::format("\n  it left the INVALID index {}: the next run drops and rebuilds it, or drop it "
+                                     "by hand: {};",
+                                     *invalid, drop_invalid_index_sql(*invalid))
+                       : "";
+    } catch (const SqlError&) {
+        return ""; // the connection is gone: the error above says why
     }
 }
 

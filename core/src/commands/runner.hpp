@@ -83,6 +83,8 @@ private:
     bool run_outside(const Graph& graph, const Prepared& p, std::chrono::steady_clock::time_point start);
     void run_statements(const Graph& graph, const Prepared& p, std::string_view aftermath);
     void run_step(const Revision& r, const Statement& statement);
+    // What a failed CREATE INDEX CONCURRENTLY left behind, for its error message.
+    std::string invalid_index_note(const std::string& index);
 
     Context& m_context;
     Database& m_db;

@@ -98,7 +98,10 @@ bool release_lock(Database& db, const std::string& table) {
 }
 
 // Renews the lease on a connection of its own, and notes who blocks a watched statement.
+// Its connection is opened on first need (the first renewal, or a statement that runs long), so
+// a short command never pays for it.
 struct MigrationLock::Keeper {
+    DatabaseUrl url;
     std::unique_ptr<Database> db;
     std::string renew;
     std::chrono::milliseconds renew_every;
@@ -134,7 +137,19 @@ struct MigrationLock::Keeper {
         }
     }
 
+    Database* connection() {
+        if (!db)
+            try {
+                db = connect(url, OpenMode::read_write, 1);
+            } catch (...) {
+                return nullptr; // tried again next time; the lease leaves room for that
+            }
+        return db.get();
+    }
+
     void renew_once() {
+        if (!connection())
+            return;
         try {
             with_wait(*db, milliseconds(200), [&] { execute_all(*db, {renew}, "renewing the migration lock"); });
         } catch (...) {
@@ -144,7 +159,7 @@ struct MigrationLock::Keeper {
     }
 
     std::string probe(long long pid) {
-        if (db->kind() != Dialect::postgresql)
+        if (url.dialect != Dialect::postgresql || !connection())
             return "";
         try {
             auto rows = db->query(fmt::format(
@@ -223,7 +238,7 @@ MigrationLock::MigrationLock(Database& db, LockSettings settings)
     if (m_db.url().path == ":memory:" && m_db.kind() == Dialect::sqlite)
         return; // no other connection can see this database, nor needs to be kept out
     m_keeper = std::make_unique<Keeper>();
-    m_keeper->db = connect(m_db.url(), OpenMode::read_write, 1);
+    m_keeper->url = m_db.url();
     m_keeper->renew = renew_sql();
     m_keeper->renew_every = std::max(milliseconds(100), std::chrono::duration_cast<milliseconds>(m_settings.lease) / 3);
     m_keeper->thread = std::thread([keeper = m_keeper.get()] { keeper->run(); });
@@ -235,14 +250,14 @@ bool MigrationLock::try_take(const std::optional<LockHolder>& dead) {
         "INSERT INTO {0} AS l (id, owner, host, pid, command, acquired_at, expires_at) VALUES (1, {1}, {2}, {3}, {4}, "
         "{5}, {5} + {6}) ON CONFLICT (id) DO UPDATE SET owner = excluded.owner, host = excluded.host, pid = "
         "excluded.pid, command = excluded.command, acquired_at = excluded.acquired_at, expires_at = "
-        "excluded.expires_at WHERE l.expires_at < excluded.acquired_at{7}",
+        "excluded.expires_at WHERE l.expires_at < excluded.acquired_at{7} RETURNING owner",
         m_settings.table, Database::quote(m_token), Database::quote(m_host), ::getpid(),
         Database::quote(m_settings.command), now, m_settings.lease.count(),
         dead ? " OR l.owner = " + Database::quote(dead->owner) : "");
     return with_wait(m_db, milliseconds(300), [&] {
+        // A row comes back only when the insert or the takeover happened.
         Transaction transaction(m_db);
-        m_db.execute(take);
-        auto rows = m_db.query(fmt::format("SELECT owner FROM {} WHERE id = 1", m_settings.table));
+        auto rows = m_db.query(take);
         transaction.commit();
         return !rows.empty() && rows[0][0] == m_token;
     });
@@ -260,12 +275,9 @@ MigrationLock::~MigrationLock() {
     try {
         if (m_db.in_transaction())
             m_db.rollback();
-        with_wait(m_db, milliseconds(1000), [&] {
-            execute_all(m_db,
-                        {fmt::format("DELETE FROM {} WHERE id = 1 AND owner = {}", m_settings.table,
-                                     Database::quote(m_token))},
-                        "releasing the migration lock");
-        });
+        // One statement on its own: it waits at most for the keeper's brief renewal.
+        m_db.execute(
+            fmt::format("DELETE FROM {} WHERE id = 1 AND owner = {}", m_settings.table, Database::quote(m_token)));
     } catch (...) {
         // The lease ends the lock (or, on this host, the next command sees this process gone).
     }
