@@ -133,11 +133,14 @@ std::vector<int> Runner::run(const Graph& graph, const std::vector<Prepared>& pr
     return done;
 }
 
-// Inside the revision's transaction: whether another command applied (or reverted) it first,
-// and whether what it needs is still there. SQLite tells when nobody else has committed since
-// this connection's last commit: while that holds for the whole run, the ledger is what this run
-// made it, and asking is needless.
-Runner::Verdict Runner::check(const Graph& graph, int i) {
+// First in an attempt's transaction: the lock's fence (this command still owns the migration
+// lock), and whether another command applied (or reverted) the revision first and what it needs
+// is still there; on PostgreSQL both travel in one round trip. SQLite tells when nobody else has
+// committed since this connection's last commit: while that holds for the whole run, nobody took
+// the lock over and the ledger is what this run made it, so asking is needless. `backend` is the
+// server process of the transaction (0 when unknown).
+Runner::Verdict Runner::enter(const Graph& graph, int i, long long& backend) {
+    backend = 0;
     if (!stale())
         return Verdict::run;
     const auto& r = graph.revision(i);
@@ -150,7 +153,24 @@ Runner::Verdict Runner::check(const Graph& graph, int i) {
     after.insert(after.end(), dependants.begin(), dependants.end());
     std::vector<std::string> ids{r.id};
     ids.insert(ids.end(), up() ? parents.begin() : after.begin(), up() ? parents.end() : after.end());
-    auto rows = m_ledger_exists ? m_ledger.edges(m_db, ids, up() ? "" : r.id) : std::vector<LedgerRow>{};
+    auto named = up() ? std::string() : r.id;
+    std::vector<LedgerRow> rows;
+    try {
+        if (m_settings.lock && m_ledger_exists) {
+            auto [pid, raw] = m_settings.lock->fence_then(m_ledger.edges_sql(ids, named));
+            backend = pid;
+            rows = m_ledger.edges_from(raw, 1, ids, named);
+        } else {
+            if (m_settings.lock)
+                backend = m_settings.lock->fence();
+            if (m_ledger_exists)
+                rows = m_ledger.edges(m_db, ids, named);
+        }
+    } catch (const SqlError& e) {
+        if (e.lock_timeout())
+            throw LockWaitExpired{e.what(), "", 0};
+        throw database_error("reading the migration lock and the ledger failed: {}", e.what());
+    }
     auto applied = [&](const std::string& id) {
         return std::any_of(rows.begin(), rows.end(), [&](const auto& row) { return row.revision == id; });
     };
@@ -212,22 +232,9 @@ void Runner::commit_recorded(Transaction& transaction, const Graph& graph, const
     }
 }
 
-// Begins an attempt's transaction and proves the lock is still ours; returns the server process.
 bool Runner::stale() {
     m_stale = m_stale || m_db.kind() != Dialect::sqlite || m_db.others_may_have_written();
     return m_stale;
-}
-
-long long Runner::open() {
-    if (!m_settings.lock || !stale())
-        return 0; // on SQLite, nobody wrote since our last look: nobody took the lock over
-    try {
-        return m_settings.lock->fence();
-    } catch (const SqlError& e) {
-        if (e.lock_timeout())
-            throw LockWaitExpired{e.what(), "", 0};
-        throw database_error("checking the migration lock failed: {}", e.what());
-    }
 }
 
 bool Runner::run_with_retries(const Graph& graph, const Prepared& p) {
@@ -273,8 +280,8 @@ bool Runner::run_transactional(const Graph& graph, const Prepared& p, Clock::tim
             throw;
         throw LockWaitExpired{e.what(), "", 0}; // SQLite: another writer holds the file
     }
-    auto backend = open();
-    if (check(graph, p.revision) == Verdict::skip)
+    long long backend = 0;
+    if (enter(graph, p.revision, backend) == Verdict::skip)
         return false;
     if (m_settings.lock)
         m_settings.lock->watch(backend);
@@ -289,8 +296,8 @@ bool Runner::run_transactional(const Graph& graph, const Prepared& p, Clock::tim
 bool Runner::run_outside(const Graph& graph, const Prepared& p, Clock::time_point start) {
     {
         Transaction look(m_db);
-        open();
-        if (check(graph, p.revision) == Verdict::skip)
+        long long backend = 0;
+        if (enter(graph, p.revision, backend) == Verdict::skip)
             return false;
         look.commit();
     }
@@ -298,8 +305,8 @@ bool Runner::run_outside(const Graph& graph, const Prepared& p, Clock::time_poin
                    "; it is `transactional: false`, so the statements before this one stay applied and "
                    "the revision is not recorded: repair the database by hand, then run again");
     Transaction transaction(m_db);
-    open();
-    if (check(graph, p.revision) == Verdict::skip)
+    long long backend = 0;
+    if (enter(graph, p.revision, backend) == Verdict::skip)
         return false; // another command recorded it while its statements ran here
     commit_recorded(transaction, graph, p, start,
                     fmt::format("it is `transactional: false`, so its statements stay applied; once the ledger "

@@ -69,7 +69,7 @@ public:
 private:
     enum class Verdict { run, skip };
     bool up() const { return m_direction == Direction::upgrade; }
-    Verdict check(const Graph& graph, int i);
+    Verdict enter(const Graph& graph, int i, long long& backend);
     // Inside a transaction: whether another connection may have written since this run began
     // (once true, true for the rest of the run: what it changed is unknown).
     bool stale();
@@ -77,7 +77,6 @@ private:
     std::string sqlstate_note(const SqlError& e) const;
     void commit_recorded(Transaction& transaction, const Graph& graph, const Prepared& p,
                          std::chrono::steady_clock::time_point start, std::string_view aftermath);
-    long long open(); // inside a transaction
     bool run_with_retries(const Graph& graph, const Prepared& p);
     bool run_transactional(const Graph& graph, const Prepared& p, std::chrono::steady_clock::time_point start);
     bool run_outside(const Graph& graph, const Prepared& p, std::chrono::steady_clock::time_point start);

@@ -108,7 +108,7 @@ std::optional<LedgerRow> Ledger::find(Database& db, const std::string& revision)
     return to_row(rows.front());
 }
 
-std::vector<LedgerRow> Ledger::edges(Database& db, const std::vector<std::string>& ids, const std::string& named) const {
+std::string Ledger::edges_sql(const std::vector<std::string>& ids, const std::string& named) const {
     std::vector<std::string> quoted;
     for (const auto& id : ids)
         quoted.push_back(Database::quote(id));
@@ -120,19 +120,29 @@ std::vector<LedgerRow> Ledger::edges(Database& db, const std::vector<std::string
         for (auto column : {"down_revision", "depends_on"})
             where += " OR " + fmt::format(fmt::runtime(contains), column, Database::quote(named));
     }
-    std::vector<LedgerRow> rows;
-    for (const auto& r : db.query(fmt::format("SELECT revision, down_revision, depends_on FROM {} WHERE {}",
-                                              m_qualified, where))) {
+    return fmt::format("SELECT revision, down_revision, depends_on FROM {} WHERE {}", m_qualified, where);
+}
+
+std::vector<LedgerRow> Ledger::edges_from(const std::vector<Row>& rows, std::size_t first,
+                                          const std::vector<std::string>& ids, const std::string& named) const {
+    std::vector<LedgerRow> out;
+    for (const auto& r : rows) {
+        if (r.size() < first + 3 || !r[first])
+            continue; // an outer join's empty side
         LedgerRow row;
-        row.revision = r[0].value_or("");
-        row.down_revisions = text::split_list(r[1].value_or(""));
-        row.depends_on = text::split_list(r[2].value_or(""));
+        row.revision = *r[first];
+        row.down_revisions = text::split_list(r[first + 1].value_or(""));
+        row.depends_on = text::split_list(r[first + 2].value_or(""));
         if (named.empty() || std::find(ids.begin(), ids.end(), row.revision) != ids.end() ||
             std::find(row.down_revisions.begin(), row.down_revisions.end(), named) != row.down_revisions.end() ||
             std::find(row.depends_on.begin(), row.depends_on.end(), named) != row.depends_on.end())
-            rows.push_back(std::move(row));
+            out.push_back(std::move(row));
     }
-    return rows;
+    return out;
+}
+
+std::vector<LedgerRow> Ledger::edges(Database& db, const std::vector<std::string>& ids, const std::string& named) const {
+    return edges_from(db.query(edges_sql(ids, named)), 0, ids, named);
 }
 
 } // namespace trellis

@@ -54,6 +54,11 @@ public:
     // `named` is not empty, every row whose stored edges name it; only the revision and its
     // edges are filled in.
     std::vector<LedgerRow> edges(Database& db, const std::vector<std::string>& ids, const std::string& named = "") const;
+    // The same in two halves, for a caller that sends the query along with other statements:
+    // its text, and the rows it returned (columns from `first`) filtered to what edges() returns.
+    std::string edges_sql(const std::vector<std::string>& ids, const std::string& named) const;
+    std::vector<LedgerRow> edges_from(const std::vector<Row>& rows, std::size_t first,
+                                      const std::vector<std::string>& ids, const std::string& named) const;
 
 private:
     std::string select_sql() const;

@@ -288,13 +288,36 @@ long long MigrationLock::fence() {
     auto rows = m_db.query(fmt::format("UPDATE {} SET expires_at = {} + {} WHERE id = 1 AND owner = {} RETURNING {}",
                                        m_settings.table, now, m_settings.lease.count(), Database::quote(m_token),
                                        m_db.kind() == Dialect::postgresql ? "pg_backend_pid()" : "0"));
-    if (rows.empty()) {
-        auto holder = read_lock(m_db, m_settings.table);
-        throw database_error("this command lost the migration lock on {} ({}): its lease ran out or `trellis "
-                             "unlock` released it; nothing more was committed",
-                             m_settings.table, holder ? holder->describe() : "nobody holds it now");
-    }
+    if (rows.empty())
+        lost();
     return std::stoll(rows[0][0].value_or("0"));
+}
+
+void MigrationLock::lost() {
+    auto holder = read_lock(m_db, m_settings.table);
+    throw database_error("this command lost the migration lock on {} ({}): its lease ran out or `trellis unlock` "
+                         "released it; nothing more was committed",
+                         m_settings.table, holder ? holder->describe() : "nobody holds it now");
+}
+
+std::pair<long long, std::vector<Row>> MigrationLock::fence_then(const std::string& query) {
+    if (m_db.kind() != Dialect::postgresql) {
+        auto backend = fence();
+        auto rows = m_db.query(query);
+        for (auto& row : rows)
+            row.insert(row.begin(), std::optional<std::string>("0"));
+        return {backend, rows};
+    }
+    // The UPDATE renews and holds the row; the SELECT, which sees it, says whether it was ours.
+    auto now = now_sql(m_db.kind());
+    auto rows = m_db.query(fmt::format(
+        "UPDATE {0} SET expires_at = {1} + {2} WHERE id = 1 AND owner = {3};\n"
+        "SELECT f.pid, q.* FROM (SELECT (SELECT pg_backend_pid() FROM {0} WHERE id = 1 AND owner = {3}) AS pid) f "
+        "LEFT JOIN ({4}) q ON true",
+        m_settings.table, now, m_settings.lease.count(), Database::quote(m_token), query));
+    if (rows.empty() || !rows[0][0])
+        lost();
+    return {std::stoll(*rows[0][0]), rows};
 }
 
 std::string MigrationLock::renew_sql() const {

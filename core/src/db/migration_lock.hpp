@@ -68,6 +68,10 @@ public:
     // was lost (taken over after the lease, or released by `trellis unlock`). Returns the server
     // process of the transaction (0 on SQLite), for watch().
     long long fence();
+    // fence(), then `query` (a SELECT), in one round trip on PostgreSQL; the rows of `query`, each
+    // after one column more, and the fence's server process. When `query` returns no row, one
+    // row of NULLs stands for it.
+    std::pair<long long, std::vector<Row>> fence_then(const std::string& query);
     // A statement for the end of the same transaction: renews the lease from the commit's time.
     std::string renew_sql() const;
 
@@ -81,6 +85,7 @@ public:
 private:
     struct Keeper;
     bool try_take(const std::optional<LockHolder>& dead);
+    [[noreturn]] void lost();
 
     Database& m_db;
     LockSettings m_settings;
