@@ -92,7 +92,10 @@ private:
     const MigrateEvents& m_events;
     RunSettings m_settings;
     bool m_ledger_exists = false;
-    bool m_stale = true;
+    // SQLite: whether another connection wrote since the state the plan was made from. The lock
+    // was committed on this connection before that state was read, so SQLite's data version
+    // answers from the first revision on (see stale()).
+    bool m_stale = false;
     std::size_t m_done = 0;
 };
 
