@@ -123,6 +123,42 @@ TEST_SUITE("runner") {
         CHECK(p.ledger() == std::vector<std::string>{"base"});
     }
 
+    TEST_CASE("SQLite: a commit kept waiting by a reader waits ddl_lock_timeout per attempt, then retries within "
+              "the budget") {
+        for (const char* budget : {"30", "1"}) {
+            CAPTURE(budget);
+            Project p("sqlite");
+            p.branch("app");
+            p.chain("app", "k", 1);
+            REQUIRE(p.run({"upgrade"}).exit_code == 0);
+            p.revision("app", "slow", {"k0000"},
+                       "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 3000000) SELECT "
+                       "count(*) FROM c;\nCREATE TABLE slow (id INTEGER);",
+                       "DROP TABLE slow;");
+            Result upgrade;
+            std::thread runner(
+                [&] { upgrade = p.run({"upgrade", "--ddl-lock-timeout", "1", "--ddl-retry-budget", budget}); });
+            // A reader that holds its transaction (and the file's shared lock) for 3.5 s from 0.3 s
+            // on: the revision's COMMIT cannot write the file until it ends.
+            std::this_thread::sleep_for(std::chrono::milliseconds(300));
+            shell("(sqlite3 -cmd '.timeout 10000' -cmd 'BEGIN' -cmd 'SELECT count(*) FROM trellis_version' -cmd "
+                  "'.shell sleep 3.5' '" +
+                  (p.dir() / "test.db").string() + "' 'COMMIT' >/dev/null 2>&1 &)");
+            runner.join();
+            if (std::string(budget) == "30") {
+                CHECK_MESSAGE(upgrade.exit_code == 0, upgrade.err);
+                CHECK(contains(upgrade.err, "slow attempt 1 waited out its lock wait (database is locked)"));
+                CHECK(p.ledger() == std::vector<std::string>{"k0000", "slow"});
+            } else {
+                CHECK(upgrade.exit_code == 3);
+                CHECK(contains(upgrade.err, "upgrade of slow gave up after 1 attempt(s)"));
+                CHECK(contains(upgrade.err, "blocked by another connection to the file (SQLite cannot say which): "
+                                            "database is locked"));
+                CHECK(p.ledger() == std::vector<std::string>{"k0000"});
+            }
+        }
+    }
+
     TEST_CASE("a revision whose needs another command reverted meanwhile is not applied, and one still needed is not "
               "reverted") {
         for (const auto& dialect : k_dialects) {

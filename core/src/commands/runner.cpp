@@ -258,7 +258,11 @@ bool Runner::run_with_retries(const Graph& graph, const Prepared& p) {
                                      where, up() ? "upgrade" : "downgrade", r.id, attempt,
                                      std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - began).count(),
                                      m_settings.limits.lock_wait.count(),
-                                     blockers.empty() ? "another session" : blockers, e.message,
+                                     blockers.empty() ? m_db.kind() == Dialect::sqlite
+                                                            ? "another connection to the file (SQLite cannot say which)"
+                                                            : "another session"
+                                                      : blockers,
+                                     e.message,
                                      e.statement.empty() ? "" : "\n  statement: " + first_line(e.statement), m_done);
             if (m_events.retrying)
                 m_events.retrying(graph, p.revision, attempt, pause, blockers.empty() ? e.message : blockers);
@@ -271,8 +275,7 @@ bool Runner::run_with_retries(const Graph& graph, const Prepared& p) {
     }
 }
 
-bool Runner::run_transactional(const Graph& graph, const Prepared& p, Clock::time_point start) {
-    std::optional<Transaction> transaction;
+void Runner::begin(std::optional<Transaction>& transaction) {
     try {
         transaction.emplace(m_db);
     } catch (const SqlError& e) {
@@ -280,6 +283,11 @@ bool Runner::run_transactional(const Graph& graph, const Prepared& p, Clock::tim
             throw;
         throw LockWaitExpired{e.what(), "", 0}; // SQLite: another writer holds the file
     }
+}
+
+bool Runner::run_transactional(const Graph& graph, const Prepared& p, Clock::time_point start) {
+    std::optional<Transaction> transaction;
+    begin(transaction);
     long long backend = 0;
     if (enter(graph, p.revision, backend) == Verdict::skip)
         return false;
@@ -295,23 +303,39 @@ bool Runner::run_transactional(const Graph& graph, const Prepared& p, Clock::tim
 
 bool Runner::run_outside(const Graph& graph, const Prepared& p, Clock::time_point start) {
     {
-        Transaction look(m_db);
+        std::optional<Transaction> look; // before any statement ran: a lock wait may be retried
+        begin(look);
         long long backend = 0;
         if (enter(graph, p.revision, backend) == Verdict::skip)
             return false;
-        look.commit();
+        look->commit();
     }
     run_statements(graph, p,
                    "; it is `transactional: false`, so the statements before this one stay applied and "
                    "the revision is not recorded: repair the database by hand, then run again");
-    Transaction transaction(m_db);
-    long long backend = 0;
-    if (enter(graph, p.revision, backend) == Verdict::skip)
-        return false; // another command recorded it while its statements ran here
-    commit_recorded(transaction, graph, p, start,
-                    fmt::format("it is `transactional: false`, so its statements stay applied; once the ledger "
-                                "takes rows again, `trellis stamp {}` records it",
-                                graph.revision(p.revision).id));
+    const auto& id = graph.revision(p.revision).id;
+    auto aftermath = fmt::format("it is `transactional: false`, so its statements stay applied; once the ledger "
+                                 "takes rows again, `trellis stamp {}` records it",
+                                 id);
+    // Its statements ran: from here a lock wait is not retried (that would run them again), and
+    // the ledger row may wait for other writers as long as the whole budget.
+    try {
+        struct Restore {
+            Database& db;
+            Database::Limits saved;
+            ~Restore() { db.set_limits(saved); }
+        } restore{m_db, m_db.limits()};
+        m_db.set_limits({std::chrono::duration_cast<milliseconds>(m_settings.retry_budget), restore.saved.statement});
+        std::optional<Transaction> transaction;
+        begin(transaction);
+        long long backend = 0;
+        if (enter(graph, p.revision, backend) == Verdict::skip)
+            return false; // another command recorded it while its statements ran here
+        commit_recorded(*transaction, graph, p, start, aftermath);
+    } catch (const LockWaitExpired& e) {
+        throw database_error("{}: recording {} in the ledger failed: {}; {}", files::display(graph.revision(p.revision).path),
+                             id, e.message, aftermath);
+    }
     return true;
 }
 

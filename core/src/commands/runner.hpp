@@ -78,6 +78,8 @@ private:
     void commit_recorded(Transaction& transaction, const Graph& graph, const Prepared& p,
                          std::chrono::steady_clock::time_point start, std::string_view aftermath);
     bool run_with_retries(const Graph& graph, const Prepared& p);
+    // Begins an attempt's transaction; a busy SQLite file is a lock wait that ran out.
+    void begin(std::optional<Transaction>& transaction);
     bool run_transactional(const Graph& graph, const Prepared& p, std::chrono::steady_clock::time_point start);
     bool run_outside(const Graph& graph, const Prepared& p, std::chrono::steady_clock::time_point start);
     void run_statements(const Graph& graph, const Prepared& p, std::string_view aftermath);

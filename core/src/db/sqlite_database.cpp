@@ -145,9 +145,12 @@ void SqliteDatabase::commit(const std::vector<std::string>& last) {
     m_in_transaction = false;
     int code = sqlite3_exec(m_db, "COMMIT", nullptr, nullptr, nullptr);
     if (code != SQLITE_OK) {
+        // The COMMIT's own message ("database is locked", "database or disk is full"), taken
+        // before the ROLLBACK replaces it.
+        std::string message = sqlite3_errmsg(m_db);
         sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
         m_version_after_commit.reset();
-        fail(code);
+        throw SqlError(message, sqlstate_of(code));
     }
     m_version_after_commit = data_version();
 }
