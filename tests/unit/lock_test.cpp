@@ -94,8 +94,9 @@ TEST_SUITE("lock") {
         std::vector<Result> results(3);
         std::vector<std::thread> runners;
         for (auto& result : results)
-            runners.emplace_back(
-                [&] { result = run_trellis({"--url", pooled, "--lock-timeout", "20", "upgrade"}, p.dir()); });
+            runners.emplace_back([&] {
+                result = run_trellis({"--url", pooled, "--lock-timeout", "20", "upgrade"}, p.dir());
+            });
         for (auto& t : runners)
             t.join();
         auto took = seconds_since(start);
@@ -143,7 +144,8 @@ TEST_SUITE("lock") {
                 CHECK(contains(refused.err, "on host elsewhere"));
                 auto released = p.run({"unlock", "--yes"});
                 CHECK_MESSAGE(released.exit_code == 0, released.err);
-                CHECK(contains(released.out, "Released the migration lock (held by `trellis upgrade` on host elsewhere"));
+                CHECK(
+                    contains(released.out, "Released the migration lock (held by `trellis upgrade` on host elsewhere"));
                 CHECK(p.run({"unlock"}).out == "No migration lock is held.\n");
                 CHECK(p.run({"upgrade", "--lock-timeout", "1"}).exit_code == 0);
             }
@@ -181,8 +183,8 @@ TEST_SUITE("lock") {
         p.branch("app");
         p.chain("app", "k", 3);
         auto pooled = pooler.url(p.url());
-        auto r = run_trellis({"--url", pooled, "--ddl-lock-timeout", "7", "--statement-timeout", "9", "upgrade"},
-                             p.dir());
+        auto r =
+            run_trellis({"--url", pooled, "--ddl-lock-timeout", "7", "--statement-timeout", "9", "upgrade"}, p.dir());
         REQUIRE_MESSAGE(r.exit_code == 0, r.err);
         CHECK(query(pooled, "SHOW lock_timeout") == "0\n");
         CHECK(query(pooled, "SHOW statement_timeout") == "0\n");

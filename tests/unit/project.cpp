@@ -110,12 +110,11 @@ std::vector<std::string> Project::ledger() const {
 }
 
 std::vector<std::string> Project::tables() const {
-    auto rows =
-        m_dialect == "sqlite"
-            ? sql("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('trellis_version', "
-                  "'trellis_version_lock') ORDER BY name")
-            : sql("SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename NOT IN "
-                  "('trellis_version', 'trellis_version_lock') ORDER BY tablename");
+    auto rows = m_dialect == "sqlite"
+                    ? sql("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('trellis_version', "
+                          "'trellis_version_lock') ORDER BY name")
+                    : sql("SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename NOT IN "
+                          "('trellis_version', 'trellis_version_lock') ORDER BY tablename");
     return lines(rows);
 }
 

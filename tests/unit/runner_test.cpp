@@ -85,7 +85,9 @@ TEST_SUITE("runner") {
         altering_project(p);
         hold_table(p.url(), 3);
         Result upgrade;
-        std::thread runner([&] { upgrade = p.run({"upgrade", "--ddl-lock-timeout", "1", "--ddl-retry-budget", "30"}); });
+        std::thread runner([&] {
+            upgrade = p.run({"upgrade", "--ddl-lock-timeout", "1", "--ddl-retry-budget", "30"});
+        });
         // A reader of `t` behind the ALTER's queued lock: each of its queries is measured.
         double longest = 0;
         auto start = std::chrono::steady_clock::now();
@@ -110,9 +112,8 @@ TEST_SUITE("runner") {
         altering_project(p);
         hold_table(p.url(), 4); // ended early: the test database is dropped WITH (FORCE)
         auto start = std::chrono::steady_clock::now();
-        auto r = run_trellis({"--url", pooler.url(p.url()), "--ddl-lock-timeout", "1", "--ddl-retry-budget", "2",
-                              "upgrade"},
-                             p.dir());
+        auto r = run_trellis(
+            {"--url", pooler.url(p.url()), "--ddl-lock-timeout", "1", "--ddl-retry-budget", "2", "upgrade"}, p.dir());
         CHECK(seconds_since(start) < 4.5);
         CHECK(r.exit_code == 3);
         CHECK(contains(r.err, "upgrade of alter gave up after"));
@@ -136,8 +137,9 @@ TEST_SUITE("runner") {
                        "count(*) FROM c;\nCREATE TABLE slow (id INTEGER);",
                        "DROP TABLE slow;");
             Result upgrade;
-            std::thread runner(
-                [&] { upgrade = p.run({"upgrade", "--ddl-lock-timeout", "1", "--ddl-retry-budget", budget}); });
+            std::thread runner([&] {
+                upgrade = p.run({"upgrade", "--ddl-lock-timeout", "1", "--ddl-retry-budget", budget});
+            });
             // A reader that holds its transaction (and the file's shared lock) for 3.5 s from 0.3 s
             // on: the revision's COMMIT cannot write the file until it ends.
             std::this_thread::sleep_for(std::chrono::milliseconds(300));
@@ -210,9 +212,9 @@ TEST_SUITE("runner") {
             SUBCASE(dialect.c_str()) {
                 Project p(dialect);
                 auto edges = concurrent_project(p, 12);
-                std::vector<std::vector<std::string>> commands{{"upgrade", "heads"},    {"downgrade", "base"},
-                                                               {"downgrade", "k0002"},  {"upgrade", "extra@head"},
-                                                               {"downgrade", "k0005"},  {"upgrade", "k0008"}};
+                std::vector<std::vector<std::string>> commands{{"upgrade", "heads"},   {"downgrade", "base"},
+                                                               {"downgrade", "k0002"}, {"upgrade", "extra@head"},
+                                                               {"downgrade", "k0005"}, {"upgrade", "k0008"}};
                 std::mt19937 random(dialect == "sqlite" ? 3 : 5);
                 for (int round = 0; round < 4; ++round) {
                     CAPTURE(round);

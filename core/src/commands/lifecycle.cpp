@@ -4,6 +4,7 @@
 #include "commands/migrate.hpp"
 #include "commands/runner.hpp"
 #include "commands/state.hpp"
+#include "commands/writing.hpp"
 #include "db/database.hpp"
 #include "plugin/loader.hpp"
 #include "revision/sql_split.hpp"

@@ -2,6 +2,7 @@
 
 #include "commands/runner.hpp"
 #include "commands/state.hpp"
+#include "commands/writing.hpp"
 #include "db/database.hpp"
 #include "util/error.hpp"
 #include "util/text.hpp"
@@ -56,7 +57,8 @@ Plan migrate(Context& context, Direction direction, const std::vector<std::strin
 void run_plan(Context& context, Database& db, Direction direction, const Plan& plan) {
     auto ledger = context.ledger(db);
     MigrateEvents none;
-    RunSettings settings{nullptr, {context.ddl_lock_timeout(), context.statement_timeout()}, context.ddl_retry_budget()};
+    RunSettings settings{
+        nullptr, {context.ddl_lock_timeout(), context.statement_timeout()}, context.ddl_retry_budget()};
     Runner runner(context, db, ledger, direction, none, settings);
     auto prepared = runner.prepare(context.graph(), plan);
     runner.run(context.graph(), prepared, db.table_exists(ledger.qualified()));

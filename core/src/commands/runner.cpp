@@ -262,8 +262,8 @@ bool Runner::run_with_retries(const Graph& graph, const Prepared& p) {
                                                             ? "another connection to the file (SQLite cannot say which)"
                                                             : "another session"
                                                       : blockers,
-                                     e.message,
-                                     e.statement.empty() ? "" : "\n  statement: " + first_line(e.statement), m_done);
+                                     e.message, e.statement.empty() ? "" : "\n  statement: " + first_line(e.statement),
+                                     m_done);
             if (m_events.retrying)
                 m_events.retrying(graph, p.revision, attempt, pause, blockers.empty() ? e.message : blockers);
             pause_unless_interrupted(pause);
@@ -333,8 +333,8 @@ bool Runner::run_outside(const Graph& graph, const Prepared& p, Clock::time_poin
             return false; // another command recorded it while its statements ran here
         commit_recorded(*transaction, graph, p, start, aftermath);
     } catch (const LockWaitExpired& e) {
-        throw database_error("{}: recording {} in the ledger failed: {}; {}", files::display(graph.revision(p.revision).path),
-                             id, e.message, aftermath);
+        throw database_error("{}: recording {} in the ledger failed: {}; {}",
+                             files::display(graph.revision(p.revision).path), id, e.message, aftermath);
     }
     return true;
 }
@@ -393,34 +393,6 @@ void Runner::run_step(const Revision& r, const Statement& statement) {
     } catch (...) {
         throw SqlError(fmt::format("step {} threw a non-standard exception", statement.call), "");
     }
-}
-
-} // namespace trellis
-
-namespace trellis {
-
-Writing::Writing(Context& context, Database& db, const Ledger& ledger, const std::string& command)
-    : m_context(context)
-    , m_db(db)
-    , m_interrupts([&db] { db.cancel(); })
-    , m_lock(db, {ledger.qualified_lock_table(), std::chrono::seconds(context.lock_timeout()),
-                  std::chrono::seconds(context.lock_lease()), command}) {}
-
-void Writing::execute_all(const std::vector<std::string>& statements, std::string_view what) {
-    try {
-        Transaction transaction(m_db);
-        m_lock.fence();
-        for (const auto& sql : statements)
-            m_db.execute(sql);
-        transaction.commit(); // the fence renewed the lease
-    } catch (const SqlError& e) {
-        throw_if_interrupted(fmt::format("{} was cancelled; nothing was changed", what));
-        throw database_error("{} failed: {}; nothing was changed", what, e.what());
-    }
-}
-
-RunSettings Writing::run_settings() {
-    return {&m_lock, {m_context.ddl_lock_timeout(), m_context.statement_timeout()}, m_context.ddl_retry_budget()};
 }
 
 } // namespace trellis

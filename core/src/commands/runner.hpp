@@ -13,34 +13,16 @@
 #include "commands/migrate.hpp"
 #include "db/database.hpp"
 #include "db/ledger.hpp"
-#include "db/migration_lock.hpp"
 #include "revision/sql_split.hpp"
-#include "util/interrupt.hpp"
 
 namespace trellis {
+
+class MigrationLock;
 
 struct RunSettings {
     MigrationLock* lock = nullptr; // null: a scratch database that this process alone uses
     Database::Limits limits;       // per attempt
     std::chrono::seconds retry_budget{120};
-};
-
-// What a command that writes holds while it writes: Ctrl-C and SIGTERM cancel the running
-// statement (see util/interrupt.hpp), and the migration lock, with the context's settings.
-class Writing {
-public:
-    Writing(Context& context, Database& db, const Ledger& ledger, const std::string& command);
-    MigrationLock& lock() { return m_lock; }
-    // execute_all (db/database.hpp) with the lock's fence first.
-    void execute_all(const std::vector<std::string>& statements, std::string_view what);
-    // The waits and the budget of a revision's attempts.
-    RunSettings run_settings();
-
-private:
-    Context& m_context;
-    Database& m_db;
-    InterruptScope m_interrupts;
-    MigrationLock m_lock;
 };
 
 // The statements a revision runs in `direction` on `dialect`, checked before anything runs.

@@ -111,9 +111,9 @@ Config load_config(const std::filesystem::path& file) {
         "default_plugin", po::value<std::string>())("version_table", po::value<std::string>())(
         "dev", po::value<std::string>())("exclude_tables", po::value<std::string>())(
         "lock_timeout", po::value<std::string>())("scratch_url", po::value<std::string>())(
-        "lock_lease", po::value<std::string>())("ddl_lock_timeout", po::value<std::string>())(
-        "ddl_retry_budget", po::value<std::string>())("statement_timeout", po::value<std::string>())(
-        "version_schema", po::value<std::string>());
+        "lock_lease", po::value<std::string>())("ddl_lock_timeout", po::value<std::string>())("ddl_retry_budget",
+                                                                                              po::value<std::string>())(
+        "statement_timeout", po::value<std::string>())("version_schema", po::value<std::string>());
     po::parsed_options parsed(&known);
     try {
         std::istringstream stream(content);

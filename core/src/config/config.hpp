@@ -28,11 +28,11 @@ struct Config {
     std::optional<std::string> version_table;
     std::optional<bool> dev;
     std::vector<std::string> exclude_tables;
-    std::optional<int> lock_timeout;     // seconds to wait for the migration lock
-    std::optional<int> lock_lease;       // seconds a holder that stopped renewing keeps it
-    std::optional<int> ddl_lock_timeout; // seconds a revision waits for a table lock per attempt
-    std::optional<int> ddl_retry_budget; // seconds of attempts before a revision gives up
-    std::optional<int> statement_timeout; // seconds per statement of a revision, 0: none
+    std::optional<int> lock_timeout;           // seconds to wait for the migration lock
+    std::optional<int> lock_lease;             // seconds a holder that stopped renewing keeps it
+    std::optional<int> ddl_lock_timeout;       // seconds a revision waits for a table lock per attempt
+    std::optional<int> ddl_retry_budget;       // seconds of attempts before a revision gives up
+    std::optional<int> statement_timeout;      // seconds per statement of a revision, 0: none
     std::optional<std::string> version_schema; // where the ledger and the lock live (PostgreSQL)
     std::optional<std::string> scratch_url;
     std::vector<PluginSection> plugins; // in file order

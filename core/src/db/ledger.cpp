@@ -141,7 +141,8 @@ std::vector<LedgerRow> Ledger::edges_from(const std::vector<Row>& rows, std::siz
     return out;
 }
 
-std::vector<LedgerRow> Ledger::edges(Database& db, const std::vector<std::string>& ids, const std::string& named) const {
+std::vector<LedgerRow> Ledger::edges(Database& db, const std::vector<std::string>& ids,
+                                     const std::string& named) const {
     return edges_from(db.query(edges_sql(ids, named)), 0, ids, named);
 }
 

@@ -53,7 +53,8 @@ public:
     // Inside the caller's transaction (the table must exist): the rows of `ids` and, when
     // `named` is not empty, every row whose stored edges name it; only the revision and its
     // edges are filled in.
-    std::vector<LedgerRow> edges(Database& db, const std::vector<std::string>& ids, const std::string& named = "") const;
+    std::vector<LedgerRow> edges(Database& db, const std::vector<std::string>& ids,
+                                 const std::string& named = "") const;
     // The same in two halves, for a caller that sends the query along with other statements:
     // its text, and the rows it returned (columns from `first`) filtered to what edges() returns.
     std::string edges_sql(const std::vector<std::string>& ids, const std::string& named) const;

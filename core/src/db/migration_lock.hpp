@@ -31,10 +31,10 @@
 namespace trellis {
 
 struct LockSettings {
-    std::string table;                   // the lock table, qualified with its schema
-    std::chrono::seconds timeout{60};    // how long to wait for the lock (--lock-timeout)
-    std::chrono::seconds lease{30};      // how long a holder that stopped renewing keeps it
-    std::string command;                 // what the holder runs, for messages ("upgrade")
+    std::string table;                // the lock table, qualified with its schema
+    std::chrono::seconds timeout{60}; // how long to wait for the lock (--lock-timeout)
+    std::chrono::seconds lease{30};   // how long a holder that stopped renewing keeps it
+    std::string command;              // what the holder runs, for messages ("upgrade")
 };
 
 // The holder of a lock as the lock row tells it.

@@ -4,8 +4,8 @@
 
 #include <atomic>
 #include <cerrno>
-#include <string>
 #include <csignal>
+#include <string>
 #include <thread>
 #include <unistd.h>
 
@@ -85,9 +85,9 @@ void throw_if_interrupted(const std::string& what) {
 void pause_unless_interrupted(std::chrono::milliseconds pause) {
     auto end = std::chrono::steady_clock::now() + pause;
     while (!interrupted() && std::chrono::steady_clock::now() < end)
-        std::this_thread::sleep_for(std::min(std::chrono::milliseconds(20),
-                                             std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                 end - std::chrono::steady_clock::now())));
+        std::this_thread::sleep_for(
+            std::min(std::chrono::milliseconds(20),
+                     std::chrono::duration_cast<std::chrono::milliseconds>(end - std::chrono::steady_clock::now())));
 }
 
 } // namespace trellis
