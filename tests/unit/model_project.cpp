@@ -228,26 +228,26 @@ std::string ModelProject::catalog_query() const {
         // text, which comes whole (`~sql`) to be picked apart.
         return "SELECT m.name || '|column|' || p.name || '|' || upper(p.type) || '|' || p.\"notnull\" || '|' || "
                "ifnull(p.dflt_value, '~') || '|' || p.pk FROM sqlite_master m JOIN pragma_table_info(m.name) p "
-               "WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> 'trellis_version' "
+               "WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT IN ('trellis_version', 'trellis_version_lock') "
                "UNION ALL SELECT m.name || '|index|' || CASE il.origin WHEN 'c' THEN il.name ELSE il.origin END || "
                "'|' || il.\"unique\" || '|' || (SELECT group_concat(name, ',') FROM (SELECT name FROM "
                "pragma_index_info(il.name) ORDER BY seqno)) FROM sqlite_master m JOIN pragma_index_list(m.name) il "
-               "WHERE m.type = 'table' AND m.name <> 'trellis_version' "
+               "WHERE m.type = 'table' AND m.name NOT IN ('trellis_version', 'trellis_version_lock') "
                "UNION ALL SELECT m.name || '|foreign key|' || f.\"table\" || '|' || group_concat(f.\"from\", ',') || "
                "'|' || group_concat(f.\"to\", ',') || '|' || f.on_update || '|' || f.on_delete FROM sqlite_master m "
                "JOIN pragma_foreign_key_list(m.name) f WHERE m.type = 'table' GROUP BY m.name, f.id "
                "UNION ALL SELECT '~sql|' || name || '|' || replace(replace(sql, char(10), ' '), char(13), ' ') "
-               "FROM sqlite_master WHERE type = 'table' AND name <> 'trellis_version'";
+               "FROM sqlite_master WHERE type = 'table' AND name NOT IN ('trellis_version', 'trellis_version_lock')";
     return "SELECT c.relname || '|column|' || a.attname || '|' || format_type(a.atttypid, a.atttypmod) || '|' || "
            "a.attnotnull || '|' || coalesce(pg_get_expr(d.adbin, d.adrelid), '~') FROM pg_class c "
            "JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 "
            "AND NOT a.attisdropped LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum "
-           "WHERE c.relkind = 'r' AND n.nspname = current_schema() AND c.relname <> 'trellis_version' "
+           "WHERE c.relkind = 'r' AND n.nspname = current_schema() AND c.relname NOT IN ('trellis_version', 'trellis_version_lock') "
            "UNION ALL SELECT c.relname || '|constraint|' || con.conname || '|' || pg_get_constraintdef(con.oid) "
            "FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = "
-           "c.relnamespace WHERE n.nspname = current_schema() AND c.relname <> 'trellis_version' "
+           "c.relnamespace WHERE n.nspname = current_schema() AND c.relname NOT IN ('trellis_version', 'trellis_version_lock') "
            "UNION ALL SELECT tablename || '|index|' || indexname || '|' || indexdef FROM pg_indexes "
-           "WHERE schemaname = current_schema() AND tablename <> 'trellis_version'";
+           "WHERE schemaname = current_schema() AND tablename NOT IN ('trellis_version', 'trellis_version_lock')";
 }
 
 ModelProject::Snapshot ModelProject::snapshot(const std::map<std::string, std::vector<std::string>>& columns,

@@ -47,10 +47,12 @@ struct Database {
             url = sqlite_url(dir / "test.db");
         }
     }
-    // The names of its tables, sorted, one a line.
+    // The names of its tables, sorted, one a line (the migration lock's table left out).
     std::string tables() const {
-        return query(url, pg ? "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"
-                             : "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name");
+        return query(url, pg ? "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> "
+                               "'trellis_version_lock' ORDER BY tablename"
+                             : "SELECT name FROM sqlite_master WHERE type = 'table' AND name <> 'trellis_version_lock' "
+                               "ORDER BY name");
     }
 
     TempDir dir;

@@ -28,7 +28,7 @@ Project::Project(const std::string& dialect)
 }
 
 void Project::write_config() const {
-    std::string config = "version_table = trellis_version\nlock_timeout = 30\n";
+    std::string config = "version_table = trellis_version\nlock_timeout = 30\n" + m_settings;
     for (const auto& [name, depends] : m_branches) {
         config += fmt::format("\n[plugin.{}]\nversion_path = versions/{}\n", name, name);
         if (!depends.empty())
@@ -40,6 +40,11 @@ void Project::write_config() const {
 void Project::branch(const std::string& name, const std::vector<std::string>& depends) {
     m_branches.emplace_back(name, depends);
     std::filesystem::create_directories(m_dir.path() / "versions" / name);
+    write_config();
+}
+
+void Project::settings(const std::string& lines) {
+    m_settings += lines;
     write_config();
 }
 
@@ -105,11 +110,11 @@ std::vector<std::string> Project::ledger() const {
 }
 
 std::vector<std::string> Project::tables() const {
-    auto rows =
-        m_dialect == "sqlite"
-            ? sql("SELECT name FROM sqlite_master WHERE type = 'table' AND name <> 'trellis_version' ORDER BY name")
-            : sql("SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'trellis_version' "
-                  "ORDER BY tablename");
+    auto rows = m_dialect == "sqlite"
+                    ? sql("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN ('trellis_version', "
+                          "'trellis_version_lock') ORDER BY name")
+                    : sql("SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename NOT IN "
+                          "('trellis_version', 'trellis_version_lock') ORDER BY tablename");
     return lines(rows);
 }
 

@@ -22,6 +22,8 @@ public:
 
     // Declares a branch (an SQL-only plugin) with its version path `versions/<name>`.
     void branch(const std::string& name, const std::vector<std::string>& depends = {});
+    // Lines added to trellis.ini (settings such as `lock_lease = 2`).
+    void settings(const std::string& lines);
     // Forgets a branch: its config section and its version path, as when a plugin is uninstalled.
     void remove_branch(const std::string& name);
     // Writes a revision file; returns its path. `parents` empty makes a base.
@@ -40,7 +42,7 @@ public:
     std::string sql(const std::string& query_text) const;
     // The applied revision ids, sorted.
     std::vector<std::string> ledger() const;
-    // The user tables of the database, sorted (the ledger excluded).
+    // The user tables of the database, sorted (the ledger and the migration lock excluded).
     std::vector<std::string> tables() const;
 
 private:
@@ -52,6 +54,7 @@ private:
     std::string m_url;
     std::vector<std::pair<std::string, std::vector<std::string>>> m_branches;
     int m_clock = 0;
+    std::string m_settings;
 };
 
 // Every dialect the tests run on.

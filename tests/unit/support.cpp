@@ -155,7 +155,8 @@ std::string query(const std::string& url, const std::string& sql) {
         escaped.replace(at, 1, "'\\''");
     if (url.starts_with("sqlite:///")) {
         auto path = url.substr(10);
-        return shell("sqlite3 -batch '" + path + "' '" + escaped + "'");
+        // A busy time-out, as trellis has: a writer of the database may hold it for a moment.
+        return shell("sqlite3 -batch -cmd '.timeout 10000' '" + path + "' '" + escaped + "'");
     }
     return shell("psql -X -q -A -t -F '|' '" + url + "' -c '" + escaped + "'");
 }

@@ -47,7 +47,14 @@ po::options_description global_options() {
         "json", po::bool_switch(), "print one JSON document on stdout")(
         "quiet,q", po::bool_switch(), "print nothing but errors")("verbose,v", po::bool_switch(), "say more")(
         "no-color", po::bool_switch(), "no colour (also NO_COLOR)")("help,h", po::bool_switch(), "this help")(
-        "version", po::bool_switch(), "print trellis's version");
+        "version", po::bool_switch(), "print trellis's version")(
+        "lock-timeout", po::value<int>(), "seconds to wait for the migration lock (lock_timeout, default 60)")(
+        "ddl-lock-timeout", po::value<int>(),
+        "seconds a revision waits for a table lock per attempt (ddl_lock_timeout, default 5)")(
+        "ddl-retry-budget", po::value<int>(),
+        "seconds of attempts before a revision blocked by table locks gives up (ddl_retry_budget, default 120)")(
+        "statement-timeout", po::value<int>(),
+        "seconds a revision's statement may run, 0 for no limit (statement_timeout, default 0)");
     po::options_description many("Several databases (upgrade, downgrade, stamp, current, status, check, verify)");
     many.add_options()("all-databases", po::bool_switch(),
                        "every database of the config: [databases], databases_file, catalog_query")(
@@ -61,8 +68,9 @@ po::options_description global_options() {
 }
 
 bool takes_value(const std::string& token) {
-    for (const char* option : {"-c", "--config", "--url", "--plugin-path", "--plugin", "--jobs", "--jobs-per-server",
-                               "--canary", "--max-failures", "--shard"})
+    for (const char* option : {"-c", "--config", "--url", "--plugin-path", "--plugin", "--lock-timeout",
+                               "--ddl-lock-timeout", "--ddl-retry-budget", "--statement-timeout", "--jobs",
+                               "--jobs-per-server", "--canary", "--max-failures", "--shard"})
         if (token == option)
             return true;
     return false;
@@ -82,6 +90,16 @@ void print_general_help() {
 std::optional<std::string> env(const char* name) {
     const char* value = std::getenv(name);
     return value && *value ? std::optional<std::string>(value) : std::nullopt;
+}
+
+// A time-out flag: whole seconds from 0 to k_max_seconds, else bad input.
+std::optional<int> seconds(const po::variables_map& vm, const char* name) {
+    if (!vm.count(name))
+        return std::nullopt;
+    int value = vm[name].as<int>();
+    if (value < 0 || value > k_max_seconds)
+        throw input_error("--{} must be a whole number of seconds from 0 to {}, not {}", name, k_max_seconds, value);
+    return value;
 }
 
 GlobalOptions resolve_globals(const po::variables_map& vm) {
@@ -107,12 +125,10 @@ GlobalOptions resolve_globals(const po::variables_map& vm) {
     g.quiet = vm["quiet"].as<bool>();
     g.verbose = vm["verbose"].as<bool>() ? 1 : 0;
     g.color = !vm["no-color"].as<bool>() && !env("NO_COLOR") && ::isatty(STDERR_FILENO);
-    if (vm.count("lock-timeout")) {
-        g.lock_timeout = vm["lock-timeout"].as<int>();
-        if (*g.lock_timeout < 0 || *g.lock_timeout > k_max_lock_timeout_seconds)
-            throw input_error("--lock-timeout must be a number of seconds from 0 to {}, not {}",
-                              k_max_lock_timeout_seconds, *g.lock_timeout);
-    }
+    g.lock_timeout = seconds(vm, "lock-timeout");
+    g.ddl_lock_timeout = seconds(vm, "ddl-lock-timeout");
+    g.ddl_retry_budget = seconds(vm, "ddl-retry-budget");
+    g.statement_timeout = seconds(vm, "statement-timeout");
     return g;
 }
 

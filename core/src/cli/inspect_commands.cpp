@@ -118,7 +118,7 @@ void history_options(po::options_description& d, po::positional_options_descript
 
 AppliedSet applied_set(Context& context) {
     auto& db = context.database(OpenMode::read_only);
-    Ledger ledger(db.kind(), context.version_table());
+    auto ledger = context.ledger(db);
     return read_state(context, db, ledger).applied;
 }
 

@@ -16,8 +16,7 @@ namespace {
 using nlohmann::json;
 
 void guard_options(po::options_description& d, po::positional_options_description&) {
-    d.add_options()("yes", po::bool_switch(), "run even though trellis.ini does not say `dev = true`")(
-        "lock-timeout", po::value<int>(), "seconds to wait for the migration lock");
+    d.add_options()("yes", po::bool_switch(), "run even though trellis.ini does not say `dev = true`");
 }
 
 void print_drop(const DropResult& r, const Context& context) {
@@ -69,10 +68,6 @@ int reset_db_run(Invocation& in) {
     print_drop(dropped, in.context);
     print_create(created, in.context);
     return 0;
-}
-
-void prepare_options(po::options_description& d, po::positional_options_description&) {
-    d.add_options()("lock-timeout", po::value<int>(), "seconds to wait for the migration lock");
 }
 
 int prepare_run(Invocation& in) {
@@ -136,7 +131,7 @@ void add_lifecycle_commands(std::vector<CommandSpec>& table) {
                      reset_db_run});
     table.push_back({"prepare", "",
                      "an empty database gets the models' tables, stamped at heads; any other is upgraded",
-                     prepare_options, prepare_run});
+                     no_options, prepare_run});
     table.push_back({"verify", "[--scratch-url URL] [--orders N]",
                      "on scratch databases: revisions build the models' schema in every order, each revision "
                      "round-trips, one head per branch",

@@ -49,7 +49,7 @@ std::vector<int> unapplied_revisions(Context& context, LintOptions& options, Lin
         return context.graph().order();
     context.graph();
     auto& db = context.database(OpenMode::read_only);
-    Ledger ledger(db.kind(), context.version_table());
+    auto ledger = context.ledger(db);
     auto state = read_state(context, db, ledger);
     const auto& graph = context.graph(); // read_state may have added revisions known only from the ledger
     std::vector<int> pending;

@@ -25,8 +25,7 @@ void migrate_options(po::options_description& d, po::positional_options_descript
         "dry-run", po::bool_switch(), "print the plan, grouped by branch, and touch nothing")(
         "ignore-checksums", po::bool_switch(), "go on when applied files changed")(
         "file-downgrade", po::bool_switch(),
-        "downgrade: run the files' downgrades even where the ledger stores the one applied")(
-        "lock-timeout", po::value<int>(), "seconds to wait for the migration lock (default 60)");
+        "downgrade: run the files' downgrades even where the ledger stores the one applied");
     p.add("target", -1);
 }
 
@@ -115,8 +114,7 @@ int downgrade_run(Invocation& in) {
 
 void stamp_options(po::options_description& d, po::positional_options_description& p) {
     d.add_options()("target", po::value<std::vector<std::string>>()->composing(),
-                    "target(s)")("purge", po::bool_switch(), "empty the ledger first")("lock-timeout", po::value<int>(),
-                                                                                       "seconds to wait for the lock");
+                    "target(s)")("purge", po::bool_switch(), "empty the ledger first");
     p.add("target", -1);
 }
 
@@ -142,7 +140,7 @@ int stamp_run(Invocation& in) {
 DatabaseState read(Context& context) {
     context.graph();
     auto& db = context.database(OpenMode::read_only);
-    Ledger ledger(db.kind(), context.version_table());
+    auto ledger = context.ledger(db);
     return read_state(context, db, ledger);
 }
 
@@ -244,10 +242,6 @@ int status_run(Invocation& in) {
 
 // --- repair -------------------------------------------------------------------------------
 
-void repair_options(po::options_description& d, po::positional_options_description&) {
-    d.add_options()("lock-timeout", po::value<int>(), "seconds to wait for the lock");
-}
-
 int repair_run(Invocation& in) {
     auto fixed = repair(in.context);
     const auto& graph = in.context.graph();
@@ -266,6 +260,22 @@ int repair_run(Invocation& in) {
     return 0;
 }
 
+// --- unlock -------------------------------------------------------------------------------
+
+void unlock_options(po::options_description& d, po::positional_options_description&) {
+    d.add_options()("yes", po::bool_switch(), "release it even though its lease is live");
+}
+
+int unlock_run(Invocation& in) {
+    auto holder = unlock(in.context, flag(in, "yes"));
+    if (in.context.options().json)
+        print_json({{"released", holder.has_value()}, {"holder", holder ? holder->describe() : ""}});
+    else if (!in.context.options().quiet)
+        std::cout << (holder ? fmt::format("Released the migration lock ({}).\n", holder->describe())
+                             : "No migration lock is held.\n");
+    return 0;
+}
+
 } // namespace
 
 void add_migrate_commands(std::vector<CommandSpec>& table) {
@@ -278,7 +288,9 @@ void add_migrate_commands(std::vector<CommandSpec>& table) {
     table.push_back({"current", "[-v]", "the applied heads of each branch", no_options, current_run});
     table.push_back({"status", "", "per branch: applied, pending, changed, gone", no_options, status_run});
     table.push_back(
-        {"repair", "", "rewrite stored checksums to the current files, after review", repair_options, repair_run});
+        {"repair", "", "rewrite stored checksums to the current files, after review", no_options, repair_run});
+    table.push_back({"unlock", "[--yes]", "release a migration lock whose holder is gone, after review", unlock_options,
+                     unlock_run});
 }
 
 } // namespace trellis::cli

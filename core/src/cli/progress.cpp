@@ -101,6 +101,12 @@ MigrateEvents RunDisplay::events() {
             state->say(fmt::format("  {} ({}) {}  [{} ms]", g.revision(i).id, g.branch(g.branch_of(i)).label(),
                                    g.revision(i).message, took.count()));
     };
+    events.retrying = [state](const Graph& g, int i, int attempt, std::chrono::milliseconds pause,
+                              const std::string& blocker) {
+        std::lock_guard lock(state->mutex);
+        state->say(fmt::format("  {} attempt {} waited out its lock wait ({}); rolled back, retrying in {} ms",
+                               g.revision(i).id, attempt, blocker, pause.count()));
+    };
     events.skipped = [state](const Graph& g, int i) {
         std::lock_guard lock(state->mutex);
         state->say(fmt::format("  {} skipped: another process got there first", g.revision(i).id));

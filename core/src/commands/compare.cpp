@@ -42,7 +42,7 @@ Comparison compare(Context& context) {
     Comparison c;
     c.models = model_schema(context);
     auto& db = context.database(OpenMode::read_only);
-    Ledger ledger(db.kind(), context.version_table());
+    auto ledger = context.ledger(db);
     auto state = read_state(context, db, ledger);
     const auto& graph = context.graph();
     c.pending = plan_upgrade(graph, {"heads"}, state.applied).steps;

@@ -151,8 +151,34 @@ std::string Context::version_table() {
     return config().version_table.value_or("trellis_version");
 }
 
+Ledger Context::ledger(Database& db) {
+    if (!m_version_schema)
+        m_version_schema = config().version_schema ? *config().version_schema : db.current_schema();
+    if (db.kind() == Dialect::postgresql && m_version_schema->empty())
+        throw database_error("{}: no schema of the search_path exists, so the ledger has no home; set "
+                             "`version_schema` in trellis.ini",
+                             db.url().display());
+    return Ledger(db.kind(), version_table(), db.kind() == Dialect::postgresql ? *m_version_schema : "");
+}
+
 int Context::lock_timeout() {
     return m_options.lock_timeout.value_or(config().lock_timeout.value_or(60));
+}
+
+int Context::lock_lease() {
+    return std::max(1, config().lock_lease.value_or(30));
+}
+
+std::chrono::milliseconds Context::ddl_lock_timeout() {
+    return std::chrono::seconds(m_options.ddl_lock_timeout.value_or(config().ddl_lock_timeout.value_or(5)));
+}
+
+std::chrono::milliseconds Context::statement_timeout() {
+    return std::chrono::seconds(m_options.statement_timeout.value_or(config().statement_timeout.value_or(0)));
+}
+
+std::chrono::seconds Context::ddl_retry_budget() {
+    return std::chrono::seconds(m_options.ddl_retry_budget.value_or(config().ddl_retry_budget.value_or(120)));
 }
 
 Database& Context::database(OpenMode mode) {
@@ -164,6 +190,7 @@ Database& Context::database(OpenMode mode) {
         // or the environment, to the working directory.
         auto base = m_options.url ? std::filesystem::current_path() : config().directory;
         m_database = connect(parse_url(url(), base), mode, lock_timeout());
+        m_database->set_limits({ddl_lock_timeout(), statement_timeout()});
     }
     return *m_database;
 }

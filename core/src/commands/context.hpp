@@ -4,10 +4,12 @@
 #pragma once
 
 #include "config/config.hpp"
+#include "db/ledger.hpp"
 #include "db/open_mode.hpp"
 #include "graph/graph.hpp"
 
 #include <functional>
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <string>
@@ -28,7 +30,10 @@ struct GlobalOptions {
     bool quiet = false;
     int verbose = 0;
     bool color = false;
-    std::optional<int> lock_timeout; // --lock-timeout of the writing commands
+    std::optional<int> lock_timeout;      // --lock-timeout
+    std::optional<int> ddl_lock_timeout;  // --ddl-lock-timeout
+    std::optional<int> ddl_retry_budget;  // --ddl-retry-budget
+    std::optional<int> statement_timeout; // --statement-timeout
 };
 
 class Context {
@@ -53,7 +58,16 @@ public:
     std::string url();
     bool has_url();
     std::string version_table();
+    // The ledger of `db`, qualified with `version_schema`, else the schema the connection had
+    // when the command first asked (so a revision's `SET search_path` cannot move it).
+    Ledger ledger(Database& db);
     int lock_timeout();
+    int lock_lease();
+    // The waits of a revision's attempt (ddl_lock_timeout, statement_timeout); every transaction
+    // of the command's connection has them.
+    std::chrono::milliseconds ddl_lock_timeout();
+    std::chrono::milliseconds statement_timeout();
+    std::chrono::seconds ddl_retry_budget();
     // Connects on first use. A read-only open of a SQLite file that does not exist creates
     // nothing and reads as an empty database.
     Database& database(OpenMode mode = OpenMode::read_write);
@@ -82,6 +96,7 @@ private:
     OpenMode m_database_mode{};
     std::vector<std::string> m_notices;
     std::function<void(const std::string&)> m_notice_sink;
+    std::optional<std::string> m_version_schema;
 };
 
 } // namespace trellis

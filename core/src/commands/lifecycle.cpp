@@ -3,7 +3,9 @@
 #include "commands/compare.hpp"
 #include "commands/migrate.hpp"
 #include "commands/ownership.hpp"
+#include "commands/runner.hpp"
 #include "commands/state.hpp"
+#include "commands/writing.hpp"
 #include "db/database.hpp"
 #include "plugin/loader.hpp"
 #include "revision/sql_split.hpp"
@@ -32,8 +34,8 @@ DropResult drop_db(Context& context) {
     context.graph();
     auto models = model_schema(context);
     auto& db = context.database();
-    Ledger ledger(db.kind(), context.version_table());
-    MigrationLock lock(db, ledger.table(), context.lock_timeout());
+    auto ledger = context.ledger(db);
+    Writing writing(context, db, ledger, "drop-db");
     // A gone plugin's revisions join the graph: its tables are owned too.
     auto state = read_state(context, db, ledger);
     Ownership ownership(context.graph(), context.plugins(), state.applied_in_order());
@@ -60,11 +62,13 @@ DropResult drop_db(Context& context) {
             if (column.type.kind == ColumnKind::enumeration && db.kind() == Dialect::postgresql &&
                 types.insert(column.type.spelling).second)
                 statements.push_back("DROP TYPE IF EXISTS " + quote(column.type.spelling));
-    if (db.table_exists(ledger.table())) {
-        statements.push_back("DROP TABLE " + ledger.table());
+    if (db.table_exists(ledger.qualified())) {
+        statements.push_back("DROP TABLE " + ledger.qualified());
         result.dropped.push_back(ledger.table());
     }
-    execute_all(db, statements, "drop-db");
+    // The lock's table goes last; this command's lock goes with it (its release finds no row).
+    statements.push_back("DROP TABLE IF EXISTS " + ledger.qualified_lock_table());
+    writing.execute_all(statements, "drop-db");
     // The ledger is gone, and with it the gone plugins' revisions: what comes next (reset-db's
     // stamp and upgrade) must not see them as revisions to record again.
     context.reload_graph();
@@ -149,9 +153,9 @@ CreateResult create_from_models(Context& context) {
 PrepareResult prepare(Context& context) {
     auto models = model_schema(context);
     auto& db = context.database();
-    Ledger ledger(db.kind(), context.version_table());
+    auto ledger = context.ledger(db);
     PrepareResult result;
-    bool ledger_empty = !db.table_exists(ledger.table()) || ledger.read(db).empty();
+    bool ledger_empty = !db.table_exists(ledger.qualified()) || ledger.read(db).empty();
     result.was_empty = ledger_empty && std::none_of(models.tables.begin(), models.tables.end(),
                                                     [&](const Table& t) { return db.table_exists(t.name); });
     if (result.was_empty)

@@ -6,6 +6,7 @@
 
 #include "commands/context.hpp"
 #include "db/ledger.hpp"
+#include "db/migration_lock.hpp"
 #include "graph/planner.hpp"
 
 #include <chrono>
@@ -30,13 +31,19 @@ struct MigrateEvents {
     std::function<void(const Graph&, int revision, std::chrono::milliseconds took)> finished;
     // A revision another process applied (or reverted) first.
     std::function<void(const Graph&, int revision)> skipped;
+    // Attempt `attempt` of a revision waited out its lock wait and was rolled back; the next
+    // comes after `pause`. `blocker` names the session that held the lock, as far as known.
+    std::function<void(const Graph&, int revision, int attempt, std::chrono::milliseconds pause,
+                       const std::string& blocker)>
+        retrying;
 };
 
 // The plan for `targets` on the database as it is now, without changing anything (--dry-run).
 Plan plan_for(Context& context, Direction direction, const std::vector<std::string>& targets,
               const MigrateOptions& options);
 
-// Applies the plan; returns it as run.
+// Applies the plan under the migration lock; returns it as run: the revisions this command
+// applied (or reverted), without those another command handled first.
 Plan migrate(Context& context, Direction direction, const std::vector<std::string>& targets,
              const MigrateOptions& options, const MigrateEvents& events);
 
@@ -67,8 +74,9 @@ StampResult stamp_with(Context& context, const StampChooser& choose);
 // (verify, prepare). Failures throw as migrate's do.
 void run_plan(Context& context, Database& db, Direction direction, const Plan& plan);
 
-// The ledger row that records revision `i` as applied on `dialect`.
-LedgerRow row_for(const Graph& graph, int i, Dialect dialect);
+// Releases the migration lock by hand (`trellis unlock`); returns its holder, none when no lock
+// was held. A lock whose lease is still live is released only with `yes`.
+std::optional<LockHolder> unlock(Context& context, bool yes);
 
 // Rewrites the stored checksum of every changed revision, keeping the downgrade stored when it was
 // applied; returns them.

@@ -109,7 +109,7 @@ std::vector<std::string> DatabaseState::applied_in_order() const {
 
 DatabaseState read_state(Context& context, Database& db, const Ledger& ledger) {
     DatabaseState state;
-    state.ledger_exists = db.table_exists(ledger.table());
+    state.ledger_exists = db.table_exists(ledger.qualified());
     if (state.ledger_exists)
         state.rows = ledger.read(db);
     std::vector<const LedgerRow*> ghosts;
@@ -157,7 +157,7 @@ std::optional<AppliedSet> applied_if_reachable(Context& context, std::string& wh
     }
     try {
         auto& db = context.database(OpenMode::read_only);
-        Ledger ledger(db.kind(), context.version_table());
+        auto ledger = context.ledger(db);
         return read_state(context, db, ledger).applied;
     } catch (const Error& e) {
         if (e.code() != ExitCode::database)

@@ -84,6 +84,22 @@ bool parse_bool(const Config& config, const std::string& content, std::string_vi
     throw input_error("{}: `{}` must be true or false, not `{}`", where(config, content, key), key, value);
 }
 
+// A whole number of seconds, 0 to 2147483 (PostgreSQL's time-outs are milliseconds in an int).
+int parse_seconds(const Config& config, const std::string& content, std::string_view key, const std::string& value) {
+    int seconds = -1;
+    try {
+        std::size_t used = 0;
+        seconds = std::stoi(value, &used);
+        if (used != value.size())
+            seconds = -1;
+    } catch (const std::exception&) {
+    }
+    if (seconds < 0 || seconds > k_max_seconds)
+        throw input_error("{}: {} must be a whole number of seconds from 0 to {}, not `{}`",
+                          where(config, content, key), key, k_max_seconds, value);
+    return seconds;
+}
+
 void apply_plugin_key(Config& config, const std::string& content, const std::string& key, const std::string& value) {
     // key is `plugin.NAME.setting`
     auto last_dot = key.rfind('.');
@@ -132,7 +148,9 @@ Config load_config(const std::filesystem::path& file) {
         "dev", po::value<std::string>())("exclude_tables", po::value<std::string>())(
         "lock_timeout", po::value<std::string>())("scratch_url", po::value<std::string>())(
         "databases_file", po::value<std::string>())("catalog_url", po::value<std::string>())(
-        "catalog_query", po::value<std::string>());
+        "catalog_query", po::value<std::string>())("lock_lease", po::value<std::string>())(
+        "ddl_lock_timeout", po::value<std::string>())("ddl_retry_budget", po::value<std::string>())(
+        "statement_timeout", po::value<std::string>())("version_schema", po::value<std::string>());
     po::parsed_options parsed(&known);
     try {
         std::istringstream stream(content);
@@ -154,8 +172,9 @@ Config load_config(const std::filesystem::path& file) {
                 continue;
             }
             throw input_error("{}: unknown key `{}` (known: url, plugin_path, default_plugin, version_table, dev, "
-                              "exclude_tables, lock_timeout, scratch_url, databases_file, catalog_url, catalog_query, "
-                              "[plugin.NAME] and [databases] sections)",
+                              "exclude_tables, lock_timeout, lock_lease, ddl_lock_timeout, ddl_retry_budget, "
+                              "statement_timeout, version_schema, scratch_url, databases_file, catalog_url, "
+                              "catalog_query, [plugin.NAME] and [databases] sections)",
                               where(config, content, key), key);
         }
         if (key == "url")
@@ -182,17 +201,23 @@ Config load_config(const std::filesystem::path& file) {
             config.catalog_url = value;
         else if (key == "catalog_query")
             config.catalog_query = value;
-        else if (key == "lock_timeout") {
-            std::size_t used = 0;
-            try {
-                config.lock_timeout = std::stoi(value, &used);
-            } catch (const std::exception&) {
-                used = 0;
-            }
-            if (used == 0 || used != value.size() || *config.lock_timeout < 0 ||
-                *config.lock_timeout > k_max_lock_timeout_seconds)
-                throw input_error("{}: lock_timeout must be a number of seconds from 0 to {}, not `{}`",
-                                  where(config, content, key), k_max_lock_timeout_seconds, value);
+        else if (key == "version_schema") {
+            if (!text::is_revision_id(value))
+                throw input_error("{}: version_schema `{}` must be a plain schema name", where(config, content, key),
+                                  value);
+            config.version_schema = value;
+        } else {
+            auto seconds = parse_seconds(config, content, key, value);
+            if (key == "lock_timeout")
+                config.lock_timeout = seconds;
+            else if (key == "lock_lease")
+                config.lock_lease = seconds;
+            else if (key == "ddl_lock_timeout")
+                config.ddl_lock_timeout = seconds;
+            else if (key == "ddl_retry_budget")
+                config.ddl_retry_budget = seconds;
+            else if (key == "statement_timeout")
+                config.statement_timeout = seconds;
         }
     }
     return config;

@@ -10,8 +10,8 @@
 
 namespace trellis {
 
-// The longest lock time-out, in seconds: both databases take it in milliseconds, in a 32-bit int.
-constexpr int k_max_lock_timeout_seconds = 2'147'483;
+// The largest time-out in seconds a setting or flag takes (PostgreSQL's limit: INT_MAX ms).
+inline constexpr int k_max_seconds = 2147483;
 
 // `[plugin.NAME]`: overrides a loaded library's settings, or declares an SQL-only plugin (a branch
 // of revisions with no library). How a section without a library is read is Context's rule.
@@ -31,7 +31,12 @@ struct Config {
     std::optional<std::string> version_table;
     std::optional<bool> dev;
     std::vector<std::string> exclude_tables;
-    std::optional<int> lock_timeout;
+    std::optional<int> lock_timeout;           // seconds to wait for the migration lock
+    std::optional<int> lock_lease;             // seconds a holder that stopped renewing keeps it
+    std::optional<int> ddl_lock_timeout;       // seconds a revision waits for a table lock per attempt
+    std::optional<int> ddl_retry_budget;       // seconds of attempts before a revision gives up
+    std::optional<int> statement_timeout;      // seconds per statement of a revision, 0: none
+    std::optional<std::string> version_schema; // where the ledger and the lock live (PostgreSQL)
     std::optional<std::string> scratch_url;
     std::vector<PluginSection> plugins; // in file order
     // The databases of `--all-databases`: `[databases]` NAME = URL (file order), a file of URLs,

@@ -10,6 +10,7 @@
 #include "db/url.hpp"
 #include "trellis/connection.hpp"
 
+#include <chrono>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -24,6 +25,10 @@ public:
         : std::runtime_error(message)
         , m_sqlstate(std::move(sqlstate)) {}
     const std::string& sqlstate() const { return m_sqlstate; }
+    // A lock wait that ran out (PostgreSQL's lock_not_available; SQLite's busy database, which
+    // SqliteDatabase reports with the same SQLSTATE): the transaction may be retried.
+    bool lock_timeout() const { return m_sqlstate == k_lock_not_available; }
+    static constexpr const char* k_lock_not_available = "55P03";
 
 private:
     std::string m_sqlstate;
@@ -58,11 +63,23 @@ public:
     // written in between (and always where the database cannot tell).
     virtual bool others_may_have_written() const { return true; }
 
-    // Takes the migration lock for the whole command (PostgreSQL: a session advisory lock keyed on
-    // `name`). On SQLite there is no session lock: each revision runs in `BEGIN IMMEDIATE` and
-    // re-reads the ledger. Throws a database error naming the holder after `timeout_seconds`.
-    virtual void lock(const std::string& name, int timeout_seconds) = 0;
-    virtual void unlock() = 0;
+    // Bounds on the waits of every transaction begun from now on. PostgreSQL sets them with
+    // `SET LOCAL` inside each transaction, so nothing outlives it in a pooled server connection
+    // (statements outside a transaction run with the server's settings); SQLite applies the lock
+    // wait as its busy time-out. A lock wait that runs out throws a SqlError whose
+    // lock_timeout() is true; a statement time-out, a plain SqlError.
+    struct Limits {
+        std::chrono::milliseconds lock_wait{0};
+        std::chrono::milliseconds statement{0}; // 0: none
+    };
+    virtual void set_limits(const Limits& limits) = 0;
+    const Limits& limits() const { return m_limits; }
+    // Asks the running statement to stop; it then fails with a SqlError. Safe to call from
+    // another thread while this connection's own thread waits in a statement.
+    virtual void cancel() = 0;
+    // The schema that unqualified names resolve to now (PostgreSQL's current_schema()); empty
+    // on SQLite.
+    virtual std::string current_schema() { return ""; }
 
     virtual bool table_exists(const std::string& name) = 0;
     // A SQL string literal of `value` in this dialect.
@@ -82,6 +99,7 @@ protected:
     static std::string bind(const std::string& sql, const std::vector<std::optional<std::string>>& parameters);
 
     DatabaseUrl m_url;
+    Limits m_limits;
 };
 
 // A transaction that rolls back unless committed (libpqxx's rule): the scope of one revision.
@@ -115,28 +133,7 @@ private:
 // error, says `what` failed.
 void execute_all(Database& db, const std::vector<std::string>& statements, std::string_view what);
 
-// Holds the migration lock of `db` for a scope (see Database::lock).
-class MigrationLock {
-public:
-    MigrationLock(Database& db, const std::string& name, int timeout_seconds)
-        : m_db(db) {
-        m_db.lock(name, timeout_seconds);
-    }
-    ~MigrationLock() {
-        try {
-            m_db.unlock();
-        } catch (...) {
-            // The session ends with the process; its lock goes with it.
-        }
-    }
-    MigrationLock(const MigrationLock&) = delete;
-    MigrationLock& operator=(const MigrationLock&) = delete;
-
-private:
-    Database& m_db;
-};
-
-// Connects. `lock_timeout_seconds` bounds every wait for a lock.
+// Connects. `lock_timeout_seconds` is the first lock wait of its transactions (see set_limits).
 std::unique_ptr<Database> connect(const DatabaseUrl& url, OpenMode mode, int lock_timeout_seconds);
 
 } // namespace trellis

@@ -3,6 +3,7 @@
 #include "util/error.hpp"
 #include "util/text.hpp"
 
+#include <algorithm>
 #include <fmt/format.h>
 
 namespace trellis {
@@ -22,7 +23,26 @@ LedgerRow to_row(const Row& r) {
     return row;
 }
 
+std::string qualify(const std::string& schema, const std::string& name) {
+    if (schema.empty())
+        return name;
+    std::string out = "\"";
+    for (char c : schema)
+        out += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return out + "\"." + name;
+}
+
 } // namespace
+
+Ledger::Ledger(Dialect dialect, std::string table, std::string schema)
+    : m_dialect(dialect)
+    , m_table(std::move(table))
+    , m_schema(std::move(schema))
+    , m_qualified(qualify(m_schema, m_table)) {}
+
+std::string Ledger::qualified_lock_table() const {
+    return qualify(m_schema, lock_table());
+}
 
 std::string Ledger::create_sql() const {
     bool pg = m_dialect == Dialect::postgresql;
@@ -36,7 +56,7 @@ std::string Ledger::create_sql() const {
                        "    down_revision TEXT NOT NULL DEFAULT '',\n"
                        "    depends_on TEXT NOT NULL DEFAULT ''\n"
                        "){}",
-                       m_table, pg ? "TIMESTAMP" : "TEXT",
+                       m_qualified, pg ? "TIMESTAMP" : "TEXT",
                        // One B-tree rather than a table and its key's index: fewer pages per commit.
                        pg ? "" : " WITHOUT ROWID");
 }
@@ -46,23 +66,23 @@ std::string Ledger::insert_sql(const LedgerRow& row) const {
                                                 : "strftime('%Y-%m-%d %H:%M:%f', 'now')";
     return fmt::format("INSERT INTO {} (revision, branch, checksum, downgrade_sql, applied_at, duration_ms, "
                        "down_revision, depends_on) VALUES ({}, {}, {}, {}, {}, {}, {}, {})",
-                       m_table, Database::quote(row.revision), Database::quote(row.branch),
+                       m_qualified, Database::quote(row.revision), Database::quote(row.branch),
                        Database::quote(row.checksum), Database::quote(row.downgrade_sql), now, row.duration_ms,
                        Database::quote(text::join(row.down_revisions, ", ")),
                        Database::quote(text::join(row.depends_on, ", ")));
 }
 
 std::string Ledger::delete_sql(const std::string& revision) const {
-    return fmt::format("DELETE FROM {} WHERE revision = {}", m_table, Database::quote(revision));
+    return fmt::format("DELETE FROM {} WHERE revision = {}", m_qualified, Database::quote(revision));
 }
 
 std::string Ledger::delete_all_sql() const {
-    return fmt::format("DELETE FROM {}", m_table);
+    return fmt::format("DELETE FROM {}", m_qualified);
 }
 
 std::string Ledger::update_checksum_sql(const std::string& revision, const std::string& checksum,
                                         const std::string& downgrade_sql) const {
-    return fmt::format("UPDATE {} SET checksum = {}, downgrade_sql = {} WHERE revision = {}", m_table,
+    return fmt::format("UPDATE {} SET checksum = {}, downgrade_sql = {} WHERE revision = {}", m_qualified,
                        Database::quote(checksum), Database::quote(downgrade_sql), Database::quote(revision));
 }
 
@@ -70,12 +90,12 @@ std::string Ledger::select_sql() const {
     auto applied = m_dialect == Dialect::postgresql ? "to_char(applied_at, 'YYYY-MM-DD HH24:MI:SS.US')" : "applied_at";
     return fmt::format("SELECT revision, branch, checksum, downgrade_sql, {}, duration_ms, down_revision, depends_on "
                        "FROM {}",
-                       applied, m_table);
+                       applied, m_qualified);
 }
 
 std::vector<LedgerRow> Ledger::read(Database& db) const {
     std::vector<LedgerRow> rows;
-    if (!db.table_exists(m_table))
+    if (!db.table_exists(m_qualified))
         return rows;
     try {
         for (const auto& r : db.query(select_sql() + " ORDER BY applied_at, revision"))
@@ -99,6 +119,44 @@ std::optional<LedgerRow> Ledger::find(Database& db, const std::string& revision)
     if (rows.empty())
         return std::nullopt;
     return to_row(rows.front());
+}
+
+std::string Ledger::edges_sql(const std::vector<std::string>& ids, const std::string& named) const {
+    std::vector<std::string> quoted;
+    for (const auto& id : ids)
+        quoted.push_back(Database::quote(id));
+    auto where = fmt::format("revision IN ({})", text::join(quoted, ", "));
+    if (!named.empty()) {
+        // A substring test first (neither LIKE, whose `_` is a wildcard, nor a list type both
+        // databases share); the lists are then split and compared exactly.
+        auto contains = m_dialect == Dialect::postgresql ? "strpos({}, {}) > 0" : "instr({}, {}) > 0";
+        for (auto column : {"down_revision", "depends_on"})
+            where += " OR " + fmt::format(fmt::runtime(contains), column, Database::quote(named));
+    }
+    return fmt::format("SELECT revision, down_revision, depends_on FROM {} WHERE {}", m_qualified, where);
+}
+
+std::vector<LedgerRow> Ledger::edges_from(const std::vector<Row>& rows, std::size_t first,
+                                          const std::vector<std::string>& ids, const std::string& named) const {
+    std::vector<LedgerRow> out;
+    for (const auto& r : rows) {
+        if (r.size() < first + 3 || !r[first])
+            continue; // an outer join's empty side
+        LedgerRow row;
+        row.revision = *r[first];
+        row.down_revisions = text::split_list(r[first + 1].value_or(""));
+        row.depends_on = text::split_list(r[first + 2].value_or(""));
+        if (named.empty() || std::find(ids.begin(), ids.end(), row.revision) != ids.end() ||
+            std::find(row.down_revisions.begin(), row.down_revisions.end(), named) != row.down_revisions.end() ||
+            std::find(row.depends_on.begin(), row.depends_on.end(), named) != row.depends_on.end())
+            out.push_back(std::move(row));
+    }
+    return out;
+}
+
+std::vector<LedgerRow> Ledger::edges(Database& db, const std::vector<std::string>& ids,
+                                     const std::string& named) const {
+    return edges_from(db.query(edges_sql(ids, named)), 0, ids, named);
 }
 
 } // namespace trellis

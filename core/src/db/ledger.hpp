@@ -24,13 +24,20 @@ struct LedgerRow {
     std::vector<std::string> depends_on;
 };
 
+// The ledger and the migration lock's table (`<table>_lock`, see db/migration_lock.hpp) live
+// in `schema` (PostgreSQL: `version_schema`, else the connection's schema when the command
+// started), and every statement names them with it, so a revision's `SET search_path` cannot
+// send a ledger row elsewhere. An empty schema leaves the names unqualified (SQLite).
 class Ledger {
 public:
-    Ledger(Dialect dialect, std::string table)
-        : m_dialect(dialect)
-        , m_table(std::move(table)) {}
+    Ledger(Dialect dialect, std::string table, std::string schema = "");
 
+    // The table's own name (reflection leaves it out) and its name in SQL.
     const std::string& table() const { return m_table; }
+    const std::string& qualified() const { return m_qualified; }
+    std::string lock_table() const { return m_table + "_lock"; }
+    std::string qualified_lock_table() const;
+    Dialect dialect() const { return m_dialect; }
 
     std::string create_sql() const;
     std::string insert_sql(const LedgerRow& row) const;
@@ -43,11 +50,21 @@ public:
     std::vector<LedgerRow> read(Database& db) const;
     // The row of one revision, read inside the caller's transaction; the table must exist.
     std::optional<LedgerRow> find(Database& db, const std::string& revision) const;
+    // Inside the caller's transaction (the table must exist): the rows of `ids` and, when
+    // `named` is not empty, every row whose stored edges name it; only the revision and its
+    // edges are filled in.
+    std::vector<LedgerRow> edges(Database& db, const std::vector<std::string>& ids,
+                                 const std::string& named = "") const;
+    // The same in two halves, for a caller that sends the query along with other statements:
+    // its text, and the rows it returned (columns from `first`) filtered to what edges() returns.
+    std::string edges_sql(const std::vector<std::string>& ids, const std::string& named) const;
+    std::vector<LedgerRow> edges_from(const std::vector<Row>& rows, std::size_t first,
+                                      const std::vector<std::string>& ids, const std::string& named) const;
 
 private:
     std::string select_sql() const;
     Dialect m_dialect;
-    std::string m_table;
+    std::string m_table, m_schema, m_qualified;
 };
 
 } // namespace trellis

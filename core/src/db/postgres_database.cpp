@@ -4,6 +4,7 @@
 #include "util/text.hpp"
 
 #include <chrono>
+#include <cstdio>
 #include <pqxx/pqxx>
 #include <stdexcept>
 #include <thread>
@@ -23,9 +24,25 @@ std::string clean(const std::string& message) {
     return newline == std::string::npos ? text : text.substr(0, newline);
 }
 
-// A stable 64-bit key for the advisory lock (FNV-1a), the same on every host.
-long long lock_key(const std::string& name) {
-    return static_cast<long long>(text::fnv1a("trellis:" + name));
+// Notices ("relation already exists, skipping") are noise on a user's terminal; warnings are
+// not. Filtered here rather than by `SET client_min_messages`, which would outlive the
+// transaction in a pooled connection.
+class Notices final : public pqxx::errorhandler {
+public:
+    explicit Notices(pqxx::connection_base& connection)
+        : pqxx::errorhandler(connection) {}
+    bool operator()(const char message[]) noexcept override {
+        std::string_view text(message);
+        for (std::string_view quiet : {"NOTICE:", "INFO:", "DEBUG", "LOG:"})
+            if (text.starts_with(quiet))
+                return false;
+        std::fputs(message, stderr);
+        return false;
+    }
+};
+
+std::string milliseconds(std::chrono::milliseconds value) {
+    return fmt::format("'{}ms'", value.count());
 }
 
 template <typename Work> auto guarded(Work&& work) -> decltype(work()) {
@@ -52,22 +69,28 @@ PostgresDatabase::PostgresDatabase(const DatabaseUrl& url, int lock_timeout_seco
     } catch (const std::exception& e) {
         throw database_error("cannot connect to {}: {}", url.display(), clean(e.what()));
     }
-    // Notices such as "relation already exists, skipping" are noise on a user's terminal.
-    execute("SET client_min_messages = warning");
-    execute(fmt::format("SET lock_timeout = '{}s'", lock_timeout_seconds));
+    m_notices = std::make_unique<Notices>(*m_connection);
+    m_limits.lock_wait = std::chrono::seconds(lock_timeout_seconds);
 }
 
 PostgresDatabase::~PostgresDatabase() {
     try {
         rollback(); // an uncommitted transaction rolls back
-        unlock();
     } catch (...) {
-        // Closing the connection releases the session lock anyway.
+        // Closing the connection rolls back as well.
     }
+    m_notices.reset(); // before the connection it is registered with
+}
+
+std::string PostgresDatabase::begin_sql() const {
+    std::string sql = "BEGIN;\nSET LOCAL lock_timeout = " + milliseconds(m_limits.lock_wait) + ";\n";
+    if (m_limits.statement.count() > 0)
+        sql += "SET LOCAL statement_timeout = " + milliseconds(m_limits.statement) + ";\n";
+    return sql;
 }
 
 std::string PostgresDatabase::with_begin(const std::string& sql) {
-    return std::exchange(m_begin_pending, false) ? "BEGIN;\n" + sql : sql;
+    return std::exchange(m_begin_pending, false) ? begin_sql() + sql : sql;
 }
 
 void PostgresDatabase::execute(const std::string& sql) {
@@ -104,7 +127,7 @@ void PostgresDatabase::commit(const std::vector<std::string>& last) {
         return; // nothing was sent, so there is nothing to commit
     // A SAVEPOINT fails (25P01) unless an explicit transaction is open: when SQL sent since BEGIN
     // ended it, the message is one implicit transaction, and the failure takes `last` with it.
-    std::string sql = begun ? "SAVEPOINT trellis_open; RELEASE SAVEPOINT trellis_open;\n" : "BEGIN;\n";
+    std::string sql = begun ? "SAVEPOINT trellis_open; RELEASE SAVEPOINT trellis_open;\n" : begin_sql();
     for (const auto& statement : last)
         sql += statement + ";\n";
     sql += "COMMIT";
@@ -132,46 +155,13 @@ void PostgresDatabase::rollback() {
         guarded([&] { run(*m_connection, "ROLLBACK"); });
 }
 
-void PostgresDatabase::lock(const std::string& name, int timeout_seconds) {
-    // Polling pg_try_advisory_lock rather than waiting in pg_advisory_lock: a time-out can then
-    // name the holder, and a Ctrl-C never leaves a waiter behind.
-    auto key = lock_key(name);
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_seconds);
-    auto pause = std::chrono::milliseconds(20);
-    while (true) {
-        auto rows = query(fmt::format("SELECT pg_try_advisory_lock({})", key));
-        if (!rows.empty() && rows[0][0] == std::optional<std::string>("t")) {
-            m_lock_key = key;
-            return;
-        }
-        if (std::chrono::steady_clock::now() >= deadline)
-            throw database_error("another migration holds the lock on {} ({}); gave up after {} s (--lock-timeout)",
-                                 name, lock_holder(key), timeout_seconds);
-        std::this_thread::sleep_for(pause);
-        pause = std::min(pause * 2, std::chrono::milliseconds(250));
-    }
+void PostgresDatabase::cancel() {
+    m_connection->cancel_query();
 }
 
-std::string PostgresDatabase::lock_holder(long long key) {
-    auto unsigned_key = static_cast<unsigned long long>(key);
-    auto rows = query(fmt::format(
-        "SELECT a.pid, coalesce(a.application_name, ''), coalesce(host(a.client_addr), 'local'), "
-        "to_char(a.backend_start, 'YYYY-MM-DD HH24:MI:SS') FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
-        "WHERE l.locktype = 'advisory' AND l.granted AND l.classid = {} AND l.objid = {} AND l.objsubid = 1",
-        unsigned_key >> 32, unsigned_key & 0xffffffffull));
-    if (rows.empty())
-        return "holder unknown";
-    auto& r = rows.front();
-    return fmt::format("held by pid {}, application `{}`, from {}, connected since {}", r[0].value_or("?"),
-                       r[1].value_or(""), r[2].value_or("?"), r[3].value_or("?"));
-}
-
-void PostgresDatabase::unlock() {
-    if (!m_lock_key)
-        return;
-    auto key = *m_lock_key;
-    m_lock_key.reset();
-    query(fmt::format("SELECT pg_advisory_unlock({})", key));
+std::string PostgresDatabase::current_schema() {
+    auto rows = query("SELECT current_schema()");
+    return rows.empty() ? "" : rows[0][0].value_or("");
 }
 
 bool PostgresDatabase::table_exists(const std::string& name) {

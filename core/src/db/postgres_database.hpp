@@ -1,6 +1,7 @@
 // PostgreSQL through libpqxx 6.4. Every connection says `application_name=trellis` (unless the URL
-// sets one), so a lock holder can be named. The migration lock is a session advisory lock keyed
-// on the ledger table's name.
+// sets one), so a blocking session can be named. Nothing is set for the session: a pooler in
+// transaction mode (PgBouncer) hands the server connection to other clients after each
+// transaction, so limits are `SET LOCAL` inside each transaction and notices are filtered here.
 #pragma once
 
 #include "db/database.hpp"
@@ -9,6 +10,7 @@
 
 namespace pqxx {
 class connection_base;
+class errorhandler;
 } // namespace pqxx
 
 namespace trellis {
@@ -26,22 +28,23 @@ public:
     using Database::commit;
     void rollback() override;
     bool in_transaction() const override { return m_in_transaction; }
-    void lock(const std::string& name, int timeout_seconds) override;
-    void unlock() override;
+    void set_limits(const Limits& limits) override { m_limits = limits; }
+    void cancel() override;
+    std::string current_schema() override;
     bool table_exists(const std::string& name) override;
 
 private:
-    std::string lock_holder(long long key);
-    // `sql`, preceded by the BEGIN of a transaction that has sent nothing yet.
+    // `sql`, preceded by the BEGIN (and the limits) of a transaction that has sent nothing yet.
     std::string with_begin(const std::string& sql);
+    std::string begin_sql() const;
 
     std::unique_ptr<pqxx::connection_base> m_connection;
+    std::unique_ptr<pqxx::errorhandler> m_notices;
     // Transactions are BEGIN and COMMIT sent as text rather than libpqxx transaction objects, so
     // that they travel with statements: BEGIN with the first one, COMMIT with the bookkeeping
     // given to commit(). A revision of one statement costs two round trips instead of four.
     bool m_in_transaction = false;
     bool m_begin_pending = false; // BEGIN not sent yet
-    std::optional<long long> m_lock_key;
 };
 
 } // namespace trellis

@@ -17,8 +17,7 @@ struct StatementGuard {
 } // namespace
 
 SqliteDatabase::SqliteDatabase(const DatabaseUrl& url, OpenMode mode, int lock_timeout_seconds)
-    : Database(url)
-    , m_lock_timeout_seconds(lock_timeout_seconds) {
+    : Database(url) {
     std::error_code error;
     if (mode == OpenMode::read_only && url.path != ":memory:" && !std::filesystem::exists(url.path, error))
         return;
@@ -34,9 +33,33 @@ SqliteDatabase::SqliteDatabase(const DatabaseUrl& url, OpenMode mode, int lock_t
         m_db = nullptr;
         throw database_error("cannot open {}: {}", url.display(), message);
     }
-    sqlite3_busy_timeout(m_db, lock_timeout_seconds * 1000);
+    set_limits({std::chrono::seconds(lock_timeout_seconds)});
     sqlite3_extended_result_codes(m_db, 1);
 }
+
+void SqliteDatabase::set_limits(const Limits& limits) {
+    m_limits = limits;
+    if (m_db)
+        sqlite3_busy_timeout(m_db, static_cast<int>(limits.lock_wait.count()));
+}
+
+void SqliteDatabase::cancel() {
+    if (m_db)
+        sqlite3_interrupt(m_db);
+}
+
+namespace {
+
+bool busy(int code) {
+    return (code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED;
+}
+
+// A busy database is the lock wait of the contract running out (SqlError::lock_timeout).
+std::string sqlstate_of(int code) {
+    return busy(code) ? SqlError::k_lock_not_available : std::to_string(code);
+}
+
+} // namespace
 
 SqliteDatabase::~SqliteDatabase() {
     if (m_db && m_in_transaction)
@@ -53,7 +76,7 @@ void SqliteDatabase::fail(int code, const std::string& message) const {
     // "file is not a database" is no fault of a statement: it names the file.
     if ((code & 0xff) == SQLITE_NOTADB || (code & 0xff) == SQLITE_CORRUPT)
         throw database_error("{}: {}", m_url.display(), message);
-    throw SqlError(message, std::to_string(code));
+    throw SqlError(message, sqlstate_of(code));
 }
 
 void SqliteDatabase::execute(const std::string& sql) {
@@ -101,9 +124,10 @@ void SqliteDatabase::begin() {
     if (!m_db)
         throw database_error("{} does not exist", m_url.display());
     int code = sqlite3_exec(m_db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
-    if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED)
-        throw database_error("{} is locked by another writer; gave up after {} s (--lock-timeout)", m_url.display(),
-                             m_lock_timeout_seconds);
+    if (busy(code))
+        throw SqlError(fmt::format("{} is locked by another writer; gave up after {} ms", m_url.display(),
+                                   m_limits.lock_wait.count()),
+                       SqlError::k_lock_not_available);
     if (code != SQLITE_OK)
         fail(code);
     m_in_transaction = true;

@@ -23,8 +23,9 @@ public:
     void rollback() override;
     bool in_transaction() const override { return m_in_transaction; }
     bool others_may_have_written() const override { return m_others_may_have_written; }
-    void lock(const std::string&, int) override {}
-    void unlock() override {}
+    // The lock wait is the busy time-out: how long BEGIN IMMEDIATE waits for another writer.
+    void set_limits(const Limits& limits) override;
+    void cancel() override;
     bool table_exists(const std::string& name) override;
 
 private:
@@ -33,7 +34,6 @@ private:
     std::optional<unsigned> data_version() const;
 
     sqlite3* m_db = nullptr; // null: a read-only open of a file that does not exist
-    int m_lock_timeout_seconds;
     bool m_in_transaction = false;
     std::optional<unsigned> m_version_after_commit; // the pager's data version after our last commit
     bool m_others_may_have_written = true;

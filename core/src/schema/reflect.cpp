@@ -8,7 +8,7 @@
 namespace trellis {
 
 bool excluded(const std::string& table, const std::string& ledger_table, const std::vector<std::string>& exclude) {
-    if (table == ledger_table)
+    if (table == ledger_table || table == ledger_table + "_lock") // the ledger and the migration lock
         return true;
     return std::any_of(exclude.begin(), exclude.end(),
                        [&](const auto& pattern) { return text::glob_match(pattern, table); });

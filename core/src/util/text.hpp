@@ -36,7 +36,7 @@ bool is_revision_id(std::string_view s);
 std::string slugify(std::string_view message);
 // Levenshtein distance, for "did you mean" suggestions.
 std::size_t edit_distance(std::string_view a, std::string_view b);
-// FNV-1a, 64 bits: a stable hash of names (cache file names, advisory lock keys), the same on
+// FNV-1a, 64 bits: a stable hash of names (cache file names), the same on
 // every host and build.
 std::uint64_t fnv1a(std::string_view text);
 // fnmatch-style `*` and `?` patterns (for exclude_tables).

@@ -1,0 +1,406 @@
+#include "commands/runner.hpp"
+
+#include "commands/concurrent_index.hpp"
+#include "commands/state.hpp"
+#include "db/migration_lock.hpp"
+#include "plugin/loader.hpp"
+#include "util/error.hpp"
+#include "util/files.hpp"
+#include "util/interrupt.hpp"
+#include "util/text.hpp"
+
+#include <algorithm>
+#include <fmt/format.h>
+#include <optional>
+
+namespace trellis {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+SectionKind kind_of(Direction direction) {
+    return direction == Direction::upgrade ? SectionKind::upgrade : SectionKind::downgrade;
+}
+
+const Step& find_step(Context& context, const std::string& call, const Revision& r, int line) {
+    auto colon = call.find(':');
+    auto plugin_name = call.substr(0, colon);
+    auto step_name = call.substr(colon + 1);
+    for (const auto& plugin : context.plugins()) {
+        if (plugin.descriptor.name != plugin_name)
+            continue;
+        for (const auto& step : plugin.descriptor.steps)
+            if (step.name == step_name)
+                return step;
+        throw input_error("{}:{}: plugin `{}` has no step `{}`", files::display(r.path), line, plugin_name, step_name);
+    }
+    throw input_error("{}:{}: `-- +call {}` names plugin `{}`, which is not loaded", files::display(r.path), line, call,
+                      plugin_name);
+}
+
+std::string first_line(const std::string& sql) {
+    auto line = sql.substr(0, sql.find('\n'));
+    return line.size() > 100 ? line.substr(0, 97) + "..." : line;
+}
+
+// A lock wait that ran out inside an attempt: the attempt is rolled back and may be retried.
+struct LockWaitExpired {
+    std::string message;   // the database's
+    std::string statement; // what waited, or empty
+    int line = 0;
+};
+
+std::vector<std::string> ids_of(const Graph& graph, std::span<const int> revisions) {
+    std::vector<std::string> ids;
+    for (int i : revisions)
+        ids.push_back(graph.revision(i).id);
+    return ids;
+}
+
+} // namespace
+
+// The statements a revision runs in `direction` on `dialect` (or those of `instead`, a downgrade
+// stored in the ledger), checked before anything runs.
+std::vector<Statement> statements_of(const Graph& graph, int i, Direction direction, Dialect dialect,
+                                     const std::map<int, Section>& instead) {
+    const auto& r = graph.revision(i);
+    auto replaced = instead.find(i);
+    const auto* section =
+        replaced != instead.end() ? &replaced->second : r.section_for(kind_of(direction), dialect_name(dialect));
+    if (!section)
+        throw input_error("{}: revision {} has no {} section for {}", files::display(r.path), r.id,
+                          direction == Direction::upgrade ? "upgrade" : "downgrade", dialect_name(dialect));
+    if (section->kind == SectionKind::irreversible)
+        throw input_error("{}: revision {} ({}) is irreversible; a downgrade cannot go past it", files::display(r.path),
+                          r.id, r.message);
+    return split_statements(*section);
+}
+
+LedgerRow row_for(const Graph& graph, int i, Dialect dialect) {
+    const auto& r = graph.revision(i);
+    LedgerRow row;
+    row.revision = r.id;
+    row.branch = graph.branch(graph.branch_of(i)).label();
+    row.checksum = r.checksum();
+    row.downgrade_sql = stored_downgrade(r, dialect);
+    row.down_revisions = r.down_revisions;
+    for (int d : graph.depends(i))
+        row.depends_on.push_back(graph.revision(d).id);
+    return row;
+}
+
+Runner::Runner(Context& context, Database& db, const Ledger& ledger, Direction direction, const MigrateEvents& events,
+               RunSettings settings)
+    : m_context(context)
+    , m_db(db)
+    , m_ledger(ledger)
+    , m_direction(direction)
+    , m_events(events)
+    , m_settings(settings) {}
+
+std::vector<Prepared> Runner::prepare(const Graph& graph, const Plan& plan) {
+    std::vector<Prepared> prepared;
+    for (int i : plan.steps) {
+        auto statements = statements_of(graph, i, m_direction, m_db.kind(), m_instead);
+        for (const auto& s : statements)
+            if (!s.call.empty())
+                find_step(m_context, s.call, graph.revision(i), s.line);
+        prepared.push_back({i, std::move(statements)});
+    }
+    return prepared;
+}
+
+std::vector<int> Runner::run(const Graph& graph, const std::vector<Prepared>& prepared, bool ledger_exists) {
+    m_ledger_exists = ledger_exists;
+    auto saved = m_db.limits();
+    m_db.set_limits(m_settings.limits);
+    std::vector<int> done;
+    for (std::size_t k = 0; k < prepared.size(); ++k) {
+        throw_if_interrupted(fmt::format("{} revision(s) of this run kept, nothing else changed", m_done));
+        if (m_events.starting)
+            m_events.starting(graph, prepared[k].revision, k + 1, prepared.size());
+        auto start = Clock::now();
+        bool ran = run_with_retries(graph, prepared[k]);
+        auto took = std::chrono::duration_cast<milliseconds>(Clock::now() - start);
+        if (!ran && m_events.skipped)
+            m_events.skipped(graph, prepared[k].revision);
+        if (ran && m_events.finished)
+            m_events.finished(graph, prepared[k].revision, took);
+        if (ran) {
+            ++m_done;
+            done.push_back(prepared[k].revision);
+        }
+    }
+    m_db.set_limits(saved);
+    return done;
+}
+
+// First in an attempt's transaction: the lock's fence (this command still owns the migration
+// lock), and whether another command applied (or reverted) the revision first and what it needs
+// is still there; on PostgreSQL both travel in one round trip. SQLite tells when nobody else has
+// committed since this connection's last commit: while that holds for the whole run, nobody took
+// the lock over and the ledger is what this run made it, so asking is needless. `backend` is the
+// server process of the transaction (0 when unknown).
+Runner::Verdict Runner::enter(const Graph& graph, int i, long long& backend) {
+    backend = 0;
+    if (!stale())
+        return Verdict::run;
+    const auto& r = graph.revision(i);
+    m_ledger_exists = m_ledger_exists || m_db.table_exists(m_ledger.qualified());
+    auto parents = ids_of(graph, graph.parents(i));
+    auto depends = ids_of(graph, graph.depends(i));
+    parents.insert(parents.end(), depends.begin(), depends.end());
+    auto after = ids_of(graph, graph.children(i));
+    auto dependants = ids_of(graph, graph.dependants(i));
+    after.insert(after.end(), dependants.begin(), dependants.end());
+    std::vector<std::string> ids{r.id};
+    ids.insert(ids.end(), up() ? parents.begin() : after.begin(), up() ? parents.end() : after.end());
+    auto named = up() ? std::string() : r.id;
+    std::vector<LedgerRow> rows;
+    try {
+        if (m_settings.lock && m_ledger_exists) {
+            auto [pid, raw] = m_settings.lock->fence_then(m_ledger.edges_sql(ids, named));
+            backend = pid;
+            rows = m_ledger.edges_from(raw, 1, ids, named);
+        } else {
+            if (m_settings.lock)
+                backend = m_settings.lock->fence();
+            if (m_ledger_exists)
+                rows = m_ledger.edges(m_db, ids, named);
+        }
+    } catch (const SqlError& e) {
+        if (e.lock_timeout())
+            throw LockWaitExpired{e.what(), "", 0};
+        throw database_error("reading the migration lock and the ledger failed: {}", e.what());
+    }
+    auto applied = [&](const std::string& id) {
+        return std::any_of(rows.begin(), rows.end(), [&](const auto& row) { return row.revision == id; });
+    };
+    if (applied(r.id) == up())
+        return Verdict::skip;
+    auto aftermath = fmt::format("the revision was rolled back, {} earlier revision(s) of this run kept", m_done);
+    if (up()) {
+        for (const auto& parent : parents)
+            if (!applied(parent))
+                throw database_error("{}: cannot apply {}: {}, which it needs, is not applied (another command "
+                                     "reverted it while this one ran); {}",
+                                     files::display(r.path), r.id, parent, aftermath);
+        return Verdict::run;
+    }
+    for (const auto& row : rows)
+        if (row.revision != r.id)
+            throw database_error("{}: cannot revert {}: {} is applied and needs it (another command applied it "
+                                 "while this one ran); {}",
+                                 files::display(r.path), r.id, row.revision, aftermath);
+    return Verdict::run;
+}
+
+std::vector<std::string> Runner::ledger_statements(const Graph& graph, int i, Clock::time_point start) {
+    const auto& r = graph.revision(i);
+    std::vector<std::string> statements;
+    if (!up()) {
+        statements.push_back(m_ledger.delete_sql(r.id));
+    } else {
+        if (!m_ledger_exists) {
+            // IF NOT EXISTS: on PostgreSQL another host may have made it between our read and now.
+            statements.push_back(m_ledger.create_sql());
+            m_ledger_exists = true;
+        }
+        auto row = row_for(graph, i, m_db.kind());
+        row.duration_ms = std::chrono::duration_cast<milliseconds>(Clock::now() - start).count();
+        statements.push_back(m_ledger.insert_sql(row));
+    }
+    if (m_settings.lock)
+        statements.push_back(m_settings.lock->renew_sql());
+    return statements;
+}
+
+// " (SQLSTATE 42P01)" on PostgreSQL; SQLite's codes are no standard a user could look up.
+std::string Runner::sqlstate_note(const SqlError& e) const {
+    return e.sqlstate().empty() || m_db.kind() == Dialect::sqlite ? "" : fmt::format(" (SQLSTATE {})", e.sqlstate());
+}
+
+void Runner::commit_recorded(Transaction& transaction, const Graph& graph, const Prepared& p, Clock::time_point start,
+                             std::string_view aftermath) {
+    const auto& r = graph.revision(p.revision);
+    try {
+        transaction.commit(ledger_statements(graph, p.revision, start));
+    } catch (const SqlError& e) {
+        if (e.lock_timeout())
+            throw LockWaitExpired{e.what(), "COMMIT", 0};
+        if (e.sqlstate() == k_transaction_ended)
+            throw database_error("{}: the {} of {} failed: {}, so some of its statements may be committed and "
+                                 "others not; it is not recorded in the ledger: check the database by hand",
+                                 files::display(r.path), up() ? "upgrade" : "downgrade", r.id, e.what());
+        // The ledger row or a constraint checked at commit (DEFERRABLE): the database's words say which.
+        throw database_error("{}: committing the {} of {} with its ledger row failed: {}{}; {}", files::display(r.path),
+                             up() ? "upgrade" : "downgrade", r.id, e.what(), sqlstate_note(e), aftermath);
+    }
+}
+
+bool Runner::stale() {
+    m_stale = m_stale || m_db.kind() != Dialect::sqlite || m_db.others_may_have_written();
+    return m_stale;
+}
+
+bool Runner::run_with_retries(const Graph& graph, const Prepared& p) {
+    const auto& r = graph.revision(p.revision);
+    auto began = Clock::now();
+    auto pause = std::min(milliseconds(500), std::max(milliseconds(100), m_settings.limits.lock_wait / 2));
+    for (int attempt = 1;; ++attempt) {
+        auto start = Clock::now();
+        try {
+            return r.transactional ? run_transactional(graph, p, start) : run_outside(graph, p, start);
+        } catch (const LockWaitExpired& e) {
+            auto blockers = m_settings.lock ? m_settings.lock->blockers() : std::string{};
+            if (m_settings.lock)
+                m_settings.lock->unwatch();
+            auto where = e.line ? fmt::format("{}:{}", files::display(r.path), e.line) : files::display(r.path);
+            auto spent = std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - began + pause);
+            if (spent > m_settings.retry_budget)
+                throw database_error("{}: {} of {} gave up after {} attempt(s) in {} s (ddl_retry_budget): each "
+                                     "waited {} ms for a lock (ddl_lock_timeout); blocked by {}: {}{}; the revision "
+                                     "was rolled back, {} earlier revision(s) of this run kept",
+                                     where, up() ? "upgrade" : "downgrade", r.id, attempt,
+                                     std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - began).count(),
+                                     m_settings.limits.lock_wait.count(),
+                                     blockers.empty() ? m_db.kind() == Dialect::sqlite
+                                                            ? "another connection to the file (SQLite cannot say which)"
+                                                            : "another session"
+                                                      : blockers,
+                                     e.message, e.statement.empty() ? "" : "\n  statement: " + first_line(e.statement),
+                                     m_done);
+            if (m_events.retrying)
+                m_events.retrying(graph, p.revision, attempt, pause, blockers.empty() ? e.message : blockers);
+            pause_unless_interrupted(pause);
+            throw_if_interrupted(fmt::format("{} was rolled back while waiting to retry; {} earlier revision(s) of "
+                                             "this run kept",
+                                             r.id, m_done));
+            pause = std::min(pause * 2, milliseconds(10000));
+        }
+    }
+}
+
+void Runner::begin(std::optional<Transaction>& transaction) {
+    try {
+        transaction.emplace(m_db);
+    } catch (const SqlError& e) {
+        if (!e.lock_timeout())
+            throw;
+        throw LockWaitExpired{e.what(), "", 0}; // SQLite: another writer holds the file
+    }
+}
+
+bool Runner::run_transactional(const Graph& graph, const Prepared& p, Clock::time_point start) {
+    std::optional<Transaction> transaction;
+    begin(transaction);
+    long long backend = 0;
+    if (enter(graph, p.revision, backend) == Verdict::skip)
+        return false;
+    if (m_settings.lock)
+        m_settings.lock->watch(backend);
+    run_statements(graph, p, "");
+    if (m_settings.lock)
+        m_settings.lock->unwatch();
+    commit_recorded(*transaction, graph, p, start,
+                    fmt::format("the revision was rolled back, {} earlier revision(s) of this run kept", m_done));
+    return true;
+}
+
+bool Runner::run_outside(const Graph& graph, const Prepared& p, Clock::time_point start) {
+    {
+        std::optional<Transaction> look; // before any statement ran: a lock wait may be retried
+        begin(look);
+        long long backend = 0;
+        if (enter(graph, p.revision, backend) == Verdict::skip)
+            return false;
+        look->commit();
+    }
+    run_statements(graph, p,
+                   "; it is `transactional: false`, so the statements before this one stay applied and "
+                   "the revision is not recorded: repair the database by hand, then run again");
+    const auto& id = graph.revision(p.revision).id;
+    auto aftermath = fmt::format("it is `transactional: false`, so its statements stay applied; once the ledger "
+                                 "takes rows again, `trellis stamp {}` records it",
+                                 id);
+    // Its statements ran: from here a lock wait is not retried (that would run them again), and
+    // the ledger row may wait for other writers as long as the whole budget.
+    try {
+        struct Restore {
+            Database& db;
+            Database::Limits saved;
+            ~Restore() { db.set_limits(saved); }
+        } restore{m_db, m_db.limits()};
+        m_db.set_limits({std::chrono::duration_cast<milliseconds>(m_settings.retry_budget), restore.saved.statement});
+        std::optional<Transaction> transaction;
+        begin(transaction);
+        long long backend = 0;
+        if (enter(graph, p.revision, backend) == Verdict::skip)
+            return false; // another command recorded it while its statements ran here
+        commit_recorded(*transaction, graph, p, start, aftermath);
+    } catch (const LockWaitExpired& e) {
+        throw database_error("{}: recording {} in the ledger failed: {}; {}",
+                             files::display(graph.revision(p.revision).path), id, e.message, aftermath);
+    }
+    return true;
+}
+
+void Runner::run_statements(const Graph& graph, const Prepared& p, std::string_view aftermath) {
+    const auto& r = graph.revision(p.revision);
+    for (const auto& statement : p.statements) {
+        // A concurrent index build outside a transaction that failed before left an INVALID index.
+        auto index = !r.transactional && m_db.kind() == Dialect::postgresql ? concurrent_index_name(statement.sql)
+                                                                            : std::nullopt;
+        try {
+            if (index)
+                if (auto invalid = invalid_index(m_db, *index))
+                    m_db.execute(drop_invalid_index_sql(*invalid));
+            if (statement.call.empty())
+                m_db.execute(statement.sql);
+            else
+                run_step(r, statement);
+        } catch (const SqlError& e) {
+            throw_if_interrupted(fmt::format("the running statement ({}:{}) was cancelled and {} rolled back; {} "
+                                             "earlier revision(s) of this run kept",
+                                             files::display(r.path), statement.line, r.id, m_done));
+            if (e.lock_timeout() && r.transactional)
+                throw LockWaitExpired{e.what(), statement.call.empty() ? statement.sql : "-- +call " + statement.call,
+                                      statement.line};
+            throw database_error("{}:{}: {} of {} failed: {}{}\n  statement: {}; the revision was rolled back, {} "
+                                 "earlier revision(s) of this run kept{}{}",
+                                 files::display(r.path), statement.line, up() ? "upgrade" : "downgrade", r.id, e.what(),
+                                 sqlstate_note(e),
+                                 statement.call.empty() ? first_line(statement.sql) : "-- +call " + statement.call,
+                                 m_done, aftermath, index ? invalid_index_note(*index) : "");
+        }
+    }
+}
+
+std::string Runner::invalid_index_note(const std::string& index) {
+    try {
+        auto invalid = invalid_index(m_db, index);
+        return invalid ? fmt::format("\n  it left the INVALID index {}: the next run drops and rebuilds it, or drop it "
+                                     "by hand: {};",
+                                     *invalid, drop_invalid_index_sql(*invalid))
+                       : "";
+    } catch (const SqlError&) {
+        return ""; // the connection is gone: the error above says why
+    }
+}
+
+void Runner::run_step(const Revision& r, const Statement& statement) {
+    const auto& step = find_step(m_context, statement.call, r, statement.line);
+    try {
+        step.run(m_db);
+    } catch (const SqlError&) {
+        throw;
+    } catch (const std::exception& e) {
+        throw SqlError(fmt::format("step {} threw: {}", statement.call, e.what()), "");
+    } catch (...) {
+        throw SqlError(fmt::format("step {} threw a non-standard exception", statement.call), "");
+    }
+}
+
+} // namespace trellis

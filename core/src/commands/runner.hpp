@@ -1,0 +1,94 @@
+// Runs a plan's revisions against a live database (SPEC.md, "Ledger", "Lock", "Table locks").
+//
+// Each transactional revision is one transaction: the lock's fence first (the command still owns
+// the migration lock), then the ledger re-read for what this revision touches (upgrade: it is
+// not applied yet and everything it needs is; downgrade: it is applied and nothing applied needs
+// it), then its statements, then its ledger row and the lock's renewal with the COMMIT. Lock
+// waits are bounded per attempt (`ddl_lock_timeout`): when one runs out, the revision rolls back
+// and is retried after a growing pause until the retry budget is spent, each attempt naming the
+// session that blocked it. A revision another command applied (or reverted) first is skipped.
+#pragma once
+
+#include "commands/context.hpp"
+#include "commands/migrate.hpp"
+#include "db/database.hpp"
+#include "db/ledger.hpp"
+#include "revision/sql_split.hpp"
+
+#include <map>
+
+namespace trellis {
+
+class MigrationLock;
+
+struct RunSettings {
+    MigrationLock* lock = nullptr; // null: a scratch database that this process alone uses
+    Database::Limits limits;       // per attempt
+    std::chrono::seconds retry_budget{120};
+};
+
+// The statements a revision runs in `direction` on `dialect` (or, for the revisions `instead`
+// holds, those sections: downgrades stored in the ledger), checked before anything runs.
+std::vector<Statement> statements_of(const Graph& graph, int i, Direction direction, Dialect dialect,
+                                     const std::map<int, Section>& instead = {});
+// The ledger row that records revision i.
+LedgerRow row_for(const Graph& graph, int i, Dialect dialect);
+
+struct Prepared {
+    int revision;
+    std::vector<Statement> statements;
+};
+
+class Runner {
+public:
+    Runner(Context& context, Database& db, const Ledger& ledger, Direction direction, const MigrateEvents& events,
+           RunSettings settings = {});
+
+    // Downgrades to run from the ledger instead of the files (ledger_downgrades).
+    void run_instead(std::map<int, Section> sections) { m_instead = std::move(sections); }
+
+    // Everything is read and checked before the first statement runs: a typo in the last
+    // revision must not stop a deploy half-way.
+    std::vector<Prepared> prepare(const Graph& graph, const Plan& plan);
+
+    // Runs them in order; returns the revisions it applied (or reverted), skipping those that
+    // another command handled first.
+    std::vector<int> run(const Graph& graph, const std::vector<Prepared>& prepared, bool ledger_exists);
+
+private:
+    enum class Verdict { run, skip };
+    bool up() const { return m_direction == Direction::upgrade; }
+    Verdict enter(const Graph& graph, int i, long long& backend);
+    // Inside a transaction: whether another connection may have written since this run began
+    // (once true, true for the rest of the run: what it changed is unknown).
+    bool stale();
+    std::vector<std::string> ledger_statements(const Graph& graph, int i, std::chrono::steady_clock::time_point start);
+    std::string sqlstate_note(const SqlError& e) const;
+    void commit_recorded(Transaction& transaction, const Graph& graph, const Prepared& p,
+                         std::chrono::steady_clock::time_point start, std::string_view aftermath);
+    bool run_with_retries(const Graph& graph, const Prepared& p);
+    // Begins an attempt's transaction; a busy SQLite file is a lock wait that ran out.
+    void begin(std::optional<Transaction>& transaction);
+    bool run_transactional(const Graph& graph, const Prepared& p, std::chrono::steady_clock::time_point start);
+    bool run_outside(const Graph& graph, const Prepared& p, std::chrono::steady_clock::time_point start);
+    void run_statements(const Graph& graph, const Prepared& p, std::string_view aftermath);
+    void run_step(const Revision& r, const Statement& statement);
+    // What a failed CREATE INDEX CONCURRENTLY left behind, for its error message.
+    std::string invalid_index_note(const std::string& index);
+
+    Context& m_context;
+    Database& m_db;
+    const Ledger& m_ledger;
+    Direction m_direction;
+    const MigrateEvents& m_events;
+    RunSettings m_settings;
+    std::map<int, Section> m_instead;
+    bool m_ledger_exists = false;
+    // SQLite: whether another connection wrote since the state the plan was made from. The lock
+    // was committed on this connection before that state was read, so SQLite's data version
+    // answers from the first revision on (see stale()).
+    bool m_stale = false;
+    std::size_t m_done = 0;
+};
+
+} // namespace trellis
