@@ -62,9 +62,10 @@ std::set<std::string> DemoProject::libraries() const {
 std::set<std::string> DemoProject::columns() const {
     auto rows = m_dialect == "sqlite"
                     ? sql("SELECT m.name || '.' || p.name FROM sqlite_master m JOIN pragma_table_info(m.name) p "
-                          "WHERE m.type = 'table' AND m.name <> 'trellis_version'")
+                          "WHERE m.type = 'table' AND m.name NOT IN ('trellis_version', 'trellis_version_lock')")
                     : sql("SELECT table_name || '.' || column_name FROM information_schema.columns "
-                          "WHERE table_schema = 'public' AND table_name <> 'trellis_version'");
+                          "WHERE table_schema = 'public' AND table_name NOT IN ('trellis_version', "
+                          "'trellis_version_lock')");
     auto list = lines(rows);
     return {list.begin(), list.end()};
 }

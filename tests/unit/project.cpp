@@ -30,7 +30,7 @@ Project::Project(const std::string& dialect)
 void Project::write_config() const {
     std::string config = "version_table = trellis_version\nlock_timeout = 30\n" + m_settings;
     for (const auto& [name, depends] : m_branches) {
-        config += fmt::format("\n[plugin.{}]\nversion_path = versions/{}\n", name, name);
+        config += fmt::format("\n[plugin.{}]\nversion_path = versions/{}\nsql_only = true\n", name, name);
         if (!depends.empty())
             config += fmt::format("depends = {}\n", fmt::join(depends, ", "));
     }

@@ -71,7 +71,8 @@ TEST_SUITE("render") {
               at(pg.downgrade, "DROP TABLE"));
         auto lite = create_all({department, employee}, Dialect::sqlite);
         CHECK_FALSE(contains(lite.upgrade, "ALTER TABLE"));
-        CHECK(contains(lite.upgrade, "CONSTRAINT department_head_id_fkey FOREIGN KEY (head_id) REFERENCES employee"));
+        // A single-column key on its column, as ADD COLUMN writes it (SQLite can drop such a column).
+        CHECK(contains(lite.upgrade, "CONSTRAINT department_head_id_fkey REFERENCES employee (id)"));
     }
 
     TEST_CASE("names are quoted exactly when they need it") {

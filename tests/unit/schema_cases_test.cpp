@@ -44,10 +44,10 @@ void require_ok(const Result& r) {
 
 std::vector<std::string> user_tables(const ModelProject& p) {
     auto listed = p.sql(p.dialect() == "sqlite"
-                            ? "SELECT name FROM sqlite_master WHERE type = 'table' AND name <> 'trellis_version' "
-                              "AND name NOT LIKE 'sqlite%' ORDER BY name"
+                            ? "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT IN "
+                              "('trellis_version', 'trellis_version_lock') AND name NOT LIKE 'sqlite%' ORDER BY name"
                             : "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND "
-                              "tablename <> 'trellis_version' ORDER BY tablename");
+                              "tablename NOT IN ('trellis_version', 'trellis_version_lock') ORDER BY tablename");
     return lines(listed);
 }
 

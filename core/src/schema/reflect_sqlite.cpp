@@ -1,5 +1,6 @@
 #include "schema/identifier.hpp"
 #include "schema/reflect_dialects.hpp"
+#include "sql/scanner.hpp"
 #include "util/text.hpp"
 
 #include <algorithm>
@@ -65,12 +66,25 @@ std::pair<std::string, std::string> first_word(const std::string& s) {
     return {s.substr(0, end), std::string(text::trim(s.substr(end)))};
 }
 
+// `sql` with its comments blanked: SQLite keeps a CREATE TABLE as written, comments included, and
+// an apostrophe in one (`-- the demo's tables`) would otherwise read as a string to the end.
+std::string without_comments(const std::string& sql) {
+    std::string out = sql;
+    sql::Scanner scanner(sql);
+    for (auto l = scanner.next(); l.kind != sql::LexemeKind::end; l = scanner.next())
+        if (l.kind == sql::LexemeKind::line_comment || l.kind == sql::LexemeKind::block_comment)
+            for (auto i = l.begin; i < l.end; ++i)
+                out[i] = out[i] == '\n' ? '\n' : ' ';
+    return out;
+}
+
 // What a CREATE TABLE statement says that no pragma does: constraint names, AUTOINCREMENT,
 // generation expressions, deferrable keys.
 struct TableText {
     std::vector<std::string> definitions; // columns and table constraints, as written
 
-    explicit TableText(const std::string& sql) {
+    explicit TableText(const std::string& written) {
+        auto sql = without_comments(written);
         auto open = sql.find('(');
         if (open != std::string::npos)
             definitions = top_level(parenthesised(sql, open).first);
