@@ -58,7 +58,8 @@ TEST_SUITE("cli") {
                 DemoDatabase db(dialect);
                 auto up = demo(db.url, {"upgrade", "uber@head"});
                 CHECK(up.exit_code == 0);
-                CHECK(contains(up.err, "Running upgrade  -> 6da727332f2d (uber), create attendee and attendee_group\n"));
+                CHECK(
+                    contains(up.err, "Running upgrade  -> 6da727332f2d (uber), create attendee and attendee_group\n"));
                 CHECK(contains(up.err, "Running upgrade 6da727332f2d -> 79c4dcd72ebb (uber), "));
                 CHECK(demo(db.url, {"-q", "upgrade"}).exit_code == 0);
                 auto down = demo(db.url, {"downgrade", "panels@-1"});
@@ -135,10 +136,11 @@ TEST_SUITE("cli") {
         CHECK(dot.exit_code == 0);
         CHECK(contains(dot.out, "\"c17a64bc2452\" [label=\"c17a64bc2452 (head, applied)\\nadd attendee_group.status\", "
                                 "penwidth=2, style=filled"));
-        CHECK(contains(dot.out, "add attendee.placeholder and badge_print…"));    // cut at 40, and said so
+        CHECK(contains(dot.out, "add attendee.placeholder and badge_print…"));        // cut at 40, and said so
         CHECK(contains(dot.out, "\"7bab885ed2bd\" [label=\"7bab885ed2bd (head)\\n")); // not applied: not filled
         auto mermaid = demo(db.url, {"graph", "--format", "mermaid"});
-        CHECK(contains(mermaid.out, "rc17a64bc2452([\"c17a64bc2452 (head, applied)<br/>add attendee_group.status\"]):::applied"));
+        CHECK(contains(mermaid.out,
+                       "rc17a64bc2452([\"c17a64bc2452 (head, applied)<br/>add attendee_group.status\"]):::applied"));
         CHECK(contains(mermaid.out, "classDef applied"));
 
         auto svg = demo(db.url, {"graph", "--format", "svg"});
@@ -170,7 +172,8 @@ TEST_SUITE("cli") {
                 CHECK(contains(show.out, "Path: <ledger:e0001>"));
                 CHECK(contains(show.out, "-- the ledger's stored downgrade:\nDROP TABLE e;"));
                 auto history = p.run({"history", "-i"});
-                CHECK(contains(history.out, "e0001 (extra) (head) (applied), (file gone; the ledger keeps its downgrade)"));
+                CHECK(contains(history.out,
+                               "e0001 (extra) (head) (applied), (file gone; the ledger keeps its downgrade)"));
                 CHECK_FALSE(contains(history.out, "reverted"));
             }
         }

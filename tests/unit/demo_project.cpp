@@ -6,8 +6,9 @@
 
 namespace trellis::test {
 
-const std::vector<std::pair<std::string, std::string>> k_demo_plugins = {
-    {"uber", ""}, {"panels", "uber"}, {"guests", "panels"}, {"tabletop", "panels"}, {"magprime", "uber"}, {"mivs", "uber"}};
+const std::vector<std::pair<std::string, std::string>> k_demo_plugins = {{"uber", ""},         {"panels", "uber"},
+                                                                         {"guests", "panels"}, {"tabletop", "panels"},
+                                                                         {"magprime", "uber"}, {"mivs", "uber"}};
 
 DemoProject::DemoProject(const std::string& dialect, const std::string& extra)
     : m_dialect(dialect) {
@@ -48,8 +49,7 @@ void DemoProject::install_library(const std::string& plugin) {
         if (name == plugin && !parent.empty())
             install_library(parent);
     std::filesystem::copy_file(std::filesystem::path(TRELLIS_PLUGIN_DIR) / (plugin + ".so"),
-                               dir() / "plugins" / (plugin + ".so"),
-                               std::filesystem::copy_options::skip_existing);
+                               dir() / "plugins" / (plugin + ".so"), std::filesystem::copy_options::skip_existing);
 }
 
 std::set<std::string> DemoProject::libraries() const {

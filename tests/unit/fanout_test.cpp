@@ -107,7 +107,8 @@ struct Fleet {
                          "DROP TABLE tenant_c;");
         std::filesystem::create_directories(project.dir() / "tenants");
         for (int k = 0; k < sqlite_files; ++k)
-            sqlite_urls.push_back(fmt::format("sqlite:///{}", (project.dir() / fmt::format("tenants/t{:03}.db", k)).string()));
+            sqlite_urls.push_back(
+                fmt::format("sqlite:///{}", (project.dir() / fmt::format("tenants/t{:03}.db", k)).string()));
     }
     // Lists the databases: the SQLite files in `databases_file`, `named` in `[databases]`.
     void list(const std::vector<std::pair<std::string, std::string>>& named) const {
@@ -127,9 +128,9 @@ struct Fleet {
 
 // The applied revisions of a database; none when it has no ledger yet.
 std::vector<std::string> ledger_of(const std::string& url) {
-    auto exists = query(url, url.starts_with("sqlite:")
-                                 ? "SELECT count(*) FROM sqlite_master WHERE name = 'trellis_version'"
-                                 : "SELECT count(*) FROM pg_tables WHERE tablename = 'trellis_version'");
+    auto exists =
+        query(url, url.starts_with("sqlite:") ? "SELECT count(*) FROM sqlite_master WHERE name = 'trellis_version'"
+                                              : "SELECT count(*) FROM pg_tables WHERE tablename = 'trellis_version'");
     if (exists.starts_with("0"))
         return {};
     return lines(query(url, "SELECT revision FROM trellis_version ORDER BY revision"));
@@ -170,7 +171,8 @@ TEST_SUITE("fanout") {
         CHECK(contains(status.out, "up to date (200)"));
     }
 
-    TEST_CASE("a failing database below --max-failures stops nothing else, and is named in the summary and the exit code") {
+    TEST_CASE(
+        "a failing database below --max-failures stops nothing else, and is named in the summary and the exit code") {
         Fleet fleet(8);
         fleet.list({});
         // t003 already has the first revision's table: its upgrade fails.
@@ -286,8 +288,8 @@ TEST_SUITE("fanout") {
 
     TEST_CASE("repeated --url fans out, names databases without their passwords, and refuses other commands") {
         Fleet fleet(1);
-        auto result = fleet.run({"--url", fleet.sqlite_urls[0], "--url", "postgresql://ops:Secr3tPw@127.0.0.1:1/x",
-                                 "current"});
+        auto result =
+            fleet.run({"--url", fleet.sqlite_urls[0], "--url", "postgresql://ops:Secr3tPw@127.0.0.1:1/x", "current"});
         CHECK(result.exit_code == 3);
         CHECK(contains(result.out, "postgresql://ops:***@127.0.0.1:1/x"));
         CHECK_FALSE(contains(result.out + result.err, "Secr3t"));

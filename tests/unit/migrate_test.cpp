@@ -264,12 +264,11 @@ TEST_SUITE("migrate") {
                 p.remove_branch("panels");
                 auto plan = p.run({"downgrade", "panels@base", "--dry-run"});
                 REQUIRE_MESSAGE(plan.exit_code == 0, plan.err);
-                CHECK(plan.out ==
-                      "Downgrade 4 revision(s):\n"
-                      "  panels (2):\n       3. p0001 (file gone; the ledger keeps its downgrade)\n"
-                      "       4. p0000 (file gone; the ledger keeps its downgrade)\n"
-                      "  guests (2):\n       1. g0001 (file gone; the ledger keeps its downgrade)\n"
-                      "       2. g0000 (file gone; the ledger keeps its downgrade)\n");
+                CHECK(plan.out == "Downgrade 4 revision(s):\n"
+                                  "  panels (2):\n       3. p0001 (file gone; the ledger keeps its downgrade)\n"
+                                  "       4. p0000 (file gone; the ledger keeps its downgrade)\n"
+                                  "  guests (2):\n       1. g0001 (file gone; the ledger keeps its downgrade)\n"
+                                  "       2. g0000 (file gone; the ledger keeps its downgrade)\n");
                 auto down = p.run({"downgrade", "panels@base"});
                 REQUIRE_MESSAGE(down.exit_code == 0, down.err);
                 CHECK(p.tables() == std::vector<std::string>{"u_0", "u_1"});

@@ -228,7 +228,8 @@ std::string ModelProject::catalog_query() const {
         // text, which comes whole (`~sql`) to be picked apart.
         return "SELECT m.name || '|column|' || p.name || '|' || upper(p.type) || '|' || p.\"notnull\" || '|' || "
                "ifnull(p.dflt_value, '~') || '|' || p.pk FROM sqlite_master m JOIN pragma_table_info(m.name) p "
-               "WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT IN ('trellis_version', 'trellis_version_lock') "
+               "WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name NOT IN ('trellis_version', "
+               "'trellis_version_lock') "
                "UNION ALL SELECT m.name || '|index|' || CASE il.origin WHEN 'c' THEN il.name ELSE il.origin END || "
                "'|' || il.\"unique\" || '|' || (SELECT group_concat(name, ',') FROM (SELECT name FROM "
                "pragma_index_info(il.name) ORDER BY seqno)) FROM sqlite_master m JOIN pragma_index_list(m.name) il "
@@ -242,10 +243,12 @@ std::string ModelProject::catalog_query() const {
            "a.attnotnull || '|' || coalesce(pg_get_expr(d.adbin, d.adrelid), '~') FROM pg_class c "
            "JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 "
            "AND NOT a.attisdropped LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum "
-           "WHERE c.relkind = 'r' AND n.nspname = current_schema() AND c.relname NOT IN ('trellis_version', 'trellis_version_lock') "
+           "WHERE c.relkind = 'r' AND n.nspname = current_schema() AND c.relname NOT IN ('trellis_version', "
+           "'trellis_version_lock') "
            "UNION ALL SELECT c.relname || '|constraint|' || con.conname || '|' || pg_get_constraintdef(con.oid) "
            "FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = "
-           "c.relnamespace WHERE n.nspname = current_schema() AND c.relname NOT IN ('trellis_version', 'trellis_version_lock') "
+           "c.relnamespace WHERE n.nspname = current_schema() AND c.relname NOT IN ('trellis_version', "
+           "'trellis_version_lock') "
            "UNION ALL SELECT tablename || '|index|' || indexname || '|' || indexdef FROM pg_indexes "
            "WHERE schemaname = current_schema() AND tablename NOT IN ('trellis_version', 'trellis_version_lock')";
 }

@@ -55,7 +55,8 @@ TEST_SUITE("ownership") {
                 CHECK(!contains(run({"diff"}).out, "drop"));
                 auto generated = run({"revision", "--autogenerate", "-m", "x"});
                 CHECK(generated.exit_code == 0);
-                CHECK(files_that_drop(dir / "versions") == std::vector<std::string>{(dir / "versions/a1_guests.sql").string()});
+                CHECK(files_that_drop(dir / "versions") ==
+                      std::vector<std::string>{(dir / "versions/a1_guests.sql").string()});
                 CHECK(run({"verify"}).exit_code == 0);
 
                 // The demo with `[plugin.reports]` (version_path and depends): SQL-only beside libraries.
@@ -125,7 +126,8 @@ TEST_SUITE("ownership") {
                 p.execute("INSERT INTO guest (id, name) VALUES (1, 'g');");
                 // NOT NULL with a default SQLite's ADD COLUMN refuses: a rebuild, both ways.
                 Models child;
-                child.extensions.push_back({"guest", {column("seen_at", types::timestamp(), false, "CURRENT_TIMESTAMP")}});
+                child.extensions.push_back(
+                    {"guest", {column("seen_at", types::timestamp(), false, "CURRENT_TIMESTAMP")}});
                 p.set_child_models(child);
                 must(run({"revision", "--autogenerate", "--all-plugins", "-m", "seen"}), "seen");
                 must(run({"upgrade"}), "upgrade seen");

@@ -9,9 +9,9 @@
 #include "project.hpp"
 #include "support.hpp"
 
+#include <algorithm>
 #include <doctest/doctest.h>
 #include <fmt/format.h>
-#include <algorithm>
 #include <functional>
 #include <map>
 #include <memory>
@@ -145,7 +145,8 @@ TEST_CASE("a team installing, uninstalling and removing plugins at random never 
                 // Data in the columns that are there now: an attendee per step, magprime's nights set.
                 demo.sql(fmt::format("INSERT INTO attendee (id, first_name, last_name, email) VALUES ({}, 'a', 'b', "
                                      "'c'){}",
-                                     step, before.count("attendee.nights") ? "; UPDATE attendee SET nights = 'fri'" : ""));
+                                     step,
+                                     before.count("attendee.nights") ? "; UPDATE attendee SET nights = 'fri'" : ""));
                 // Uninstall and removal mostly pick a loaded plugin, installation one that is not.
                 auto plugin = k_demo_plugins[1 + random() % (k_demo_plugins.size() - 1)].first;
                 for (int tries = 0; tries < 4 && (demo.libraries().count(plugin) > 0) == (deck[step] == 2); ++tries)

@@ -24,14 +24,14 @@ const std::vector<Hostile> k_hostile = {
     {"postgresql://frank:Tr0ub/4dor@127.0.0.1:55501/db", "frank", "Tr0ub/4dor", "127.0.0.1", 55501, "db"},
     {"postgresql://hal:pa?ss=1@127.0.0.1:55501/db", "hal", "pa?ss=1", "127.0.0.1", 55501, "db"},
     {"postgresql://erin:ab:cd/ef@127.0.0.1:55501/db", "erin", "ab:cd/ef", "127.0.0.1", 55501, "db"},
-    {"postgresql://bob:p@ss/w:rd%40#?&x@db.example:5432/app?sslmode=disable", "bob", "p@ss/w:rd@#?&x",
-     "db.example", 5432, "app"},
+    {"postgresql://bob:p@ss/w:rd%40#?&x@db.example:5432/app?sslmode=disable", "bob", "p@ss/w:rd@#?&x", "db.example",
+     5432, "app"},
     {"postgres://carol:s3cr%2Ft@localhost/carol_db", "carol", "s3cr/t", "localhost", 0, "carol_db"},
 };
 
 // URLs that cannot parse, each with the secret it holds.
 const std::vector<std::pair<std::string, std::string>> k_unparsable = {
-    {"postgresql://frank:Tr0ubador/db", "Tr0ubador"},        // `@` forgotten: the password reads as a port
+    {"postgresql://frank:Tr0ubador/db", "Tr0ubador"},         // `@` forgotten: the password reads as a port
     {"postgresql://dave:LeakMe%zz99@host/db", "LeakMe%zz99"}, // a broken escape in the password
     {"postgresql://erin:Secret42@host:99999/db", "Secret42"}, // a port out of range
     {"postgresql://gina:Hunter22@host", "Hunter22"},          // no database name
@@ -123,7 +123,8 @@ TEST_SUITE("config") {
         CHECK(result.exit_code == 2);
         CHECK(contains(result.err, "trellis.ini:3: `url` is set twice (first on line 1)"));
 
-        write_file(dir / "trellis.ini", "[plugin.a]\nversion_path = v\n[plugin.b]\nversion_path = v\nversion_path = w\n");
+        write_file(dir / "trellis.ini",
+                   "[plugin.a]\nversion_path = v\n[plugin.b]\nversion_path = v\nversion_path = w\n");
         result = run_trellis({"heads"}, dir.path());
         CHECK(result.exit_code == 2);
         CHECK(contains(result.err, "trellis.ini:5: `version_path` is set twice in [plugin.b] (first on line 4)"));

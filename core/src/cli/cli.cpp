@@ -40,14 +40,15 @@ std::vector<CommandSpec>::const_iterator find_command(const std::string& name) {
 po::options_description global_options() {
     po::options_description global("Global options");
     global.add_options()("config,c", po::value<std::string>(),
-                         "config file (default: nearest trellis.ini; TRELLIS_CONFIG)")("url", po::value<std::vector<std::string>>()->composing(),
-                                                                                       "database URL (TRELLIS_URL); repeat it to act on several")(
+                         "config file (default: nearest trellis.ini; TRELLIS_CONFIG)")(
+        "url", po::value<std::vector<std::string>>()->composing(),
+        "database URL (TRELLIS_URL); repeat it to act on several")(
         "plugin-path", po::value<std::vector<std::string>>(), "plugin directory, repeatable (TRELLIS_PLUGIN_PATH)")(
         "plugin", po::value<std::string>(), "the plugin a command acts on (default: default_plugin)")(
-        "json", po::bool_switch(), "print one JSON document on stdout")(
-        "quiet,q", po::bool_switch(), "print nothing but errors")("verbose,v", po::bool_switch(), "say more")(
-        "no-color", po::bool_switch(), "no colour (also NO_COLOR)")("help,h", po::bool_switch(), "this help")(
-        "version", po::bool_switch(), "print trellis's version")(
+        "json", po::bool_switch(), "print one JSON document on stdout")("quiet,q", po::bool_switch(),
+                                                                        "print nothing but errors")(
+        "verbose,v", po::bool_switch(), "say more")("no-color", po::bool_switch(), "no colour (also NO_COLOR)")(
+        "help,h", po::bool_switch(), "this help")("version", po::bool_switch(), "print trellis's version")(
         "lock-timeout", po::value<int>(), "seconds to wait for the migration lock (lock_timeout, default 60)")(
         "ddl-lock-timeout", po::value<int>(),
         "seconds a revision waits for a table lock per attempt (ddl_lock_timeout, default 5)")(

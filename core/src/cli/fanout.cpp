@@ -2,8 +2,8 @@
 // current, status, check and verify. The command layer runs one child per database; this file
 // builds the children's arguments, draws the progress line and prints the summary.
 #include "cli/fanout.hpp"
-#include "cli/present.hpp"
 
+#include "cli/present.hpp"
 #include "commands/fanout.hpp"
 
 #include <fmt/format.h>
@@ -23,9 +23,11 @@ constexpr std::string_view k_commands[] = {"upgrade", "downgrade", "stamp", "cur
 
 // The options of the fan-out itself, which the children must not see; `true` when it takes a value.
 const std::map<std::string, bool, std::less<>> k_fanout_options = {
-    {"--url", true},        {"--all-databases", false}, {"--jobs", true},   {"--jobs-per-server", true},
-    {"--canary", true},     {"--max-failures", true},   {"--shard", true},  {"--json", false},
-    {"--quiet", false},     {"-q", false},
+    {"--url", true},    {"--all-databases", false},
+    {"--jobs", true},   {"--jobs-per-server", true},
+    {"--canary", true}, {"--max-failures", true},
+    {"--shard", true},  {"--json", false},
+    {"--quiet", false}, {"-q", false},
 };
 
 // Each child runs the same command on its database, quietly, in JSON for this summary.
@@ -70,7 +72,8 @@ std::string what_changed(const std::string& command, const json& out) {
     if (command == "current" && out.contains("current")) {
         std::string heads;
         for (const auto& r : out["current"])
-            heads += fmt::format("{}{} ({})", heads.empty() ? "" : ", ", r.value("revision", ""), r.value("branch", ""));
+            heads +=
+                fmt::format("{}{} ({})", heads.empty() ? "" : ", ", r.value("revision", ""), r.value("branch", ""));
         return heads.empty() ? "nothing applied" : heads;
     }
     if (command == "status" && out.contains("branches")) {
@@ -162,8 +165,8 @@ void print_summary_json(const std::string& command, const std::vector<FanoutResu
 } // namespace
 
 bool fans_out(const std::string& command, const po::variables_map& vm) {
-    bool many = vm["all-databases"].as<bool>() ||
-                (vm.count("url") && vm["url"].as<std::vector<std::string>>().size() > 1);
+    bool many =
+        vm["all-databases"].as<bool>() || (vm.count("url") && vm["url"].as<std::vector<std::string>>().size() > 1);
     if (!many)
         return false;
     if (std::find(std::begin(k_commands), std::end(k_commands), command) == std::end(k_commands))
@@ -193,8 +196,8 @@ int run_fanout(Invocation& in, const std::vector<std::string>& args) {
     options.jobs_per_server = positive("jobs-per-server", 2, 1);
     options.canary = positive("canary", 0, 0);
     options.max_failures = positive("max-failures", 1, 1);
-    if (!vm.count("jobs-per-server") && std::all_of(targets.begin(), targets.end(),
-                                                    [](const auto& t) { return t.server == "local"; }))
+    if (!vm.count("jobs-per-server") &&
+        std::all_of(targets.begin(), targets.end(), [](const auto& t) { return t.server == "local"; }))
         options.jobs_per_server = std::max(2, static_cast<int>(::sysconf(_SC_NPROCESSORS_ONLN)));
 
     const auto& g = in.context.options();
@@ -222,7 +225,8 @@ int run_fanout(Invocation& in, const std::vector<std::string>& args) {
             std::cerr << fmt::format("trellis: error: {}: {}\n", r.target->name, error_of(r));
     if (failed)
         return static_cast<int>(ExitCode::database);
-    bool findings = std::any_of(results.begin(), results.end(), [](const auto& r) { return r.state == State::findings; });
+    bool findings =
+        std::any_of(results.begin(), results.end(), [](const auto& r) { return r.state == State::findings; });
     return findings ? static_cast<int>(ExitCode::findings) : 0;
 }
 

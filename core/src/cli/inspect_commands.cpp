@@ -31,7 +31,6 @@ std::string label_of(const std::string& side) {
     return at == std::string::npos ? "" : side.substr(0, at);
 }
 
-
 // --- heads --------------------------------------------------------------------------------
 
 void heads_options(po::options_description& d, po::positional_options_description&) {
@@ -306,8 +305,8 @@ std::string shortened(const std::string& text, std::size_t width) {
 
 std::string marks_text(const Marks& m) {
     std::string out;
-    for (auto [on, word] : {std::pair{m.head, "head"}, {m.merge, "merge"}, {m.branch_point, "branch point"},
-                            {m.applied, "applied"}})
+    for (auto [on, word] :
+         {std::pair{m.head, "head"}, {m.merge, "merge"}, {m.branch_point, "branch point"}, {m.applied, "applied"}})
         if (on)
             out += out.empty() ? word : std::string(", ") + word;
     return out;
@@ -331,10 +330,11 @@ std::string dot(const Graph& graph, const std::optional<AppliedSet>& applied) {
         for (int i : b.revisions) {
             auto m = marks_of(graph, i, applied);
             auto extra = marks_text(m);
-            out += fmt::format("    \"{}\" [label=\"{}{}\\n{}\"{}{}{}];\n", graph.revision(i).id, graph.revision(i).id,
-                               extra.empty() ? "" : " (" + extra + ")", escaped(shortened(graph.revision(i).message, 40)),
-                               m.head ? ", penwidth=2" : "", m.merge || m.branch_point ? ", shape=octagon" : "",
-                               m.applied ? ", style=filled, fillcolor=\"#d4f0d4\"" : "");
+            out +=
+                fmt::format("    \"{}\" [label=\"{}{}\\n{}\"{}{}{}];\n", graph.revision(i).id, graph.revision(i).id,
+                            extra.empty() ? "" : " (" + extra + ")", escaped(shortened(graph.revision(i).message, 40)),
+                            m.head ? ", penwidth=2" : "", m.merge || m.branch_point ? ", shape=octagon" : "",
+                            m.applied ? ", style=filled, fillcolor=\"#d4f0d4\"" : "");
         }
         out += "  }\n";
     }
@@ -451,9 +451,8 @@ void add_inspect_commands(std::vector<CommandSpec>& table) {
     table.push_back(
         {"history", "[-r A:B] [-i] [-v]", "revisions newest first, with their branch", history_options, history_run});
     table.push_back({"show", "REV", "one revision in full", show_options, show_run});
-    table.push_back(
-        {"graph", "[--format ascii|dot|mermaid|svg|png]", "the branch tree and the revision graph", graph_options,
-         graph_run});
+    table.push_back({"graph", "[--format ascii|dot|mermaid|svg|png]", "the branch tree and the revision graph",
+                     graph_options, graph_run});
 }
 
 } // namespace trellis::cli

@@ -130,8 +130,8 @@ void add_lifecycle_commands(std::vector<CommandSpec>& table) {
     table.push_back({"reset-db", "[--yes]", "drop-db, create every table from the models, stamp heads", guard_options,
                      reset_db_run});
     table.push_back({"prepare", "",
-                     "an empty database gets the models' tables, stamped at heads; any other is upgraded",
-                     no_options, prepare_run});
+                     "an empty database gets the models' tables, stamped at heads; any other is upgraded", no_options,
+                     prepare_run});
     table.push_back({"verify", "[--scratch-url URL] [--orders N]",
                      "on scratch databases: revisions build the models' schema in every order, each revision "
                      "round-trips, one head per branch",

@@ -174,8 +174,8 @@ int current_run(Invocation& in) {
             const auto* row = state.row(r.id);
             std::cout << fmt::format("    Parent: {}\n    Applied: {} UTC in {} ms\n    Path: {}\n    {}\n",
                                      r.down_revisions.empty() ? "<base>" : text::join(r.down_revisions, ", "),
-                                     row->applied_at, row->duration_ms,
-                                     r.from_ledger ? "-" : files::display(r.path), r.message);
+                                     row->applied_at, row->duration_ms, r.from_ledger ? "-" : files::display(r.path),
+                                     r.message);
         }
     }
     if (heads.empty() && !in.context.options().quiet)

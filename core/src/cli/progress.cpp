@@ -28,7 +28,9 @@ struct RunDisplay::State {
     void draw() {
         if (!terminal || status.empty())
             return;
-        auto seconds = [](Clock::time_point since) { return std::chrono::duration<double>(Clock::now() - since).count(); };
+        auto seconds = [](Clock::time_point since) {
+            return std::chrono::duration<double>(Clock::now() - since).count();
+        };
         std::cerr << fmt::format("\r\033[K[{}/{}] {}  {:.1f} s (total {:.1f} s)", k, n, status, seconds(step_started),
                                  seconds(started))
                   << std::flush;

@@ -8,8 +8,8 @@
 #include "db/open_mode.hpp"
 #include "graph/graph.hpp"
 
-#include <functional>
 #include <chrono>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>

@@ -80,7 +80,8 @@ void add_catalog_targets(std::vector<FanoutTarget>& out, std::set<std::string>& 
     }
     for (const auto& row : rows) {
         if (row.empty() || row.size() > 2 || !row.back())
-            throw input_error("{}: catalog_query must return rows of (url) or (name, url)", files::display(config.file));
+            throw input_error("{}: catalog_query must return rows of (url) or (name, url)",
+                              files::display(config.file));
         add_target(out, seen, row.size() == 2 && row[0] ? *row[0] : "", *row.back(), config.directory);
     }
 }
@@ -115,7 +116,7 @@ public:
     }
 
 private:
-    struct sigaction m_old[2] {};
+    struct sigaction m_old[2]{};
 };
 
 struct Child {
@@ -279,8 +280,8 @@ private:
     void read_from(int fd) {
         for (auto& child : m_running)
             for (int* own : {&child.out_fd, &child.err_fd})
-                if (*own == fd && !drain(fd, own == &child.out_fd ? m_results[child.index].out
-                                                                  : m_results[child.index].err)) {
+                if (*own == fd &&
+                    !drain(fd, own == &child.out_fd ? m_results[child.index].out : m_results[child.index].err)) {
                     ::close(fd);
                     *own = -1;
                 }

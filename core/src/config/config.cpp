@@ -54,14 +54,15 @@ void check_lines(const std::filesystem::path& file, const std::string& content) 
         auto equals = trimmed.find('=');
         auto key = text::trim(trimmed.substr(0, equals == std::string_view::npos ? 0 : equals));
         if (equals == std::string_view::npos || key.empty())
-            throw input_error("{}:{}: expected `key = value`, a `[section]` or a `#` comment (the line is not shown: it "
-                              "may hold a password)",
-                              files::display(file), number);
+            throw input_error(
+                "{}:{}: expected `key = value`, a `[section]` or a `#` comment (the line is not shown: it "
+                "may hold a password)",
+                files::display(file), number);
         auto [it, fresh] = seen.emplace(section + std::string(key), number);
         if (!fresh)
-            throw input_error("{}:{}: `{}` is set twice{} (first on line {}); keep one", files::display(file), number,
-                              key, section.empty() ? "" : fmt::format(" in [{}]", section.substr(0, section.size() - 1)),
-                              it->second);
+            throw input_error(
+                "{}:{}: `{}` is set twice{} (first on line {}); keep one", files::display(file), number, key,
+                section.empty() ? "" : fmt::format(" in [{}]", section.substr(0, section.size() - 1)), it->second);
     }
 }
 

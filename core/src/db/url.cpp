@@ -16,8 +16,9 @@ namespace {
 // an unparsed URL may hold a password anywhere (`user:pa/ss@host`, a forgotten `@`, ...).
 std::string unparsed(std::string_view raw) {
     auto scheme = raw.substr(0, raw.find("://"));
-    bool plain = scheme.size() < raw.size() && !scheme.empty() && scheme.size() <= 16 &&
-                 std::all_of(scheme.begin(), scheme.end(), [](char c) { return std::isalnum((unsigned char)c) || c == '+'; });
+    bool plain =
+        scheme.size() < raw.size() && !scheme.empty() && scheme.size() <= 16 &&
+        std::all_of(scheme.begin(), scheme.end(), [](char c) { return std::isalnum((unsigned char)c) || c == '+'; });
     return plain ? fmt::format("{}://...", scheme) : std::string("(not a URL)");
 }
 
@@ -29,8 +30,7 @@ std::string percent_decode(std::string_view s, std::string_view part, const std:
             continue;
         }
         unsigned value = 0;
-        if (i + 2 >= s.size() ||
-            std::from_chars(s.data() + i + 1, s.data() + i + 3, value, 16).ptr != s.data() + i + 3)
+        if (i + 2 >= s.size() || std::from_chars(s.data() + i + 1, s.data() + i + 3, value, 16).ptr != s.data() + i + 3)
             throw input_error("bad database URL {}: a `%` in the {} is not followed by two hex digits (write `%25` "
                               "for a literal `%`)",
                               shown, part);
@@ -88,8 +88,7 @@ DatabaseUrl parse_postgresql(std::string_view rest, const std::string& shown) {
     }
     url.host = percent_decode(authority, "host", shown);
     if (url.database.empty())
-        throw input_error("bad database URL {}: no database name (expected postgresql://user@host:port/dbname)",
-                          shown);
+        throw input_error("bad database URL {}: no database name (expected postgresql://user@host:port/dbname)", shown);
     return url;
 }
 
