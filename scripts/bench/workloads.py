@@ -25,7 +25,8 @@ from timing import BenchFailure, Command, Sample, measure, progress, ratio, run_
 
 TRELLIS_MISSING = "trellis binary not found: build it with scripts/test.sh"
 REPO_BUILD = Path(__file__).resolve().parents[2] / "build"
-LEDGER_TABLES = ("alembic_version", "trellis_version")
+# Not the schema: the ledgers, and trellis's migration lock beside its ledger.
+LEDGER_TABLES = ("alembic_version", "trellis_version", "trellis_version_lock")
 HEX_ID = re.compile(r"\b[0-9a-f]{12}\b")
 # trellis never caches a file changed in the last two seconds (parse_cache.hpp). A user's revision
 # files are older than that, so the read-only workloads wait this long after writing them: the
