@@ -198,4 +198,25 @@ TEST_SUITE("cli") {
         CHECK(std::filesystem::exists(dir / "versions" / "abc123.sql"));
         CHECK(run_trellis({"heads"}, dir.path()).out == "abc123 (app) (head)\n");
     }
+
+    TEST_CASE("a first upgrade that meets a table already there names stamp and prepare") {
+        for (const auto& dialect : k_dialects) {
+            SUBCASE(dialect.c_str()) {
+                DemoDatabase db(dialect);
+                db.sql("CREATE TABLE attendee (id INTEGER PRIMARY KEY)");
+                auto r = demo(db.url, {"upgrade"});
+                CHECK(r.exit_code == 3);
+                CHECK(contains(r.err, "already exists"));
+                CHECK(contains(r.err, "hint: the database holds this schema but has no ledger"));
+                CHECK(contains(r.err, "`trellis stamp"));
+                // With a ledger, the same failure is a revision's own, and gets no such hint.
+                db.sql("DROP TABLE attendee");
+                CHECK(demo(db.url, {"-q", "upgrade", "uber@head"}).exit_code == 0);
+                db.sql("CREATE TABLE panel_application (id INTEGER PRIMARY KEY)");
+                auto later = demo(db.url, {"upgrade"});
+                CHECK(later.exit_code == 3);
+                CHECK_FALSE(contains(later.err, "has no ledger"));
+            }
+        }
+    }
 }

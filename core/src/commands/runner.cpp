@@ -114,6 +114,7 @@ std::vector<Prepared> Runner::prepare(const Graph& graph, const Plan& plan) {
 
 std::vector<int> Runner::run(const Graph& graph, const std::vector<Prepared>& prepared, bool ledger_exists) {
     m_ledger_exists = ledger_exists;
+    m_ledger_existed = ledger_exists;
     auto saved = m_db.limits();
     m_db.set_limits(m_settings.limits);
     std::vector<int> done;
@@ -347,6 +348,17 @@ bool Runner::run_outside(const Graph& graph, const Prepared& p, Clock::time_poin
     return true;
 }
 
+// A first upgrade that meets a table already there: the schema came from elsewhere (by hand,
+// another tool, `create_all`). Say how to adopt it instead of leaving the user at the SQL error.
+std::string Runner::no_ledger_note(const SqlError& e) const {
+    bool exists = e.sqlstate() == "42P07" || e.sqlstate() == "42701" ||
+                  std::string_view(e.what()).find("already exists") != std::string_view::npos;
+    if (!exists || !up() || m_ledger_existed)
+        return "";
+    return "\n  hint: the database holds this schema but has no ledger: record what is there with `trellis stamp "
+           "REV` (or `trellis stamp heads`), or use `trellis prepare` on a database made from the models";
+}
+
 void Runner::run_statements(const Graph& graph, const Prepared& p, std::string_view aftermath) {
     const auto& r = graph.revision(p.revision);
     for (const auto& statement : p.statements) {
@@ -369,11 +381,11 @@ void Runner::run_statements(const Graph& graph, const Prepared& p, std::string_v
                 throw LockWaitExpired{e.what(), statement.call.empty() ? statement.sql : "-- +call " + statement.call,
                                       statement.line};
             throw database_error("{}:{}: {} of {} failed: {}{}\n  statement: {}; the revision was rolled back, {} "
-                                 "earlier revision(s) of this run kept{}{}",
+                                 "earlier revision(s) of this run kept{}{}{}",
                                  files::display(r.path), statement.line, up() ? "upgrade" : "downgrade", r.id, e.what(),
                                  sqlstate_note(e),
                                  statement.call.empty() ? first_line(statement.sql) : "-- +call " + statement.call,
-                                 m_done, aftermath, index ? invalid_index_note(*index) : "");
+                                 m_done, aftermath, index ? invalid_index_note(*index) : "", no_ledger_note(e));
         }
     }
 }

@@ -72,6 +72,7 @@ private:
     bool run_transactional(const Graph& graph, const Prepared& p, std::chrono::steady_clock::time_point start);
     bool run_outside(const Graph& graph, const Prepared& p, std::chrono::steady_clock::time_point start);
     void run_statements(const Graph& graph, const Prepared& p, std::string_view aftermath);
+    std::string no_ledger_note(const SqlError& e) const;
     void run_step(const Revision& r, const Statement& statement);
     // What a failed CREATE INDEX CONCURRENTLY left behind, for its error message.
     std::string invalid_index_note(const std::string& index);
@@ -84,6 +85,7 @@ private:
     RunSettings m_settings;
     std::map<int, Section> m_instead;
     bool m_ledger_exists = false;
+    bool m_ledger_existed = false; // when the run began: a run with none meets tables made elsewhere
     // SQLite: whether another connection wrote since the state the plan was made from. The lock
     // was committed on this connection before that state was read, so SQLite's data version
     // answers from the first revision on (see stale()).
