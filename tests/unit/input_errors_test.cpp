@@ -57,11 +57,10 @@ TEST_SUITE("input_errors") {
         }
     }
 
-    TEST_CASE("SQLite's disk full at COMMIT is reported as such, not as the ROLLBACK after it") {
-        // Under the enospc library every write to test.db fails with ENOSPC: the revision's pages
-        // stay in SQLite's cache until COMMIT, which then cannot write them. Before, the ROLLBACK
-        // after the failed COMMIT replaced its message with "cannot rollback - no transaction is
-        // active".
+    TEST_CASE("SQLite's disk full is reported in SQLite's words, not as the ROLLBACK after it") {
+        // Under the enospc library every write to test.db fails with ENOSPC. Before, the ROLLBACK
+        // after a failed COMMIT replaced its message with "cannot rollback - no transaction is
+        // active"; the first write to fail is now the migration lock's row (see below).
         Project p("sqlite");
         p.branch("app");
         p.chain("app", "a", 1);
