@@ -7,7 +7,8 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=lib/setup.sh
 source scripts/lib/setup.sh
 ensure_packages
-build_trellis
+# The host and the demo's plugins; the tests are built by scripts/test.sh.
+build_trellis trellis uber panels guests tabletop magprime mivs
 
 trellis=build/bin/trellis
 echo "\$ trellis upgrade heads"

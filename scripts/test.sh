@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 # shellcheck source=lib/setup.sh
 source scripts/lib/setup.sh
-ensure_packages
+ensure_packages "${TRELLIS_TEST_PACKAGES[@]}"
 build_trellis
 # shellcheck source=lib/pg-server.sh
 source scripts/lib/pg-server.sh

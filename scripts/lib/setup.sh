@@ -6,10 +6,15 @@
 TRELLIS_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 TRELLIS_BUILD="${TRELLIS_BUILD:-${TRELLIS_ROOT}/build}"
 
+# What trellis is built from; enough for the demo (SQLite).
 TRELLIS_PACKAGES=(
     g++ cmake ninja-build ccache pkg-config
     libboost-dev libboost-program-options-dev
     libpqxx-dev libpg-query-dev libsqlite3-dev nlohmann-json3-dev libfmt-dev doctest-dev
+)
+
+# What the tests run besides; scripts/test.sh installs these too.
+TRELLIS_TEST_PACKAGES=(
     sqlite3 postgresql-15 postgresql-client-15 pgbouncer
     bsdutils # script(1): the tests give trellis a pseudo-terminal
     graphviz # graph --format svg/png
@@ -43,10 +48,12 @@ ensure_packages() {
     _trellis_quietly apt-get install -y -qq --no-install-recommends "${missing[@]}"
 }
 
+# build_trellis [TARGET...]: configure (every time: a program installed since the last run, such
+# as clang for the fuzz targets, is then found) and build the given targets, or everything.
 build_trellis() {
-    if [[ ! -f ${TRELLIS_BUILD}/build.ninja ]]; then
-        _trellis_quietly cmake -S "${TRELLIS_ROOT}" -B "${TRELLIS_BUILD}" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
-    fi
+    local targets=()
+    [[ $# -gt 0 ]] && targets=(--target "$@")
+    _trellis_quietly cmake -S "${TRELLIS_ROOT}" -B "${TRELLIS_BUILD}" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo
     # ninja says nothing useful when everything is up to date; on failure its log is shown.
-    _trellis_quietly cmake --build "${TRELLIS_BUILD}" -- -j"$(nproc)"
+    _trellis_quietly cmake --build "${TRELLIS_BUILD}" "${targets[@]}" -- -j"$(nproc)"
 }
