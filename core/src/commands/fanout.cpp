@@ -113,7 +113,8 @@ private:
     }
 
     bool may_start() const {
-        return g_signal == 0 && m_failed < std::max(m_options.max_failures, 1) && m_running < m_jobs;
+        return g_signal == 0 && m_failed < static_cast<std::size_t>(std::max(m_options.max_failures, 1)) &&
+               m_running < m_jobs;
     }
 
     // Starts the first unstarted target below `end` whose server has room; false when none has.
