@@ -232,10 +232,7 @@ int report(const std::vector<std::string>& args, const std::string& message, Exi
     return static_cast<int>(code);
 }
 
-} // namespace
-
-int run(int argc, char** argv) {
-    std::vector<std::string> args(argv + 1, argv + argc);
+int run_once(const std::vector<std::string>& args) {
     try {
         return dispatch(args);
     } catch (const Error& e) {
@@ -247,6 +244,14 @@ int run(int argc, char** argv) {
         // Not a failure a user can cause: still one line, never a stack trace.
         return report(args, e.what(), ExitCode::bad_input);
     }
+}
+} // namespace
+
+int run(int argc, char** argv) {
+    std::vector<std::string> args(argv + 1, argv + argc);
+    if (is_fanout_worker())
+        return serve_fanout([&] { return run_once(args); }); // one database after another
+    return run_once(args);
 }
 
 } // namespace trellis::cli

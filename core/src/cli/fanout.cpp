@@ -5,7 +5,12 @@
 
 #include "cli/present.hpp"
 #include "commands/fanout.hpp"
+#include "commands/fanout_worker.hpp"
+#include "util/interrupt.hpp"
 
+#include <cerrno>
+#include <cstdlib>
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <iostream>
 #include <map>
@@ -57,8 +62,12 @@ std::string verb(const std::string& command, State state) {
     return "ok";
 }
 
-json child_json(const FanoutResult& r) {
-    return json::parse(r.out, nullptr, false);
+// Each child's JSON, parsed once for the table, the groups and --json.
+std::vector<json> children_json(const std::vector<FanoutResult>& results) {
+    std::vector<json> out;
+    for (const auto& r : results)
+        out.push_back(json::parse(r.out, nullptr, false));
+    return out;
 }
 
 // What a child's JSON says of what it did, in a few words.
@@ -107,15 +116,19 @@ std::string error_of(const FanoutResult& r) {
     return last.empty() ? fmt::format("exit {}", r.exit_code) : last;
 }
 
-void print_text(const std::string& command, const std::vector<FanoutResult>& results, std::chrono::milliseconds took) {
+void print_text(const std::string& command, const std::vector<FanoutResult>& results, const std::vector<json>& outs,
+                std::chrono::milliseconds took) {
     std::size_t width = 8;
     for (const auto& r : results)
         width = std::max(width, r.target->name.size());
     std::map<State, int> counts;
     std::cout << fmt::format("{:<{}}  {:<11}  {:>8}  {}\n", "database", width, "result", "time", "what");
-    for (const auto& r : results) {
+    std::vector<std::string> whats;
+    for (std::size_t i = 0; i < results.size(); ++i) {
+        const auto& r = results[i];
         ++counts[r.state];
-        auto what = r.state == State::failed ? error_of(r) : what_changed(command, child_json(r));
+        whats.push_back(r.state == State::failed ? error_of(r) : what_changed(command, outs[i]));
+        const auto& what = whats.back();
         auto time = r.state == State::not_started ? std::string("-") : fmt::format("{:.2f} s", r.took.count() / 1e3);
         std::cout << fmt::format("{:<{}}  {:<11}  {:>8}  {}\n", r.target->name, width, verb(command, r.state), time,
                                  what);
@@ -123,9 +136,9 @@ void print_text(const std::string& command, const std::vector<FanoutResult>& res
     if (command == "status") {
         // Which databases are behind, grouped by the state they are in.
         std::map<std::string, std::vector<std::string>> groups;
-        for (const auto& r : results)
-            if (r.state != State::failed && r.state != State::not_started)
-                groups[what_changed(command, child_json(r))].push_back(r.target->name);
+        for (std::size_t i = 0; i < results.size(); ++i)
+            if (results[i].state != State::failed && results[i].state != State::not_started)
+                groups[whats[i]].push_back(results[i].target->name);
         std::cout << "\n";
         for (const auto& [state, names] : groups) {
             std::string list;
@@ -140,9 +153,11 @@ void print_text(const std::string& command, const std::vector<FanoutResult>& res
                              counts[State::failed], counts[State::not_started]);
 }
 
-void print_summary_json(const std::string& command, const std::vector<FanoutResult>& results) {
+void print_summary_json(const std::string& command, const std::vector<FanoutResult>& results,
+                        const std::vector<json>& outs) {
     json list = json::array();
-    for (const auto& r : results) {
+    for (std::size_t i = 0; i < results.size(); ++i) {
+        const auto& r = results[i];
         json entry = {{"database", r.target->name},
                       {"server", r.target->server},
                       {"result", r.state == State::done       ? "ok"
@@ -152,8 +167,7 @@ void print_summary_json(const std::string& command, const std::vector<FanoutResu
         if (r.state != State::not_started) {
             entry["exit_code"] = r.exit_code;
             entry["took_ms"] = r.took.count();
-            auto out = child_json(r);
-            entry["output"] = out.is_discarded() ? json() : out;
+            entry["output"] = outs[i].is_discarded() ? json() : outs[i];
         }
         if (r.state == State::failed)
             entry["error"] = error_of(r);
@@ -198,7 +212,8 @@ int run_fanout(Invocation& in, const std::vector<std::string>& args) {
     options.max_failures = positive("max-failures", 1, 1);
     if (!vm.count("jobs-per-server") &&
         std::all_of(targets.begin(), targets.end(), [](const auto& t) { return t.server == "local"; }))
-        options.jobs_per_server = std::max(2, static_cast<int>(::sysconf(_SC_NPROCESSORS_ONLN)));
+        // Files on a local disk: an upgrade waits on fsync more than on a core, so a few per core.
+        options.jobs_per_server = 4 * std::max(1, static_cast<int>(::sysconf(_SC_NPROCESSORS_ONLN)));
 
     const auto& g = in.context.options();
     bool terminal = !g.quiet && !g.json && ::isatty(STDERR_FILENO);
@@ -213,10 +228,11 @@ int run_fanout(Invocation& in, const std::vector<std::string>& args) {
     auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
     if (terminal)
         std::cerr << "\n";
+    auto outs = g.quiet && !g.json ? std::vector<json>(results.size()) : children_json(results);
     if (g.json)
-        print_summary_json(in.name, results);
+        print_summary_json(in.name, results, outs);
     else if (!g.quiet)
-        print_text(in.name, results, took);
+        print_text(in.name, results, outs, took);
 
     bool failed = std::any_of(results.begin(), results.end(),
                               [](const auto& r) { return r.state == State::failed || r.state == State::not_started; });
@@ -228,6 +244,43 @@ int run_fanout(Invocation& in, const std::vector<std::string>& args) {
     bool findings =
         std::any_of(results.begin(), results.end(), [](const auto& r) { return r.state == State::findings; });
     return findings ? static_cast<int>(ExitCode::findings) : 0;
+}
+
+bool is_fanout_worker() {
+    return std::getenv(std::string(k_worker_env).c_str()) != nullptr;
+}
+
+int serve_fanout(const std::function<int()>& run_one) {
+    int requests = std::atoi(std::getenv(std::string(k_worker_env).c_str()));
+    if (requests <= STDERR_FILENO || ::fcntl(requests, F_GETFD) < 0) {
+        std::cerr << "trellis: error: " << k_worker_env << " is set, but this process was not started by a fan-out; "
+                  << "unset it\n";
+        return static_cast<int>(ExitCode::bad_input);
+    }
+    ::unsetenv(std::string(k_worker_env).c_str()); // what the commands start is no worker
+    Context::process_serves_many();
+    std::string pending;
+    for (;;) {
+        auto newline = pending.find('\n');
+        if (newline == std::string::npos) {
+            char buffer[4096];
+            auto n = ::read(requests, buffer, sizeof buffer);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0)
+                return 0; // the fan-out has no more databases
+            pending.append(buffer, static_cast<std::size_t>(n));
+            continue;
+        }
+        auto url = pending.substr(0, newline);
+        pending.erase(0, newline + 1);
+        ::setenv("TRELLIS_URL", url.c_str(), 1);
+        int code = run_one();
+        std::cout << k_worker_end << code << "\n" << std::flush;
+        std::cerr << k_worker_end << "\n" << std::flush;
+        if (code >= 128 || interrupted())
+            return code; // Ctrl-C: no next database
+    }
 }
 
 } // namespace trellis::cli

@@ -9,14 +9,23 @@
 
 namespace trellis {
 
+namespace {
+bool g_process_serves_many = false;
+}
+
 Context::Context(GlobalOptions options)
     : m_options(std::move(options)) {}
 
 Context::~Context() {
     // The process ends with the command: handing tens of thousands of revisions back to the
     // allocator one by one would cost more than the command itself (compilers skip it too).
-    if (m_graph)
+    // A fan-out worker runs many commands, and frees each graph.
+    if (m_graph && !g_process_serves_many)
         new std::optional<Graph>(std::move(m_graph));
+}
+
+void Context::process_serves_many() {
+    g_process_serves_many = true;
 }
 
 const Config& Context::config() {
@@ -152,6 +161,10 @@ std::string Context::version_table() {
 }
 
 Ledger Context::ledger(Database& db) {
+    // A tenant's schema (`?schema=`) holds its own ledger and lock, whatever version_schema says:
+    // one shared version_schema would give every tenant the same ledger.
+    if (!m_version_schema && !db.url().schema.empty())
+        m_version_schema = db.url().schema;
     if (!m_version_schema)
         m_version_schema = config().version_schema ? *config().version_schema : db.current_schema();
     if (db.kind() == Dialect::postgresql && m_version_schema->empty())
@@ -181,6 +194,24 @@ std::chrono::seconds Context::ddl_retry_budget() {
     return std::chrono::seconds(m_options.ddl_retry_budget.value_or(config().ddl_retry_budget.value_or(120)));
 }
 
+// A tenant's schema must be the connection's: a schema that does not exist leaves the search_path
+// empty, and a pooler that drops the startup `options` leaves it at the server's default, where
+// another tenant's (or `public`'s) tables are. Either stops the command before it reads anything.
+void Context::check_schema(Database& db) {
+    const auto& url = db.url();
+    if (url.schema.empty() || url.dialect != Dialect::postgresql)
+        return;
+    auto actual = db.current_schema();
+    if (actual.empty())
+        throw database_error("{}: schema \"{}\" does not exist; create it first (CREATE SCHEMA \"{}\")", url.display(),
+                             url.schema, url.schema);
+    if (actual != url.schema)
+        throw database_error("{}: the connection's schema is \"{}\", not \"{}\": something between trellis and the "
+                             "server (a transaction pooler?) dropped the search_path; connect directly or through a "
+                             "session pooler",
+                             url.display(), actual, url.schema);
+}
+
 Database& Context::database(OpenMode mode) {
     if (m_database && mode == OpenMode::read_write && m_database_mode == OpenMode::read_only)
         m_database.reset();
@@ -191,6 +222,7 @@ Database& Context::database(OpenMode mode) {
         auto base = m_options.url ? std::filesystem::current_path() : config().directory;
         m_database = connect(parse_url(url(), base), mode, lock_timeout());
         m_database->set_limits({ddl_lock_timeout(), statement_timeout()});
+        check_schema(*m_database);
     }
     return *m_database;
 }

@@ -43,6 +43,10 @@ public:
     Context(const Context&) = delete;
     Context& operator=(const Context&) = delete;
 
+    // This process runs many commands one after another (a fan-out worker): each Context frees
+    // what it loaded instead of leaving it to the end of the process.
+    static void process_serves_many();
+
     const GlobalOptions& options() const { return m_options; }
     // The config file in force, or an empty config rooted at the working directory.
     const Config& config();
@@ -58,7 +62,8 @@ public:
     std::string url();
     bool has_url();
     std::string version_table();
-    // The ledger of `db`, qualified with `version_schema`, else the schema the connection had
+    // The ledger of `db`, qualified with the URL's `?schema=` (a tenant's own ledger), else
+    // `version_schema`, else the schema the connection had
     // when the command first asked (so a revision's `SET search_path` cannot move it).
     Ledger ledger(Database& db);
     int lock_timeout();
@@ -86,6 +91,7 @@ public:
 private:
     const std::vector<std::filesystem::path>& plugin_directories();
     bool declares_sql_only(const PluginSection& section);
+    void check_schema(Database& db);
 
     GlobalOptions m_options;
     std::optional<Config> m_config;

@@ -1,10 +1,11 @@
 // Many databases at once (SPEC.md, "Several databases at once"): the list of targets, its shard,
-// and a run of one `trellis` process per database within bounds (jobs in all, jobs per server),
-// with a canary and a failure budget. Each child is an ordinary single-database run, with its own
-// lock and ledger, so a fan-out is exactly N single runs and a rerun does only what is left.
+// and a run of the command on each database within bounds (jobs in all, jobs per server), with a
+// canary and a failure budget, by a pool of worker processes (commands/fanout_worker.hpp). Each
+// database is an ordinary single-database run, with its own lock and ledger, so a fan-out is
+// exactly N single runs and a rerun does only what is left.
 //
-// Not thread-safe: one fan-out per process. Children get their URL through the environment
-// (TRELLIS_URL), never on their command line, where `ps` would show its password.
+// Not thread-safe: one fan-out per process. Workers get each URL through a pipe, never on their
+// command line, where `ps` would show its password.
 #pragma once
 
 #include "commands/context.hpp"
@@ -18,7 +19,7 @@
 namespace trellis {
 
 struct FanoutTarget {
-    std::string name;   // the config's name, else the URL with its password masked
+    std::string name;   // the config's (or catalog's) name, else the URL with its password masked
     std::string url;    // as given (holds the password: never print it)
     std::string server; // where its jobs count: `host:port`, or `local` for SQLite files
 };
@@ -33,7 +34,8 @@ Shard parse_shard(const std::string& text);
 
 // The databases to act on: each `--url` given, then, with `all`, the config's `[databases]`
 // entries, the lines of its `databases_file` and the rows of its `catalog_query` (run on
-// `catalog_url`). Duplicates (the same URL twice) are kept once; an empty list is an input error.
+// `catalog_url`; names go into `tenant_url` when it is set). Duplicates (the same URL twice)
+// are kept once; an empty list is an input error.
 std::vector<FanoutTarget> fanout_targets(Context& context, const std::vector<std::string>& urls, bool all);
 
 // The targets of shard `shard`: a database belongs to shard hash(name) mod N, so the N shards
@@ -62,9 +64,9 @@ struct FanoutProgress {
 };
 
 // Runs `child_args` (trellis's arguments after the program name, without any URL) once per
-// target, in list order within the bounds. `progress` is called whenever a database starts or
-// ends. Returns one result per target, in list order. SIGINT/SIGTERM stop new starts; the
-// running children, which got the signal too, finish or cancel on their own.
+// target, in list order within the bounds, at most `jobs` worker processes at once. `progress` is called whenever a
+// database starts or ends. Returns one result per target, in list order. SIGINT/SIGTERM stop new starts; the running
+// children, which got the signal too, finish or cancel on their own.
 std::vector<FanoutResult> fan_out(const std::vector<FanoutTarget>& targets, const std::vector<std::string>& child_args,
                                   const FanoutOptions& options,
                                   const std::function<void(const FanoutProgress&)>& progress);

@@ -115,6 +115,7 @@ public:
                           ? *options.scratch_url
                           : context.config().scratch_url.value_or(context.has_url() ? context.url() : "sqlite:///x.db");
         m_base = parse_url(source, context.config().directory);
+        m_base.schema.clear(); // scratch databases are new: their own default schema, not a tenant's
         m_directory = std::filesystem::temp_directory_path() / fmt::format("trellis_verify_{}", ::getpid());
         std::filesystem::create_directories(m_directory);
         m_ledger = context.version_table();

@@ -149,9 +149,10 @@ Config load_config(const std::filesystem::path& file) {
         "dev", po::value<std::string>())("exclude_tables", po::value<std::string>())(
         "lock_timeout", po::value<std::string>())("scratch_url", po::value<std::string>())(
         "databases_file", po::value<std::string>())("catalog_url", po::value<std::string>())(
-        "catalog_query", po::value<std::string>())("lock_lease", po::value<std::string>())(
-        "ddl_lock_timeout", po::value<std::string>())("ddl_retry_budget", po::value<std::string>())(
-        "statement_timeout", po::value<std::string>())("version_schema", po::value<std::string>());
+        "catalog_query", po::value<std::string>())("lock_lease", po::value<std::string>())("ddl_lock_timeout",
+                                                                                           po::value<std::string>())(
+        "ddl_retry_budget", po::value<std::string>())("statement_timeout", po::value<std::string>())(
+        "version_schema", po::value<std::string>())("tenant_url", po::value<std::string>());
     po::parsed_options parsed(&known);
     try {
         std::istringstream stream(content);
@@ -175,7 +176,7 @@ Config load_config(const std::filesystem::path& file) {
             throw input_error("{}: unknown key `{}` (known: url, plugin_path, default_plugin, version_table, dev, "
                               "exclude_tables, lock_timeout, lock_lease, ddl_lock_timeout, ddl_retry_budget, "
                               "statement_timeout, version_schema, scratch_url, databases_file, catalog_url, "
-                              "catalog_query, [plugin.NAME] and [databases] sections)",
+                              "catalog_query, tenant_url, [plugin.NAME] and [databases] sections)",
                               where(config, content, key), key);
         }
         if (key == "url")
@@ -202,7 +203,13 @@ Config load_config(const std::filesystem::path& file) {
             config.catalog_url = value;
         else if (key == "catalog_query")
             config.catalog_query = value;
-        else if (key == "version_schema") {
+        else if (key == "tenant_url") {
+            if (value.find("{name}") == std::string::npos)
+                throw input_error("{}: tenant_url must hold `{{name}}`, where each name from catalog_query goes (e.g. "
+                                  "postgresql://app@db1/saas?schema={{name}})",
+                                  where(config, content, key));
+            config.tenant_url = value;
+        } else if (key == "version_schema") {
             if (!text::is_revision_id(value))
                 throw input_error("{}: version_schema `{}` must be a plain schema name", where(config, content, key),
                                   value);

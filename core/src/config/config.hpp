@@ -40,10 +40,11 @@ struct Config {
     std::optional<std::string> scratch_url;
     std::vector<PluginSection> plugins; // in file order
     // The databases of `--all-databases`: `[databases]` NAME = URL (file order), a file of URLs,
-    // and a query on a catalog database returning (url) or (name, url) rows.
+    // and a query on a catalog database returning (url) or (name, url) rows, or, with
+    // `tenant_url` (a URL holding `{name}`), rows of (name): a schema or database per tenant.
     std::vector<std::pair<std::string, std::string>> databases;
     std::optional<std::filesystem::path> databases_file;
-    std::optional<std::string> catalog_url, catalog_query;
+    std::optional<std::string> catalog_url, catalog_query, tenant_url;
 
     const PluginSection* plugin(std::string_view name) const;
 };

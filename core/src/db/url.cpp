@@ -50,6 +50,30 @@ std::string quote_libpq(const std::string& value) {
     return out + "'";
 }
 
+// A tenant's schema goes into search_path through libpq's `options`, so only plain names are
+// taken: nothing that could close the quotes or add a second schema to the path.
+void check_schema(const std::string& schema, const std::string& shown) {
+    auto plain = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+    auto bad = std::find_if_not(schema.begin(), schema.end(), plain);
+    std::string why;
+    if (schema.empty())
+        why = "is empty";
+    else if (bad != schema.end())
+        why = static_cast<unsigned char>(*bad) < 0x20 || static_cast<unsigned char>(*bad) >= 0x7f
+                  ? "holds a character that is not a letter, digit or `_`"
+                  : fmt::format("holds `{}`", *bad);
+    else if (std::isdigit(static_cast<unsigned char>(schema[0])))
+        why = "starts with a digit";
+    else if (schema.size() > 63)
+        why = "is longer than PostgreSQL's 63 characters";
+    else if (schema.starts_with("pg_") || schema == "information_schema")
+        why = "is one of PostgreSQL's own schemas";
+    if (!why.empty())
+        throw input_error("bad database URL {}: the schema after `?schema=` {}; a tenant schema is a letter or `_` "
+                          "followed by letters, digits or `_` (case is kept)",
+                          shown, why);
+}
+
 // `user:password@host:port/dbname?key=value&...`. The credentials run to the last `@`: passwords
 // are often pasted without percent-encoding and hold `/`, `?`, `:` or `@`, while nothing after the
 // host needs an unencoded `@`. No error quotes any part of the URL (see unparsed()).
@@ -73,6 +97,11 @@ DatabaseUrl parse_postgresql(std::string_view rest, const std::string& shown) {
                 percent_decode(pair.substr(eq + 1), "options", shown);
         }
         rest = rest.substr(0, q);
+    }
+    if (auto schema = url.options.find("schema"); schema != url.options.end()) {
+        url.schema = schema->second;
+        url.options.erase(schema);
+        check_schema(url.schema, shown);
     }
     auto slash = rest.find('/');
     auto authority = rest.substr(0, slash);
@@ -126,7 +155,8 @@ std::string DatabaseUrl::display() const {
     out += host;
     if (port)
         out += fmt::format(":{}", port);
-    return out + "/" + database;
+    out += "/" + database;
+    return schema.empty() ? out : out + "?schema=" + schema;
 }
 
 std::string DatabaseUrl::libpq_string() const {
@@ -141,7 +171,13 @@ std::string DatabaseUrl::libpq_string() const {
     add("user", user);
     add("password", password);
     for (const auto& [key, value] : options)
-        add(key, value);
+        if (key != "options" || schema.empty())
+            add(key, value);
+    if (!schema.empty()) {
+        // The schema alone: no `public` behind it, so nothing of another tenant's resolves.
+        auto own = options.count("options") ? options.at("options") + " " : std::string();
+        add("options", own + "-csearch_path=\"" + schema + "\"");
+    }
     if (!options.count("application_name"))
         add("application_name", "trellis");
     if (!options.count("connect_timeout"))

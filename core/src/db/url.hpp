@@ -19,8 +19,12 @@ struct DatabaseUrl {
     std::string user, password, host, database;
     int port = 0;
     std::map<std::string, std::string> options; // libpq keywords, e.g. sslmode, connect_timeout
+    // `?schema=NAME` (PostgreSQL): a tenant's schema. The connection's search_path is that schema
+    // alone, so unqualified names, reflection, the ledger and the lock all live there. Checked
+    // by parse_url: a letter or `_`, then letters, digits or `_`, at most 63 (case is kept).
+    std::string schema;
 
-    // The URL with the password masked: safe for any output.
+    // The URL with the password masked (and its `?schema=`): safe for any output.
     std::string display() const;
     // The libpq connection string (holds the password: never print it).
     std::string libpq_string() const;
