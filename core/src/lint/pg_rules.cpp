@@ -1,6 +1,7 @@
 #include "lint/pg_rules.hpp"
 
 #include "lint/column_type.hpp"
+#include "lint/duplicate_columns.hpp"
 
 #include <algorithm>
 #include <array>
@@ -38,18 +39,6 @@ bool has_option(const Node& options, std::string_view name) {
         return value != "false" && value != "off" && value != "0";
     }
     return false;
-}
-
-// The names a list of ResTarget (UPDATE SET, INSERT columns) or ColumnDef nodes assigns more than once.
-std::set<std::string> repeated(const Node& list, std::string_view wrapper, std::string_view field) {
-    std::set<std::string> seen, twice;
-    for (const auto& item : list.items()) {
-        const auto& node = item[wrapper];
-        auto name = str(node[field]);
-        if (!name.empty() && node["indirection"].is_null() && !seen.insert(name).second)
-            twice.insert(name);
-    }
-    return twice;
 }
 
 // Functions whose value does not change from row to row within one statement: a default of
@@ -235,22 +224,36 @@ void PgRules::check(const Node& stmt, const Report& report) {
         report("T103", "TRUNCATE ... CASCADE also empties every table with a foreign key to these, and theirs");
     } else if (tag == "DropdbStmt") {
         report("T104", fmt::format("drops database {} and everything in it", str(s["dbname"])));
-    } else if (tag == "TransactionStmt" && m_facts.transactional) {
-        auto kind = s["kind"].str();
-        if (kind == "TRANS_STMT_BEGIN" || kind == "TRANS_STMT_START" || kind == "TRANS_STMT_COMMIT" ||
-            kind == "TRANS_STMT_ROLLBACK" || kind == "TRANS_STMT_PREPARE" || kind == "TRANS_STMT_COMMIT_PREPARED")
-            report("T602", "transaction control inside a revision: trellis runs each revision in its own transaction "
-                           "with its ledger row, and a COMMIT here ends it early");
-    } else if (tag == "UpdateStmt" || tag == "InsertStmt") {
-        for (const auto& name : repeated(s[tag == "UpdateStmt" ? "targetList" : "cols"], "ResTarget", "name"))
-            report("T603", fmt::format("assigns column {} twice: PostgreSQL stops this statement with 42601", name));
+    } else if (tag == "TransactionStmt") {
+        transaction(s["kind"].str(), report);
     }
+    duplicate_columns(stmt, report);
     if (tag == "CreateStmt") {
-        for (const auto& name : repeated(s["tableElts"], "ColumnDef", "colname"))
-            report("T603", fmt::format("declares column {} twice: PostgreSQL stops this statement with 42701", name));
         for (const auto& element : s["tableElts"].items())
             char_column(relation(s["relation"]), element["ColumnDef"], report);
     }
+}
+
+void PgRules::transaction(std::string_view kind, const Report& report) {
+    bool begins = kind == "TRANS_STMT_BEGIN" || kind == "TRANS_STMT_START";
+    bool ends = kind == "TRANS_STMT_COMMIT" || kind == "TRANS_STMT_ROLLBACK" || kind == "TRANS_STMT_PREPARE";
+    if (m_facts.transactional) {
+        if (begins || ends || kind == "TRANS_STMT_COMMIT_PREPARED")
+            report("T602", "transaction control inside a revision: trellis runs each revision in its own transaction "
+                           "with its ledger row, and a COMMIT here ends it early");
+        return;
+    }
+    // A revision that is not transactional may run its own transactions, if they pair up.
+    if (begins && m_open)
+        report("T602", "BEGIN inside the transaction an earlier BEGIN opened: PostgreSQL ignores it with a warning, "
+                       "and the first COMMIT ends both");
+    else if (ends && !m_open)
+        report("T602", "ends a transaction that was never begun: the statements above it already committed one by "
+                       "one, and PostgreSQL only warns");
+    if (begins)
+        m_open = true;
+    else if (ends)
+        m_open = false;
 }
 
 void PgRules::alter_table(const Node& alter, const Report& report) {

@@ -401,6 +401,7 @@ std::vector<SectionFinding> check_section(const std::vector<Statement>& statemen
         [&](const std::string& table, const std::string& column) { return run.not_null(table, column); },
         [&](const std::string& table, const std::string& column) { return run.proven_not_null(table, column); }};
     PgRules pg(std::move(facts));
+    std::optional<std::size_t> open_at; // the BEGIN a non-transactional revision has not ended
     for (std::size_t i = 0; i < statements.size(); ++i) {
         if (!statements[i].call.empty())
             continue;
@@ -408,10 +409,14 @@ std::vector<SectionFinding> check_section(const std::vector<Statement>& statemen
         // follow the token rules' ones for the statement.
         std::vector<std::pair<std::string, std::string>> pg_found;
         if (context.trees)
-            for (const auto* tree : (*context.trees)[i])
+            for (const auto* tree : (*context.trees)[i]) {
+                bool was_open = pg.transaction_open();
                 pg.check(*tree, [&](std::string code, std::string message) {
                     pg_found.emplace_back(std::move(code), std::move(message));
                 });
+                if (pg.transaction_open() != was_open)
+                    open_at = pg.transaction_open() ? std::optional(i) : std::nullopt;
+            }
         auto tokens = tokenize(statements[i].sql);
         if (context.trees)
             for (const auto& token : tokens)
@@ -426,6 +431,10 @@ std::vector<SectionFinding> check_section(const std::vector<Statement>& statemen
         for (auto& [code, message] : pg_found)
             run.report_at(i, std::move(code), std::move(message));
     }
+    if (open_at)
+        run.report_at(*open_at, "T602",
+                      "BEGIN is never ended by COMMIT or ROLLBACK: the revision ends with its transaction still open, "
+                      "and what it did after BEGIN is not committed when trellis records it");
     return run.finish();
 }
 
