@@ -9,12 +9,8 @@ namespace trellis::lint {
 
 namespace {
 
+using sql::last_name;
 using sql::Node;
-
-std::string last_string(const Node& list) {
-    auto items = list.items();
-    return items.empty() ? "" : std::string(items.back()["String"]["sval"].str());
-}
 
 // The name PostgreSQL gives an output column that has no alias (its FigureColname, in short);
 // empty for `*`, which expands to the columns of its tables.
@@ -22,14 +18,13 @@ std::string inferred_name(const Node& value) {
     auto tag = value.tag();
     const auto& v = value.inner();
     if (tag == "ColumnRef")
-        return v["fields"].items().empty() || !v["fields"].items().back()["A_Star"].is_null()
-                   ? ""
-                   : last_string(v["fields"]);
+        return v["fields"].items().empty() || !v["fields"].items().back()["A_Star"].is_null() ? ""
+                                                                                              : last_name(v["fields"]);
     if (tag == "FuncCall")
-        return last_string(v["funcname"]);
+        return last_name(v["funcname"]);
     if (tag == "TypeCast") {
         auto inner = v["arg"].tag() == "A_Const" ? "" : inferred_name(v["arg"]);
-        return inner.empty() || inner == "?column?" ? last_string(v["typeName"]["names"]) : inner;
+        return inner.empty() || inner == "?column?" ? last_name(v["typeName"]["names"]) : inner;
     }
     if (tag == "CaseExpr")
         return "case";

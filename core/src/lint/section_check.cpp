@@ -4,6 +4,7 @@
 #include "lint/pg_rules.hpp"
 #include "lint/rebuild_check.hpp"
 #include "lint/table_object.hpp"
+#include "lint/tree_changes.hpp"
 #include "sql/tokens.hpp"
 
 #include <algorithm>
@@ -426,8 +427,16 @@ std::vector<SectionFinding> check_section(const std::vector<Statement>& statemen
                                               token.text, token.text.size(), token.text.substr(0, 63)));
                     break;
                 }
-        for (const auto& change : parse_changes(tokens))
-            run.apply(i, change);
+        // The tables and columns a statement changes: from its parse tree when PostgreSQL's
+        // parser read it, from its tokens on SQLite and when the parser rejected it.
+        if (context.trees && !(*context.trees)[i].empty()) {
+            for (const auto* tree : (*context.trees)[i])
+                for (const auto& change : tree_changes(*tree))
+                    run.apply(i, change);
+        } else {
+            for (const auto& change : parse_changes(tokens))
+                run.apply(i, change);
+        }
         for (auto& [code, message] : pg_found)
             run.report_at(i, std::move(code), std::move(message));
     }
