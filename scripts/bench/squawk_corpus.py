@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """trellis lint on squawk's own corpus: every SQL case of squawk's rule tests
-(crates/squawk_linter/src/rules/*.rs) for the lock, rewrite, data-loss and failure
-families, labelled by squawk's own verdict, then linted by trellis.
+(crates/squawk_linter/src/rules/*.rs) and every SQL example of its rule documentation
+(docs/docs/RULE.md) for the lock, rewrite, data-loss and failure families, labelled by
+squawk's own verdict, then linted by trellis.
 
 Not run by CI, and squawk's files are never copied into this repository (its licence
 is not ours): the script reads a checkout of squawk given with --squawk-src, or clones
@@ -101,6 +102,26 @@ def extract(src: Path) -> list[Case]:
     return cases
 
 
+DOCS_DIR = "docs/docs"
+FENCE = re.compile(r"^```(\w*)[^\n]*\n(.*?)^```", re.S | re.M)
+SQL_START = re.compile(r"\s*(?:--[^\n]*\n\s*)*(alter|create|drop|insert|update|begin|select|truncate|reindex|vacuum|"
+                       r"cluster)\b", re.I)
+
+
+def extract_docs(src: Path) -> list[Case]:
+    """The SQL examples of the rules' documentation pages, each a case of its own."""
+    cases = []
+    for path in sorted((src / DOCS_DIR).glob("*.md")):
+        family = family_of_rule(path.stem)
+        if family is None:
+            continue
+        for n, block in enumerate(FENCE.finditer(path.read_text()), 1):
+            language, sql = block.group(1).lower(), block.group(2)
+            if language == "sql" or (language == "" and SQL_START.match(sql)):
+                cases.append(Case(family, f"docs/{path.stem}#{n}", sql, False, "15"))
+    return cases
+
+
 def run_squawk(squawk: str, case: Case, work: Path) -> None:
     sql_file = work / "case.sql"
     sql_file.write_text(case.sql)
@@ -187,7 +208,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="squawk-corpus-") as tmp:
         work = Path(tmp)
         src = args.squawk_src or fetch(work / "squawk")
-        cases = extract(src)
+        cases = extract(src) + extract_docs(src)
         if not cases:
             raise SystemExit(f"no test cases under {src / RULES_DIR}")
         for case in cases:
