@@ -105,6 +105,8 @@ public:
             context.pg_version = m_options.pg_version;
             context.transactional = revision.transactional;
             context.in_run = in_run;
+            if (section->dialect == "sqlite")
+                context.quoting = sql::Quoting::sqlite;
             context.known_empty = m_options.known_empty;
             ParsedSection parsed;
             if (d == k_postgresql && report) {

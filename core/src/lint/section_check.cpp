@@ -418,7 +418,7 @@ std::vector<SectionFinding> check_section(const std::vector<Statement>& statemen
                 if (pg.transaction_open() != was_open)
                     open_at = pg.transaction_open() ? std::optional(i) : std::nullopt;
             }
-        auto tokens = tokenize(statements[i].sql);
+        auto tokens = tokenize(statements[i].sql, context.quoting);
         if (context.trees)
             for (const auto& token : tokens)
                 if ((token.kind == TokenKind::word || token.kind == TokenKind::quoted) && token.text.size() > 63) {
