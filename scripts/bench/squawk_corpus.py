@@ -35,6 +35,9 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from lint_bench import squawk_binary  # noqa: E402  (npm install squawk-cli, as the benchmark does)
+
 RULES_DIR = "crates/squawk_linter/src/rules"
 SQUAWK_GIT = "https://github.com/sbdchd/squawk"
 
@@ -200,7 +203,7 @@ def report(cases: list[Case], show_cases: bool) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trellis", default="build/bin/trellis")
-    parser.add_argument("--squawk", default="/tmp/lint-squawk/node_modules/.bin/squawk")
+    parser.add_argument("--squawk", help="the squawk binary (else squawk-cli is installed from npm)")
     parser.add_argument("--squawk-src", type=Path, help="a checkout of squawk (else it is cloned)")
     parser.add_argument("--cases", action="store_true", help="list every case with both verdicts")
     args = parser.parse_args()
@@ -208,11 +211,12 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="squawk-corpus-") as tmp:
         work = Path(tmp)
         src = args.squawk_src or fetch(work / "squawk")
+        squawk = args.squawk or str(squawk_binary(work))
         cases = extract(src) + extract_docs(src)
         if not cases:
             raise SystemExit(f"no test cases under {src / RULES_DIR}")
         for case in cases:
-            run_squawk(args.squawk, case, work)
+            run_squawk(squawk, case, work)
             run_trellis(trellis, case, work)
         report(cases, args.cases)
     return 0
