@@ -1,6 +1,6 @@
-// lint: each rule on both dialects' spellings, silenced by `-- trellis:nolint`; what is not a
-// finding (a table created in the same revision, a SQLite table rebuild, comments, downgrades);
-// and the `lint` command on real projects: exit codes, --json, the unapplied revisions.
+// lint: what a finding carries, downgrades and dialect sections, and the `lint` command on real
+// projects: exit codes, --json, the unapplied revisions, the database's version and empty tables.
+// Each rule's SQL in and codes out (spellings, rebuilds, nolint) is in tests/lint_cases/*.case.
 #include "lint/lint.hpp"
 #include "project.hpp"
 #include "revision/revision_file.hpp"
@@ -41,25 +41,6 @@ std::vector<Finding> lint_after_base(const std::string& sql) {
     return findings;
 }
 
-std::vector<std::string> codes(const std::vector<Finding>& findings) {
-    std::vector<std::string> out;
-    for (const auto& f : findings)
-        out.push_back(f.code);
-    return out;
-}
-
-std::vector<std::string> codes_of(const std::string& sql) {
-    return codes(lint_after_base(sql));
-}
-
-// The same as a SQLite section: the table rebuilds SQLite needs.
-std::vector<std::string> sqlite_codes_of(const std::string& sql) {
-    LintOptions options;
-    options.context = 1;
-    auto change = revision("change", "-- +upgrade sqlite\n" + sql + "\n\n-- +downgrade sqlite\n");
-    return codes(lint_revisions(std::vector<Revision>{upgrade("base", k_base), change}, options));
-}
-
 using Codes = std::vector<std::string>;
 
 } // namespace
@@ -83,112 +64,6 @@ TEST_SUITE("lint") {
             lint_after_base("ALTER TABLE account DROP COLUMN name;\nALTER TABLE account ADD COLUMN full_name TEXT;");
         REQUIRE(f.size() == 2);
         CHECK(contains(f[1].hint, "ALTER TABLE account RENAME COLUMN name TO full_name;"));
-    }
-
-    TEST_CASE("the SQLite table rebuild trellis writes keeps the rows: no dropped table, no rename") {
-        auto rebuild = "-- SQLite cannot ALTER this: the table is rebuilt, keeping its rows.\n"
-                       "CREATE TABLE _trellis_new_account (\n"
-                       "    id INTEGER NOT NULL,\n    email VARCHAR(255),\n    name TEXT NOT NULL DEFAULT '',\n"
-                       "    age BIGINT,\n    balance NUMERIC(10, 2),\n    PRIMARY KEY (id),\n"
-                       "    CONSTRAINT ck_account_age CHECK (age >= 0)\n);\n"
-                       "INSERT INTO _trellis_new_account (id, email, name, age, balance) SELECT id, email, name, age, "
-                       "balance FROM account;\n"
-                       "DROP TABLE account;\n"
-                       "ALTER TABLE _trellis_new_account RENAME TO account;\n"
-                       "CREATE INDEX ix_account_email ON account (email);";
-        CHECK(sqlite_codes_of(rebuild).empty());
-        // A unique index on the rebuilt table is over the copied rows.
-        CHECK(sqlite_codes_of(std::string(rebuild) + "\nCREATE UNIQUE INDEX uq ON account (email);") == Codes{"T203"});
-    }
-
-    TEST_CASE("the other rebuild spelling (rename away, create, copy, drop the old one) keeps the rows too") {
-        CHECK(sqlite_codes_of(
-                  "ALTER TABLE account RENAME TO account_old;\n"
-                  "CREATE TABLE account (id INTEGER NOT NULL, email VARCHAR(255), name TEXT NOT NULL DEFAULT '',\n"
-                  "    age BIGINT, balance NUMERIC(10, 2), PRIMARY KEY (id));\n"
-                  "INSERT INTO account SELECT * FROM account_old;\n"
-                  "DROP TABLE account_old;")
-                  .empty());
-    }
-
-    TEST_CASE("a rebuild that leaves a column out, tightens or narrows one, or renames one says so") {
-        auto rebuild = [](const std::string& columns, const std::string& targets, const std::string& select) {
-            return fmt::format("CREATE TABLE account_new ({}, PRIMARY KEY (id));\n"
-                               "INSERT INTO account_new ({}) SELECT {} FROM account;\n"
-                               "DROP TABLE account;\nALTER TABLE account_new RENAME TO account;",
-                               columns, targets, select);
-        };
-        auto all = "id, email, name, age, balance";
-        CHECK(sqlite_codes_of(rebuild("id INTEGER, email VARCHAR(255), name TEXT, age BIGINT", "id, email, name, age",
-                                      "id, email, name, age")) == Codes{"T102"});
-        CHECK(sqlite_codes_of(rebuild(
-                  "id INTEGER, email VARCHAR(255) NOT NULL, name TEXT, age BIGINT, balance NUMERIC(10,2)", all, all)) ==
-              Codes{"T202"});
-        CHECK(sqlite_codes_of(
-                  rebuild("id INTEGER, email VARCHAR(255) NOT NULL, name TEXT, age BIGINT, balance NUMERIC(10,2)", all,
-                          "id, COALESCE(email, ''), name, age, balance"))
-                  .empty());
-        CHECK(sqlite_codes_of(rebuild("id INTEGER, email VARCHAR(40), name TEXT, age BIGINT, balance NUMERIC(10,2)",
-                                      all, all)) == Codes{"T204"});
-        CHECK(sqlite_codes_of(rebuild("id INTEGER, mail VARCHAR(255), name TEXT, age BIGINT, balance NUMERIC(10,2)",
-                                      "id, mail, name, age, balance", all)) == Codes{"T301"});
-        CHECK(sqlite_codes_of(rebuild("id INTEGER, email VARCHAR(255), name TEXT, age BIGINT, balance NUMERIC(10,2), "
-                                      "code TEXT NOT NULL",
-                                      all, all)) == Codes{"T201"});
-    }
-
-    TEST_CASE("a table dropped and replaced by an empty one loses its rows") {
-        CHECK(codes_of("CREATE TABLE account_new (id INTEGER);\nDROP TABLE account;\n"
-                       "ALTER TABLE account_new RENAME TO account;") == Codes{"T101"});
-        // A copy kept under another name is no rebuild either: `account` is gone.
-        CHECK(codes_of("CREATE TABLE account_backup AS SELECT * FROM account;\nDROP TABLE account;") == Codes{"T101"});
-    }
-
-    TEST_CASE("SQL in comments and strings is not read") {
-        CHECK(codes_of("-- DROP TABLE account;\n/* ALTER TABLE account DROP COLUMN email; */\n"
-                       "INSERT INTO audit (note) VALUES ('DROP TABLE account');\n"
-                       "INSERT INTO audit (note) VALUES ($$ALTER TABLE account RENAME TO x$$);")
-                  .empty());
-        CHECK(codes_of("ALTER TABLE account /* keep */ DROP -- the column\n COLUMN email;") == Codes{"T102"});
-    }
-
-    TEST_CASE("trellis:nolint silences the named codes of one statement") {
-        const std::vector<std::pair<std::string, std::string>> rules = {
-            {"T101", "DROP TABLE account;"},
-            {"T102", "ALTER TABLE account DROP COLUMN email;"},
-            {"T201", "ALTER TABLE account ADD COLUMN nick TEXT NOT NULL;"},
-            {"T202", "ALTER TABLE account ALTER COLUMN email SET NOT NULL;"},
-            {"T203", "CREATE UNIQUE INDEX ix ON account (email);"},
-            {"T204", "ALTER TABLE account ALTER COLUMN age TYPE INTEGER;"},
-            {"T301", "ALTER TABLE account RENAME COLUMN name TO full_name;"},
-        };
-        // The SQLite pass alone, so that each statement gives one code.
-        for (const auto& [code, sql] : rules) {
-            CAPTURE(code);
-            CHECK(sqlite_codes_of(sql) == Codes{code});
-            CHECK(sqlite_codes_of("-- trellis:nolint " + code + "\n" + sql).empty());
-            CHECK(sqlite_codes_of(sql + " -- trellis:nolint " + code).empty());
-            CHECK(sqlite_codes_of("-- trellis:nolint\n" + sql).empty());
-            CHECK(sqlite_codes_of("-- trellis:nolint T999, " + code + " reviewed with the team\n" + sql).empty());
-            CHECK(sqlite_codes_of("-- trellis:nolint T999\n" + sql) == Codes{code});
-            // Only directly above: a blank line or another statement in between breaks the link.
-            CHECK(sqlite_codes_of("-- trellis:nolint " + code + "\n\n" + sql) == Codes{code});
-        }
-        // PostgreSQL's rules are silenced the same way, a comment above and one at the end together.
-        CHECK(codes_of("ALTER TABLE account ALTER COLUMN email SET NOT NULL;") == Codes{"T202", "T409"});
-        CHECK(codes_of("-- trellis:nolint T202\nALTER TABLE account ALTER COLUMN email SET NOT NULL; -- trellis:nolint "
-                       "T409 small table")
-                  .empty());
-        CHECK(codes_of("-- trellis:nolint T302\n-- the old name was a mistake\n"
-                       "ALTER TABLE account DROP COLUMN name;\nALTER TABLE account ADD COLUMN full_name TEXT;") ==
-              Codes{"T102"});
-        CHECK(codes_of("-- trellis:nolint T102 T302\nALTER TABLE account DROP COLUMN name;\n"
-                       "ALTER TABLE account ADD COLUMN full_name TEXT;")
-                  .empty());
-        // A step between the comment and the statement is a statement of its own.
-        CHECK(codes_of("-- trellis:nolint T101\n-- +call app:export\nDROP TABLE account;") == Codes{"T101"});
-        // One statement only.
-        CHECK(codes_of("DROP TABLE account; -- trellis:nolint T101\nDROP TABLE legacy;") == Codes{"T101"});
     }
 
     TEST_CASE("downgrade sections are not linted") {

@@ -105,6 +105,8 @@ public:
             context.pg_version = m_options.pg_version;
             context.transactional = revision.transactional;
             context.in_run = in_run;
+            if (section->dialect == "sqlite")
+                context.quoting = sql::Quoting::sqlite;
             context.known_empty = m_options.known_empty;
             ParsedSection parsed;
             if (d == k_postgresql && report) {
@@ -128,22 +130,26 @@ public:
 
 private:
     // A finding of the generic section that both dialects find is shown once, for both (no
-    // dialect); one that a single dialect finds names it.
+    // dialect); one that a single dialect finds names it. The two passes may word one finding
+    // differently (SQLite's reads tokens, PostgreSQL's the parse tree), so findings match by
+    // code, line and their order among that code's findings on the line.
     void add(const Revision& revision, const Section& section, std::string_view dialect,
              const std::vector<Statement>& statements, const std::vector<lint::SectionFinding>& found,
              std::vector<Finding>& out) {
         lint::NolintIndex nolint(section);
+        std::map<std::pair<std::string, int>, int> ordinal;
         for (const auto& f : found) {
             int line = f.line ? f.line : statements[f.statement].line;
             if (nolint.at(statements[f.statement].line).silences(f.code))
                 continue;
-            auto same = m_seen.find({f.code, line, f.message});
+            std::tuple<std::string, int, int> seen_key{f.code, line, ordinal[{f.code, line}]++};
+            auto same = m_seen.find(seen_key);
             if (same != m_seen.end() && out[same->second].dialect != dialect) {
                 out[same->second].dialect.clear();
                 continue;
             }
             const auto& r = rule(f.code);
-            m_seen[{f.code, line, f.message}] = out.size();
+            m_seen[seen_key] = out.size();
             out.push_back({f.code, std::string(r.family), revision.id, revision.path, line, std::string(dialect),
                            f.message, f.hint.empty() ? std::string(r.hint) : f.hint});
         }
@@ -151,7 +157,7 @@ private:
 
     const LintOptions& m_options;
     std::array<KnownSchema, k_dialects.size()> m_schemas;
-    std::map<std::tuple<std::string, int, std::string>, std::size_t> m_seen; // this revision's findings
+    std::map<std::tuple<std::string, int, int>, std::size_t> m_seen; // this revision's findings
 };
 
 } // namespace

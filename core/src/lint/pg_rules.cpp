@@ -1,6 +1,8 @@
 #include "lint/pg_rules.hpp"
 
 #include "lint/column_type.hpp"
+#include "lint/duplicate_columns.hpp"
+#include "lint/sql_changes.hpp"
 
 #include <algorithm>
 #include <array>
@@ -10,21 +12,10 @@ namespace trellis::lint {
 
 namespace {
 
+using sql::last_name;
 using sql::Node;
-
-std::string str(const Node& node) {
-    return std::string(node.str());
-}
-
-// The last name of a list of String nodes (`["pg_catalog", "int8"]` → "int8").
-std::string last_name(const Node& names) {
-    auto items = names.items();
-    return items.empty() ? "" : str(items.back()["String"]["sval"]);
-}
-
-std::string relation(const Node& range_var) {
-    return str(range_var["relname"]);
-}
+using sql::relation_name;
+using sql::text_of;
 
 // `name` is on: given without a value, or with one other than false/off/0.
 bool has_option(const Node& options, std::string_view name) {
@@ -38,18 +29,6 @@ bool has_option(const Node& options, std::string_view name) {
         return value != "false" && value != "off" && value != "0";
     }
     return false;
-}
-
-// The names a list of ResTarget (UPDATE SET, INSERT columns) or ColumnDef nodes assigns more than once.
-std::set<std::string> repeated(const Node& list, std::string_view wrapper, std::string_view field) {
-    std::set<std::string> seen, twice;
-    for (const auto& item : list.items()) {
-        const auto& node = item[wrapper];
-        auto name = str(node[field]);
-        if (!name.empty() && node["indirection"].is_null() && !seen.insert(name).second)
-            twice.insert(name);
-    }
-    return twice;
 }
 
 // Functions whose value does not change from row to row within one statement: a default of
@@ -183,8 +162,8 @@ void PgRules::check(const Node& stmt, const Report& report) {
     auto tag = stmt.tag();
     const auto& s = stmt.inner();
     if (tag == "IndexStmt") {
-        auto table = relation(s["relation"]);
-        m_new_indexes.insert(str(s["idxname"]));
+        auto table = relation_name(s["relation"]);
+        m_new_indexes.insert(text_of(s["idxname"]));
         if (s["concurrent"].truthy()) {
             if (m_facts.transactional)
                 report("T601", fmt::format("CREATE INDEX CONCURRENTLY cannot run inside the revision's transaction "
@@ -212,7 +191,7 @@ void PgRules::check(const Node& stmt, const Report& report) {
                 report("T601", "REINDEX CONCURRENTLY cannot run inside the revision's transaction (PostgreSQL stops it "
                                "with 25001)");
         } else if (s["kind"].str() != "REINDEX_OBJECT_SYSTEM" &&
-                   (s["relation"].is_null() || existing(relation(s["relation"])))) {
+                   (s["relation"].is_null() || existing(relation_name(s["relation"])))) {
             report("T403", "reindexes without CONCURRENTLY: writes to the table wait, and reads that use the index "
                            "block, until it is rebuilt");
         }
@@ -234,31 +213,45 @@ void PgRules::check(const Node& stmt, const Report& report) {
     } else if (tag == "TruncateStmt" && s["behavior"].str() == "DROP_CASCADE") {
         report("T103", "TRUNCATE ... CASCADE also empties every table with a foreign key to these, and theirs");
     } else if (tag == "DropdbStmt") {
-        report("T104", fmt::format("drops database {} and everything in it", str(s["dbname"])));
-    } else if (tag == "TransactionStmt" && m_facts.transactional) {
-        auto kind = s["kind"].str();
-        if (kind == "TRANS_STMT_BEGIN" || kind == "TRANS_STMT_START" || kind == "TRANS_STMT_COMMIT" ||
-            kind == "TRANS_STMT_ROLLBACK" || kind == "TRANS_STMT_PREPARE" || kind == "TRANS_STMT_COMMIT_PREPARED")
-            report("T602", "transaction control inside a revision: trellis runs each revision in its own transaction "
-                           "with its ledger row, and a COMMIT here ends it early");
-    } else if (tag == "UpdateStmt" || tag == "InsertStmt") {
-        for (const auto& name : repeated(s[tag == "UpdateStmt" ? "targetList" : "cols"], "ResTarget", "name"))
-            report("T603", fmt::format("assigns column {} twice: PostgreSQL stops this statement with 42601", name));
+        report("T104", fmt::format("drops database {} and everything in it", text_of(s["dbname"])));
+    } else if (tag == "TransactionStmt") {
+        transaction(s["kind"].str(), report);
     }
+    duplicate_columns(stmt, report);
     if (tag == "CreateStmt") {
-        for (const auto& name : repeated(s["tableElts"], "ColumnDef", "colname"))
-            report("T603", fmt::format("declares column {} twice: PostgreSQL stops this statement with 42701", name));
         for (const auto& element : s["tableElts"].items())
-            char_column(relation(s["relation"]), element["ColumnDef"], report);
+            char_column(relation_name(s["relation"]), element["ColumnDef"], report);
     }
 }
 
+void PgRules::transaction(std::string_view kind, const Report& report) {
+    bool begins = kind == "TRANS_STMT_BEGIN" || kind == "TRANS_STMT_START";
+    bool ends = kind == "TRANS_STMT_COMMIT" || kind == "TRANS_STMT_ROLLBACK" || kind == "TRANS_STMT_PREPARE";
+    if (m_facts.transactional) {
+        if (begins || ends || kind == "TRANS_STMT_COMMIT_PREPARED")
+            report("T602", "transaction control inside a revision: trellis runs each revision in its own transaction "
+                           "with its ledger row, and a COMMIT here ends it early");
+        return;
+    }
+    // A revision that is not transactional may run its own transactions, if they pair up.
+    if (begins && m_open)
+        report("T602", "BEGIN inside the transaction an earlier BEGIN opened: PostgreSQL ignores it with a warning, "
+                       "and the first COMMIT ends both");
+    else if (ends && !m_open)
+        report("T602", "ends a transaction that was never begun: the statements above it already committed one by "
+                       "one, and PostgreSQL only warns");
+    if (begins)
+        m_open = true;
+    else if (ends)
+        m_open = false;
+}
+
 void PgRules::alter_table(const Node& alter, const Report& report) {
-    auto table = relation(alter["relation"]);
+    auto table = relation_name(alter["relation"]);
     for (const auto& item : alter["cmds"].items()) {
         const auto& cmd = item["AlterTableCmd"];
         auto subtype = cmd["subtype"].str();
-        auto column = str(cmd["name"]);
+        auto column = text_of(cmd["name"]);
         if (subtype == "AT_AddColumn")
             add_column(table, cmd["def"]["ColumnDef"], report);
         else if (subtype == "AT_AddConstraint")
@@ -304,17 +297,16 @@ void PgRules::char_column(const std::string& table, const Node& column, const Re
     if (!column.is_null() && is_char_type(column["typeName"]))
         report("T701", fmt::format("{}.{} is char(n): values are padded with blanks to the length, and the padding "
                                    "is ignored in comparisons but not in length(), LIKE or the client",
-                                   table, str(column["colname"])));
+                                   table, text_of(column["colname"])));
 }
 
 void PgRules::add_column(const std::string& table, const Node& column, const Report& report) {
     char_column(table, column, report);
     if (!existing(table))
         return;
-    auto name = str(column["colname"]);
+    auto name = text_of(column["colname"]);
     auto type = last_name(column["typeName"]["names"]);
-    if (type == "serial" || type == "bigserial" || type == "smallserial" || type == "serial2" || type == "serial4" ||
-        type == "serial8")
+    if (fills_itself(type))
         report("T502", fmt::format("adds {}.{} as {}: every row gets its own value from a sequence, so the table is "
                                    "rewritten under an ACCESS EXCLUSIVE lock",
                                    table, name, type));
@@ -341,7 +333,7 @@ void PgRules::add_column(const std::string& table, const Node& column, const Rep
         } else if (kind == "CONSTR_FOREIGN" && !c["skip_validation"].truthy()) {
             report("T405", fmt::format("adds {}.{} with a foreign key: {} and {} are locked against writes while it is "
                                        "checked",
-                                       table, name, table, relation(c["pktable"])));
+                                       table, name, table, relation_name(c["pktable"])));
         } else if (kind == "CONSTR_PRIMARY" || kind == "CONSTR_UNIQUE") {
             report("T410", fmt::format("adds {}.{} with a {} index built under an ACCESS EXCLUSIVE lock", table, name,
                                        kind == "CONSTR_PRIMARY" ? "primary key" : "unique"));
@@ -351,7 +343,7 @@ void PgRules::add_column(const std::string& table, const Node& column, const Rep
 
 void PgRules::add_constraint(const std::string& table, const Node& c, const Report& report) {
     auto kind = c["contype"].str();
-    auto name = str(c["conname"]);
+    auto name = text_of(c["conname"]);
     bool not_valid = c["skip_validation"].truthy();
     if (not_valid)
         m_not_valid[{table, name}] = kind == "CONSTR_FOREIGN" ? "T405" : "T406";
@@ -360,7 +352,7 @@ void PgRules::add_constraint(const std::string& table, const Node& c, const Repo
     if (kind == "CONSTR_FOREIGN" && !not_valid)
         report("T405", fmt::format("adds a foreign key on {} without NOT VALID: {} and {} are locked against writes "
                                    "while every row is checked",
-                                   table, table, relation(c["pktable"])));
+                                   table, table, relation_name(c["pktable"])));
     else if (kind == "CONSTR_CHECK" && !not_valid)
         report("T406", fmt::format("adds a CHECK on {} without NOT VALID: {} is locked against reads and writes while "
                                    "every row is checked",

@@ -12,6 +12,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <string_view>
 #include <utility>
 
 namespace trellis::lint {
@@ -40,8 +41,11 @@ public:
 
     // `stmt` is one statement's node wrapper (`{"IndexStmt": {...}}`).
     void check(const sql::Node& stmt, const Report& report);
+    // In a revision that is not transactional: a BEGIN above has not been ended yet.
+    bool transaction_open() const { return m_open; }
 
 private:
+    void transaction(std::string_view kind, const Report& report);
     void alter_table(const sql::Node& alter, const Report& report);
     void add_column(const std::string& table, const sql::Node& column, const Report& report);
     void char_column(const std::string& table, const sql::Node& column, const Report& report);
@@ -51,6 +55,7 @@ private:
 
     PgFacts m_facts;
     std::set<std::string> m_new_indexes;
+    bool m_open = false;
     std::map<std::pair<std::string, std::string>, std::string>
         m_not_valid; // (table, constraint) added NOT VALID → its rule
 };

@@ -91,11 +91,13 @@ const std::vector<LintRule>& lint_rules() {
         {"T601", "failure", "CONCURRENTLY (or VACUUM) inside a transactional revision",
          "Put the statement in a revision of its own with `-- transactional: false`.",
          "an upgrade that stops with SQLSTATE 25001 on every database"},
-        {"T602", "failure", "BEGIN, COMMIT or ROLLBACK inside a transactional revision",
-         "Remove it: trellis runs each revision in its own transaction with its ledger row; use "
-         "`-- transactional: false` to run statements outside one.",
+        {"T602", "failure",
+         "BEGIN, COMMIT or ROLLBACK inside a transactional revision, or ones that do not pair up in one that is not",
+         "In a transactional revision remove it: trellis runs each revision in its own transaction with its ledger "
+         "row. In one with `-- transactional: false`, end each BEGIN with one COMMIT or ROLLBACK.",
          "a revision half applied with no ledger row, or one that commits what should roll back"},
-        {"T603", "failure", "a column assigned or declared twice (UPDATE SET, INSERT columns, CREATE TABLE)",
+        {"T603", "failure",
+         "a column assigned or declared twice (UPDATE, INSERT, MERGE, ON CONFLICT, CREATE TABLE, a view's columns)",
          "Name each column once.", "an upgrade that stops with SQLSTATE 42601 or 42701"},
         {"T604", "failure", "an identifier longer than 63 bytes",
          "Shorten it: PostgreSQL cuts names to 63 bytes, so two long names can become one, and later revisions "

@@ -4,6 +4,7 @@
 #include "lint/pg_rules.hpp"
 #include "lint/rebuild_check.hpp"
 #include "lint/table_object.hpp"
+#include "lint/tree_changes.hpp"
 #include "sql/tokens.hpp"
 
 #include <algorithm>
@@ -401,6 +402,7 @@ std::vector<SectionFinding> check_section(const std::vector<Statement>& statemen
         [&](const std::string& table, const std::string& column) { return run.not_null(table, column); },
         [&](const std::string& table, const std::string& column) { return run.proven_not_null(table, column); }};
     PgRules pg(std::move(facts));
+    std::optional<std::size_t> open_at; // the BEGIN a non-transactional revision has not ended
     for (std::size_t i = 0; i < statements.size(); ++i) {
         if (!statements[i].call.empty())
             continue;
@@ -408,11 +410,15 @@ std::vector<SectionFinding> check_section(const std::vector<Statement>& statemen
         // follow the token rules' ones for the statement.
         std::vector<std::pair<std::string, std::string>> pg_found;
         if (context.trees)
-            for (const auto* tree : (*context.trees)[i])
+            for (const auto* tree : (*context.trees)[i]) {
+                bool was_open = pg.transaction_open();
                 pg.check(*tree, [&](std::string code, std::string message) {
                     pg_found.emplace_back(std::move(code), std::move(message));
                 });
-        auto tokens = tokenize(statements[i].sql);
+                if (pg.transaction_open() != was_open)
+                    open_at = pg.transaction_open() ? std::optional(i) : std::nullopt;
+            }
+        auto tokens = tokenize(statements[i].sql, context.quoting);
         if (context.trees)
             for (const auto& token : tokens)
                 if ((token.kind == TokenKind::word || token.kind == TokenKind::quoted) && token.text.size() > 63) {
@@ -421,11 +427,23 @@ std::vector<SectionFinding> check_section(const std::vector<Statement>& statemen
                                               token.text, token.text.size(), token.text.substr(0, 63)));
                     break;
                 }
-        for (const auto& change : parse_changes(tokens))
-            run.apply(i, change);
+        // The tables and columns a statement changes: from its parse tree when PostgreSQL's
+        // parser read it, from its tokens on SQLite and when the parser rejected it.
+        if (context.trees && !(*context.trees)[i].empty()) {
+            for (const auto* tree : (*context.trees)[i])
+                for (const auto& change : tree_changes(*tree))
+                    run.apply(i, change);
+        } else {
+            for (const auto& change : parse_changes(tokens))
+                run.apply(i, change);
+        }
         for (auto& [code, message] : pg_found)
             run.report_at(i, std::move(code), std::move(message));
     }
+    if (open_at)
+        run.report_at(*open_at, "T602",
+                      "BEGIN is never ended by COMMIT or ROLLBACK: the revision ends with its transaction still open, "
+                      "and what it did after BEGIN is not committed when trellis records it");
     return run.finish();
 }
 

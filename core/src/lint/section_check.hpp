@@ -7,6 +7,7 @@
 #include "lint/sql_changes.hpp"
 #include "revision/sql_split.hpp"
 #include "sql/node.hpp"
+#include "sql/scanner.hpp"
 
 #include <functional>
 #include <map>
@@ -50,6 +51,8 @@ struct SectionContext {
     // PostgreSQL: each statement's parse trees (statement node wrappers; empty for a step call or
     // a statement the parser rejected). Null on SQLite: only the rules over tokens run.
     const std::vector<std::vector<const sql::Node*>>* trees = nullptr;
+    // A SQLite section's statements are read with SQLite's quoting.
+    sql::Quoting quoting = sql::Quoting::postgresql;
     int pg_version = 15;
     bool transactional = true;
     // The revision is part of the run being linted: the tables it creates are new to the ones after it.

@@ -25,11 +25,6 @@ bool ends_type(const Token& token) {
                           "generated", "as", "autoincrement", "using", "on"});
 }
 
-bool fills_itself(std::string_view type) {
-    return type == "serial" || type == "bigserial" || type == "smallserial" || type == "serial4" || type == "serial8" ||
-           type == "serial2";
-}
-
 // The type at the cursor: words, a parenthesised size, array brackets; up to a constraint.
 std::string read_type(TokenCursor& cursor) {
     std::vector<Token> type;
@@ -411,6 +406,11 @@ std::vector<Change> parse_changes(Tokens tokens) {
     else if (cursor.accept("update"))
         update(cursor, out);
     return out;
+}
+
+bool fills_itself(std::string_view type) {
+    return type == "serial" || type == "bigserial" || type == "smallserial" || type == "serial4" || type == "serial8" ||
+           type == "serial2";
 }
 
 } // namespace trellis::lint

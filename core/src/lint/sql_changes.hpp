@@ -8,6 +8,7 @@
 
 #include <span>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -94,5 +95,8 @@ using Change =
                  AddUnique, CopyRows, InsertRows, SetColumns, NotNullCheck, ValidateConstraint>;
 
 std::vector<Change> parse_changes(std::span<const sql::Token> tokens);
+
+// A serial type: the column fills itself from a sequence, so existing rows get a value.
+bool fills_itself(std::string_view type);
 
 } // namespace trellis::lint

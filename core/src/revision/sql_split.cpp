@@ -1,6 +1,7 @@
 #include "revision/sql_split.hpp"
 
 #include "sql/scanner.hpp"
+#include "sql/sqlite_complete.hpp"
 #include "util/text.hpp"
 
 namespace trellis {
@@ -11,12 +12,14 @@ using sql::LexemeKind;
 
 // Walks the lexemes of a section: a `;` outside a block ends a statement. Semicolons inside
 // trigger bodies (`CREATE TRIGGER ... BEGIN ... END`) and SQL-standard function bodies
-// (`BEGIN ATOMIC ... END`) do not; CASE ... END nests inside them.
+// (`BEGIN ATOMIC ... END`) do not; CASE ... END nests inside them. In a SQLite section the
+// lexemes follow SQLite's quoting and SQLite itself (sqlite3_complete) says which `;` ends one.
 class Splitter {
 public:
-    Splitter(std::string_view text, int first_line)
+    Splitter(std::string_view text, int first_line, sql::Quoting quoting)
         : m_text(text)
-        , m_scanner(text, first_line) {}
+        , m_scanner(text, first_line, quoting)
+        , m_sqlite(quoting == sql::Quoting::sqlite) {}
 
     std::vector<Statement> run() {
         for (auto lexeme = m_scanner.next(); lexeme.kind != LexemeKind::end; lexeme = m_scanner.next()) {
@@ -26,7 +29,7 @@ public:
             }
             if (lexeme.kind == LexemeKind::block_comment)
                 continue;
-            if (lexeme.kind == LexemeKind::symbol && m_text[lexeme.begin] == ';' && m_depth == 0) {
+            if (lexeme.kind == LexemeKind::symbol && m_text[lexeme.begin] == ';' && ends_statement(lexeme)) {
                 finish();
                 continue;
             }
@@ -43,6 +46,13 @@ public:
     }
 
 private:
+    bool ends_statement(const sql::Lexeme& semicolon) const {
+        if (!m_sqlite)
+            return m_depth == 0;
+        return m_start == std::string_view::npos ||
+               sql::sqlite_statement_ends(m_text.substr(m_start, semicolon.end - m_start));
+    }
+
     void call_line(const sql::Lexeme& lexeme) {
         if (m_start != std::string_view::npos)
             return;
@@ -80,6 +90,7 @@ private:
 
     std::string_view m_text;
     sql::Scanner m_scanner;
+    bool m_sqlite;
     std::size_t m_start = std::string_view::npos, m_end = 0;
     int m_start_line = 0;
     int m_depth = 0;
@@ -93,7 +104,8 @@ private:
 } // namespace
 
 std::vector<Statement> split_statements(const Section& section) {
-    return Splitter(section.text, section.first_line).run();
+    auto quoting = section.dialect == "sqlite" ? sql::Quoting::sqlite : sql::Quoting::postgresql;
+    return Splitter(section.text, section.first_line, quoting).run();
 }
 
 } // namespace trellis

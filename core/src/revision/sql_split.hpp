@@ -1,7 +1,9 @@
 // Splits a section's SQL into statements, so that each runs on its own and a failure names its
 // line. One splitter serves both dialects: it understands single, double and dollar quotes
 // (E'' escapes included), line and nested block comments, trigger bodies (`BEGIN ... END`) and
-// SQL-standard function bodies (`BEGIN ATOMIC ... END`), and `-- +call plugin:step` lines.
+// SQL-standard function bodies (`BEGIN ATOMIC ... END`), and `-- +call plugin:step` lines. A
+// SQLite section (`-- +upgrade sqlite`) is read with SQLite's quoting, and each statement ends
+// where sqlite3_complete says it does.
 #pragma once
 
 #include "revision/revision.hpp"

@@ -184,4 +184,17 @@ Node Node::parse(std::string_view json) {
     return node;
 }
 
+std::string text_of(const Node& node) {
+    return std::string(node.str());
+}
+
+std::string last_name(const Node& names) {
+    auto items = names.items();
+    return items.empty() ? "" : text_of(items.back()["String"]["sval"]);
+}
+
+std::string relation_name(const Node& range_var) {
+    return text_of(range_var["relname"]);
+}
+
 } // namespace trellis::sql

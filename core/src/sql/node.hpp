@@ -44,4 +44,10 @@ private:
     std::vector<Node> m_items;
 };
 
+// Shapes libpg_query's trees repeat: a string's value as a std::string, the last of a list of
+// String nodes (`["pg_catalog", "int8"]` gives "int8"), a RangeVar's table name (no schema).
+std::string text_of(const Node& node);
+std::string last_name(const Node& names);
+std::string relation_name(const Node& range_var);
+
 } // namespace trellis::sql

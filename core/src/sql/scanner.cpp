@@ -40,7 +40,10 @@ Lexeme Scanner::next() {
     } else if (c == '"' || c == '`') {
         lexeme.kind = LexemeKind::quoted;
         quoted(lexeme, c);
-    } else if (c == '$' && dollar_quote(lexeme)) {
+    } else if (c == '[' && m_quoting == Quoting::sqlite) {
+        lexeme.kind = LexemeKind::quoted;
+        quoted(lexeme, ']');
+    } else if (c == '$' && m_quoting == Quoting::postgresql && dollar_quote(lexeme)) {
         lexeme.kind = LexemeKind::string;
     } else if (std::isdigit(static_cast<unsigned char>(c))) {
         lexeme.kind = LexemeKind::number;
@@ -52,7 +55,8 @@ Lexeme Scanner::next() {
         auto end = m_pos;
         while (end < m_text.size() && is_word_char(m_text[end]))
             ++end;
-        if (end == m_pos + 1 && (c == 'E' || c == 'e') && end < m_text.size() && m_text[end] == '\'') {
+        if (end == m_pos + 1 && (c == 'E' || c == 'e') && end < m_text.size() && m_text[end] == '\'' &&
+            m_quoting == Quoting::postgresql) {
             lexeme.kind = LexemeKind::string;
             lexeme.escapes = true;
             m_pos = end;
@@ -73,7 +77,8 @@ void Scanner::block_comment() {
     int nesting = 0;
     auto pos = m_pos;
     do {
-        if (m_text[pos] == '/' && pos + 1 < m_text.size() && m_text[pos + 1] == '*')
+        if (m_text[pos] == '/' && pos + 1 < m_text.size() && m_text[pos + 1] == '*' &&
+            (nesting == 0 || m_quoting == Quoting::postgresql))
             ++nesting, ++pos;
         else if (m_text[pos] == '*' && pos + 1 < m_text.size() && m_text[pos + 1] == '/')
             --nesting, ++pos;
@@ -125,7 +130,7 @@ std::string Scanner::value(const Lexeme& lexeme) const {
     bool dollar = m_text[lexeme.begin] == '$';
     if (dollar)
         return std::string(body);
-    char close = lexeme.kind == LexemeKind::string ? '\'' : m_text[lexeme.begin];
+    char close = lexeme.kind == LexemeKind::string ? '\'' : m_text[lexeme.begin] == '[' ? ']' : m_text[lexeme.begin];
     std::string out;
     out.reserve(body.size());
     for (std::size_t i = 0; i < body.size(); ++i) {

@@ -1,10 +1,10 @@
 // The one lexer of trellis's SQL layer: it cuts SQL text into lexemes (words, quoted
 // identifiers, strings, numbers, symbols, comments) for both dialects: "double" and `back`
 // quotes, 'single' quotes with doubled quotes and E'' escapes, $tag$ dollar quotes, line
-// comments and nested block comments. The statement splitter (revision/sql_split.hpp) and the
-// lint tokens (sql/tokens.hpp) both read SQL through it, so a keyword inside a string or a
-// comment is never SQL to either. Linear in the text; never throws (an unterminated quote or
-// comment runs to the end).
+// comments and nested block comments (SQLite's quoting on request, below). The statement splitter
+// (revision/sql_split.hpp) and the lint tokens (sql/tokens.hpp) both read SQL through it, so a keyword inside a string
+// or a comment is never SQL to either. Linear in the text; never throws (an unterminated quote or comment runs to the
+// end).
 #pragma once
 
 #include <cstddef>
@@ -23,11 +23,17 @@ struct Lexeme {
     std::size_t body_begin = 0, body_end = 0; // inside the quotes (strings, quoted identifiers)
 };
 
+// Whose quoting rules to read by. PostgreSQL's (also the generic sections'): dollar quotes, E''
+// escapes, nested block comments. SQLite's: [bracketed] identifiers, block comments that end at
+// the first */, and neither dollar quotes nor backslash escapes ($name is a parameter).
+enum class Quoting { postgresql, sqlite };
+
 class Scanner {
 public:
-    Scanner(std::string_view text, int first_line = 1)
+    Scanner(std::string_view text, int first_line = 1, Quoting quoting = Quoting::postgresql)
         : m_text(text)
-        , m_line(first_line) {}
+        , m_line(first_line)
+        , m_quoting(quoting) {}
 
     // The next lexeme, white space skipped; kind `end` at the end of the text.
     Lexeme next();
@@ -45,6 +51,7 @@ private:
     std::string_view m_text;
     std::size_t m_pos = 0;
     int m_line;
+    Quoting m_quoting;
 };
 
 bool is_word_char(char c);

@@ -16,8 +16,8 @@ bool equal_ci(std::string_view a, std::string_view b) {
 
 } // namespace
 
-std::vector<Token> tokenize(std::string_view sql) {
-    Scanner scanner(sql);
+std::vector<Token> tokenize(std::string_view sql, Quoting quoting) {
+    Scanner scanner(sql, 1, quoting);
     std::vector<Token> tokens;
     for (auto lexeme = scanner.next(); lexeme.kind != LexemeKind::end; lexeme = scanner.next()) {
         switch (lexeme.kind) {

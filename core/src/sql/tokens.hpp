@@ -3,6 +3,8 @@
 // a comment never looks like SQL.
 #pragma once
 
+#include "sql/scanner.hpp"
+
 #include <initializer_list>
 #include <optional>
 #include <span>
@@ -20,7 +22,8 @@ struct Token {
     std::size_t offset = 0; // where it starts in the statement's text
 };
 
-std::vector<Token> tokenize(std::string_view sql);
+// `quoting`: SQLite's for the statements of a SQLite section (`[bracketed]` names, no `$$`).
+std::vector<Token> tokenize(std::string_view sql, Quoting quoting = Quoting::postgresql);
 
 using Tokens = std::span<const Token>;
 
