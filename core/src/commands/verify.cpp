@@ -41,6 +41,10 @@ public:
             m_created = url.database;
         }
         m_db = connect(url, OpenMode::read_write, lock_timeout);
+        // A scratch file is thrown away: it need not survive a power cut, and each revision's
+        // commit would otherwise wait for the disk.
+        if (base.dialect == Dialect::sqlite)
+            m_db->execute("PRAGMA synchronous = OFF");
     }
     ~Scratch() {
         m_db.reset();
