@@ -77,7 +77,7 @@ struct Scenario {
     std::vector<Table> others;
 
     // check is clean, autogenerate writes nothing; a model change on item keeps the constraints.
-    void assert_left_alone(const std::string& note) {
+    void assert_left_alone(const std::string& note, bool gone) {
         auto check = run({"check"});
         CHECK_MESSAGE(check.exit_code == 0, check.out << check.err);
         CHECK(contains(check.out, note));
@@ -98,6 +98,9 @@ struct Scenario {
         CHECK(!contains(written, "DROP CONSTRAINT"));
         if (p.dialect() == "sqlite")
             CHECK(contains(written, "fk_item_owner"));
+        // Its SQLite rebuild copies what c1 added: on a fresh database it runs after c1. A gone
+        // plugin's revision is not there to depend on.
+        CHECK(contains(header(written, "depends_on"), "c1") == !gone);
         must(run({"upgrade"}), "upgrade the model change");
         auto after = run({"check"});
         CHECK_MESSAGE(after.exit_code == 0, after.out << after.err);
@@ -146,9 +149,31 @@ TEST_SUITE("ownership") {
                         std::filesystem::remove(libraries / "json_models_child.so");
                         note = "created by plugin `json_models_child`, which is gone";
                     }
-                    Scenario{p, run, item, {person}}.assert_left_alone(note);
+                    Scenario{p, run, item, {person}}.assert_left_alone(note, who == "gone");
                 }
             }
         }
+    }
+
+    TEST_CASE("a SQLite rebuild runs after the revisions of the other plugins' columns it copies") {
+        ModelProject p("sqlite");
+        Table item = table("item", {column("code", types::text())});
+        p.set_models({{item}, {}});
+        Models child;
+        child.extensions.push_back({"item", {column("note", types::text())}});
+        p.set_child_models(child);
+        must(p.run({"revision", "--autogenerate", "--all-plugins", "-m", "first"}), "first");
+        must(p.run({"upgrade"}), "upgrade");
+        auto note = header(read_file(revision_files(p.versions("json_models_child")).front()), "revision");
+        item.columns[1].server_default = "'none'"; // a rebuild of item, which copies the child's note
+        p.set_models({{item}, {}});
+        must(p.run({"revision", "--autogenerate", "--plugin", "json_models", "-m", "default"}), "default");
+        std::string written;
+        for (const auto& file : revision_files(p.versions("json_models")))
+            if (header(read_file(file), "message") == "default")
+                written = read_file(file);
+        CHECK(contains(header(written, "depends_on"), note));
+        // A fresh database runs the child's ADD COLUMN before the rebuild that copies the column.
+        must(p.run_on("sqlite:///" + (p.dir() / "fresh.db").string(), {"upgrade"}), "fresh upgrade");
     }
 }

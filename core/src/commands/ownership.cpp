@@ -274,7 +274,7 @@ void Ownership::leave_alone(std::vector<Operation>& operations, std::vector<Kept
             op.owner = origin;
             return false;
         }
-        kept.push_back({origin, kind(origin), what(op)});
+        kept.push_back({origin, kind(origin), what(op), op.table});
         return true;
     });
     std::erase_if(operations, [&](Operation& op) {
@@ -287,7 +287,7 @@ void Ownership::leave_alone(std::vector<Operation>& operations, std::vector<Kept
                 op.owner = it->second;
                 return false;
             }
-            kept.push_back({it->second, kind(it->second), what(op)});
+            kept.push_back({it->second, kind(it->second), what(op), op.table});
             return true;
         }
         return false;

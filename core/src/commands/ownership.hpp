@@ -35,6 +35,7 @@ struct Kept {
     std::string owner;
     OwnerKind kind;
     std::string what; // `table hotel_request`, `column attendee.nights`, `index ix_... on attendee`
+    std::string table;
 };
 
 // `note: left alone, created by plugin `magprime`, which is gone ...`: one line per gone plugin.
