@@ -15,11 +15,6 @@ using namespace trellis::test;
 
 namespace {
 
-Result must(const Result& r, const std::string& what) {
-    REQUIRE_MESSAGE(r.exit_code == 0, what << ": " << r.out << r.err);
-    return r;
-}
-
 const char* k_added_column =
     "ALTER TABLE item ADD COLUMN rank INTEGER CONSTRAINT ck_item_rank CHECK (rank >= 0) REFERENCES person (id);\n";
 

@@ -15,11 +15,6 @@ using namespace trellis::test;
 
 namespace {
 
-Result must(const Result& r, const std::string& what) {
-    REQUIRE_MESSAGE(r.exit_code == 0, what << ": " << r.out << r.err);
-    return r;
-}
-
 // Every revision file under `directory` that drops something.
 std::vector<std::string> files_that_drop(const std::filesystem::path& directory) {
     std::vector<std::string> out;
