@@ -15,11 +15,6 @@ using namespace trellis::test;
 
 namespace {
 
-Result must(const Result& r, const std::string& what) {
-    REQUIRE_MESSAGE(r.exit_code == 0, what << ": " << r.out << r.err);
-    return r;
-}
-
 // Every revision file under `directory` that drops something.
 std::vector<std::string> files_that_drop(const std::filesystem::path& directory) {
     std::vector<std::string> out;
@@ -196,6 +191,36 @@ TEST_SUITE("ownership") {
                 CHECK(r.exit_code == 1);
                 CHECK_MESSAGE(contains(r.out, "models-downgrade: b1: a database made from the models"), r.out);
                 CHECK(contains(r.out, "cannot downgrade `json_models` to its base"));
+            }
+        }
+    }
+
+    TEST_CASE("verify takes each branch of a database made from the models down and up, naming the one that fails") {
+        for (const auto& dialect : k_dialects) {
+            SUBCASE(dialect.c_str()) {
+                ModelProject p(dialect);
+                p.set_models({{table("item", {column("slug", types::varchar(40))})}, {}});
+                Table tag = table("tag", {column("name", types::text())});
+                tag.indexes.push_back({"ix_tag_name", {"name"}, false});
+                Models child;
+                child.tables.push_back(tag);
+                p.set_child_models(child);
+                must(p.run({"revision", "--autogenerate", "--plugin", "json_models", "-m", "item"}), "item");
+                auto first = header(read_file(revision_files(p.versions("json_models")).front()), "revision");
+                // The child's revision names its index otherwise: only its own database goes down.
+                write_file(p.versions("json_models_child") / "t1_tag.sql",
+                           fmt::format("-- revision: t1\n-- branch_labels: json_models_child\n-- depends_on: {}\n"
+                                       "-- message: tag\n\n-- +upgrade\nCREATE TABLE tag (id INTEGER NOT NULL, name "
+                                       "TEXT, PRIMARY KEY (id));\nCREATE INDEX ix_name ON tag (name);\n\n-- "
+                                       "+downgrade\nDROP INDEX ix_name;\nDROP TABLE tag;\n",
+                                       first));
+                auto r = p.run({"verify"});
+                CHECK(r.exit_code == 1);
+                CHECK_MESSAGE(contains(r.out, "models-downgrade: t1: a database made from the models"), r.out);
+                CHECK(contains(r.out, "cannot downgrade `json_models_child` to its base: the downgrade of t1 fails"));
+                // json_models goes down (t1 first, named once already) and up; its own revision passes.
+                CHECK(!contains(r.out, "models-downgrade: " + first));
+                CHECK(r.out.find("models-downgrade") == r.out.rfind("models-downgrade"));
             }
         }
     }

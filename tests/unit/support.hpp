@@ -51,6 +51,12 @@ struct Result {
 Result run_trellis(const std::vector<std::string>& args, const std::filesystem::path& cwd,
                    const std::map<std::string, std::string>& env = {});
 
+// `r`, after requiring that the command succeeded (its output in the message otherwise).
+inline Result must(const Result& r, const std::string& what) {
+    REQUIRE_MESSAGE(r.exit_code == 0, what << ": " << r.out << r.err);
+    return r;
+}
+
 // The PostgreSQL server the test script started (TRELLIS_TEST_PG_URL), or empty.
 std::string postgres_server_url();
 

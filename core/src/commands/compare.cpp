@@ -11,6 +11,7 @@
 #include "schema/identifier.hpp"
 #include "schema/reflect.hpp"
 #include "schema/render.hpp"
+#include "schema/sqlite_rebuild.hpp"
 #include "util/error.hpp"
 #include "util/text.hpp"
 
@@ -27,6 +28,37 @@ std::string pending_list(const Graph& graph, const std::vector<int>& pending) {
     for (std::size_t k = 0; k < pending.size() && k < 5; ++k)
         ids.push_back(graph.revision(pending[k]).id);
     return text::join(ids, ", ") + (pending.size() > 5 ? ", ..." : "");
+}
+
+// On SQLite a rebuild of a table copies what other branches added to it (their columns,
+// constraints, indexes), so the revision must run after those branches' revisions on a fresh
+// database too: it depends on their heads. (A gone plugin's are not in the graph: nothing to
+// depend on.)
+std::vector<std::string> rebuilt_over(const Graph& graph, const Comparison& comparison, const Schema& schema,
+                                      const std::vector<Operation>& mine, const std::string& owner) {
+    std::vector<std::string> branches; // the other branches whose share a rebuild copies
+    auto rebuilt = [&](const std::string& table) {
+        std::vector<Operation> on_table;
+        for (const auto& op : mine)
+            if (op.table == table)
+                on_table.push_back(op);
+        const auto* before = schema.find(table);
+        return !on_table.empty() && before && sqlite_rebuilds(on_table, *before);
+    };
+    for (const auto& table : schema.tables)
+        if (rebuilt(table.name))
+            for (const auto& c : table.columns)
+                if (auto o = comparison.models.owner(table.name, c.name); !o.empty() && o != owner)
+                    branches.push_back(o);
+    for (const auto& kept : comparison.kept)
+        if (kept.kind != OwnerKind::gone && !kept.table.empty() && rebuilt(kept.table))
+            branches.push_back(kept.owner);
+    std::vector<std::string> out;
+    for (const auto& branch : graph.branches())
+        if (std::find(branches.begin(), branches.end(), branch.label()) != branches.end())
+            for (int h : branch.heads)
+                out.push_back(graph.revision(h).id);
+    return out;
 }
 
 } // namespace
@@ -87,12 +119,14 @@ AutogenerateResult autogenerate(Context& context, const AutogenerateRequest& req
             continue;
         auto sqlite = render(mine, schema, Dialect::sqlite);
         auto postgresql = render(mine, schema, Dialect::postgresql);
+        auto depends_on = rebuilt_over(context.graph(), comparison, schema, mine, owner);
         schema = trellis::apply(schema, mine);
         RevisionRequest revision;
         revision.message = request.message;
         revision.plugin = owner;
         revision.rev_id = chosen.size() == 1 ? request.rev_id : std::nullopt;
         revision.version_path = chosen.size() == 1 ? request.version_path : std::nullopt;
+        revision.depends_on = depends_on;
         revision.body =
             revision_file::new_body(sqlite.upgrade, sqlite.downgrade, postgresql.upgrade, postgresql.downgrade);
         result.written.push_back(create_revision(context, revision));

@@ -2,166 +2,16 @@
 
 #include "plugin/loader.hpp"
 #include "revision/sql_split.hpp"
+#include "schema/constraint_names.hpp"
+#include "schema/ddl_read.hpp"
 #include "util/text.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <fmt/format.h>
-#include <set>
 
 namespace trellis {
 
 namespace {
-
-// The words of a statement, lower-cased, quotes taken off, comments left out; punctuation
-// `( ) , ; .` as words of their own.
-std::vector<std::string> words_of(const std::string& sql) {
-    std::vector<std::string> out;
-    for (std::size_t i = 0; i < sql.size();) {
-        char c = sql[i];
-        if (std::isspace(static_cast<unsigned char>(c))) {
-            ++i;
-        } else if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
-            i = sql.find('\n', i);
-        } else if (c == '/' && i + 1 < sql.size() && sql[i + 1] == '*') {
-            i = sql.find("*/", i);
-            i = i == std::string::npos ? i : i + 2;
-        } else if (c == '"' || c == '`' || c == '[' || c == '\'') {
-            char close = c == '[' ? ']' : c;
-            auto end = sql.find(close, i + 1);
-            if (c != '\'')
-                out.push_back(text::to_lower(sql.substr(i + 1, end - i - 1)));
-            else
-                out.push_back("'");
-            i = end == std::string::npos ? end : end + 1;
-        } else if (std::string_view("(),;.").find(c) != std::string_view::npos) {
-            out.emplace_back(1, c);
-            ++i;
-        } else {
-            auto end = i;
-            while (end < sql.size() && !std::isspace(static_cast<unsigned char>(sql[end])) &&
-                   std::string_view("(),;.\"'`[").find(sql[end]) == std::string_view::npos)
-                ++end;
-            out.push_back(text::to_lower(sql.substr(i, end - i)));
-            i = end;
-        }
-    }
-    return out;
-}
-
-class Reader {
-public:
-    explicit Reader(std::vector<std::string> words)
-        : m_words(std::move(words)) {}
-
-    bool done() const { return m_at >= m_words.size(); }
-    // Consumes the words if they come next.
-    bool accept(std::initializer_list<std::string_view> expected) {
-        auto at = m_at;
-        for (auto e : expected)
-            if (at >= m_words.size() || m_words[at++] != e)
-                return false;
-        m_at = at;
-        return true;
-    }
-    // A possibly schema-qualified name: its last part.
-    std::string name() {
-        if (done())
-            return "";
-        auto out = m_words[m_at++];
-        while (m_at + 1 < m_words.size() && m_words[m_at] == ".")
-            out = m_words[m_at + 1], m_at += 2;
-        return out;
-    }
-    void skip() { ++m_at; }
-    // Moves past the next `,` outside parentheses; false at the end.
-    bool next_item() {
-        for (int depth = 0; m_at < m_words.size(); ++m_at) {
-            const auto& w = m_words[m_at];
-            depth += w == "(" ? 1 : w == ")" ? -1 : 0;
-            if (depth == 0 && w == ",") {
-                ++m_at;
-                return true;
-            }
-        }
-        return false;
-    }
-
-private:
-    std::vector<std::string> m_words;
-    std::size_t m_at = 0;
-};
-
-bool constraint_word(const std::string& w) {
-    static const std::set<std::string> k_words{"constraint", "primary", "unique", "foreign", "check", "exclude", "("};
-    return k_words.count(w) > 0;
-}
-
-// What one statement creates (an upgrade), or, read from a stored downgrade, what the revision
-// had created (its downgrade drops it).
-struct Found {
-    std::vector<std::string> tables, columns, indexes; // columns as `table.column`
-    // A stored downgrade that rebuilds a table (SQLite): the new table's columns, and its rename.
-    std::map<std::string, std::vector<std::string>> created_with;
-    std::map<std::string, std::string> renamed; // new table -> the name it takes
-};
-
-// `( a INTEGER, b TEXT, PRIMARY KEY (a) )`: a, b.
-std::vector<std::string> column_list(Reader& r) {
-    std::vector<std::string> out;
-    if (!r.accept({"("}))
-        return out;
-    do {
-        auto word = r.name();
-        if (!word.empty() && !constraint_word(word) && word != ")")
-            out.push_back(word);
-    } while (r.next_item());
-    return out;
-}
-
-void read_statement(const std::string& sql, bool downgrade, Found& found) {
-    Reader r(words_of(sql));
-    if (downgrade && r.accept({"create", "table"})) {
-        r.accept({"if", "not", "exists"});
-        auto table = r.name();
-        found.created_with[table] = column_list(r);
-        return;
-    }
-    auto creating = downgrade ? "drop" : "create";
-    if (r.accept({creating})) {
-        r.accept({"unique"});
-        if (r.accept({"table"})) {
-            do {
-                r.accept({"if", "not", "exists"}) || r.accept({"if", "exists"});
-                found.tables.push_back(r.name());
-            } while (downgrade && r.accept({","}));
-        } else if (r.accept({"index"})) {
-            r.accept({"concurrently"});
-            r.accept({"if", "not", "exists"}) || r.accept({"if", "exists"});
-            found.indexes.push_back(r.name());
-        }
-        return;
-    }
-    if (!r.accept({"alter", "table"}))
-        return;
-    r.accept({"if", "exists"});
-    r.accept({"only"});
-    auto table = r.name();
-    if (r.accept({"rename", "to"})) {
-        found.renamed[table] = r.name();
-        return;
-    }
-    auto adding = downgrade ? "drop" : "add";
-    do {
-        if (!r.accept({adding}))
-            continue;
-        r.accept({"column"});
-        r.accept({"if", "not", "exists"}) || r.accept({"if", "exists"});
-        auto column = r.name();
-        if (!column.empty() && !constraint_word(column))
-            found.columns.push_back(table + "." + column);
-    } while (r.next_item());
-}
 
 std::string key(const std::string& name) {
     return text::to_lower(name);
@@ -170,6 +20,14 @@ std::string key(const std::string& name) {
 std::string lookup(const std::map<std::string, std::string>& map, const std::string& name) {
     auto it = map.find(key(name));
     return it == map.end() ? "" : it->second;
+}
+
+// A constraint's name as the database knows it: a check written without one gets PostgreSQL's.
+std::string check_name(const std::string& table, const ConstraintFound& constraint,
+                       const std::vector<std::string>& table_columns) {
+    if (!constraint.name.empty() || constraint.kind != "check")
+        return constraint.name;
+    return default_check_name(table, constraint.expression, table_columns);
 }
 
 } // namespace
@@ -198,7 +56,7 @@ Ownership::Ownership(const Graph& graph, const std::vector<LoadedPlugin>& plugin
 }
 
 void Ownership::read(const Revision& revision, const std::string& branch) {
-    Found found;
+    SqlFound found;
     // A revision whose file is gone kept only its downgrade: what it drops, it had created.
     auto wanted = revision.from_ledger ? SectionKind::downgrade : SectionKind::upgrade;
     // Every dialect's section: a SQLite rebuild says less than PostgreSQL's ALTER of one change.
@@ -207,6 +65,10 @@ void Ownership::read(const Revision& revision, const std::string& branch) {
             for (const auto& statement : split_statements(section))
                 if (statement.call.empty())
                     read_statement(statement.sql, revision.from_ledger, found);
+    auto final_name = [&](const std::string& table) {
+        auto it = found.renamed.find(table);
+        return it == found.renamed.end() ? table : it->second;
+    };
     for (const auto& t : found.tables) {
         // A rebuild drops the table and renames the new one into its place: it made nothing.
         bool rebuilt = std::any_of(found.renamed.begin(), found.renamed.end(),
@@ -214,18 +76,93 @@ void Ownership::read(const Revision& revision, const std::string& branch) {
         if (!rebuilt)
             m_tables.emplace(key(t), branch);
     }
-    for (const auto& c : found.columns)
+    for (const auto& [table, created] : found.created) {
+        auto name = key(final_name(table));
+        auto& known = m_known_columns[name];
+        for (const auto& c : created.columns)
+            if (std::find(known.begin(), known.end(), key(c)) == known.end())
+                known.push_back(key(c));
+    }
+    for (const auto& c : found.columns) {
         m_columns.emplace(key(c), branch);
+        auto dot = c.find('.');
+        m_known_columns[key(c.substr(0, dot))].push_back(key(c.substr(dot + 1)));
+    }
     for (const auto& i : found.indexes)
         m_indexes.emplace(key(i), branch);
-    for (const auto& [from, to] : found.renamed)
-        if (auto it = found.created_with.find(from); it != found.created_with.end())
-            m_rebuilt.push_back({key(to), it->second, branch});
+    if (revision.from_ledger) {
+        // What the stored downgrade drops by name; what a rebuild it stored leaves out.
+        for (const auto& k : found.constraints)
+            m_constraints.emplace(key(k.table) + "|" + key(k.name), branch);
+        for (const auto& [from, to] : found.renamed)
+            if (auto it = found.created.find(from); it != found.created.end()) {
+                Rebuild r{key(to), {}, {}, branch};
+                for (const auto& c : it->second.columns)
+                    r.columns.push_back(key(c));
+                for (const auto& k : it->second.constraints)
+                    for (auto& keys : constraint_keys(to, k.kind, check_name(to, k, r.columns), k.columns))
+                        r.constraints.push_back(keys);
+                m_rebuilt.push_back(std::move(r));
+            }
+        return;
+    }
+    for (const auto& [table, created] : found.created)
+        for (const auto& k : created.constraints)
+            claim(final_name(table), k, branch, found.renamed.count(table) > 0);
+    for (const auto& k : found.constraints)
+        claim(k.table, k, branch, false);
+}
+
+std::vector<std::string> Ownership::constraint_keys(const std::string& table, const std::string& kind,
+                                                    const std::string& name,
+                                                    const std::vector<std::string>& columns) const {
+    std::vector<std::string> lowered;
+    for (const auto& c : columns)
+        lowered.push_back(key(c));
+    auto written = name;
+    if (written.empty() && kind == "foreign")
+        written = default_key_name(table, columns, "fkey");
+    else if (written.empty() && kind == "unique")
+        written = default_key_name(table, columns, "key");
+    std::vector<std::string> out;
+    if (!written.empty())
+        out.push_back(key(table) + "|" + key(written));
+    if ((kind == "foreign" || kind == "unique") && !columns.empty())
+        out.push_back(fmt::format("{}|{}|{}", key(table), kind, text::join(lowered, ",")));
+    return out;
+}
+
+std::string Ownership::lookup_constraint(const std::vector<std::string>& keys) const {
+    for (const auto& k : keys)
+        if (auto it = m_constraints.find(k); it != m_constraints.end())
+            return it->second;
+    return "";
+}
+
+void Ownership::claim(const std::string& table, const ConstraintFound& constraint, const std::string& branch,
+                      bool rebuild) {
+    auto it = m_known_columns.find(key(table));
+    auto name = check_name(table, constraint, it == m_known_columns.end() ? std::vector<std::string>{} : it->second);
+    auto keys = constraint_keys(table, constraint.kind, name, constraint.columns);
+    if (keys.empty() || !lookup_constraint(keys).empty())
+        return;
+    auto owner = rebuild ? rebuilt_without(keys, table) : "";
+    for (const auto& k : keys)
+        m_constraints.emplace(k, owner.empty() ? branch : owner);
 }
 
 std::string Ownership::rebuilt_without(const std::string& table, const std::string& column) const {
     for (const auto& r : m_rebuilt)
         if (r.table == key(table) && std::find(r.columns.begin(), r.columns.end(), key(column)) == r.columns.end())
+            return r.branch;
+    return "";
+}
+
+std::string Ownership::rebuilt_without(const std::vector<std::string>& keys, const std::string& table) const {
+    for (const auto& r : m_rebuilt)
+        if (r.table == key(table) && std::none_of(keys.begin(), keys.end(), [&](const std::string& k) {
+                return std::find(r.constraints.begin(), r.constraints.end(), k) != r.constraints.end();
+            }))
             return r.branch;
     return "";
 }
@@ -240,6 +177,13 @@ std::string Ownership::column_origin(const std::string& table, const std::string
 
 std::string Ownership::index_origin(const std::string& index) const {
     return lookup(m_indexes, index);
+}
+
+std::string Ownership::constraint_origin(const std::string& table, const std::string& kind, const std::string& name,
+                                         const std::vector<std::string>& columns) const {
+    auto keys = constraint_keys(table, kind, name, columns);
+    auto origin = lookup_constraint(keys);
+    return origin.empty() ? rebuilt_without(keys, table) : origin;
 }
 
 OwnerKind Ownership::kind(const std::string& branch) const {
@@ -263,6 +207,14 @@ std::vector<std::string> columns_of(const Operation& op) {
         for (const auto& u : op.before.uniques)
             if (u.name == op.subject)
                 return u.columns;
+    if (op.kind == OpKind::drop_check)
+        for (const auto& c : op.before.checks)
+            if (c.name == op.subject) {
+                std::vector<std::string> columns;
+                for (const auto& column : op.before.columns)
+                    columns.push_back(column.name);
+                return check_columns(c.expression, columns);
+            }
     return {};
 }
 
@@ -277,6 +229,10 @@ std::string what(const Operation& op) {
         return fmt::format("index {} on {}", op.subject, op.table);
     case OpKind::drop_foreign_key:
         return fmt::format("foreign key {} on {}", op.subject, op.table);
+    case OpKind::drop_unique:
+        return fmt::format("unique constraint {} on {}", op.subject, op.table);
+    case OpKind::drop_check:
+        return fmt::format("check constraint {} on {}", op.subject, op.table);
     default:
         return fmt::format("{} on {}", op.subject, op.table);
     }
@@ -305,6 +261,12 @@ void Ownership::leave_alone(std::vector<Operation>& operations, std::vector<Kept
             columns[op.table + "." + op.subject] = origin.empty() ? op.owner : origin;
         } else if (op.kind == OpKind::drop_index) {
             origin = index_origin(op.subject);
+        } else if (op.kind == OpKind::drop_foreign_key || op.kind == OpKind::drop_unique ||
+                   op.kind == OpKind::drop_check) {
+            auto kind = op.kind == OpKind::drop_foreign_key ? "foreign"
+                        : op.kind == OpKind::drop_unique    ? "unique"
+                                                            : "check";
+            origin = constraint_origin(op.table, kind, op.subject, columns_of(op));
         }
         if (origin.empty())
             return false;
@@ -312,7 +274,7 @@ void Ownership::leave_alone(std::vector<Operation>& operations, std::vector<Kept
             op.owner = origin;
             return false;
         }
-        kept.push_back({origin, kind(origin), what(op)});
+        kept.push_back({origin, kind(origin), what(op), op.table});
         return true;
     });
     std::erase_if(operations, [&](Operation& op) {
@@ -325,7 +287,7 @@ void Ownership::leave_alone(std::vector<Operation>& operations, std::vector<Kept
                 op.owner = it->second;
                 return false;
             }
-            kept.push_back({it->second, kind(it->second), what(op)});
+            kept.push_back({it->second, kind(it->second), what(op), op.table});
             return true;
         }
         return false;

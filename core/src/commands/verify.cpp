@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <fmt/format.h>
 #include <random>
+#include <set>
 #include <unistd.h>
 
 namespace trellis {
@@ -40,6 +41,10 @@ public:
             m_created = url.database;
         }
         m_db = connect(url, OpenMode::read_write, lock_timeout);
+        // A scratch file is thrown away: it need not survive a power cut, and each revision's
+        // commit would otherwise wait for the disk.
+        if (base.dialect == Dialect::sqlite)
+            m_db->execute("PRAGMA synchronous = OFF");
     }
     ~Scratch() {
         m_db.reset();
@@ -185,31 +190,72 @@ private:
     }
 
     // A database made from the models (reset-db, prepare) must go down like one the revisions
-    // built: every branch to its base, in the order `downgrade base` takes, up to an irreversible
-    // revision. One scratch database: each branch's own downgrade runs in the same relative order.
+    // built: each branch to its base (`<label>@base`, which takes what depends on it down first)
+    // and up again, leaves of the plugin tree first, up to an irreversible revision. One scratch
+    // database while that works; after a failure a fresh one, so every branch that fails is named.
     void models_downgrade() {
+        std::unique_ptr<Scratch> s;
+        const auto& branches = m_graph.branches();
+        for (auto b = branches.rbegin(); b != branches.rend(); ++b) {
+            if (!s && !(s = models_database()))
+                return;
+            if (!down_and_up(s->db(), b->label()))
+                s.reset();
+        }
+    }
+
+    std::unique_ptr<Scratch> models_database() {
         auto s = scratch();
         try {
             build_from_models(m_context, s->db());
         } catch (const Error& e) {
             finding("models", "", "a database cannot be made from the models as reset-db makes it", {e.what()});
-            return;
+            return nullptr;
         }
-        AppliedSet all(m_graph.size(), true);
-        for (int i : plan_downgrade(m_graph, "base", all).steps) {
+        m_models_applied.assign(m_graph.size(), true);
+        return s;
+    }
+
+    // False when a revision failed (the database is then left as it is).
+    bool down_and_up(Database& db, const std::string& label) {
+        auto& applied = m_models_applied;
+        for (int i : plan_downgrade(m_graph, label + "@base", applied).steps) {
             const auto& r = m_graph.revision(i);
             if (r.irreversible())
-                return;
-            try {
-                run_plan(m_context, s->db(), Direction::downgrade, {Direction::downgrade, {i}});
-            } catch (const Error& e) {
-                finding("models-downgrade", r.id,
-                        fmt::format("a database made from the models (reset-db, prepare) cannot downgrade `{}` to "
-                                    "its base: the downgrade of {} fails",
-                                    m_graph.branch(m_graph.branch_of(i)).label(), r.id),
-                        {e.what()});
-                return;
-            }
+                break;
+            if (!run_one(db, Direction::downgrade, i,
+                         fmt::format("a database made from the models (reset-db, prepare) cannot downgrade `{}` to "
+                                     "its base: the downgrade of {}{} fails",
+                                     label, r.id, branch_note(i, label))))
+                return false;
+            applied[i] = false;
+        }
+        for (int i : plan_upgrade(m_graph, {"heads"}, applied).steps) {
+            if (!run_one(db, Direction::upgrade, i,
+                         fmt::format("a database made from the models, after `downgrade {}@base`, cannot upgrade "
+                                     "again: the upgrade of {}{} fails",
+                                     label, m_graph.revision(i).id, branch_note(i, label))))
+                return false;
+            applied[i] = true;
+        }
+        return true;
+    }
+
+    // ` (branch `panels`)` when the revision is another branch's than the one going down.
+    std::string branch_note(int i, const std::string& label) const {
+        const auto& branch = m_graph.branch(m_graph.branch_of(i)).label();
+        return branch == label ? "" : fmt::format(" (branch `{}`)", branch);
+    }
+
+    // A revision that fails again when a branch it depends on goes down is named once.
+    bool run_one(Database& db, Direction direction, int i, const std::string& message) {
+        try {
+            run_plan(m_context, db, direction, {direction, {i}});
+            return true;
+        } catch (const Error& e) {
+            if (m_models_failed.insert({i, direction == Direction::downgrade}).second)
+                finding("models-downgrade", m_graph.revision(i).id, message, {e.what()});
+            return false;
         }
     }
 
@@ -308,6 +354,8 @@ private:
     std::filesystem::path m_directory;
     std::string m_ledger;
     int m_next = 0;
+    AppliedSet m_models_applied;                    // what the scratch database made from the models has applied
+    std::set<std::pair<int, bool>> m_models_failed; // revision, downgrade: named already
     VerifyReport m_report;
 };
 

@@ -4,7 +4,8 @@
 //    revision that only works after an unrelated branch is caught;
 // 2. every revision survives upgrade, downgrade, upgrade, each downgrade restoring the schema;
 // 3. one head per branch;
-// 4. a database made from the models (reset-db, prepare) downgrades to base;
+// 4. a database made from the models (reset-db, prepare) takes each branch down to its base and
+//    up again;
 // and the lint findings of every revision.
 #pragma once
 

@@ -1,3 +1,5 @@
+#include "schema/constraint_names.hpp"
+#include "schema/ddl_read.hpp"
 #include "schema/identifier.hpp"
 #include "schema/reflect_dialects.hpp"
 #include "sql/scanner.hpp"
@@ -81,9 +83,11 @@ std::string without_comments(const std::string& sql) {
 // What a CREATE TABLE statement says that no pragma does: constraint names, AUTOINCREMENT,
 // generation expressions, deferrable keys.
 struct TableText {
+    std::string sql;                      // the CREATE TABLE
     std::vector<std::string> definitions; // columns and table constraints, as written
 
-    explicit TableText(const std::string& written) {
+    explicit TableText(const std::string& written)
+        : sql(written) {
         auto sql = without_comments(written);
         auto open = sql.find('(');
         if (open != std::string::npos)
@@ -232,7 +236,7 @@ void read_indexes(Database& db, std::map<std::string, Table>& tables, std::map<s
         } else if (cell(r, 3) == "u") {
             auto name = texts.at(table.name).name_of("unique", index.columns);
             if (name.empty()) // PostgreSQL's name for it, so that a PostgreSQL section names what it drops
-                name = fmt::format("{}_{}_key", table.name, text::join(index.columns, "_"));
+                name = default_key_name(table.name, index.columns, "key");
             table.uniques.push_back({name, index.columns});
         }
     }
@@ -256,22 +260,26 @@ void read_keys_and_checks(Database& db, std::map<std::string, Table>& tables, st
         const auto& text_of = texts.at(key.first);
         fk.name = text_of.name_of("foreign", fk.columns);
         if (fk.name.empty())
-            fk.name = fmt::format("{}_{}_fkey", key.first, text::join(fk.columns, "_"));
+            fk.name = default_key_name(key.first, fk.columns, "fkey");
         auto clause = text_of.key_clause(fk.columns);
         fk.initially_deferred = clause.find("initially deferred") != std::string::npos;
         fk.deferrable = fk.initially_deferred || (clause.find("deferrable") != std::string::npos &&
                                                   clause.find("not deferrable") == std::string::npos);
         tables[key.first].foreign_keys.push_back(fk);
     }
-    for (auto& [name, table] : tables)
-        for (const auto& d : texts.at(name).definitions) {
-            auto [word, rest] = first_word(d);
-            auto [check_name, clause] = first_word(rest);
-            auto [kind, tail] = first_word(clause);
-            auto open = tail.find('(');
-            if (text::to_lower(word) == "constraint" && text::to_lower(kind) == "check" && open != std::string::npos)
-                table.checks.push_back({unquote(check_name), std::string(text::trim(parenthesised(tail, open).first))});
-        }
+    // Checks, named or not, at table level or on a column: PostgreSQL's name for one without.
+    for (auto& [name, table] : tables) {
+        SqlFound found;
+        read_statement(texts.at(name).sql, false, found);
+        std::vector<std::string> columns;
+        for (const auto& c : table.columns)
+            columns.push_back(c.name);
+        for (const auto& [created_name, created] : found.created)
+            for (const auto& k : created.constraints)
+                if (k.kind == "check")
+                    table.checks.push_back(
+                        {k.name.empty() ? default_check_name(name, k.expression, columns) : k.name, k.expression});
+    }
 }
 
 } // namespace

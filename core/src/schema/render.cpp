@@ -407,9 +407,7 @@ RenderedChange render(const std::vector<Operation>& operations, const Schema& be
             for (const auto& other : operations)
                 if (other.table == op->table)
                     mine.push_back(other);
-            bool needs_rebuild =
-                std::any_of(mine.begin(), mine.end(), [&](auto& o) { return !sqlite_alters(o, from); });
-            if (needs_rebuild) {
+            if (sqlite_rebuilds(mine, from)) {
                 if (rebuilt.insert(op->table).second) {
                     auto to = trellis::apply(from, mine);
                     std::string warnings;

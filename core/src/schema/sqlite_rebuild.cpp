@@ -134,6 +134,10 @@ bool sqlite_alters(const Operation& op, const Table& before) {
     }
 }
 
+bool sqlite_rebuilds(const std::vector<Operation>& operations, const Table& before) {
+    return std::any_of(operations.begin(), operations.end(), [&](auto& o) { return !sqlite_alters(o, before); });
+}
+
 std::string rebuild(const Table& from, const Table& to, const std::vector<SchemaObject>& objects) {
     auto temporary = "_trellis_new_" + to.name;
     std::vector<std::string> targets, sources;

@@ -16,6 +16,8 @@ namespace trellis {
 bool sqlite_adds(const Table& table, const Column& c);
 // Whether SQLite's ALTER TABLE makes `op` on `before` (else the table is rebuilt).
 bool sqlite_alters(const Operation& op, const Table& before);
+// Whether `operations` (on one table, `before`) make a rebuild of it on SQLite.
+bool sqlite_rebuilds(const std::vector<Operation>& operations, const Table& before);
 
 // The rows of `from` copied into a table shaped like `to`, which then takes `from`'s place.
 std::string rebuild(const Table& from, const Table& to, const std::vector<SchemaObject>& objects);
