@@ -28,7 +28,7 @@ void init_options(po::options_description& d, po::positional_options_description
 
 int init_run(Invocation& in) {
     for (const auto& path : init_project(arg<std::string>(in, "directory")))
-        if (!in.context.options().quiet)
+        if (!in.output.quiet)
             std::cout << "wrote " << files::display(path) << "\n";
     return 0;
 }
@@ -51,7 +51,7 @@ int plugins_run(Invocation& in) {
             done += applied && (*applied)[i] ? 1 : 0;
         return done;
     };
-    if (context.options().json) {
+    if (in.output.json) {
         json list = json::array();
         for (int b = 0; b < static_cast<int>(graph.branches().size()); ++b) {
             const auto& branch = graph.branch(b);
@@ -98,7 +98,7 @@ int plugins_run(Invocation& in) {
             columns += (c & 0xc0) != 0x80;
         std::cout << tree << std::string(columns < 20 ? 20 - columns : 1, ' ') << line.substr(tab + 1) << "\n";
     }
-    if (!applied && !context.options().quiet)
+    if (!applied && !in.output.quiet)
         std::cout << "(applied state unknown: " << why << ")\n";
     return 0;
 }
@@ -128,7 +128,7 @@ int autogenerate_run(Invocation& in) {
         request.version_path = arg<std::string>(in, "version-path");
     }
     auto result = autogenerate(in.context, request);
-    if (in.context.options().json) {
+    if (in.output.json) {
         json written = json::array(), others = json::array();
         for (const auto& p : result.written)
             written.push_back(p.string());
@@ -165,7 +165,7 @@ int revision_run(Invocation& in) {
     if (has(in, "rev-id"))
         request.rev_id = arg<std::string>(in, "rev-id");
     auto path = create_revision(in.context, request);
-    if (in.context.options().json)
+    if (in.output.json)
         print_json({{"written", json::array({path.string()})}});
     else
         std::cout << files::display(path) << "\n";
@@ -187,7 +187,7 @@ int merge_run(Invocation& in) {
         rev_id = arg<std::string>(in, "rev-id");
     auto path = create_merge(in.context, arg<std::vector<std::string>>(in, "revisions"),
                              arg<std::string>(in, "message"), rev_id);
-    if (in.context.options().json)
+    if (in.output.json)
         print_json({{"written", json::array({path.string()})}});
     else
         std::cout << files::display(path) << "\n";

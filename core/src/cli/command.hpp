@@ -2,6 +2,7 @@
 // composes the command layer and prints; the CLI itself only parses and dispatches.
 #pragma once
 
+#include "cli/output.hpp"
 #include "commands/context.hpp"
 #include "util/error.hpp"
 
@@ -15,6 +16,7 @@ namespace po = boost::program_options;
 
 struct Invocation {
     Context& context;
+    const Output& output; // --json, -q, -v, colour
     const po::variables_map& args;
     const std::string& name;
 };

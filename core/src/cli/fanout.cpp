@@ -200,7 +200,7 @@ int run_fanout(Invocation& in, const std::vector<std::string>& args) {
         std::all_of(targets.begin(), targets.end(), [](const auto& t) { return t.server == "local"; }))
         options.jobs_per_server = std::max(2, static_cast<int>(::sysconf(_SC_NPROCESSORS_ONLN)));
 
-    const auto& g = in.context.options();
+    const auto& g = in.output;
     bool terminal = !g.quiet && !g.json && ::isatty(STDERR_FILENO);
     auto progress = [&](const FanoutProgress& p) {
         if (terminal)

@@ -47,7 +47,7 @@ int heads_run(Invocation& in) {
         std::erase_if(heads, [&, b = branch_index(graph, *in.context.options().plugin)](int i) {
             return graph.branch_of(i) != b;
         });
-    if (in.context.options().json) {
+    if (in.output.json) {
         auto list = json::array();
         for (int i : heads)
             list.push_back(revision_json(graph, i));
@@ -55,7 +55,7 @@ int heads_run(Invocation& in) {
         return 0;
     }
     for (int i : heads) {
-        if (in.context.options().verbose)
+        if (in.output.verbose)
             std::cout << revision_block(graph, i);
         else
             std::cout << fmt::format("{} ({}) (head)\n", graph.revision(i).id,
@@ -72,7 +72,7 @@ int branches_run(Invocation& in) {
     for (int i : graph.order())
         if (graph.children(i).size() > 1)
             points.push_back(i);
-    if (in.context.options().json) {
+    if (in.output.json) {
         auto branches = json::array();
         for (const auto& b : graph.branches()) {
             auto ids = [&](const std::vector<int>& v) {
@@ -103,7 +103,7 @@ int branches_run(Invocation& in) {
         for (int c : graph.children(i))
             std::cout << "    -> " << revision_line(graph, c) << "\n";
     }
-    if (points.empty() && !in.context.options().quiet)
+    if (points.empty() && !in.output.quiet)
         std::cout << "No branch points: every branch is a line.\n";
     return 0;
 }
@@ -186,7 +186,7 @@ int history_run(Invocation& in) {
             return graph.branch_of(i) != b;
         });
     std::reverse(shown.begin(), shown.end()); // newest first, as Alembic prints
-    if (in.context.options().json) {
+    if (in.output.json) {
         auto list = json::array();
         for (int i : shown) {
             auto entry = revision_json(graph, i);
@@ -199,7 +199,7 @@ int history_run(Invocation& in) {
     }
     std::string out;
     for (int i : shown) {
-        if (in.context.options().verbose) {
+        if (in.output.verbose) {
             out += revision_block(graph, i, applied ? &state : nullptr);
         } else {
             out += revision_line(graph, i, applied ? &state : nullptr);
@@ -242,7 +242,7 @@ int show_run(Invocation& in) {
         found = resolve_upgrade_target(with_ledger, target, AppliedSet(with_ledger.size(), false));
     }
     const auto& graph = in.context.graph();
-    if (in.context.options().json) {
+    if (in.output.json) {
         auto list = json::array();
         for (int i : found) {
             auto entry = revision_json(graph, i);
@@ -409,7 +409,7 @@ json graph_json(const Graph& graph) {
 
 int graph_run(Invocation& in) {
     auto format = arg<std::string>(in, "format");
-    if (in.context.options().json) {
+    if (in.output.json) {
         print_json(graph_json(in.context.outline()));
         return 0;
     }

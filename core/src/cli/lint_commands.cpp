@@ -92,8 +92,8 @@ json finding_json(const Finding& f) {
             {"protects", std::string(rule_of(f.code).protects)}};
 }
 
-int print_rules(const Context& context) {
-    if (context.options().json) {
+int print_rules(const Output& output) {
+    if (output.json) {
         json list = json::array();
         for (const auto& r : lint_rules())
             list.push_back({{"code", r.code},
@@ -116,9 +116,9 @@ std::string finding_text(const Finding& f) {
                        f.hint);
 }
 
-void print(const Context& context, const Graph& graph, const std::vector<int>& checked,
+void print(const Output& output, const Graph& graph, const std::vector<int>& checked,
            const std::vector<Finding>& findings, const std::vector<std::string>& notes) {
-    if (context.options().json) {
+    if (output.json) {
         json list = json::array(), revisions = json::array();
         for (const auto& f : findings)
             list.push_back(finding_json(f));
@@ -131,7 +131,7 @@ void print(const Context& context, const Graph& graph, const std::vector<int>& c
         std::cerr << "note: " << note << "\n";
     for (const auto& f : findings)
         std::cout << finding_text(f);
-    if (context.options().quiet)
+    if (output.quiet)
         return;
     std::vector<std::string> with_findings;
     for (const auto& f : findings)
@@ -149,7 +149,7 @@ int lint_run(Invocation& in) {
     auto targets = arg<std::vector<std::string>>(in, "revision");
     auto& context = in.context;
     if (flag(in, "rules"))
-        return print_rules(context);
+        return print_rules(in.output);
     LintOptions options;
     LintFacts facts;
     std::vector<std::string> notes;
@@ -160,7 +160,7 @@ int lint_run(Invocation& in) {
         options.pg_version = pg_major(in.args["pg-version"].as<std::string>());
     const auto& graph = context.graph();
     auto findings = lint_revisions(graph, checked, options);
-    print(context, graph, checked, findings, notes);
+    print(in.output, graph, checked, findings, notes);
     return findings.empty() ? 0 : static_cast<int>(ExitCode::findings);
 }
 

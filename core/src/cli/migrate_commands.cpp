@@ -78,22 +78,22 @@ int migrate_run(Invocation& in, Direction direction) {
     }
     if (flag(in, "dry-run")) {
         auto plan = plan_for(context, direction, targets, options);
-        if (context.options().json)
+        if (in.output.json)
             print_json(plan_json(context.graph(), plan));
         else
             std::cout << plan_text(context.graph(), plan);
         return 0;
     }
-    if (direction == Direction::downgrade && !context.options().quiet && !context.options().json)
+    if (direction == Direction::downgrade && !in.output.quiet && !in.output.json)
         announce_cascade(context, plan_for(context, direction, targets, options));
     Plan plan;
     {
-        RunDisplay display(context, direction);
+        RunDisplay display(in.output, direction);
         plan = migrate(context, direction, targets, options, display.events());
     }
-    if (context.options().json)
+    if (in.output.json)
         print_json(run_json(context, plan));
-    else if (!context.options().quiet)
+    else if (!in.output.quiet)
         std::cout << (plan.steps.empty()
                           ? "Nothing to do: the database is at the target.\n"
                           : fmt::format("{} {} revision(s).\n",
@@ -121,14 +121,14 @@ void stamp_options(po::options_description& d, po::positional_options_descriptio
 int stamp_run(Invocation& in) {
     auto result = stamp(in.context, arg<std::vector<std::string>>(in, "target"), flag(in, "purge"));
     const auto& graph = in.context.graph();
-    if (in.context.options().json) {
+    if (in.output.json) {
         json added = json::array(), removed = json::array();
         for (int i : result.added)
             added.push_back(graph.revision(i).id);
         for (int i : result.removed)
             removed.push_back(graph.revision(i).id);
         print_json({{"stamped", added}, {"unstamped", removed}});
-    } else if (!in.context.options().quiet) {
+    } else if (!in.output.quiet) {
         std::cout << fmt::format("Marked {} revision(s) applied and {} unapplied, without running SQL.\n",
                                  result.added.size(), result.removed.size());
     }
@@ -148,8 +148,8 @@ int current_run(Invocation& in) {
     auto state = read(in.context);
     const auto& graph = in.context.graph();
     auto heads = applied_heads(graph, state.applied);
-    bool verbose = in.context.options().verbose;
-    if (in.context.options().json) {
+    bool verbose = in.output.verbose;
+    if (in.output.json) {
         auto list = json::array();
         for (int i : heads) {
             auto entry = revision_json(graph, i);
@@ -178,7 +178,7 @@ int current_run(Invocation& in) {
                                      r.message);
         }
     }
-    if (heads.empty() && !in.context.options().quiet)
+    if (heads.empty() && !in.output.quiet)
         std::cout << "No revision applied.\n";
     return 0;
 }
@@ -233,7 +233,7 @@ int status_run(Invocation& in) {
             text += fmt::format("    gone     {} (applied; its file is gone, `downgrade` uses the stored SQL)\n",
                                 graph.revision(i).id);
     }
-    if (in.context.options().json)
+    if (in.output.json)
         print_json({{"branches", branches}, {"ledger_exists", state.ledger_exists}});
     else
         std::cout << (state.ledger_exists ? "" : "The database has no ledger yet: nothing applied.\n") << text;
@@ -245,12 +245,12 @@ int status_run(Invocation& in) {
 int repair_run(Invocation& in) {
     auto fixed = repair(in.context);
     const auto& graph = in.context.graph();
-    if (in.context.options().json) {
+    if (in.output.json) {
         json list = json::array();
         for (int i : fixed)
             list.push_back(revision_json(graph, i));
         print_json({{"repaired", list}});
-    } else if (!in.context.options().quiet) {
+    } else if (!in.output.quiet) {
         for (int i : fixed)
             std::cout << fmt::format("repaired {} {}\n", graph.revision(i).id, files::display(graph.revision(i).path));
 
@@ -268,9 +268,9 @@ void unlock_options(po::options_description& d, po::positional_options_descripti
 
 int unlock_run(Invocation& in) {
     auto holder = unlock(in.context, flag(in, "yes"));
-    if (in.context.options().json)
+    if (in.output.json)
         print_json({{"released", holder.has_value()}, {"holder", holder ? holder->describe() : ""}});
-    else if (!in.context.options().quiet)
+    else if (!in.output.quiet)
         std::cout << (holder ? fmt::format("Released the migration lock ({}).\n", holder->describe())
                              : "No migration lock is held.\n");
     return 0;

@@ -49,16 +49,15 @@ struct RunDisplay::State {
     }
 };
 
-RunDisplay::RunDisplay(const Context& context, Direction direction)
+RunDisplay::RunDisplay(const Output& o, Direction direction)
     : m_state(std::make_shared<State>()) {
-    const auto& o = context.options();
     auto& s = *m_state;
     s.direction = direction;
     bool silent = o.quiet || o.json;
     s.verbose = !silent && o.verbose;
     s.lines = !silent;
     s.terminal = !silent && ::isatty(STDERR_FILENO);
-    s.color = o.color;
+    s.color = o.color_err;
     if (s.terminal)
         s.ticker = std::thread([state = m_state] { state->tick(); });
 }

@@ -4,7 +4,7 @@
 // (elapsed time, k of N, the revision and its branch), so a long revision never looks frozen.
 #pragma once
 
-#include "commands/context.hpp"
+#include "cli/output.hpp"
 #include "commands/migrate.hpp"
 
 #include <memory>
@@ -13,7 +13,7 @@ namespace trellis::cli {
 
 class RunDisplay {
 public:
-    RunDisplay(const Context& context, Direction direction);
+    RunDisplay(const Output& output, Direction direction);
     ~RunDisplay(); // stops the ticker and clears the status line
     RunDisplay(const RunDisplay&) = delete;
     RunDisplay& operator=(const RunDisplay&) = delete;

@@ -47,10 +47,10 @@ void notes(const Comparison& c) {
 
 int check_run(Invocation& in) {
     auto c = compare(in.context);
-    if (in.context.options().json) {
+    if (in.output.json) {
         print_json(comparison_json(c, in.context.graph()));
     } else if (c.operations.empty()) {
-        if (!in.context.options().quiet)
+        if (!in.output.quiet)
             std::cout << "No differences: the database matches the models.\n";
         notes(c);
     } else {
@@ -85,7 +85,7 @@ char mark(OpKind kind) {
 
 int diff_run(Invocation& in) {
     auto c = compare(in.context);
-    if (in.context.options().json) {
+    if (in.output.json) {
         print_json(comparison_json(c, in.context.graph()));
         return 0;
     }
@@ -98,7 +98,7 @@ int diff_run(Invocation& in) {
         for (const auto* op : ops)
             std::cout << fmt::format("  {} {}\n", mark(op->kind), op->describe());
     }
-    if (c.operations.empty() && !in.context.options().quiet)
+    if (c.operations.empty() && !in.output.quiet)
         std::cout << "No differences: the database matches the models.\n";
     notes(c);
     return 0;
