@@ -117,6 +117,23 @@ void revision_options(po::options_description& d, po::positional_options_descrip
         "all-plugins", po::bool_switch(), "with --autogenerate: one revision per plugin that has changes");
 }
 
+// Each revision's detected changes on stderr, as Alembic logs them (drops loudly: in red on a
+// terminal), unless -q; then its path on stdout, the line a script reads.
+void print_written(const Output& output, const std::vector<WrittenRevision>& written) {
+    for (const auto& w : written) {
+        if (!output.quiet) {
+            if (written.size() > 1)
+                std::cerr << fmt::format("Plugin `{}`:\n", w.plugin);
+            for (const auto& op : w.operations) {
+                auto line = detected_line(op);
+                std::cerr << (is_drop(op) ? output.err(Paint::drop, line) : line) << "\n";
+            }
+            std::cerr << std::flush;
+        }
+        std::cout << files::display(w.path) << "\n" << std::flush;
+    }
+}
+
 int autogenerate_run(Invocation& in) {
     AutogenerateRequest request{arg<std::string>(in, "message"), std::nullopt, flag(in, "all-plugins"), std::nullopt,
                                 std::nullopt};
@@ -129,16 +146,20 @@ int autogenerate_run(Invocation& in) {
     }
     auto result = autogenerate(in.context, request);
     if (in.output.json) {
-        json written = json::array(), others = json::array();
-        for (const auto& p : result.written)
-            written.push_back(p.string());
+        json written = json::array(), revisions = json::array(), others = json::array();
+        for (const auto& w : result.written) {
+            written.push_back(w.path.string());
+            json detected = json::array();
+            for (const auto& op : w.operations)
+                detected.push_back(operation_json(op));
+            revisions.push_back({{"path", w.path.string()}, {"plugin", w.plugin}, {"detected", detected}});
+        }
         for (const auto& [plugin, count] : result.others)
             others.push_back({{"plugin", plugin}, {"changes", count}});
-        print_json({{"written", written}, {"other_plugins_with_changes", others}});
+        print_json({{"written", written}, {"revisions", revisions}, {"other_plugins_with_changes", others}});
         return 0;
     }
-    for (const auto& p : result.written)
-        std::cout << files::display(p) << "\n";
+    print_written(in.output, result.written);
     if (result.written.empty())
         std::cerr << fmt::format("No changes in the models of `{}`: nothing written.\n",
                                  request.all_plugins ? "any plugin" : chosen_plugin(in.context, std::nullopt));

@@ -17,13 +17,7 @@ using nlohmann::json;
 json comparison_json(const Comparison& c, const Graph& graph) {
     json ops = json::array();
     for (const auto& op : c.operations)
-        ops.push_back({{"operation", op.code()},
-                       {"table", op.table},
-                       {"subject", op.subject},
-                       {"plugin", op.owner},
-                       {"description", op.describe()},
-                       {"destructive", op.destructive},
-                       {"possible_rename_of", op.rename_from.empty() ? json(nullptr) : json(op.rename_from)}});
+        ops.push_back(operation_json(op));
     json pending = json::array();
     for (int i : c.pending)
         pending.push_back(graph.revision(i).id);

@@ -95,7 +95,7 @@ AutogenerateResult autogenerate(Context& context, const AutogenerateRequest& req
         revision.version_path = chosen.size() == 1 ? request.version_path : std::nullopt;
         revision.body =
             revision_file::new_body(sqlite.upgrade, sqlite.downgrade, postgresql.upgrade, postgresql.downgrade);
-        result.written.push_back(create_revision(context, revision));
+        result.written.push_back({create_revision(context, revision), owner, std::move(mine)});
         // The next plugin's revision depends on this one when its plugin depends on this plugin.
         context.reload_graph();
     }

@@ -1,0 +1,78 @@
+// What the command line shows beyond its answers: autogenerate's `Detected ...` lines (Alembic's),
+// colour on a terminal only, and verify's ticking status line. Terminals come from script(1)
+// (bsdutils), which gives trellis a pseudo-terminal and logs what it drew.
+#include "model_project.hpp"
+#include "project.hpp"
+
+#include <doctest/doctest.h>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+using namespace trellis;
+using namespace trellis::test;
+using nlohmann::json;
+
+namespace {
+
+// Runs `trellis ARGS` in `dir` on a pseudo-terminal with `env` (e.g. `TERM=xterm`); what the
+// terminal showed (stdout and stderr together).
+std::string on_terminal(const std::filesystem::path& dir, const std::string& env, const std::string& args) {
+    TempDir log_dir;
+    auto log = (log_dir / "tty.log").string();
+    shell(fmt::format("cd '{}' && env -u NO_COLOR {} script -qfec \"'{}' {}\" '{}' >/dev/null 2>&1", dir.string(), env,
+                      TRELLIS_BINARY, args, log));
+    return read_file(log);
+}
+
+} // namespace
+
+TEST_SUITE("cli output") {
+    TEST_CASE("autogenerate prints each detected change as Alembic does, drops loudly; -q silences; --json lists") {
+        for (const auto& dialect : k_dialects) {
+            SUBCASE(dialect.c_str()) {
+                ModelProject p(dialect);
+                Models m{{table("attendee", {column("name", types::varchar(40))})}, {}};
+                p.set_models(m);
+                auto first = p.run({"revision", "--autogenerate", "--plugin", "json_models", "-m", "attendees"});
+                REQUIRE_MESSAGE(first.exit_code == 0, first.err);
+                CHECK(contains(first.err, "Detected added table 'attendee'\n"));
+                CHECK(lines(first.out).size() == 1); // stdout is the path alone
+                REQUIRE(p.run({"-q", "upgrade"}).exit_code == 0);
+
+                m.tables[0] = table("attendee", {column("badge", types::integer())});
+                m.tables.push_back(table("guest_requests", {column("user_data", types::text())}));
+                p.set_models(m);
+                auto quiet = p.run({"-q", "revision", "--autogenerate", "--plugin", "json_models", "-m", "q"});
+                REQUIRE_MESSAGE(quiet.exit_code == 0, quiet.err);
+                CHECK_FALSE(contains(quiet.err, "Detected"));
+                std::filesystem::remove(p.dir() / lines(quiet.out).at(0));
+
+                auto second = p.run({"revision", "--autogenerate", "--plugin", "json_models", "-m", "badges"});
+                REQUIRE_MESSAGE(second.exit_code == 0, second.err);
+                CHECK(contains(second.err, "Detected added column 'attendee.badge'\n"));
+                CHECK(contains(second.err, "Detected removed column 'attendee.name' (its data is lost)\n"));
+                CHECK(contains(second.err, "Detected added table 'guest_requests'\n"));
+                CHECK_FALSE(contains(second.err, "\033[")); // not a terminal: no colour
+                std::filesystem::remove(p.dir() / lines(second.out).at(0));
+
+                auto listed = p.run({"--json", "revision", "--autogenerate", "--plugin", "json_models", "-m", "j"});
+                REQUIRE_MESSAGE(listed.exit_code == 0, listed.err);
+                auto document = json::parse(listed.out);
+                REQUIRE(document.at("revisions").size() == 1);
+                const auto& detected = document["revisions"][0].at("detected");
+                CHECK(detected.size() == 3);
+                bool dropped = false;
+                for (const auto& op : detected)
+                    if (op.at("operation") == "drop_column") {
+                        dropped = true;
+                        CHECK(op.at("table") == "attendee");
+                        CHECK(op.at("subject") == "name");
+                        CHECK(op.at("destructive") == true);
+                    }
+                CHECK(dropped);
+                CHECK(document["revisions"][0].at("plugin") == "json_models");
+                CHECK(document["written"][0] == document["revisions"][0]["path"]);
+            }
+        }
+    }
+}
