@@ -1,6 +1,7 @@
 // What the command line shows beyond its answers: autogenerate's `Detected ...` lines (Alembic's),
 // colour on a terminal only, and verify's ticking status line. Terminals come from script(1)
 // (bsdutils), which gives trellis a pseudo-terminal and logs what it drew.
+#include "demo_database.hpp"
 #include "model_project.hpp"
 #include "project.hpp"
 
@@ -19,8 +20,8 @@ namespace {
 std::string on_terminal(const std::filesystem::path& dir, const std::string& env, const std::string& args) {
     TempDir log_dir;
     auto log = (log_dir / "tty.log").string();
-    shell(fmt::format("cd '{}' && env -u NO_COLOR {} script -qfec \"'{}' {}\" '{}' >/dev/null 2>&1", dir.string(), env,
-                      TRELLIS_BINARY, args, log));
+    shell(fmt::format("cd '{}' && env -u NO_COLOR {} script -qfec \"'{}' {}\" '{}' >/dev/null 2>&1 || true",
+                      dir.string(), env, TRELLIS_BINARY, args, log));
     return read_file(log);
 }
 
@@ -74,5 +75,37 @@ TEST_SUITE("cli output") {
                 CHECK(document["written"][0] == document["revisions"][0]["path"]);
             }
         }
+    }
+
+    TEST_CASE("colour on a terminal only: heads, pending and applied in status, errors; never with NO_COLOR, "
+              "--no-color, TERM=dumb or a pipe") {
+        DemoDatabase db("sqlite");
+        REQUIRE(demo(db.url, {"-q", "upgrade", "uber@head"}).exit_code == 0);
+        auto on_demo = [&](const std::string& env, const std::string& args) {
+            return on_terminal(TRELLIS_SOURCE_DIR, env,
+                               fmt::format("--url {} --plugin-path {} {}", db.url, TRELLIS_PLUGIN_DIR, args));
+        };
+        auto status = on_demo("TERM=xterm", "status");
+        CHECK(contains(status, "uber: 4 of 4 applied, \033[32mup to date\033[0m"));
+        CHECK(contains(status, "\033[33mpending\033[0m  "));
+        CHECK(contains(on_demo("TERM=xterm", "heads"), "7bab885ed2bd (panels) \033[1;36m(head)\033[0m"));
+        CHECK(contains(on_demo("TERM=xterm", "upgrade nope"), "trellis: \033[1;31merror:\033[0m unknown"));
+
+        for (const auto& [env, args, expected] :
+             {std::tuple{"TERM=xterm NO_COLOR=1", "status", "uber: 4 of 4 applied, up to date"},
+              {"TERM=xterm", "--no-color status", "uber: 4 of 4 applied, up to date"},
+              {"TERM=dumb", "status", "uber: 4 of 4 applied, up to date"},
+              {"TERM=xterm NO_COLOR=1", "upgrade nope", "trellis: error: unknown"}}) {
+            auto plain = on_demo(env, args);
+            CHECK_MESSAGE(contains(plain, expected), plain);
+            CHECK_MESSAGE(!contains(plain, "\033["), env << " " << args);
+        }
+        // A pipe is no terminal, even with colour allowed.
+        auto piped =
+            shell(fmt::format("cd '{}' && env -u NO_COLOR TERM=xterm '{}' --url '{}' --plugin-path '{}' status "
+                              "2>&1 | cat",
+                              TRELLIS_SOURCE_DIR, TRELLIS_BINARY, db.url, TRELLIS_PLUGIN_DIR));
+        CHECK(contains(piped, "uber: 4 of 4 applied, up to date"));
+        CHECK_FALSE(contains(piped, "\033["));
     }
 }

@@ -58,8 +58,8 @@ int heads_run(Invocation& in) {
         if (in.output.verbose)
             std::cout << revision_block(graph, i);
         else
-            std::cout << fmt::format("{} ({}) (head)\n", graph.revision(i).id,
-                                     graph.branch(graph.branch_of(i)).label());
+            std::cout << fmt::format("{} ({}) {}\n", graph.revision(i).id, graph.branch(graph.branch_of(i)).label(),
+                                     in.output.out(Paint::head, "(head)"));
     }
     return 0;
 }

@@ -168,8 +168,9 @@ int current_run(Invocation& in) {
         const auto& r = graph.revision(i);
         const auto& branch = graph.branch(graph.branch_of(i));
         bool head = std::find(branch.heads.begin(), branch.heads.end(), i) != branch.heads.end();
-        std::cout << fmt::format("{} ({}){}{}\n", r.id, branch.label(), head ? " (head)" : "",
-                                 r.from_ledger ? " (file gone)" : "");
+        std::cout << fmt::format("{} ({}){}{}\n", r.id, branch.label(),
+                                 head ? " " + in.output.out(Paint::head, "(head)") : "",
+                                 r.from_ledger ? " " + in.output.out(Paint::warning, "(file gone)") : "");
         if (verbose) {
             const auto* row = state.row(r.id);
             std::cout << fmt::format("    Parent: {}\n    Applied: {} UTC in {} ms\n    Path: {}\n    {}\n",
@@ -222,16 +223,20 @@ int status_run(Invocation& in) {
                             {"pending", ids(pending)},
                             {"changed", ids(modified)},
                             {"file_gone", ids(gone)}});
-        text += fmt::format("{}: {} of {} applied{}\n", branch.label(), applied, branch.revisions.size(),
-                            pending.empty() ? ", up to date" : fmt::format(", {} pending", pending.size()));
+        const auto& o = in.output;
+        text += fmt::format("{}: {} of {} applied, {}\n", branch.label(), applied, branch.revisions.size(),
+                            pending.empty() ? o.out(Paint::applied, "up to date")
+                                            : o.out(Paint::pending, fmt::format("{} pending", pending.size())));
         for (int i : pending)
-            text += fmt::format("    pending  {} {}\n", graph.revision(i).id, graph.revision(i).message);
+            text += fmt::format("    {}  {} {}\n", o.out(Paint::pending, "pending"), graph.revision(i).id,
+                                graph.revision(i).message);
         for (int i : modified)
-            text += fmt::format("    changed  {} {} (checksum differs: review, then `trellis repair`)\n",
-                                graph.revision(i).id, files::display(graph.revision(i).path));
+            text += fmt::format("    {}  {} {} (checksum differs: review, then `trellis repair`)\n",
+                                o.out(Paint::warning, "changed"), graph.revision(i).id,
+                                files::display(graph.revision(i).path));
         for (int i : gone)
-            text += fmt::format("    gone     {} (applied; its file is gone, `downgrade` uses the stored SQL)\n",
-                                graph.revision(i).id);
+            text += fmt::format("    {}     {} (applied; its file is gone, `downgrade` uses the stored SQL)\n",
+                                o.out(Paint::warning, "gone"), graph.revision(i).id);
     }
     if (in.output.json)
         print_json({{"branches", branches}, {"ledger_exists", state.ledger_exists}});
