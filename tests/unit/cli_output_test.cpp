@@ -108,4 +108,24 @@ TEST_SUITE("cli output") {
         CHECK(contains(piped, "uber: 4 of 4 applied, up to date"));
         CHECK_FALSE(contains(piped, "\033["));
     }
+
+    TEST_CASE("on a terminal verify shows a ticking status line: k of N, the check, the revision and its branch") {
+        Project project("postgresql");
+        project.branch("app");
+        project.revision("app", "slow01", {}, "SELECT pg_sleep(0.3);", "");
+        auto args = fmt::format("--url '{}' verify --orders 0", project.url());
+        auto screen = on_terminal(project.dir(), "TERM=dumb", args);
+        CHECK(contains(screen, "[1/6] lint every revision"));
+        CHECK(contains(screen, "[3/6] upgrade heads from empty, default order"));
+        std::size_t redraws = 0;
+        auto roundtrip = std::string("[5/6] upgrade, downgrade, upgrade slow01 (app)");
+        for (std::size_t at = 0; (at = screen.find(roundtrip, at)) != std::string::npos; ++at)
+            ++redraws;
+        CHECK(redraws >= 2); // it ticks while the revision runs (twice 0.3 s)
+        CHECK(contains(screen, "verify: 0 finding(s)"));
+        // Without a terminal, no status line.
+        auto piped = shell(fmt::format("cd '{}' && '{}' {} 2>&1 | cat", project.dir().string(), TRELLIS_BINARY, args));
+        CHECK(contains(piped, "verify: 0 finding(s)"));
+        CHECK_FALSE(contains(piped, "[1/6]"));
+    }
 }

@@ -2,6 +2,7 @@
 // models agree.
 #include "cli/command.hpp"
 #include "cli/present.hpp"
+#include "cli/progress.hpp"
 #include "commands/lifecycle.hpp"
 #include "commands/verify.hpp"
 
@@ -99,7 +100,12 @@ int verify_run(Invocation& in) {
         options.scratch_url = arg<std::string>(in, "scratch-url");
     options.random_orders = arg<int>(in, "orders", 3);
     options.seed = arg<unsigned>(in, "seed", 20261122);
-    auto report = verify(in.context, options);
+    VerifyReport report;
+    {
+        StatusLine status(in.output); // cleared before the report prints
+        options.progress = verify_progress(status);
+        report = verify(in.context, options);
+    }
     if (in.output.json) {
         json findings = json::array();
         for (const auto& f : report.findings)

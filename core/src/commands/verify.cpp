@@ -125,9 +125,15 @@ public:
     }
 
     VerifyReport run() {
+        // lint, the models, the default order, the other orders, each revision's roundtrip, and
+        // the models' downgrade.
+        m_steps = 3 + 1 + static_cast<std::size_t>(m_options.random_orders) + m_graph.order().size() + 1;
         heads();
+        step("lint every revision");
         lint();
+        step("the models on a scratch database");
         auto models = models_schema();
+        step("upgrade heads from empty, default order");
         auto upgraded = upgrade_in_default_order();
         if (upgraded) {
             compare_with_models(models, *upgraded);
@@ -144,6 +150,11 @@ private:
     }
 
     Schema reflect_all(Database& db) { return reflect(db, m_ledger, m_context.config().exclude_tables); }
+
+    void step(std::string what) {
+        if (m_options.progress)
+            m_options.progress({++m_step, m_steps, std::move(what)});
+    }
 
     void finding(std::string check, std::string revision, std::string message, std::vector<std::string> details = {}) {
         m_report.findings.push_back({std::move(check), std::move(revision), std::move(message), std::move(details)});
@@ -187,6 +198,7 @@ private:
     // built: every branch to its base, in the order `downgrade base` takes, up to an irreversible
     // revision. One scratch database: each branch's own downgrade runs in the same relative order.
     void models_downgrade() {
+        step("a database made from the models, down to base");
         auto s = scratch();
         try {
             build_from_models(m_context, s->db());
@@ -256,6 +268,7 @@ private:
                 order_by(m_graph, [&](const std::vector<int>& ready) { return random() % ready.size(); }));
         std::vector<std::vector<int>> tried{m_graph.order()};
         for (const auto& [name, order] : orders) {
+            step(fmt::format("upgrade heads from empty, {} order", name));
             if (std::find(tried.begin(), tried.end(), order) != tried.end())
                 continue;
             tried.push_back(order);
@@ -275,6 +288,8 @@ private:
         auto& db = s->db();
         for (int i : m_graph.order()) {
             const auto& r = m_graph.revision(i);
+            step(fmt::format("upgrade, downgrade, upgrade {} ({}) {}", r.id,
+                             m_graph.branch(m_graph.branch_of(i)).label(), r.message));
             Plan one{Direction::upgrade, {i}};
             try {
                 auto before = reflect_all(db);
@@ -307,6 +322,7 @@ private:
     std::filesystem::path m_directory;
     std::string m_ledger;
     int m_next = 0;
+    std::size_t m_step = 0, m_steps = 0;
     VerifyReport m_report;
 };
 
