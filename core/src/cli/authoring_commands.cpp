@@ -4,7 +4,6 @@
 #include "commands/authoring.hpp"
 #include "commands/compare.hpp"
 #include "commands/state.hpp"
-#include "db/database.hpp"
 #include "plugin/loader.hpp"
 #include "util/files.hpp"
 #include "util/text.hpp"
@@ -35,61 +34,59 @@ int init_run(Invocation& in) {
 
 // --- plugins ------------------------------------------------------------------------------
 
-int plugins_run(Invocation& in) {
-    auto& context = in.context;
-    context.graph();
-    std::string why;
-    auto applied = applied_if_reachable(context, why);
-    const auto& graph = context.graph();
+// The plugins' libraries by name (SQL-only plugins have none).
+std::map<std::string, std::string> libraries_of(Context& context) {
     std::map<std::string, std::string> libraries;
     for (const auto& plugin : context.plugins())
         libraries[plugin.descriptor.name] = files::display(plugin.library);
+    return libraries;
+}
 
-    auto counts = [&](int b) {
-        int done = 0;
-        for (int i : graph.branch(b).revisions)
-            done += applied && (*applied)[i] ? 1 : 0;
-        return done;
-    };
-    if (in.output.json) {
-        json list = json::array();
-        for (int b = 0; b < static_cast<int>(graph.branches().size()); ++b) {
-            const auto& branch = graph.branch(b);
-            json heads = json::array();
-            for (int h : branch.heads)
-                heads.push_back(graph.revision(h).id);
-            json entry = {
-                {"name", branch.label()},
-                {"depends", branch.spec.depends},
-                {"version_path", branch.spec.version_path.string()},
-                {"library", libraries.count(branch.label()) ? json(libraries[branch.label()]) : json(nullptr)},
-                {"source", branch.spec.source},
-                {"revisions", branch.revisions.size()},
-                {"heads", heads}};
-            if (applied) {
-                entry["applied"] = counts(b);
-                entry["pending"] = static_cast<int>(branch.revisions.size()) - counts(b);
-            }
-            list.push_back(entry);
+std::vector<std::string> head_ids(const Graph& graph, int b) {
+    std::vector<std::string> heads;
+    for (int h : graph.branch(b).heads)
+        heads.push_back(graph.revision(h).id);
+    return heads;
+}
+
+void print_plugins_json(Context& context, const Graph& graph, const std::optional<AppliedSet>& applied,
+                        const std::string& why) {
+    auto libraries = libraries_of(context);
+    auto counts = applied ? applied_per_branch(graph, *applied) : std::vector<std::size_t>{};
+    json list = json::array();
+    for (int b = 0; b < static_cast<int>(graph.branches().size()); ++b) {
+        const auto& branch = graph.branch(b);
+        json entry = {{"name", branch.label()},
+                      {"depends", branch.spec.depends},
+                      {"version_path", branch.spec.version_path.string()},
+                      {"library", libraries.count(branch.label()) ? json(libraries[branch.label()]) : json(nullptr)},
+                      {"source", branch.spec.source},
+                      {"revisions", branch.revisions.size()},
+                      {"heads", head_ids(graph, b)}};
+        if (applied) {
+            entry["applied"] = counts[b];
+            entry["pending"] = branch.revisions.size() - counts[b];
         }
-        print_json({{"plugins", list}, {"database", applied ? json(nullptr) : json(why)}});
-        return 0;
+        list.push_back(entry);
     }
+    print_json({{"plugins", list}, {"database", applied ? json(nullptr) : json(why)}});
+}
+
+// The branch tree of SPEC.md, each line padded to a column and followed by the branch's details.
+void print_plugins_text(const Output& output, const Graph& graph, const std::optional<AppliedSet>& applied,
+                        const std::string& why) {
+    auto counts = applied ? applied_per_branch(graph, *applied) : std::vector<std::size_t>{};
     std::vector<std::string> details(graph.branches().size());
     for (int b = 0; b < static_cast<int>(graph.branches().size()); ++b) {
         const auto& branch = graph.branch(b);
-        std::vector<std::string> heads;
-        for (int h : branch.heads)
-            heads.push_back(graph.revision(h).id);
-        details[b] = fmt::format("{} revision(s), head{} {}{}  {}", branch.revisions.size(),
-                                 heads.size() == 1 ? "" : "s", heads.empty() ? "-" : text::join(heads, ", "),
-                                 applied ? fmt::format(", {} applied, {} pending", counts(b),
-                                                       static_cast<int>(branch.revisions.size()) - counts(b))
-                                         : "",
-                                 files::display(branch.spec.version_path));
+        auto heads = head_ids(graph, b);
+        details[b] = fmt::format(
+            "{} revision(s), head{} {}{}  {}", branch.revisions.size(), heads.size() == 1 ? "" : "s",
+            heads.empty() ? "-" : text::join(heads, ", "),
+            applied ? fmt::format(", {} applied, {} pending", counts[b], branch.revisions.size() - counts[b]) : "",
+            files::display(branch.spec.version_path));
     }
-    auto with_details = branch_tree(graph, [&](int b) { return "\t" + details[b]; });
-    for (auto line : with_details) {
+    for (auto line : branch_tree(graph, [&](int b) { return "\t" + details[b]; })) {
         auto tab = line.find('\t');
         auto tree = line.substr(0, tab);
         // Pad by display width: the box-drawing characters are three bytes, one column.
@@ -98,8 +95,19 @@ int plugins_run(Invocation& in) {
             columns += (c & 0xc0) != 0x80;
         std::cout << tree << std::string(columns < 20 ? 20 - columns : 1, ' ') << line.substr(tab + 1) << "\n";
     }
-    if (!applied && !in.output.quiet)
+    if (!applied && !output.quiet)
         std::cout << "(applied state unknown: " << why << ")\n";
+}
+
+int plugins_run(Invocation& in) {
+    in.context.graph();
+    std::string why;
+    auto applied = applied_if_reachable(in.context, why);
+    const auto& graph = in.context.graph(); // with the revisions known only from the ledger
+    if (in.output.json)
+        print_plugins_json(in.context, graph, applied, why);
+    else
+        print_plugins_text(in.output, graph, applied, why);
     return 0;
 }
 

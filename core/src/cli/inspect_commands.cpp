@@ -1,8 +1,8 @@
 // heads, branches, history, show, graph: read-only views of the revision graph.
 #include "cli/command.hpp"
 #include "cli/present.hpp"
+#include "commands/history.hpp"
 #include "commands/state.hpp"
-#include "db/database.hpp"
 #include "util/files.hpp"
 #include "util/process.hpp"
 #include "util/text.hpp"
@@ -17,20 +17,6 @@ namespace {
 
 using nlohmann::json;
 
-// The branch of `--plugin NAME`, which scopes heads, history and status.
-int branch_index(const Graph& graph, const std::string& label) {
-    auto b = graph.find_branch(label);
-    if (!b)
-        throw input_error("--plugin {}: no branch of that name", label);
-    return *b;
-}
-
-// The label of `LABEL@...`, or empty.
-std::string label_of(const std::string& side) {
-    auto at = side.find('@');
-    return at == std::string::npos ? "" : side.substr(0, at);
-}
-
 // --- heads --------------------------------------------------------------------------------
 
 void heads_options(po::options_description& d, po::positional_options_description&) {
@@ -44,7 +30,7 @@ int heads_run(Invocation& in) {
     if (flag(in, "resolve-dependencies"))
         std::erase_if(heads, [&](int i) { return !graph.children(i).empty() || !graph.dependants(i).empty(); });
     if (in.context.options().plugin)
-        std::erase_if(heads, [&, b = branch_index(graph, *in.context.options().plugin)](int i) {
+        std::erase_if(heads, [&, b = scoped_branch(graph, *in.context.options().plugin)](int i) {
             return graph.branch_of(i) != b;
         });
     if (in.output.json) {
@@ -115,98 +101,33 @@ void history_options(po::options_description& d, po::positional_options_descript
         "indicate-current,i", po::bool_switch(), "mark applied revisions (needs the database)");
 }
 
-AppliedSet applied_set(Context& context) {
-    auto& db = context.database(OpenMode::read_only);
-    auto ledger = context.ledger(db);
-    return read_state(context, db, ledger).applied;
-}
-
-// `A:B` as Alembic reads it: from A (and what builds on it) up to B (and what it needs). Either
-// side may be empty, `base` or `heads`; `LABEL@base` starts at that branch's bases, and when
-// both sides name one branch only that branch is shown (`panels@base:panels@head`).
-std::vector<bool> history_range(const Graph& graph, const std::string& range, const AppliedSet& state) {
-    auto colon = range.find(':');
-    if (colon == std::string::npos)
-        throw input_error("bad range `{}`: expected A:B (either side may be empty)", range);
-    auto lower = range.substr(0, colon), upper = range.substr(colon + 1);
-    std::vector<bool> in_range(graph.size(), true);
-    if (!upper.empty() && upper != "heads") {
-        std::fill(in_range.begin(), in_range.end(), false);
-        for (int i : ancestors(graph, resolve_upgrade_target(graph, upper, state)))
-            in_range[i] = true;
-    }
-    if (!lower.empty() && lower != "base") {
-        std::vector<int> from;
-        if (lower.ends_with("@base"))
-            for (int i : graph.branch(branch_index(graph, label_of(lower))).bases)
-                from.push_back(i);
-        else
-            from = resolve_upgrade_target(graph, lower, state);
-        // From A on: A and what builds on it.
-        std::vector<bool> above(graph.size(), false);
-        std::vector<int> stack(from.begin(), from.end());
-        while (!stack.empty()) {
-            int at = stack.back();
-            stack.pop_back();
-            if (above[at])
-                continue;
-            above[at] = true;
-            for (int c : graph.children(at))
-                stack.push_back(c);
-            for (int d : graph.dependants(at))
-                stack.push_back(d);
+// Alembic's lines (or blocks, -v), `(applied)` marked when `applied` is given.
+void print_history(const Output& output, const Graph& graph, const std::vector<int>& shown, const AppliedSet* applied) {
+    if (output.json) {
+        auto list = json::array();
+        for (int i : shown) {
+            auto entry = revision_json(graph, i);
+            if (applied)
+                entry["applied"] = static_cast<bool>((*applied)[i]);
+            list.push_back(entry);
         }
-        for (std::size_t i = 0; i < in_range.size(); ++i)
-            in_range[i] = in_range[i] && above[i];
+        print_json({{"history", list}});
+        return;
     }
-    if (auto label = label_of(lower); !label.empty() && label == label_of(upper)) {
-        int b = branch_index(graph, label);
-        for (std::size_t i = 0; i < in_range.size(); ++i)
-            in_range[i] = in_range[i] && graph.branch_of(static_cast<int>(i)) == b;
-    }
-    return in_range;
+    std::string out;
+    for (int i : shown)
+        out += output.verbose ? revision_block(graph, i, applied) : revision_line(graph, i, applied) + '\n';
+    std::cout << out;
 }
 
 int history_run(Invocation& in) {
     std::optional<AppliedSet> applied;
     if (flag(in, "indicate-current"))
-        applied = applied_set(in.context);
+        applied = read_database_state(in.context).applied;
     const auto& graph = in.context.outline();
-    AppliedSet none(graph.size(), false);
-    const auto& state = applied ? *applied : none;
-
-    auto range = arg<std::string>(in, "rev-range");
-    std::vector<int> shown = graph.order();
-    if (!range.empty()) {
-        auto in_range = history_range(graph, range, state);
-        std::erase_if(shown, [&](int i) { return !in_range[i]; });
-    }
-    if (in.context.options().plugin)
-        std::erase_if(shown, [&, b = branch_index(graph, *in.context.options().plugin)](int i) {
-            return graph.branch_of(i) != b;
-        });
-    std::reverse(shown.begin(), shown.end()); // newest first, as Alembic prints
-    if (in.output.json) {
-        auto list = json::array();
-        for (int i : shown) {
-            auto entry = revision_json(graph, i);
-            if (applied)
-                entry["applied"] = static_cast<bool>(state[i]);
-            list.push_back(entry);
-        }
-        print_json({{"history", list}});
-        return 0;
-    }
-    std::string out;
-    for (int i : shown) {
-        if (in.output.verbose) {
-            out += revision_block(graph, i, applied ? &state : nullptr);
-        } else {
-            out += revision_line(graph, i, applied ? &state : nullptr);
-            out += '\n';
-        }
-    }
-    std::cout << out;
+    auto shown = history_revisions(graph, arg<std::string>(in, "rev-range"), in.context.options().plugin,
+                                   applied ? *applied : AppliedSet(graph.size(), false));
+    print_history(in.output, graph, shown, applied ? &*applied : nullptr);
     return 0;
 }
 

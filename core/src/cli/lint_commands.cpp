@@ -2,8 +2,6 @@
 #include "cli/command.hpp"
 #include "cli/present.hpp"
 #include "commands/lint_facts.hpp"
-#include "commands/state.hpp"
-#include "db/database.hpp"
 #include "lint/lint.hpp"
 #include "util/files.hpp"
 #include "util/text.hpp"
@@ -39,31 +37,6 @@ std::vector<int> named_revisions(const Graph& graph, const std::vector<std::stri
     std::sort(found.begin(), found.end());
     found.erase(std::unique(found.begin(), found.end()), found.end());
     return graph.sort(found);
-}
-
-// Without arguments: what an upgrade would still run, as one run (a table an earlier pending
-// revision creates is new), with what the database says (its version, its empty tables). With
-// no database configured there is no applied set to subtract, so every revision is checked.
-std::vector<int> unapplied_revisions(Context& context, LintOptions& options, LintFacts& facts) {
-    if (!context.has_url())
-        return context.graph().order();
-    context.graph();
-    auto& db = context.database(OpenMode::read_only);
-    auto ledger = context.ledger(db);
-    auto state = read_state(context, db, ledger);
-    const auto& graph = context.graph(); // read_state may have added revisions known only from the ledger
-    std::vector<int> pending;
-    options.run.assign(graph.size(), false);
-    for (int i : graph.order())
-        if (!state.applied[i] && !graph.revision(i).from_ledger) {
-            pending.push_back(i);
-            options.run[i] = true;
-        }
-    facts = read_lint_facts(db);
-    if (facts.pg_version)
-        options.pg_version = *facts.pg_version;
-    options.known_empty = [&facts](const std::string& table) { return facts.empty.contains(text::to_lower(table)); };
-    return pending;
 }
 
 // `15`, `15.4`, `150004`: the major version.
@@ -155,7 +128,7 @@ int lint_run(Invocation& in) {
     std::vector<std::string> notes;
     options.notes = &notes;
     auto checked =
-        targets.empty() ? unapplied_revisions(context, options, facts) : named_revisions(context.graph(), targets);
+        targets.empty() ? pending_for_lint(context, options, facts) : named_revisions(context.graph(), targets);
     if (in.args.count("pg-version"))
         options.pg_version = pg_major(in.args["pg-version"].as<std::string>());
     const auto& graph = context.graph();

@@ -2,9 +2,9 @@
 #include "cli/command.hpp"
 #include "cli/present.hpp"
 #include "cli/progress.hpp"
+#include "commands/history.hpp"
 #include "commands/migrate.hpp"
 #include "commands/state.hpp"
-#include "db/database.hpp"
 #include "util/files.hpp"
 #include "util/text.hpp"
 
@@ -29,8 +29,6 @@ void migrate_options(po::options_description& d, po::positional_options_descript
     p.add("target", -1);
 }
 
-DatabaseState read(Context& context);
-
 // The applied heads as ids, for `before` and `after` in JSON.
 json head_ids(const Graph& graph, const AppliedSet& applied) {
     json ids = json::array();
@@ -42,7 +40,7 @@ json head_ids(const Graph& graph, const AppliedSet& applied) {
 // What a run did, in JSON: the plan it ran, and the applied heads before and after it.
 json run_json(Context& context, const Plan& plan) {
     auto document = plan_json(context.graph(), plan);
-    auto after = read(context).applied;
+    auto after = read_database_state(context).applied;
     const auto& graph = context.graph();
     auto before = after;
     if (after.size() == graph.size())
@@ -137,15 +135,8 @@ int stamp_run(Invocation& in) {
 
 // --- current / status -----------------------------------------------------------------------
 
-DatabaseState read(Context& context) {
-    context.graph();
-    auto& db = context.database(OpenMode::read_only);
-    auto ledger = context.ledger(db);
-    return read_state(context, db, ledger);
-}
-
 int current_run(Invocation& in) {
-    auto state = read(in.context);
+    auto state = read_database_state(in.context);
     const auto& graph = in.context.graph();
     auto heads = applied_heads(graph, state.applied);
     bool verbose = in.output.verbose;
@@ -159,11 +150,11 @@ int current_run(Invocation& in) {
             entry["file_gone"] = graph.revision(i).from_ledger;
             list.push_back(entry);
         }
-        print_json({{"current", list}, {"database", in.context.database(OpenMode::read_only).url().display()}});
+        print_json({{"current", list}, {"database", state.database}});
         return 0;
     }
     if (verbose)
-        std::cout << "Current revision(s) for " << in.context.database(OpenMode::read_only).url().display() << ":\n";
+        std::cout << "Current revision(s) for " << state.database << ":\n";
     for (int i : heads) {
         const auto& r = graph.revision(i);
         const auto& branch = graph.branch(graph.branch_of(i));
@@ -185,7 +176,7 @@ int current_run(Invocation& in) {
 }
 
 int status_run(Invocation& in) {
-    auto state = read(in.context);
+    auto state = read_database_state(in.context);
     const auto& graph = in.context.graph();
     std::vector<bool> changed(graph.size(), false);
     for (int i : state.changed)
@@ -193,8 +184,8 @@ int status_run(Invocation& in) {
     json branches = json::array();
     std::string text;
     const auto& only = in.context.options().plugin;
-    if (only && !graph.find_branch(*only))
-        throw input_error("--plugin {}: no branch of that name", *only);
+    if (only)
+        scoped_branch(graph, *only);
     for (int b = 0; b < static_cast<int>(graph.branches().size()); ++b) {
         const auto& branch = graph.branch(b);
         if (only && branch.label() != *only)
