@@ -24,6 +24,7 @@ const std::vector<CommandSpec>& command_table() {
         add_authoring_commands(t);
         add_migrate_commands(t);
         add_inspect_commands(t);
+        add_graph_commands(t);
         add_lint_commands(t);
         add_schema_commands(t);
         add_lifecycle_commands(t);

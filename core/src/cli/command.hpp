@@ -30,6 +30,7 @@ struct CommandSpec {
 };
 
 void add_inspect_commands(std::vector<CommandSpec>& table);
+void add_graph_commands(std::vector<CommandSpec>& table);
 void add_migrate_commands(std::vector<CommandSpec>& table);
 void add_authoring_commands(std::vector<CommandSpec>& table);
 void add_lint_commands(std::vector<CommandSpec>& table);
