@@ -164,8 +164,8 @@ std::string subject_of(const Operation& op, std::string_view noun) {
 
 } // namespace
 
-bool is_drop(const Operation& op) {
-    switch (op.kind) {
+bool is_drop_kind(OpKind kind) {
+    switch (kind) {
     case OpKind::drop_table:
     case OpKind::drop_column:
     case OpKind::drop_index:
@@ -174,8 +174,12 @@ bool is_drop(const Operation& op) {
     case OpKind::drop_check:
         return true;
     default:
-        return op.destructive;
+        return false;
     }
+}
+
+bool is_drop(const Operation& op) {
+    return is_drop_kind(op.kind) || op.destructive;
 }
 
 std::string detected_line(const Operation& op) {

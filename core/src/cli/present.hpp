@@ -12,6 +12,7 @@
 
 namespace trellis {
 struct Operation;
+enum class OpKind;
 }
 
 namespace trellis::cli {
@@ -34,6 +35,7 @@ void print_json(const nlohmann::json& document);
 std::string detected_line(const Operation& op);
 // Whether a change drops something (a table, a column, an index, a key) or narrows a type.
 bool is_drop(const Operation& op);
+bool is_drop_kind(OpKind kind); // a drop_* kind
 // `{operation, table, subject, plugin, description, destructive, possible_rename_of}`.
 nlohmann::json operation_json(const Operation& op);
 // A ledger time (`YYYY-MM-DD HH:MM:SS.fff`, UTC) in ISO 8601, like create_date: `...T...Z`.

@@ -65,15 +65,8 @@ char mark(OpKind kind) {
     case OpKind::add_foreign_key:
     case OpKind::add_check:
         return '+';
-    case OpKind::drop_table:
-    case OpKind::drop_column:
-    case OpKind::drop_index:
-    case OpKind::drop_unique:
-    case OpKind::drop_foreign_key:
-    case OpKind::drop_check:
-        return '-';
     default:
-        return '~';
+        return is_drop_kind(kind) ? '-' : '~';
     }
 }
 
