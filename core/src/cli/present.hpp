@@ -13,7 +13,7 @@
 namespace trellis {
 struct Operation;
 enum class OpKind;
-}
+} // namespace trellis
 
 namespace trellis::cli {
 
