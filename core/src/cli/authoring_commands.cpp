@@ -4,7 +4,6 @@
 #include "commands/authoring.hpp"
 #include "commands/compare.hpp"
 #include "commands/state.hpp"
-#include "db/database.hpp"
 #include "plugin/loader.hpp"
 #include "util/files.hpp"
 #include "util/text.hpp"
@@ -28,68 +27,66 @@ void init_options(po::options_description& d, po::positional_options_description
 
 int init_run(Invocation& in) {
     for (const auto& path : init_project(arg<std::string>(in, "directory")))
-        if (!in.context.options().quiet)
+        if (!in.output.quiet)
             std::cout << "wrote " << files::display(path) << "\n";
     return 0;
 }
 
 // --- plugins ------------------------------------------------------------------------------
 
-int plugins_run(Invocation& in) {
-    auto& context = in.context;
-    context.graph();
-    std::string why;
-    auto applied = applied_if_reachable(context, why);
-    const auto& graph = context.graph();
+// The plugins' libraries by name (SQL-only plugins have none).
+std::map<std::string, std::string> libraries_of(Context& context) {
     std::map<std::string, std::string> libraries;
     for (const auto& plugin : context.plugins())
         libraries[plugin.descriptor.name] = files::display(plugin.library);
+    return libraries;
+}
 
-    auto counts = [&](int b) {
-        int done = 0;
-        for (int i : graph.branch(b).revisions)
-            done += applied && (*applied)[i] ? 1 : 0;
-        return done;
-    };
-    if (context.options().json) {
-        json list = json::array();
-        for (int b = 0; b < static_cast<int>(graph.branches().size()); ++b) {
-            const auto& branch = graph.branch(b);
-            json heads = json::array();
-            for (int h : branch.heads)
-                heads.push_back(graph.revision(h).id);
-            json entry = {
-                {"name", branch.label()},
-                {"depends", branch.spec.depends},
-                {"version_path", branch.spec.version_path.string()},
-                {"library", libraries.count(branch.label()) ? json(libraries[branch.label()]) : json(nullptr)},
-                {"source", branch.spec.source},
-                {"revisions", branch.revisions.size()},
-                {"heads", heads}};
-            if (applied) {
-                entry["applied"] = counts(b);
-                entry["pending"] = static_cast<int>(branch.revisions.size()) - counts(b);
-            }
-            list.push_back(entry);
+std::vector<std::string> head_ids(const Graph& graph, int b) {
+    std::vector<std::string> heads;
+    for (int h : graph.branch(b).heads)
+        heads.push_back(graph.revision(h).id);
+    return heads;
+}
+
+void print_plugins_json(Context& context, const Graph& graph, const std::optional<AppliedSet>& applied,
+                        const std::string& why) {
+    auto libraries = libraries_of(context);
+    auto counts = applied ? applied_per_branch(graph, *applied) : std::vector<std::size_t>{};
+    json list = json::array();
+    for (int b = 0; b < static_cast<int>(graph.branches().size()); ++b) {
+        const auto& branch = graph.branch(b);
+        json entry = {{"name", branch.label()},
+                      {"depends", branch.spec.depends},
+                      {"version_path", branch.spec.version_path.string()},
+                      {"library", libraries.count(branch.label()) ? json(libraries[branch.label()]) : json(nullptr)},
+                      {"source", branch.spec.source},
+                      {"revisions", branch.revisions.size()},
+                      {"heads", head_ids(graph, b)}};
+        if (applied) {
+            entry["applied"] = counts[b];
+            entry["pending"] = branch.revisions.size() - counts[b];
         }
-        print_json({{"plugins", list}, {"database", applied ? json(nullptr) : json(why)}});
-        return 0;
+        list.push_back(entry);
     }
+    print_json({{"plugins", list}, {"database", applied ? json(nullptr) : json(why)}});
+}
+
+// The branch tree of SPEC.md, each line padded to a column and followed by the branch's details.
+void print_plugins_text(const Output& output, const Graph& graph, const std::optional<AppliedSet>& applied,
+                        const std::string& why) {
+    auto counts = applied ? applied_per_branch(graph, *applied) : std::vector<std::size_t>{};
     std::vector<std::string> details(graph.branches().size());
     for (int b = 0; b < static_cast<int>(graph.branches().size()); ++b) {
         const auto& branch = graph.branch(b);
-        std::vector<std::string> heads;
-        for (int h : branch.heads)
-            heads.push_back(graph.revision(h).id);
-        details[b] = fmt::format("{} revision(s), head{} {}{}  {}", branch.revisions.size(),
-                                 heads.size() == 1 ? "" : "s", heads.empty() ? "-" : text::join(heads, ", "),
-                                 applied ? fmt::format(", {} applied, {} pending", counts(b),
-                                                       static_cast<int>(branch.revisions.size()) - counts(b))
-                                         : "",
-                                 files::display(branch.spec.version_path));
+        auto heads = head_ids(graph, b);
+        details[b] = fmt::format(
+            "{} revision(s), head{} {}{}  {}", branch.revisions.size(), heads.size() == 1 ? "" : "s",
+            heads.empty() ? "-" : text::join(heads, ", "),
+            applied ? fmt::format(", {} applied, {} pending", counts[b], branch.revisions.size() - counts[b]) : "",
+            files::display(branch.spec.version_path));
     }
-    auto with_details = branch_tree(graph, [&](int b) { return "\t" + details[b]; });
-    for (auto line : with_details) {
+    for (auto line : branch_tree(graph, [&](int b) { return "\t" + details[b]; })) {
         auto tab = line.find('\t');
         auto tree = line.substr(0, tab);
         // Pad by display width: the box-drawing characters are three bytes, one column.
@@ -98,8 +95,19 @@ int plugins_run(Invocation& in) {
             columns += (c & 0xc0) != 0x80;
         std::cout << tree << std::string(columns < 20 ? 20 - columns : 1, ' ') << line.substr(tab + 1) << "\n";
     }
-    if (!applied && !context.options().quiet)
+    if (!applied && !output.quiet)
         std::cout << "(applied state unknown: " << why << ")\n";
+}
+
+int plugins_run(Invocation& in) {
+    in.context.graph();
+    std::string why;
+    auto applied = applied_if_reachable(in.context, why);
+    const auto& graph = in.context.graph(); // with the revisions known only from the ledger
+    if (in.output.json)
+        print_plugins_json(in.context, graph, applied, why);
+    else
+        print_plugins_text(in.output, graph, applied, why);
     return 0;
 }
 
@@ -117,6 +125,23 @@ void revision_options(po::options_description& d, po::positional_options_descrip
         "all-plugins", po::bool_switch(), "with --autogenerate: one revision per plugin that has changes");
 }
 
+// Each revision's detected changes on stderr, as Alembic logs them (drops loudly: in red on a
+// terminal), unless -q; then its path on stdout, the line a script reads.
+void print_written(const Output& output, const std::vector<WrittenRevision>& written) {
+    for (const auto& w : written) {
+        if (!output.quiet) {
+            if (written.size() > 1)
+                std::cerr << fmt::format("Plugin `{}`:\n", w.plugin);
+            for (const auto& op : w.operations) {
+                auto line = detected_line(op);
+                std::cerr << (is_drop(op) ? output.err(Paint::drop, line) : line) << "\n";
+            }
+            std::cerr << std::flush;
+        }
+        std::cout << files::display(w.path) << "\n" << std::flush;
+    }
+}
+
 int autogenerate_run(Invocation& in) {
     AutogenerateRequest request{arg<std::string>(in, "message"), std::nullopt, flag(in, "all-plugins"), std::nullopt,
                                 std::nullopt};
@@ -128,17 +153,21 @@ int autogenerate_run(Invocation& in) {
         request.version_path = arg<std::string>(in, "version-path");
     }
     auto result = autogenerate(in.context, request);
-    if (in.context.options().json) {
-        json written = json::array(), others = json::array();
-        for (const auto& p : result.written)
-            written.push_back(p.string());
+    if (in.output.json) {
+        json written = json::array(), revisions = json::array(), others = json::array();
+        for (const auto& w : result.written) {
+            written.push_back(w.path.string());
+            json detected = json::array();
+            for (const auto& op : w.operations)
+                detected.push_back(operation_json(op));
+            revisions.push_back({{"path", w.path.string()}, {"plugin", w.plugin}, {"detected", detected}});
+        }
         for (const auto& [plugin, count] : result.others)
             others.push_back({{"plugin", plugin}, {"changes", count}});
-        print_json({{"written", written}, {"other_plugins_with_changes", others}});
+        print_json({{"written", written}, {"revisions", revisions}, {"other_plugins_with_changes", others}});
         return 0;
     }
-    for (const auto& p : result.written)
-        std::cout << files::display(p) << "\n";
+    print_written(in.output, result.written);
     if (result.written.empty())
         std::cerr << fmt::format("No changes in the models of `{}`: nothing written.\n",
                                  request.all_plugins ? "any plugin" : chosen_plugin(in.context, std::nullopt));
@@ -165,7 +194,7 @@ int revision_run(Invocation& in) {
     if (has(in, "rev-id"))
         request.rev_id = arg<std::string>(in, "rev-id");
     auto path = create_revision(in.context, request);
-    if (in.context.options().json)
+    if (in.output.json)
         print_json({{"written", json::array({path.string()})}});
     else
         std::cout << files::display(path) << "\n";
@@ -187,7 +216,7 @@ int merge_run(Invocation& in) {
         rev_id = arg<std::string>(in, "rev-id");
     auto path = create_merge(in.context, arg<std::vector<std::string>>(in, "revisions"),
                              arg<std::string>(in, "message"), rev_id);
-    if (in.context.options().json)
+    if (in.output.json)
         print_json({{"written", json::array({path.string()})}});
     else
         std::cout << files::display(path) << "\n";

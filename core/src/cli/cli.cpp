@@ -24,6 +24,7 @@ const std::vector<CommandSpec>& command_table() {
         add_authoring_commands(t);
         add_migrate_commands(t);
         add_inspect_commands(t);
+        add_graph_commands(t);
         add_lint_commands(t);
         add_schema_commands(t);
         add_lifecycle_commands(t);
@@ -122,10 +123,6 @@ GlobalOptions resolve_globals(const po::variables_map& vm) {
     }
     if (vm.count("plugin"))
         g.plugin = vm["plugin"].as<std::string>();
-    g.json = vm["json"].as<bool>();
-    g.quiet = vm["quiet"].as<bool>();
-    g.verbose = vm["verbose"].as<bool>() ? 1 : 0;
-    g.color = !vm["no-color"].as<bool>() && !env("NO_COLOR") && ::isatty(STDERR_FILENO);
     g.lock_timeout = seconds(vm, "lock-timeout");
     g.ddl_lock_timeout = seconds(vm, "ddl-lock-timeout");
     g.ddl_retry_budget = seconds(vm, "ddl-retry-budget");
@@ -210,12 +207,16 @@ int dispatch(const std::vector<std::string>& args) {
         return 0;
     }
     Context context(resolve_globals(vm));
+    auto output = resolve_output(vm["json"].as<bool>(), vm["quiet"].as<bool>(), vm["verbose"].as<bool>(),
+                                 vm["no-color"].as<bool>());
     // Warnings always reach the user; notes (which downgrade runs, ...) unless -q.
-    context.on_notice([quiet = context.options().quiet](const std::string& message) {
-        if (!quiet || message.starts_with("warning"))
+    context.on_notice([&output](const std::string& message) {
+        if (message.starts_with("warning:"))
+            std::cerr << "trellis: " << output.err(Paint::warning, "warning:") << message.substr(8) << "\n";
+        else if (!output.quiet)
             std::cerr << "trellis: " << message << "\n";
     });
-    Invocation invocation{context, vm, name};
+    Invocation invocation{context, output, vm, name};
     if (fans_out(name, vm))
         return run_fanout(invocation, args);
     return it->run(invocation);
@@ -224,7 +225,10 @@ int dispatch(const std::vector<std::string>& args) {
 // An error is one line on stderr; under --json also one JSON object on stdout, so a script that
 // reads stdout sees why there is no answer.
 int report(const std::vector<std::string>& args, const std::string& message, ExitCode code) {
-    std::cerr << "trellis: error: " << message << "\n";
+    bool no_color = std::find(args.begin(), args.end(), "--no-color") != args.end();
+    Output output;
+    output.color_err = colour_allowed(no_color) && ::isatty(STDERR_FILENO);
+    std::cerr << "trellis: " << output.err(Paint::error, "error:") << " " << message << "\n";
     if (std::find(args.begin(), args.end(), "--json") != args.end())
         std::cout << nlohmann::json{{"error", {{"message", message}, {"exit_code", static_cast<int>(code)}}}}.dump(
                          2, ' ', false, nlohmann::json::error_handler_t::replace)

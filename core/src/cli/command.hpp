@@ -2,6 +2,7 @@
 // composes the command layer and prints; the CLI itself only parses and dispatches.
 #pragma once
 
+#include "cli/output.hpp"
 #include "commands/context.hpp"
 #include "util/error.hpp"
 
@@ -15,6 +16,7 @@ namespace po = boost::program_options;
 
 struct Invocation {
     Context& context;
+    const Output& output; // --json, -q, -v, colour
     const po::variables_map& args;
     const std::string& name;
 };
@@ -28,6 +30,7 @@ struct CommandSpec {
 };
 
 void add_inspect_commands(std::vector<CommandSpec>& table);
+void add_graph_commands(std::vector<CommandSpec>& table);
 void add_migrate_commands(std::vector<CommandSpec>& table);
 void add_authoring_commands(std::vector<CommandSpec>& table);
 void add_lint_commands(std::vector<CommandSpec>& table);

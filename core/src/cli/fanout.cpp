@@ -215,7 +215,7 @@ int run_fanout(Invocation& in, const std::vector<std::string>& args) {
         // Files on a local disk: an upgrade waits on fsync more than on a core, so a few per core.
         options.jobs_per_server = 4 * std::max(1, static_cast<int>(::sysconf(_SC_NPROCESSORS_ONLN)));
 
-    const auto& g = in.context.options();
+    const auto& g = in.output;
     bool terminal = !g.quiet && !g.json && ::isatty(STDERR_FILENO);
     auto progress = [&](const FanoutProgress& p) {
         if (terminal)

@@ -52,6 +52,7 @@ void print_adopted(const AdoptResult& r, const Graph& graph, const std::string& 
 
 int import_run(Invocation& in) {
     auto options = in.context.options();
+    const auto& output = in.output;
     std::filesystem::path out = arg<std::string>(in, "out", ".");
     bool imported = has(in, "alembic-ini");
     if (!imported && !has(in, "adopt-url"))
@@ -64,8 +65,8 @@ int import_run(Invocation& in) {
         std::cout.flush();
         // With --adopt-url and --json, the one JSON document is the adoption's.
         bool adopting = has(in, "adopt-url");
-        int code = import_alembic({arg<std::string>(in, "alembic-ini"), out,
-                                   options.quiet || (options.json && adopting), options.json && !adopting});
+        int code = import_alembic({arg<std::string>(in, "alembic-ini"), out, output.quiet || (output.json && adopting),
+                                   output.json && !adopting});
         if (code != 0)
             return code;
     }
@@ -74,7 +75,7 @@ int import_run(Invocation& in) {
                       : !imported && options.config ? fmt::format("-c {} ", files::display(*options.config))
                                                     : std::string{};
     if (!has(in, "adopt-url")) {
-        if (!options.quiet && !options.json)
+        if (!output.quiet && !output.json)
             std::cout << fmt::format("Next: `trellis {}--url URL upgrade heads` builds a new database; `trellis {}"
                                      "import-alembic --adopt-url URL` takes over one Alembic migrated.\n",
                                      in_project, in_project);
@@ -88,12 +89,12 @@ int import_run(Invocation& in) {
     AdoptOptions adopt{arg<std::string>(in, "alembic-version-table"), flag(in, "drop-alembic-version")};
     auto result = adopt_alembic(adopting, adopt);
     const auto& graph = adopting.graph();
-    if (options.json) {
+    if (output.json) {
         nlohmann::json stamped = nlohmann::json::array();
         for (int i : result.stamped)
             stamped.push_back(graph.revision(i).id);
         print_json({{"alembic_heads", result.alembic_heads}, {"stamped", stamped}});
-    } else if (!options.quiet) {
+    } else if (!output.quiet) {
         print_adopted(
             result, graph, adopt.alembic_version_table, adopt.drop_alembic_version,
             fmt::format("`trellis {}--url {} upgrade heads` continues where Alembic stopped.", in_project, shown(url)));

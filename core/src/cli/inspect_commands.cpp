@@ -1,10 +1,9 @@
-// heads, branches, history, show, graph: read-only views of the revision graph.
+// heads, branches, history, show: read-only views of the revision graph (graph: graph_commands.cpp).
 #include "cli/command.hpp"
 #include "cli/present.hpp"
+#include "commands/history.hpp"
 #include "commands/state.hpp"
-#include "db/database.hpp"
 #include "util/files.hpp"
-#include "util/process.hpp"
 #include "util/text.hpp"
 
 #include <fmt/format.h>
@@ -16,20 +15,6 @@ namespace trellis::cli {
 namespace {
 
 using nlohmann::json;
-
-// The branch of `--plugin NAME`, which scopes heads, history and status.
-int branch_index(const Graph& graph, const std::string& label) {
-    auto b = graph.find_branch(label);
-    if (!b)
-        throw input_error("--plugin {}: no branch of that name", label);
-    return *b;
-}
-
-// The label of `LABEL@...`, or empty.
-std::string label_of(const std::string& side) {
-    auto at = side.find('@');
-    return at == std::string::npos ? "" : side.substr(0, at);
-}
 
 // --- heads --------------------------------------------------------------------------------
 
@@ -44,10 +29,10 @@ int heads_run(Invocation& in) {
     if (flag(in, "resolve-dependencies"))
         std::erase_if(heads, [&](int i) { return !graph.children(i).empty() || !graph.dependants(i).empty(); });
     if (in.context.options().plugin)
-        std::erase_if(heads, [&, b = branch_index(graph, *in.context.options().plugin)](int i) {
+        std::erase_if(heads, [&, b = scoped_branch(graph, *in.context.options().plugin)](int i) {
             return graph.branch_of(i) != b;
         });
-    if (in.context.options().json) {
+    if (in.output.json) {
         auto list = json::array();
         for (int i : heads)
             list.push_back(revision_json(graph, i));
@@ -55,11 +40,11 @@ int heads_run(Invocation& in) {
         return 0;
     }
     for (int i : heads) {
-        if (in.context.options().verbose)
+        if (in.output.verbose)
             std::cout << revision_block(graph, i);
         else
-            std::cout << fmt::format("{} ({}) (head)\n", graph.revision(i).id,
-                                     graph.branch(graph.branch_of(i)).label());
+            std::cout << fmt::format("{} ({}) {}\n", graph.revision(i).id, graph.branch(graph.branch_of(i)).label(),
+                                     in.output.out(Paint::head, "(head)"));
     }
     return 0;
 }
@@ -72,7 +57,7 @@ int branches_run(Invocation& in) {
     for (int i : graph.order())
         if (graph.children(i).size() > 1)
             points.push_back(i);
-    if (in.context.options().json) {
+    if (in.output.json) {
         auto branches = json::array();
         for (const auto& b : graph.branches()) {
             auto ids = [&](const std::vector<int>& v) {
@@ -103,7 +88,7 @@ int branches_run(Invocation& in) {
         for (int c : graph.children(i))
             std::cout << "    -> " << revision_line(graph, c) << "\n";
     }
-    if (points.empty() && !in.context.options().quiet)
+    if (points.empty() && !in.output.quiet)
         std::cout << "No branch points: every branch is a line.\n";
     return 0;
 }
@@ -115,98 +100,33 @@ void history_options(po::options_description& d, po::positional_options_descript
         "indicate-current,i", po::bool_switch(), "mark applied revisions (needs the database)");
 }
 
-AppliedSet applied_set(Context& context) {
-    auto& db = context.database(OpenMode::read_only);
-    auto ledger = context.ledger(db);
-    return read_state(context, db, ledger).applied;
-}
-
-// `A:B` as Alembic reads it: from A (and what builds on it) up to B (and what it needs). Either
-// side may be empty, `base` or `heads`; `LABEL@base` starts at that branch's bases, and when
-// both sides name one branch only that branch is shown (`panels@base:panels@head`).
-std::vector<bool> history_range(const Graph& graph, const std::string& range, const AppliedSet& state) {
-    auto colon = range.find(':');
-    if (colon == std::string::npos)
-        throw input_error("bad range `{}`: expected A:B (either side may be empty)", range);
-    auto lower = range.substr(0, colon), upper = range.substr(colon + 1);
-    std::vector<bool> in_range(graph.size(), true);
-    if (!upper.empty() && upper != "heads") {
-        std::fill(in_range.begin(), in_range.end(), false);
-        for (int i : ancestors(graph, resolve_upgrade_target(graph, upper, state)))
-            in_range[i] = true;
-    }
-    if (!lower.empty() && lower != "base") {
-        std::vector<int> from;
-        if (lower.ends_with("@base"))
-            for (int i : graph.branch(branch_index(graph, label_of(lower))).bases)
-                from.push_back(i);
-        else
-            from = resolve_upgrade_target(graph, lower, state);
-        // From A on: A and what builds on it.
-        std::vector<bool> above(graph.size(), false);
-        std::vector<int> stack(from.begin(), from.end());
-        while (!stack.empty()) {
-            int at = stack.back();
-            stack.pop_back();
-            if (above[at])
-                continue;
-            above[at] = true;
-            for (int c : graph.children(at))
-                stack.push_back(c);
-            for (int d : graph.dependants(at))
-                stack.push_back(d);
+// Alembic's lines (or blocks, -v), `(applied)` marked when `applied` is given.
+void print_history(const Output& output, const Graph& graph, const std::vector<int>& shown, const AppliedSet* applied) {
+    if (output.json) {
+        auto list = json::array();
+        for (int i : shown) {
+            auto entry = revision_json(graph, i);
+            if (applied)
+                entry["applied"] = static_cast<bool>((*applied)[i]);
+            list.push_back(entry);
         }
-        for (std::size_t i = 0; i < in_range.size(); ++i)
-            in_range[i] = in_range[i] && above[i];
+        print_json({{"history", list}});
+        return;
     }
-    if (auto label = label_of(lower); !label.empty() && label == label_of(upper)) {
-        int b = branch_index(graph, label);
-        for (std::size_t i = 0; i < in_range.size(); ++i)
-            in_range[i] = in_range[i] && graph.branch_of(static_cast<int>(i)) == b;
-    }
-    return in_range;
+    std::string out;
+    for (int i : shown)
+        out += output.verbose ? revision_block(graph, i, applied) : revision_line(graph, i, applied) + '\n';
+    std::cout << out;
 }
 
 int history_run(Invocation& in) {
     std::optional<AppliedSet> applied;
     if (flag(in, "indicate-current"))
-        applied = applied_set(in.context);
+        applied = read_database_state(in.context).applied;
     const auto& graph = in.context.outline();
-    AppliedSet none(graph.size(), false);
-    const auto& state = applied ? *applied : none;
-
-    auto range = arg<std::string>(in, "rev-range");
-    std::vector<int> shown = graph.order();
-    if (!range.empty()) {
-        auto in_range = history_range(graph, range, state);
-        std::erase_if(shown, [&](int i) { return !in_range[i]; });
-    }
-    if (in.context.options().plugin)
-        std::erase_if(shown, [&, b = branch_index(graph, *in.context.options().plugin)](int i) {
-            return graph.branch_of(i) != b;
-        });
-    std::reverse(shown.begin(), shown.end()); // newest first, as Alembic prints
-    if (in.context.options().json) {
-        auto list = json::array();
-        for (int i : shown) {
-            auto entry = revision_json(graph, i);
-            if (applied)
-                entry["applied"] = static_cast<bool>(state[i]);
-            list.push_back(entry);
-        }
-        print_json({{"history", list}});
-        return 0;
-    }
-    std::string out;
-    for (int i : shown) {
-        if (in.context.options().verbose) {
-            out += revision_block(graph, i, applied ? &state : nullptr);
-        } else {
-            out += revision_line(graph, i, applied ? &state : nullptr);
-            out += '\n';
-        }
-    }
-    std::cout << out;
+    auto shown = history_revisions(graph, arg<std::string>(in, "rev-range"), in.context.options().plugin,
+                                   applied ? *applied : AppliedSet(graph.size(), false));
+    print_history(in.output, graph, shown, applied ? &*applied : nullptr);
     return 0;
 }
 
@@ -242,7 +162,7 @@ int show_run(Invocation& in) {
         found = resolve_upgrade_target(with_ledger, target, AppliedSet(with_ledger.size(), false));
     }
     const auto& graph = in.context.graph();
-    if (in.context.options().json) {
+    if (in.output.json) {
         auto list = json::array();
         for (int i : found) {
             auto entry = revision_json(graph, i);
@@ -276,172 +196,6 @@ int show_run(Invocation& in) {
     return 0;
 }
 
-// --- graph --------------------------------------------------------------------------------
-
-void graph_options(po::options_description& d, po::positional_options_description&) {
-    d.add_options()("format", po::value<std::string>()->default_value("ascii"),
-                    "ascii (the branch tree), dot, mermaid, or svg / png (through Graphviz's dot)");
-}
-
-// What a picture marks on a revision: heads, merges, branch points, applied (with a database).
-struct Marks {
-    bool head, merge, branch_point, applied;
-};
-
-Marks marks_of(const Graph& graph, int i, const std::optional<AppliedSet>& applied) {
-    const auto& heads = graph.branch(graph.branch_of(i)).heads;
-    return {std::find(heads.begin(), heads.end(), i) != heads.end(), graph.parents(i).size() > 1,
-            graph.children(i).size() > 1, applied && (*applied)[i]};
-}
-
-// `text` cut to `width` characters (not bytes), with `…` when cut.
-std::string shortened(const std::string& text, std::size_t width) {
-    std::size_t characters = 0, at = 0;
-    for (; at < text.size(); ++at)
-        if ((static_cast<unsigned char>(text[at]) & 0xc0) != 0x80 && characters++ == width)
-            return text.substr(0, at) + "…";
-    return text;
-}
-
-std::string marks_text(const Marks& m) {
-    std::string out;
-    for (auto [on, word] :
-         {std::pair{m.head, "head"}, {m.merge, "merge"}, {m.branch_point, "branch point"}, {m.applied, "applied"}})
-        if (on)
-            out += out.empty() ? word : std::string(", ") + word;
-    return out;
-}
-
-// Escapes `"` and `\` for a quoted dot or mermaid string.
-std::string escaped(const std::string& text) {
-    std::string out;
-    for (char c : text) {
-        if (c == '"' || c == '\\')
-            out += '\\';
-        out += c;
-    }
-    return out;
-}
-
-std::string dot(const Graph& graph, const std::optional<AppliedSet>& applied) {
-    std::string out = "digraph trellis {\n  rankdir=BT;\n  node [shape=box, fontname=monospace];\n";
-    for (const auto& b : graph.branches()) {
-        out += fmt::format("  subgraph \"cluster_{0}\" {{\n    label=\"{0}\";\n", escaped(b.label()));
-        for (int i : b.revisions) {
-            auto m = marks_of(graph, i, applied);
-            auto extra = marks_text(m);
-            out +=
-                fmt::format("    \"{}\" [label=\"{}{}\\n{}\"{}{}{}];\n", graph.revision(i).id, graph.revision(i).id,
-                            extra.empty() ? "" : " (" + extra + ")", escaped(shortened(graph.revision(i).message, 40)),
-                            m.head ? ", penwidth=2" : "", m.merge || m.branch_point ? ", shape=octagon" : "",
-                            m.applied ? ", style=filled, fillcolor=\"#d4f0d4\"" : "");
-        }
-        out += "  }\n";
-    }
-    for (int i : graph.order()) {
-        for (int p : graph.parents(i))
-            out += fmt::format("  \"{}\" -> \"{}\";\n", graph.revision(i).id, graph.revision(p).id);
-        for (int d : graph.depends(i))
-            out += fmt::format("  \"{}\" -> \"{}\" [style=dashed];\n", graph.revision(i).id, graph.revision(d).id);
-    }
-    return out + "}\n";
-}
-
-std::string mermaid(const Graph& graph, const std::optional<AppliedSet>& applied) {
-    std::string out = "flowchart BT\n";
-    for (const auto& b : graph.branches()) {
-        out += fmt::format("  subgraph {}\n", b.label());
-        for (int i : b.revisions) {
-            auto m = marks_of(graph, i, applied);
-            auto extra = marks_text(m);
-            auto label = fmt::format("{}{}<br/>{}", graph.revision(i).id, extra.empty() ? "" : " (" + extra + ")",
-                                     shortened(graph.revision(i).message, 40));
-            // Mermaid's own shapes: a hexagon for merges and branch points, a stadium for heads.
-            auto [open, close] = m.merge || m.branch_point ? std::pair{"{{", "}}"}
-                                 : m.head                  ? std::pair{"([", "])"}
-                                                           : std::pair{"[", "]"};
-            out += fmt::format("    r{}{}\"{}\"{}{}\n", graph.revision(i).id, open, escaped(label), close,
-                               m.applied ? ":::applied" : "");
-        }
-        out += "  end\n";
-    }
-    for (int i : graph.order()) {
-        for (int p : graph.parents(i))
-            out += fmt::format("  r{} --> r{}\n", graph.revision(i).id, graph.revision(p).id);
-        for (int d : graph.depends(i))
-            out += fmt::format("  r{} -.-> r{}\n", graph.revision(i).id, graph.revision(d).id);
-    }
-    if (applied && std::find(applied->begin(), applied->end(), true) != applied->end())
-        out += "  classDef applied fill:#d4f0d4\n";
-    return out;
-}
-
-// Renders dot through Graphviz; a clear input error when it is not installed.
-std::string graphviz(const std::string& source, const std::string& format) {
-    auto program = process::find_program("dot");
-    if (!program)
-        throw input_error("graph --format {} needs Graphviz's `dot`, which is not on PATH (Debian: apt-get install "
-                          "graphviz); --format dot prints its input",
-                          format);
-    return process::run_filter({program->string(), "-T" + format}, source);
-}
-
-json graph_json(const Graph& graph) {
-    json branches = json::array(), edges = json::array();
-    for (const auto& b : graph.branches()) {
-        json heads = json::array();
-        for (int h : b.heads)
-            heads.push_back(graph.revision(h).id);
-        branches.push_back({{"label", b.label()},
-                            {"depends", b.spec.depends},
-                            {"revisions", b.revisions.size()},
-                            {"heads", heads},
-                            {"version_path", b.spec.version_path.string()}});
-    }
-    for (int i : graph.order()) {
-        for (int p : graph.parents(i))
-            edges.push_back({{"from", graph.revision(i).id}, {"to", graph.revision(p).id}, {"kind", "down_revision"}});
-        for (int d : graph.depends(i))
-            edges.push_back({{"from", graph.revision(i).id}, {"to", graph.revision(d).id}, {"kind", "depends_on"}});
-    }
-    return {{"branches", branches}, {"edges", edges}};
-}
-
-int graph_run(Invocation& in) {
-    auto format = arg<std::string>(in, "format");
-    if (in.context.options().json) {
-        print_json(graph_json(in.context.outline()));
-        return 0;
-    }
-    if (format == "ascii") {
-        const auto& graph = in.context.outline();
-        for (const auto& line : branch_tree(graph, [&](int b) {
-                 const auto& br = graph.branch(b);
-                 std::vector<std::string> heads;
-                 for (int h : br.heads)
-                     heads.push_back(graph.revision(h).id);
-                 return fmt::format("  ({} revision(s), head{} {})", br.revisions.size(), heads.size() == 1 ? "" : "s",
-                                    heads.empty() ? "-" : text::join(heads, ", "));
-             }))
-            std::cout << line << "\n";
-        return 0;
-    }
-    if (format != "dot" && format != "mermaid" && format != "svg" && format != "png")
-        throw input_error("unknown graph format `{}` (expected ascii, dot, mermaid, svg or png)", format);
-    // Pictures mark applied revisions when the database answers; the reason is said when not.
-    in.context.outline();
-    std::string why;
-    auto applied = applied_if_reachable(in.context, why);
-    const auto& graph = in.context.outline();
-    if (format == "mermaid")
-        std::cout << mermaid(graph, applied);
-    else if (format == "dot")
-        std::cout << dot(graph, applied);
-    else
-        std::cout << graphviz(dot(graph, applied), format) << std::flush;
-    return 0;
-}
-
 } // namespace
 
 void add_inspect_commands(std::vector<CommandSpec>& table) {
@@ -451,8 +205,6 @@ void add_inspect_commands(std::vector<CommandSpec>& table) {
     table.push_back(
         {"history", "[-r A:B] [-i] [-v]", "revisions newest first, with their branch", history_options, history_run});
     table.push_back({"show", "REV", "one revision in full", show_options, show_run});
-    table.push_back({"graph", "[--format ascii|dot|mermaid|svg|png]", "the branch tree and the revision graph",
-                     graph_options, graph_run});
 }
 
 } // namespace trellis::cli

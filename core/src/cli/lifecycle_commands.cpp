@@ -2,6 +2,7 @@
 // models agree.
 #include "cli/command.hpp"
 #include "cli/present.hpp"
+#include "cli/progress.hpp"
 #include "commands/lifecycle.hpp"
 #include "commands/verify.hpp"
 
@@ -19,8 +20,8 @@ void guard_options(po::options_description& d, po::positional_options_descriptio
     d.add_options()("yes", po::bool_switch(), "run even though trellis.ini does not say `dev = true`");
 }
 
-void print_drop(const DropResult& r, const Context& context) {
-    if (context.options().quiet)
+void print_drop(const DropResult& r, const Output& output) {
+    if (output.quiet)
         return;
     std::cout << fmt::format("Dropped {} table(s){}{}\n", r.dropped.size(), r.dropped.empty() ? "." : ": ",
                              fmt::join(r.dropped, ", "));
@@ -38,8 +39,8 @@ json create_json(const CreateResult& r) {
     return {{"created", r.created}, {"stamped", r.stamped}, {"upgraded", r.upgraded}};
 }
 
-void print_create(const CreateResult& r, const Context& context) {
-    if (context.options().quiet)
+void print_create(const CreateResult& r, const Output& output) {
+    if (output.quiet)
         return;
     std::cout << fmt::format("Created {} table(s) from the models and marked {} revision(s) applied.\n",
                              r.created.size(), r.stamped);
@@ -50,10 +51,10 @@ void print_create(const CreateResult& r, const Context& context) {
 int drop_db_run(Invocation& in) {
     check_dev_guard(in.context, flag(in, "yes"), "drop-db");
     auto result = drop_db(in.context);
-    if (in.context.options().json)
+    if (in.output.json)
         print_json(drop_json(result));
     else
-        print_drop(result, in.context);
+        print_drop(result, in.output);
     return 0;
 }
 
@@ -61,25 +62,25 @@ int reset_db_run(Invocation& in) {
     check_dev_guard(in.context, flag(in, "yes"), "reset-db");
     auto dropped = drop_db(in.context);
     auto created = create_from_models(in.context);
-    if (in.context.options().json) {
+    if (in.output.json) {
         print_json({{"drop", drop_json(dropped)}, {"create", create_json(created)}});
         return 0;
     }
-    print_drop(dropped, in.context);
-    print_create(created, in.context);
+    print_drop(dropped, in.output);
+    print_create(created, in.output);
     return 0;
 }
 
 int prepare_run(Invocation& in) {
     auto result = prepare(in.context);
-    if (in.context.options().json) {
+    if (in.output.json) {
         print_json(
             {{"was_empty", result.was_empty}, {"create", create_json(result.created)}, {"upgraded", result.upgraded}});
         return 0;
     }
     if (result.was_empty)
-        print_create(result.created, in.context);
-    else if (!in.context.options().quiet)
+        print_create(result.created, in.output);
+    else if (!in.output.quiet)
         std::cout << (result.upgraded ? fmt::format("Applied {} revision(s).\n", result.upgraded)
                                       : "Nothing to do: the database is at heads.\n");
     return 0;
@@ -99,8 +100,13 @@ int verify_run(Invocation& in) {
         options.scratch_url = arg<std::string>(in, "scratch-url");
     options.random_orders = arg<int>(in, "orders", 3);
     options.seed = arg<unsigned>(in, "seed", 20261122);
-    auto report = verify(in.context, options);
-    if (in.context.options().json) {
+    VerifyReport report;
+    {
+        StatusLine status(in.output); // cleared before the report prints
+        options.progress = verify_progress(status);
+        report = verify(in.context, options);
+    }
+    if (in.output.json) {
         json findings = json::array();
         for (const auto& f : report.findings)
             findings.push_back(
@@ -114,7 +120,7 @@ int verify_run(Invocation& in) {
             for (const auto& line : f.details)
                 std::cout << "    " << line << "\n";
         }
-        if (!in.context.options().quiet || !report.findings.empty())
+        if (!in.output.quiet || !report.findings.empty())
             std::cout << fmt::format(
                 "verify: {} finding(s); {} order(s) upgraded from empty, {} revision(s) round-tripped\n",
                 report.findings.size(), report.orders_tried + 1, report.revisions_roundtripped);

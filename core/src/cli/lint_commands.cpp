@@ -2,8 +2,6 @@
 #include "cli/command.hpp"
 #include "cli/present.hpp"
 #include "commands/lint_facts.hpp"
-#include "commands/state.hpp"
-#include "db/database.hpp"
 #include "lint/lint.hpp"
 #include "util/files.hpp"
 #include "util/text.hpp"
@@ -41,31 +39,6 @@ std::vector<int> named_revisions(const Graph& graph, const std::vector<std::stri
     return graph.sort(found);
 }
 
-// Without arguments: what an upgrade would still run, as one run (a table an earlier pending
-// revision creates is new), with what the database says (its version, its empty tables). With
-// no database configured there is no applied set to subtract, so every revision is checked.
-std::vector<int> unapplied_revisions(Context& context, LintOptions& options, LintFacts& facts) {
-    if (!context.has_url())
-        return context.graph().order();
-    context.graph();
-    auto& db = context.database(OpenMode::read_only);
-    auto ledger = context.ledger(db);
-    auto state = read_state(context, db, ledger);
-    const auto& graph = context.graph(); // read_state may have added revisions known only from the ledger
-    std::vector<int> pending;
-    options.run.assign(graph.size(), false);
-    for (int i : graph.order())
-        if (!state.applied[i] && !graph.revision(i).from_ledger) {
-            pending.push_back(i);
-            options.run[i] = true;
-        }
-    facts = read_lint_facts(db);
-    if (facts.pg_version)
-        options.pg_version = *facts.pg_version;
-    options.known_empty = [&facts](const std::string& table) { return facts.empty.contains(text::to_lower(table)); };
-    return pending;
-}
-
 // `15`, `15.4`, `150004`: the major version.
 int pg_major(const std::string& given) {
     int value = 0;
@@ -92,8 +65,8 @@ json finding_json(const Finding& f) {
             {"protects", std::string(rule_of(f.code).protects)}};
 }
 
-int print_rules(const Context& context) {
-    if (context.options().json) {
+int print_rules(const Output& output) {
+    if (output.json) {
         json list = json::array();
         for (const auto& r : lint_rules())
             list.push_back({{"code", r.code},
@@ -116,9 +89,9 @@ std::string finding_text(const Finding& f) {
                        f.hint);
 }
 
-void print(const Context& context, const Graph& graph, const std::vector<int>& checked,
+void print(const Output& output, const Graph& graph, const std::vector<int>& checked,
            const std::vector<Finding>& findings, const std::vector<std::string>& notes) {
-    if (context.options().json) {
+    if (output.json) {
         json list = json::array(), revisions = json::array();
         for (const auto& f : findings)
             list.push_back(finding_json(f));
@@ -131,7 +104,7 @@ void print(const Context& context, const Graph& graph, const std::vector<int>& c
         std::cerr << "note: " << note << "\n";
     for (const auto& f : findings)
         std::cout << finding_text(f);
-    if (context.options().quiet)
+    if (output.quiet)
         return;
     std::vector<std::string> with_findings;
     for (const auto& f : findings)
@@ -149,18 +122,18 @@ int lint_run(Invocation& in) {
     auto targets = arg<std::vector<std::string>>(in, "revision");
     auto& context = in.context;
     if (flag(in, "rules"))
-        return print_rules(context);
+        return print_rules(in.output);
     LintOptions options;
     LintFacts facts;
     std::vector<std::string> notes;
     options.notes = &notes;
     auto checked =
-        targets.empty() ? unapplied_revisions(context, options, facts) : named_revisions(context.graph(), targets);
+        targets.empty() ? pending_for_lint(context, options, facts) : named_revisions(context.graph(), targets);
     if (in.args.count("pg-version"))
         options.pg_version = pg_major(in.args["pg-version"].as<std::string>());
     const auto& graph = context.graph();
     auto findings = lint_revisions(graph, checked, options);
-    print(context, graph, checked, findings, notes);
+    print(in.output, graph, checked, findings, notes);
     return findings.empty() ? 0 : static_cast<int>(ExitCode::findings);
 }
 

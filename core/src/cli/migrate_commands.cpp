@@ -2,9 +2,9 @@
 #include "cli/command.hpp"
 #include "cli/present.hpp"
 #include "cli/progress.hpp"
+#include "commands/history.hpp"
 #include "commands/migrate.hpp"
 #include "commands/state.hpp"
-#include "db/database.hpp"
 #include "util/files.hpp"
 #include "util/text.hpp"
 
@@ -29,8 +29,6 @@ void migrate_options(po::options_description& d, po::positional_options_descript
     p.add("target", -1);
 }
 
-DatabaseState read(Context& context);
-
 // The applied heads as ids, for `before` and `after` in JSON.
 json head_ids(const Graph& graph, const AppliedSet& applied) {
     json ids = json::array();
@@ -42,7 +40,7 @@ json head_ids(const Graph& graph, const AppliedSet& applied) {
 // What a run did, in JSON: the plan it ran, and the applied heads before and after it.
 json run_json(Context& context, const Plan& plan) {
     auto document = plan_json(context.graph(), plan);
-    auto after = read(context).applied;
+    auto after = read_database_state(context).applied;
     const auto& graph = context.graph();
     auto before = after;
     if (after.size() == graph.size())
@@ -78,22 +76,22 @@ int migrate_run(Invocation& in, Direction direction) {
     }
     if (flag(in, "dry-run")) {
         auto plan = plan_for(context, direction, targets, options);
-        if (context.options().json)
+        if (in.output.json)
             print_json(plan_json(context.graph(), plan));
         else
             std::cout << plan_text(context.graph(), plan);
         return 0;
     }
-    if (direction == Direction::downgrade && !context.options().quiet && !context.options().json)
+    if (direction == Direction::downgrade && !in.output.quiet && !in.output.json)
         announce_cascade(context, plan_for(context, direction, targets, options));
     Plan plan;
     {
-        RunDisplay display(context, direction);
+        RunDisplay display(in.output, direction);
         plan = migrate(context, direction, targets, options, display.events());
     }
-    if (context.options().json)
+    if (in.output.json)
         print_json(run_json(context, plan));
-    else if (!context.options().quiet)
+    else if (!in.output.quiet)
         std::cout << (plan.steps.empty()
                           ? "Nothing to do: the database is at the target.\n"
                           : fmt::format("{} {} revision(s).\n",
@@ -121,14 +119,14 @@ void stamp_options(po::options_description& d, po::positional_options_descriptio
 int stamp_run(Invocation& in) {
     auto result = stamp(in.context, arg<std::vector<std::string>>(in, "target"), flag(in, "purge"));
     const auto& graph = in.context.graph();
-    if (in.context.options().json) {
+    if (in.output.json) {
         json added = json::array(), removed = json::array();
         for (int i : result.added)
             added.push_back(graph.revision(i).id);
         for (int i : result.removed)
             removed.push_back(graph.revision(i).id);
         print_json({{"stamped", added}, {"unstamped", removed}});
-    } else if (!in.context.options().quiet) {
+    } else if (!in.output.quiet) {
         std::cout << fmt::format("Marked {} revision(s) applied and {} unapplied, without running SQL.\n",
                                  result.added.size(), result.removed.size());
     }
@@ -137,19 +135,12 @@ int stamp_run(Invocation& in) {
 
 // --- current / status -----------------------------------------------------------------------
 
-DatabaseState read(Context& context) {
-    context.graph();
-    auto& db = context.database(OpenMode::read_only);
-    auto ledger = context.ledger(db);
-    return read_state(context, db, ledger);
-}
-
 int current_run(Invocation& in) {
-    auto state = read(in.context);
+    auto state = read_database_state(in.context);
     const auto& graph = in.context.graph();
     auto heads = applied_heads(graph, state.applied);
-    bool verbose = in.context.options().verbose;
-    if (in.context.options().json) {
+    bool verbose = in.output.verbose;
+    if (in.output.json) {
         auto list = json::array();
         for (int i : heads) {
             auto entry = revision_json(graph, i);
@@ -159,17 +150,18 @@ int current_run(Invocation& in) {
             entry["file_gone"] = graph.revision(i).from_ledger;
             list.push_back(entry);
         }
-        print_json({{"current", list}, {"database", in.context.database(OpenMode::read_only).url().display()}});
+        print_json({{"current", list}, {"database", state.database}});
         return 0;
     }
     if (verbose)
-        std::cout << "Current revision(s) for " << in.context.database(OpenMode::read_only).url().display() << ":\n";
+        std::cout << "Current revision(s) for " << state.database << ":\n";
     for (int i : heads) {
         const auto& r = graph.revision(i);
         const auto& branch = graph.branch(graph.branch_of(i));
         bool head = std::find(branch.heads.begin(), branch.heads.end(), i) != branch.heads.end();
-        std::cout << fmt::format("{} ({}){}{}\n", r.id, branch.label(), head ? " (head)" : "",
-                                 r.from_ledger ? " (file gone)" : "");
+        std::cout << fmt::format("{} ({}){}{}\n", r.id, branch.label(),
+                                 head ? " " + in.output.out(Paint::head, "(head)") : "",
+                                 r.from_ledger ? " " + in.output.out(Paint::warning, "(file gone)") : "");
         if (verbose) {
             const auto* row = state.row(r.id);
             std::cout << fmt::format("    Parent: {}\n    Applied: {} UTC in {} ms\n    Path: {}\n    {}\n",
@@ -178,13 +170,13 @@ int current_run(Invocation& in) {
                                      r.message);
         }
     }
-    if (heads.empty() && !in.context.options().quiet)
+    if (heads.empty() && !in.output.quiet)
         std::cout << "No revision applied.\n";
     return 0;
 }
 
 int status_run(Invocation& in) {
-    auto state = read(in.context);
+    auto state = read_database_state(in.context);
     const auto& graph = in.context.graph();
     std::vector<bool> changed(graph.size(), false);
     for (int i : state.changed)
@@ -192,8 +184,8 @@ int status_run(Invocation& in) {
     json branches = json::array();
     std::string text;
     const auto& only = in.context.options().plugin;
-    if (only && !graph.find_branch(*only))
-        throw input_error("--plugin {}: no branch of that name", *only);
+    if (only)
+        scoped_branch(graph, *only);
     for (int b = 0; b < static_cast<int>(graph.branches().size()); ++b) {
         const auto& branch = graph.branch(b);
         if (only && branch.label() != *only)
@@ -222,18 +214,22 @@ int status_run(Invocation& in) {
                             {"pending", ids(pending)},
                             {"changed", ids(modified)},
                             {"file_gone", ids(gone)}});
-        text += fmt::format("{}: {} of {} applied{}\n", branch.label(), applied, branch.revisions.size(),
-                            pending.empty() ? ", up to date" : fmt::format(", {} pending", pending.size()));
+        const auto& o = in.output;
+        text += fmt::format("{}: {} of {} applied, {}\n", branch.label(), applied, branch.revisions.size(),
+                            pending.empty() ? o.out(Paint::applied, "up to date")
+                                            : o.out(Paint::pending, fmt::format("{} pending", pending.size())));
         for (int i : pending)
-            text += fmt::format("    pending  {} {}\n", graph.revision(i).id, graph.revision(i).message);
+            text += fmt::format("    {}  {} {}\n", o.out(Paint::pending, "pending"), graph.revision(i).id,
+                                graph.revision(i).message);
         for (int i : modified)
-            text += fmt::format("    changed  {} {} (checksum differs: review, then `trellis repair`)\n",
-                                graph.revision(i).id, files::display(graph.revision(i).path));
+            text += fmt::format("    {}  {} {} (checksum differs: review, then `trellis repair`)\n",
+                                o.out(Paint::warning, "changed"), graph.revision(i).id,
+                                files::display(graph.revision(i).path));
         for (int i : gone)
-            text += fmt::format("    gone     {} (applied; its file is gone, `downgrade` uses the stored SQL)\n",
-                                graph.revision(i).id);
+            text += fmt::format("    {}     {} (applied; its file is gone, `downgrade` uses the stored SQL)\n",
+                                o.out(Paint::warning, "gone"), graph.revision(i).id);
     }
-    if (in.context.options().json)
+    if (in.output.json)
         print_json({{"branches", branches}, {"ledger_exists", state.ledger_exists}});
     else
         std::cout << (state.ledger_exists ? "" : "The database has no ledger yet: nothing applied.\n") << text;
@@ -245,12 +241,12 @@ int status_run(Invocation& in) {
 int repair_run(Invocation& in) {
     auto fixed = repair(in.context);
     const auto& graph = in.context.graph();
-    if (in.context.options().json) {
+    if (in.output.json) {
         json list = json::array();
         for (int i : fixed)
             list.push_back(revision_json(graph, i));
         print_json({{"repaired", list}});
-    } else if (!in.context.options().quiet) {
+    } else if (!in.output.quiet) {
         for (int i : fixed)
             std::cout << fmt::format("repaired {} {}\n", graph.revision(i).id, files::display(graph.revision(i).path));
 
@@ -268,9 +264,9 @@ void unlock_options(po::options_description& d, po::positional_options_descripti
 
 int unlock_run(Invocation& in) {
     auto holder = unlock(in.context, flag(in, "yes"));
-    if (in.context.options().json)
+    if (in.output.json)
         print_json({{"released", holder.has_value()}, {"holder", holder ? holder->describe() : ""}});
-    else if (!in.context.options().quiet)
+    else if (!in.output.quiet)
         std::cout << (holder ? fmt::format("Released the migration lock ({}).\n", holder->describe())
                              : "No migration lock is held.\n");
     return 0;

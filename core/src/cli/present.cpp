@@ -1,5 +1,6 @@
 #include "cli/present.hpp"
 
+#include "schema/diff.hpp"
 #include "util/files.hpp"
 #include "util/text.hpp"
 
@@ -148,6 +149,80 @@ std::string iso8601(const std::string& ledger_time) {
     if (auto space = out.find(' '); space != std::string::npos)
         out[space] = 'T';
     return out.empty() || out.ends_with("Z") ? out : out + "Z";
+}
+
+namespace {
+
+// What the change is about, quoted as Alembic quotes it: `'table.column'`, `'index' on 'table'`.
+std::string subject_of(const Operation& op, std::string_view noun) {
+    if (op.kind == OpKind::add_column || op.kind == OpKind::drop_column || op.kind == OpKind::alter_column)
+        return fmt::format("{} '{}.{}'", noun, op.table, op.subject);
+    if (op.kind == OpKind::create_table || op.kind == OpKind::drop_table || op.kind == OpKind::alter_primary_key)
+        return fmt::format("{} '{}'", noun, op.table);
+    return fmt::format("{} '{}' on '{}'", noun, op.subject, op.table);
+}
+
+} // namespace
+
+bool is_drop_kind(OpKind kind) {
+    switch (kind) {
+    case OpKind::drop_table:
+    case OpKind::drop_column:
+    case OpKind::drop_index:
+    case OpKind::drop_unique:
+    case OpKind::drop_foreign_key:
+    case OpKind::drop_check:
+        return true;
+    default:
+        return false;
+    }
+}
+
+bool is_drop(const Operation& op) {
+    return is_drop_kind(op.kind) || op.destructive;
+}
+
+std::string detected_line(const Operation& op) {
+    static constexpr std::pair<OpKind, std::string_view> k_words[] = {
+        {OpKind::create_table, "added table"},
+        {OpKind::drop_table, "removed table"},
+        {OpKind::add_column, "added column"},
+        {OpKind::drop_column, "removed column"},
+        {OpKind::alter_column, "changed column"},
+        {OpKind::alter_primary_key, "changed primary key of"},
+        {OpKind::create_index, "added index"},
+        {OpKind::drop_index, "removed index"},
+        {OpKind::add_unique, "added unique constraint"},
+        {OpKind::drop_unique, "removed unique constraint"},
+        {OpKind::add_foreign_key, "added foreign key"},
+        {OpKind::drop_foreign_key, "removed foreign key"},
+        {OpKind::add_check, "added check constraint"},
+        {OpKind::drop_check, "removed check constraint"},
+    };
+    std::string_view noun;
+    for (const auto& [kind, words] : k_words)
+        if (kind == op.kind)
+            noun = words;
+    auto line = "Detected " + subject_of(op, noun);
+    if (op.kind == OpKind::alter_column || op.kind == OpKind::alter_primary_key)
+        line += ": " + op.describe();
+    else if (op.kind == OpKind::drop_table)
+        line += " (its rows are lost)";
+    else if (op.kind == OpKind::drop_column)
+        line += " (its data is lost)";
+    if (op.kind == OpKind::add_column && !op.rename_from.empty())
+        line += fmt::format(" (possibly a rename of '{}.{}')", op.table, op.rename_from);
+    return line;
+}
+
+nlohmann::json operation_json(const Operation& op) {
+    return {{"operation", op.code()},
+            {"table", op.table},
+            {"subject", op.subject},
+            {"plugin", op.owner},
+            {"description", op.describe()},
+            {"destructive", op.destructive},
+            {"possible_rename_of", op.rename_from.empty() ? nlohmann::json(nullptr) : nlohmann::json(op.rename_from)}};
 }
 
 } // namespace trellis::cli

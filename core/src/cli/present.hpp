@@ -10,6 +10,11 @@
 #include <string>
 #include <vector>
 
+namespace trellis {
+struct Operation;
+enum class OpKind;
+} // namespace trellis
+
 namespace trellis::cli {
 
 // Alembic's history line: `parent -> id (branch) (head), message`.
@@ -25,6 +30,14 @@ std::vector<std::string> branch_tree(const Graph& graph, const std::function<std
 std::string plan_text(const Graph& graph, const Plan& plan);
 nlohmann::json plan_json(const Graph& graph, const Plan& plan);
 void print_json(const nlohmann::json& document);
+// Alembic's autogenerate line for one detected change: `Detected added column 'guest.user_data'`;
+// a change that loses data says so (`Detected removed table 'x' (its rows are lost)`).
+std::string detected_line(const Operation& op);
+// Whether a change drops something (a table, a column, an index, a key) or narrows a type.
+bool is_drop(const Operation& op);
+bool is_drop_kind(OpKind kind); // a drop_* kind
+// `{operation, table, subject, plugin, description, destructive, possible_rename_of}`.
+nlohmann::json operation_json(const Operation& op);
 // A ledger time (`YYYY-MM-DD HH:MM:SS.fff`, UTC) in ISO 8601, like create_date: `...T...Z`.
 std::string iso8601(const std::string& ledger_time);
 

@@ -17,13 +17,7 @@ using nlohmann::json;
 json comparison_json(const Comparison& c, const Graph& graph) {
     json ops = json::array();
     for (const auto& op : c.operations)
-        ops.push_back({{"operation", op.code()},
-                       {"table", op.table},
-                       {"subject", op.subject},
-                       {"plugin", op.owner},
-                       {"description", op.describe()},
-                       {"destructive", op.destructive},
-                       {"possible_rename_of", op.rename_from.empty() ? json(nullptr) : json(op.rename_from)}});
+        ops.push_back(operation_json(op));
     json pending = json::array();
     for (int i : c.pending)
         pending.push_back(graph.revision(i).id);
@@ -47,10 +41,10 @@ void notes(const Comparison& c) {
 
 int check_run(Invocation& in) {
     auto c = compare(in.context);
-    if (in.context.options().json) {
+    if (in.output.json) {
         print_json(comparison_json(c, in.context.graph()));
     } else if (c.operations.empty()) {
-        if (!in.context.options().quiet)
+        if (!in.output.quiet)
             std::cout << "No differences: the database matches the models.\n";
         notes(c);
     } else {
@@ -71,21 +65,14 @@ char mark(OpKind kind) {
     case OpKind::add_foreign_key:
     case OpKind::add_check:
         return '+';
-    case OpKind::drop_table:
-    case OpKind::drop_column:
-    case OpKind::drop_index:
-    case OpKind::drop_unique:
-    case OpKind::drop_foreign_key:
-    case OpKind::drop_check:
-        return '-';
     default:
-        return '~';
+        return is_drop_kind(kind) ? '-' : '~';
     }
 }
 
 int diff_run(Invocation& in) {
     auto c = compare(in.context);
-    if (in.context.options().json) {
+    if (in.output.json) {
         print_json(comparison_json(c, in.context.graph()));
         return 0;
     }
@@ -98,7 +85,7 @@ int diff_run(Invocation& in) {
         for (const auto* op : ops)
             std::cout << fmt::format("  {} {}\n", mark(op->kind), op->describe());
     }
-    if (c.operations.empty() && !in.context.options().quiet)
+    if (c.operations.empty() && !in.output.quiet)
         std::cout << "No differences: the database matches the models.\n";
     notes(c);
     return 0;

@@ -129,7 +129,7 @@ AutogenerateResult autogenerate(Context& context, const AutogenerateRequest& req
         revision.depends_on = depends_on;
         revision.body =
             revision_file::new_body(sqlite.upgrade, sqlite.downgrade, postgresql.upgrade, postgresql.downgrade);
-        result.written.push_back(create_revision(context, revision));
+        result.written.push_back({create_revision(context, revision), owner, std::move(mine)});
         // The next plugin's revision depends on this one when its plugin depends on this plugin.
         context.reload_graph();
     }

@@ -34,8 +34,16 @@ struct AutogenerateRequest {
     std::optional<std::filesystem::path> version_path; // --version-path: where the revision goes
 };
 
+// One revision autogenerate wrote: its file, its plugin, and the detected changes it holds, in
+// the order they run (what Alembic prints as `Detected added column ...`).
+struct WrittenRevision {
+    std::filesystem::path path;
+    std::string plugin;
+    std::vector<Operation> operations;
+};
+
 struct AutogenerateResult {
-    std::vector<std::filesystem::path> written;
+    std::vector<WrittenRevision> written;
     std::vector<std::pair<std::string, std::size_t>> others; // plugins with changes not written, and how many
 };
 

@@ -1,6 +1,7 @@
 // What every command needs, resolved once and loaded lazily: the global options with their
 // precedence (flag, environment, config file, default), the config, the branches and the graph,
-// and (for commands that touch one) the database.
+// and (for commands that touch one) the database. How output looks (--json, -q, -v, colour) is
+// the CLI's alone: cli/output.hpp.
 #pragma once
 
 #include "config/config.hpp"
@@ -26,14 +27,10 @@ struct GlobalOptions {
     std::optional<std::string> url;                  // --url, else TRELLIS_URL
     std::vector<std::filesystem::path> plugin_paths; // --plugin-path, else TRELLIS_PLUGIN_PATH
     std::optional<std::string> plugin;               // --plugin
-    bool json = false;
-    bool quiet = false;
-    int verbose = 0;
-    bool color = false;
-    std::optional<int> lock_timeout;      // --lock-timeout
-    std::optional<int> ddl_lock_timeout;  // --ddl-lock-timeout
-    std::optional<int> ddl_retry_budget;  // --ddl-retry-budget
-    std::optional<int> statement_timeout; // --statement-timeout
+    std::optional<int> lock_timeout;                 // --lock-timeout
+    std::optional<int> ddl_lock_timeout;             // --ddl-lock-timeout
+    std::optional<int> ddl_retry_budget;             // --ddl-retry-budget
+    std::optional<int> statement_timeout;            // --statement-timeout
 };
 
 class Context {

@@ -1,5 +1,6 @@
 #include "commands/lint_facts.hpp"
 
+#include "commands/state.hpp"
 #include "util/text.hpp"
 
 #include <fmt/format.h>
@@ -49,6 +50,25 @@ LintFacts read_lint_facts(Database& db) {
             facts.empty.insert(text::to_lower(*row[1]));
     }
     return facts;
+}
+
+std::vector<int> pending_for_lint(Context& context, LintOptions& options, LintFacts& facts) {
+    if (!context.has_url())
+        return context.graph().order();
+    auto state = read_database_state(context);
+    const auto& graph = context.graph(); // read_state may have added revisions known only from the ledger
+    std::vector<int> pending;
+    options.run.assign(graph.size(), false);
+    for (int i : graph.order())
+        if (!state.applied[i] && !graph.revision(i).from_ledger) {
+            pending.push_back(i);
+            options.run[i] = true;
+        }
+    facts = read_lint_facts(context.database(OpenMode::read_only));
+    if (facts.pg_version)
+        options.pg_version = *facts.pg_version;
+    options.known_empty = [&facts](const std::string& table) { return facts.empty.contains(text::to_lower(table)); };
+    return pending;
 }
 
 } // namespace trellis

@@ -3,11 +3,14 @@
 // (locks held for a scan, rewrites, failures on existing data) are not given on empty tables.
 #pragma once
 
+#include "commands/context.hpp"
 #include "db/database.hpp"
+#include "lint/lint.hpp"
 
 #include <optional>
 #include <string>
 #include <unordered_set>
+#include <vector>
 
 namespace trellis {
 
@@ -20,5 +23,11 @@ struct LintFacts {
 // tables small enough that it costs nothing; a large table is taken to hold rows. On SQLite an
 // exact check per table.
 LintFacts read_lint_facts(Database& db);
+
+// What `lint` checks without arguments: what an upgrade would still run, as one run (a table an
+// earlier pending revision creates is new), with what the database says in `options` (its
+// version, its empty tables, read into `facts`, which must outlive `options`). With no database
+// configured there is no applied set to subtract, so every revision is checked.
+std::vector<int> pending_for_lint(Context& context, LintOptions& options, LintFacts& facts);
 
 } // namespace trellis

@@ -109,6 +109,7 @@ std::vector<std::string> DatabaseState::applied_in_order() const {
 
 DatabaseState read_state(Context& context, Database& db, const Ledger& ledger) {
     DatabaseState state;
+    state.database = db.url().display();
     state.ledger_exists = db.table_exists(ledger.qualified());
     if (state.ledger_exists)
         state.rows = ledger.read(db);
@@ -150,15 +151,28 @@ std::string stored_downgrade(const Revision& revision, Dialect dialect) {
     return section->text;
 }
 
+DatabaseState read_database_state(Context& context) {
+    context.graph(); // bad files and plugins stop the command before it connects
+    auto& db = context.database(OpenMode::read_only);
+    auto ledger = context.ledger(db);
+    return read_state(context, db, ledger);
+}
+
+std::vector<std::size_t> applied_per_branch(const Graph& graph, const AppliedSet& applied) {
+    std::vector<std::size_t> counts(graph.branches().size(), 0);
+    for (std::size_t b = 0; b < counts.size(); ++b)
+        for (int i : graph.branch(static_cast<int>(b)).revisions)
+            counts[b] += applied[i] ? 1 : 0;
+    return counts;
+}
+
 std::optional<AppliedSet> applied_if_reachable(Context& context, std::string& why) {
     if (!context.has_url()) {
         why = "no database configured";
         return std::nullopt;
     }
     try {
-        auto& db = context.database(OpenMode::read_only);
-        auto ledger = context.ledger(db);
-        return read_state(context, db, ledger).applied;
+        return read_database_state(context).applied;
     } catch (const Error& e) {
         if (e.code() != ExitCode::database)
             throw;

@@ -11,6 +11,7 @@
 namespace trellis {
 
 struct DatabaseState {
+    std::string database; // its URL as shown to users (no password)
     bool ledger_exists = false;
     std::vector<LedgerRow> rows;
     AppliedSet applied;       // over the context's graph, ledger-only revisions included
@@ -24,6 +25,13 @@ struct DatabaseState {
 // Reads the ledger of `db` and, when it holds revisions whose files are gone, replaces the
 // context's graph with one that holds them too (in their stored branch, with stored edges).
 DatabaseState read_state(Context& context, Database& db, const Ledger& ledger);
+
+// The state of the context's database, opened read-only (a SQLite file that does not exist reads
+// as empty): the recipe of every command that shows the database without changing it.
+DatabaseState read_database_state(Context& context);
+
+// Per branch of `graph` (by index), how many of its revisions `applied` holds.
+std::vector<std::size_t> applied_per_branch(const Graph& graph, const AppliedSet& applied);
 
 // The applied set when the context names a database that answers; nullopt with the reason in
 // `why` when no database is configured or it cannot be reached (an input error still throws).

@@ -131,9 +131,15 @@ public:
     }
 
     VerifyReport run() {
+        // lint, the models, the default order, the other orders, each revision's roundtrip, and
+        // the models' downgrade.
+        m_steps = 3 + 1 + static_cast<std::size_t>(m_options.random_orders) + m_graph.order().size() + 1;
         heads();
+        step("lint every revision");
         lint();
+        step("the models on a scratch database");
         auto models = models_schema();
+        step("upgrade heads from empty, default order");
         auto upgraded = upgrade_in_default_order();
         if (upgraded) {
             compare_with_models(models, *upgraded);
@@ -150,6 +156,11 @@ private:
     }
 
     Schema reflect_all(Database& db) { return reflect(db, m_ledger, m_context.config().exclude_tables); }
+
+    void step(std::string what) {
+        if (m_options.progress)
+            m_options.progress({++m_step, m_steps, std::move(what)});
+    }
 
     void finding(std::string check, std::string revision, std::string message, std::vector<std::string> details = {}) {
         m_report.findings.push_back({std::move(check), std::move(revision), std::move(message), std::move(details)});
@@ -194,6 +205,7 @@ private:
     // and up again, leaves of the plugin tree first, up to an irreversible revision. One scratch
     // database while that works; after a failure a fresh one, so every branch that fails is named.
     void models_downgrade() {
+        step("a database made from the models, each branch down to its base and up");
         std::unique_ptr<Scratch> s;
         const auto& branches = m_graph.branches();
         for (auto b = branches.rbegin(); b != branches.rend(); ++b) {
@@ -303,6 +315,7 @@ private:
                 order_by(m_graph, [&](const std::vector<int>& ready) { return random() % ready.size(); }));
         std::vector<std::vector<int>> tried{m_graph.order()};
         for (const auto& [name, order] : orders) {
+            step(fmt::format("upgrade heads from empty, {} order", name));
             if (std::find(tried.begin(), tried.end(), order) != tried.end())
                 continue;
             tried.push_back(order);
@@ -322,6 +335,8 @@ private:
         auto& db = s->db();
         for (int i : m_graph.order()) {
             const auto& r = m_graph.revision(i);
+            step(fmt::format("upgrade, downgrade, upgrade {} ({}) {}", r.id,
+                             m_graph.branch(m_graph.branch_of(i)).label(), r.message));
             Plan one{Direction::upgrade, {i}};
             try {
                 auto before = reflect_all(db);
@@ -356,6 +371,7 @@ private:
     int m_next = 0;
     AppliedSet m_models_applied;                    // what the scratch database made from the models has applied
     std::set<std::pair<int, bool>> m_models_failed; // revision, downgrade: named already
+    std::size_t m_step = 0, m_steps = 0;
     VerifyReport m_report;
 };
 

@@ -11,15 +11,25 @@
 
 #include "commands/context.hpp"
 
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace trellis {
 
+// Which check verify is at, for a progress display: step k (1-based) of about n (a check that
+// fails early ends the run before n), and what it does (`roundtrip 4c1a9e2b7f30 (panels)`).
+struct VerifyStep {
+    std::size_t k = 0, n = 0;
+    std::string what;
+};
+
 struct VerifyOptions {
     std::optional<std::string> scratch_url; // where scratch databases go (a server, or a SQLite path)
     int random_orders = 3;
     unsigned seed = 20261122;
+    std::function<void(const VerifyStep&)> progress; // called as each check starts; may be empty
 };
 
 struct VerifyFinding {

@@ -247,6 +247,8 @@ template <typename Next> std::vector<int> reach(const Graph& graph, const std::v
     return found;
 }
 
+} // namespace
+
 std::vector<int> descendants(const Graph& graph, const std::vector<int>& roots) {
     return reach(graph, roots, [&](int at, auto&& visit) {
         for (int c : graph.children(at))
@@ -255,8 +257,6 @@ std::vector<int> descendants(const Graph& graph, const std::vector<int>& roots) 
             visit(d);
     });
 }
-
-} // namespace
 
 std::vector<int> ancestors(const Graph& graph, const std::vector<int>& roots) {
     return reach(graph, roots, [&](int at, auto&& visit) {

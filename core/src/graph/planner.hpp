@@ -36,5 +36,7 @@ std::vector<int> applied_heads(const Graph& graph, const AppliedSet& applied);
 
 // Everything `roots` needs first (both edge kinds), roots included.
 std::vector<int> ancestors(const Graph& graph, const std::vector<int>& roots);
+// Everything that builds on `roots` or needs them (both edge kinds), roots included.
+std::vector<int> descendants(const Graph& graph, const std::vector<int>& roots);
 
 } // namespace trellis
