@@ -61,8 +61,17 @@ public:
     std::vector<LedgerRow> edges_from(const std::vector<Row>& rows, std::size_t first,
                                       const std::vector<std::string>& ids, const std::string& named) const;
 
+    // SQL conditions for a guard (db/migration_lock.hpp) inside the caller's transaction (the
+    // table must exist). can_apply: `revision` has no row and every one of `needs` has one.
+    // can_revert: `revision` has a row, and no other row is among `after` or names it in its
+    // stored edges; the edges are matched as substrings, so a false alarm is possible, never a
+    // miss: edges() then tells exactly.
+    std::string can_apply_sql(const std::string& revision, const std::vector<std::string>& needs) const;
+    std::string can_revert_sql(const std::string& revision, const std::vector<std::string>& after) const;
+
 private:
     std::string select_sql() const;
+    std::string edges_where(const std::vector<std::string>& ids, const std::string& named) const;
     Dialect m_dialect;
     std::string m_table, m_schema, m_qualified;
 };
