@@ -150,15 +150,20 @@ std::vector<std::string> Runner::neighbours(const Graph& graph, int i) const {
     return ids;
 }
 
-// PostgreSQL, once the ledger exists: the fence and the ledger check of enter() as a guard that
-// travels with the BEGIN ahead of the revision's first statement, so they cost no round trip;
-// when it fails, nothing after it ran, and enter() says why. Returns whether it was sent.
+// PostgreSQL: the fence and the ledger check of enter() as a guard that travels with the BEGIN
+// ahead of the revision's first statement, so they cost no round trip; when it fails, nothing
+// after it ran, and enter() says why. Returns whether it was sent. Without a ledger (none when
+// the run read the database under the lock, and this run has not made it yet) nothing is
+// applied, so the plan's first revision needs nothing, and the ledger's primary key refuses a
+// second row for it at the commit: the fence alone guards it.
 bool Runner::send_guard(const Graph& graph, int i) {
-    if (!m_ledger_exists || m_db.kind() != Dialect::postgresql)
+    if (m_db.kind() != Dialect::postgresql || !(m_ledger_exists || m_settings.lock))
         return false;
     const auto& id = graph.revision(i).id;
-    auto ready =
-        up() ? m_ledger.can_apply_sql(id, neighbours(graph, i)) : m_ledger.can_revert_sql(id, neighbours(graph, i));
+    std::string ready;
+    if (m_ledger_exists)
+        ready =
+            up() ? m_ledger.can_apply_sql(id, neighbours(graph, i)) : m_ledger.can_revert_sql(id, neighbours(graph, i));
     return m_db.send_with_begin(m_settings.lock ? m_settings.lock->fence_sql(ready) : guard_sql(ready));
 }
 

@@ -95,8 +95,14 @@ std::string Ledger::select_sql() const {
 
 std::vector<LedgerRow> Ledger::read(Database& db) const {
     std::vector<LedgerRow> rows;
+    read(db, rows);
+    return rows;
+}
+
+bool Ledger::read(Database& db, std::vector<LedgerRow>& rows) const {
+    rows.clear();
     if (!db.table_exists(m_qualified))
-        return rows;
+        return false;
     try {
         for (const auto& r : db.query(select_sql() + " ORDER BY applied_at, revision"))
             rows.push_back(to_row(r));
@@ -111,7 +117,7 @@ std::vector<LedgerRow> Ledger::read(Database& db) const {
                              "other than a number",
                              m_table, db.url().display());
     }
-    return rows;
+    return true;
 }
 
 std::optional<LedgerRow> Ledger::find(Database& db, const std::string& revision) const {

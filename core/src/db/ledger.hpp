@@ -48,6 +48,8 @@ public:
 
     // Every row, oldest first; none when the table does not exist yet.
     std::vector<LedgerRow> read(Database& db) const;
+    // The same into `rows`; returns whether the table exists.
+    bool read(Database& db, std::vector<LedgerRow>& rows) const;
     // The row of one revision, read inside the caller's transaction; the table must exist.
     std::optional<LedgerRow> find(Database& db, const std::string& revision) const;
     // Inside the caller's transaction (the table must exist): the rows of `ids` and, when
