@@ -24,7 +24,12 @@ SectionKind kind_of(Direction direction) {
     return direction == Direction::upgrade ? SectionKind::upgrade : SectionKind::downgrade;
 }
 
-const Step& find_step(Context& context, const std::string& call, const Revision& r, int line) {
+struct FoundStep {
+    const LoadedPlugin& plugin;
+    const Step& step;
+};
+
+FoundStep find_step(Context& context, const std::string& call, const Revision& r, int line) {
     auto colon = call.find(':');
     auto plugin_name = call.substr(0, colon);
     auto step_name = call.substr(colon + 1);
@@ -33,7 +38,7 @@ const Step& find_step(Context& context, const std::string& call, const Revision&
             continue;
         for (const auto& step : plugin.descriptor.steps)
             if (step.name == step_name)
-                return step;
+                return {plugin, step};
         throw input_error("{}:{}: plugin `{}` has no step `{}`", files::display(r.path), line, plugin_name, step_name);
     }
     throw input_error("{}:{}: `-- +call {}` names plugin `{}`, which is not loaded", files::display(r.path), line, call,
@@ -437,17 +442,25 @@ std::string Runner::invalid_index_note(const std::string& index) {
     }
 }
 
+// The step runs through call_plugin like every call into a plugin, so what it throws names the
+// library; a SqlError of its statements is the database's, and goes on as it is (a lock wait
+// that ran out is retried). Either way run_statements adds the file, line and revision.
 void Runner::run_step(const Revision& r, const Statement& statement) {
-    const auto& step = find_step(m_context, statement.call, r, statement.line);
+    auto found = find_step(m_context, statement.call, r, statement.line);
+    std::optional<SqlError> failed;
     try {
-        step.run(m_db);
-    } catch (const SqlError&) {
-        throw;
-    } catch (const std::exception& e) {
-        throw SqlError(fmt::format("step {} threw: {}", statement.call, e.what()), "");
-    } catch (...) {
-        throw SqlError(fmt::format("step {} threw a non-standard exception", statement.call), "");
+        call_plugin(found.plugin, fmt::format("step `{}` of revision {}", statement.call, r.id), [&] {
+            try {
+                found.step.run(m_db);
+            } catch (const SqlError& e) {
+                failed = e;
+            }
+        });
+    } catch (const Error& e) {
+        throw SqlError(e.what(), "");
     }
+    if (failed)
+        throw *failed;
 }
 
 } // namespace trellis
