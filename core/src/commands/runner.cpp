@@ -240,7 +240,8 @@ std::vector<std::string> Runner::ledger_statements(const Graph& graph, int i, Cl
         statements.push_back(m_ledger.insert_sql(row));
     }
     if (m_settings.lock)
-        statements.push_back(m_settings.lock->renew_sql());
+        if (auto renew = m_settings.lock->renew_sql_if_due())
+            statements.push_back(*renew);
     return statements;
 }
 

@@ -3,7 +3,7 @@
 // Each transactional revision is one transaction: the lock's fence first (the command still owns
 // the migration lock), then the ledger re-read for what this revision touches (upgrade: it is
 // not applied yet and everything it needs is; downgrade: it is applied and nothing applied needs
-// it), then its statements, then its ledger row and the lock's renewal with the COMMIT. On
+// it), then its statements, then its ledger row (and the lock's renewal, when due) with the COMMIT. On
 // PostgreSQL the first two travel as a guard with the first statement (send_guard), so a
 // revision of one statement costs two round trips; a guard that fails ran nothing, and the
 // exact reading (enter) decides between skipping and an error. Lock

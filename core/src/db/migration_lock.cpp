@@ -237,6 +237,7 @@ MigrationLock::MigrationLock(Database& db, LockSettings settings)
     while (true) {
         throw_if_interrupted("nothing was changed; the migration lock was not taken");
         try {
+            m_renewed_at = Clock::now();
             if (try_take(dead))
                 break;
             busy = false;
@@ -319,6 +320,7 @@ MigrationLock::~MigrationLock() {
 }
 
 long long MigrationLock::fence() {
+    m_renewed_at = Clock::now();
     auto now = now_sql(m_db.kind());
     auto rows = m_db.query(fmt::format("UPDATE {} SET expires_at = {} + {} WHERE id = 1 AND owner = {} RETURNING {}",
                                        m_settings.table, now, m_settings.lease.count(), Database::quote(m_token),
@@ -344,6 +346,7 @@ std::pair<long long, std::vector<Row>> MigrationLock::fence_then(const std::stri
         return {backend, rows};
     }
     // The UPDATE renews and holds the row; the SELECT, which sees it, says whether it was ours.
+    m_renewed_at = Clock::now();
     auto now = now_sql(m_db.kind());
     auto rows = m_db.query(fmt::format(
         "UPDATE {0} SET expires_at = {1} + {2} WHERE id = 1 AND owner = {3};\n"
@@ -355,10 +358,18 @@ std::pair<long long, std::vector<Row>> MigrationLock::fence_then(const std::stri
     return {std::stoll(*rows[0][0]), rows};
 }
 
-std::string MigrationLock::fence_sql(const std::string& ready) const {
+std::string MigrationLock::fence_sql(const std::string& ready) {
+    m_renewed_at = Clock::now();
     auto owned = fmt::format("EXISTS (SELECT 1 FROM {} WHERE id = 1 AND owner = {})", m_settings.table,
                              Database::quote(m_token));
     return renew_sql() + ";\n" + guard_sql(ready.empty() ? owned : owned + " AND " + ready);
+}
+
+std::optional<std::string> MigrationLock::renew_sql_if_due() {
+    if (Clock::now() - m_renewed_at < m_settings.lease / 3)
+        return std::nullopt;
+    m_renewed_at = Clock::now();
+    return renew_sql();
 }
 
 std::string MigrationLock::renew_sql() const {
