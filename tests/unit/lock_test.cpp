@@ -152,6 +152,29 @@ TEST_SUITE("lock") {
         }
     }
 
+    TEST_CASE("a database already at the target is done without the lock: a held lock does not keep it waiting") {
+        for (const auto& dialect : k_dialects) {
+            SUBCASE(dialect.c_str()) {
+                Project p(dialect);
+                p.branch("app");
+                p.chain("app", "k", 2);
+                REQUIRE(p.run({"upgrade"}).exit_code == 0);
+                fake_holder(p, 600);
+                auto start = std::chrono::steady_clock::now();
+                auto rerun = p.run({"--lock-timeout", "5", "upgrade"});
+                CHECK_MESSAGE(rerun.exit_code == 0, rerun.err);
+                CHECK(seconds_since(start) < 2);
+                CHECK(p.ledger().size() == 2);
+                CHECK(p.sql("SELECT owner FROM trellis_version_lock") == "elsewhere-token\n");
+                // With something to do, it waits for the lock as before.
+                p.chain("app", "m", 1, "k0001");
+                auto waiting = p.run({"--lock-timeout", "1", "upgrade"});
+                CHECK(waiting.exit_code == 3);
+                CHECK(contains(waiting.err, "held by `trellis upgrade` on host elsewhere"));
+            }
+        }
+    }
+
     TEST_CASE("a command whose lock was released under it commits nothing more") {
         Project p("postgresql");
         p.branch("app");

@@ -156,7 +156,8 @@ TEST_SUITE("plugin_loader") {
         }
     }
 
-    TEST_CASE("a failing C++ step rolls its revision back, keeps the one before and names the step") {
+    TEST_CASE("a failing C++ step rolls its revision back, keeps the one before and names the step, its library "
+              "and its revision") {
         for (const auto& dialect : trellis::test::k_dialects) {
             CAPTURE(dialect);
             Database db(dialect);
@@ -168,6 +169,9 @@ TEST_SUITE("plugin_loader") {
             CHECK(result.exit_code == 3);
             CHECK(contains(result.err, "step_throws:explode"));
             CHECK(contains(result.err, "the badge printer caught fire"));
+            // Through call_plugin, like every call into a plugin: the library file and the revision.
+            CHECK(contains(result.err, "step_throws/step_throws.so: plugin `step_throws` failed in step "
+                                       "`step_throws:explode` of revision 20dcbe47d47f"));
             CHECK(contains(result.err, "20dcbe47d47f_create_step_lost_and_call_a_failing_step.sql"));
             // The first revision stays; the second, its table and the row its step wrote are gone.
             CHECK(query(db.url, "SELECT revision FROM trellis_version") == "b5e6d321d487\n");

@@ -57,6 +57,19 @@ Plan migrate(Context& context, Direction direction, const std::vector<std::strin
     context.graph(); // bad files and plugins stop the command before it connects
     auto& db = context.database();
     auto ledger = context.ledger(db);
+    {
+        // A database already at the target is known before the lock, and writes nothing, so it
+        // needs none: a rerun (of a deploy, of a fan-out over many databases) costs one ledger
+        // read instead of the lock row's two commits. What it read is a committed state, and
+        // doing nothing was right for it; anything to do is planned again under the lock.
+        auto state = read_state(context, db, ledger);
+        check_checksums(context.graph(), state, options.ignore_checksums);
+        auto plan = make_plan(context.graph(), direction, targets, state.applied);
+        if (plan.steps.empty())
+            return plan;
+        if (!state.gone.empty())
+            context.reload_graph(); // a revision known from the ledger alone may be gone by then
+    }
     Writing writing(context, db, ledger, direction == Direction::upgrade ? "upgrade" : "downgrade");
     auto state = read_state(context, db, ledger);
     const auto& graph = context.graph();

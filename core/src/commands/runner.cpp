@@ -24,7 +24,12 @@ SectionKind kind_of(Direction direction) {
     return direction == Direction::upgrade ? SectionKind::upgrade : SectionKind::downgrade;
 }
 
-const Step& find_step(Context& context, const std::string& call, const Revision& r, int line) {
+struct FoundStep {
+    const LoadedPlugin& plugin;
+    const Step& step;
+};
+
+FoundStep find_step(Context& context, const std::string& call, const Revision& r, int line) {
     auto colon = call.find(':');
     auto plugin_name = call.substr(0, colon);
     auto step_name = call.substr(colon + 1);
@@ -33,7 +38,7 @@ const Step& find_step(Context& context, const std::string& call, const Revision&
             continue;
         for (const auto& step : plugin.descriptor.steps)
             if (step.name == step_name)
-                return step;
+                return {plugin, step};
         throw input_error("{}:{}: plugin `{}` has no step `{}`", files::display(r.path), line, plugin_name, step_name);
     }
     throw input_error("{}:{}: `-- +call {}` names plugin `{}`, which is not loaded", files::display(r.path), line, call,
@@ -51,6 +56,9 @@ struct LockWaitExpired {
     std::string statement; // what waited, or empty
     int line = 0;
 };
+
+// The guard sent with a revision's first statement failed (send_guard): nothing of it ran.
+struct GuardFailed {};
 
 std::vector<std::string> ids_of(const Graph& graph, std::span<const int> revisions) {
     std::vector<std::string> ids;
@@ -138,36 +146,54 @@ std::vector<int> Runner::run(const Graph& graph, const std::vector<Prepared>& pr
     return done;
 }
 
+// The ids whose ledger rows decide whether revision i may run: upgrade, what it needs (parents
+// and dependencies); downgrade, what comes after it (children and dependants).
+std::vector<std::string> Runner::neighbours(const Graph& graph, int i) const {
+    auto ids = ids_of(graph, up() ? graph.parents(i) : graph.children(i));
+    auto more = ids_of(graph, up() ? graph.depends(i) : graph.dependants(i));
+    ids.insert(ids.end(), more.begin(), more.end());
+    return ids;
+}
+
+// PostgreSQL: the fence and the ledger check of enter() as a guard that travels with the BEGIN
+// ahead of the revision's first statement, so they cost no round trip; when it fails, nothing
+// after it ran, and enter() says why. Returns whether it was sent. Without a ledger (none when
+// the run read the database under the lock, and this run has not made it yet) nothing is
+// applied, so the plan's first revision needs nothing, and the ledger's primary key refuses a
+// second row for it at the commit: the fence alone guards it.
+bool Runner::send_guard(const Graph& graph, int i) {
+    if (m_db.kind() != Dialect::postgresql || !(m_ledger_exists || m_settings.lock))
+        return false;
+    const auto& id = graph.revision(i).id;
+    std::string ready;
+    if (m_ledger_exists)
+        ready =
+            up() ? m_ledger.can_apply_sql(id, neighbours(graph, i)) : m_ledger.can_revert_sql(id, neighbours(graph, i));
+    return m_db.send_with_begin(m_settings.lock ? m_settings.lock->fence_sql(ready) : guard_sql(ready));
+}
+
 // First in an attempt's transaction: the lock's fence (this command still owns the migration
 // lock), and whether another command applied (or reverted) the revision first and what it needs
 // is still there; on PostgreSQL both travel in one round trip. SQLite tells when nobody else has
 // committed since this connection's last commit: while that holds for the whole run, nobody took
-// the lock over and the ledger is what this run made it, so asking is needless. `backend` is the
-// server process of the transaction (0 when unknown).
-Runner::Verdict Runner::enter(const Graph& graph, int i, long long& backend) {
-    backend = 0;
+// the lock over and the ledger is what this run made it, so asking is needless.
+Runner::Verdict Runner::enter(const Graph& graph, int i) {
     if (!stale())
         return Verdict::run;
     const auto& r = graph.revision(i);
     m_ledger_exists = m_ledger_exists || m_db.table_exists(m_ledger.qualified());
-    auto parents = ids_of(graph, graph.parents(i));
-    auto depends = ids_of(graph, graph.depends(i));
-    parents.insert(parents.end(), depends.begin(), depends.end());
-    auto after = ids_of(graph, graph.children(i));
-    auto dependants = ids_of(graph, graph.dependants(i));
-    after.insert(after.end(), dependants.begin(), dependants.end());
+    auto others = neighbours(graph, i);
     std::vector<std::string> ids{r.id};
-    ids.insert(ids.end(), up() ? parents.begin() : after.begin(), up() ? parents.end() : after.end());
+    ids.insert(ids.end(), others.begin(), others.end());
     auto named = up() ? std::string() : r.id;
     std::vector<LedgerRow> rows;
     try {
         if (m_settings.lock && m_ledger_exists) {
             auto [pid, raw] = m_settings.lock->fence_then(m_ledger.edges_sql(ids, named));
-            backend = pid;
             rows = m_ledger.edges_from(raw, 1, ids, named);
         } else {
             if (m_settings.lock)
-                backend = m_settings.lock->fence();
+                m_settings.lock->fence();
             if (m_ledger_exists)
                 rows = m_ledger.edges(m_db, ids, named);
         }
@@ -183,7 +209,7 @@ Runner::Verdict Runner::enter(const Graph& graph, int i, long long& backend) {
         return Verdict::skip;
     auto aftermath = fmt::format("the revision was rolled back, {} earlier revision(s) of this run kept", m_done);
     if (up()) {
-        for (const auto& parent : parents)
+        for (const auto& parent : others)
             if (!applied(parent))
                 throw database_error("{}: cannot apply {}: {}, which it needs, is not applied (another command "
                                      "reverted it while this one ran); {}",
@@ -214,7 +240,8 @@ std::vector<std::string> Runner::ledger_statements(const Graph& graph, int i, Cl
         statements.push_back(m_ledger.insert_sql(row));
     }
     if (m_settings.lock)
-        statements.push_back(m_settings.lock->renew_sql());
+        if (auto renew = m_settings.lock->renew_sql_if_due())
+            statements.push_back(*renew);
     return statements;
 }
 
@@ -229,6 +256,8 @@ void Runner::commit_recorded(Transaction& transaction, const Graph& graph, const
     try {
         transaction.commit(ledger_statements(graph, p.revision, start));
     } catch (const SqlError& e) {
+        if (is_guard_failure(e))
+            throw GuardFailed{}; // a revision without statements: the guard went with the COMMIT
         if (e.lock_timeout())
             throw LockWaitExpired{e.what(), "COMMIT", 0};
         if (e.sqlstate() == k_transaction_ended)
@@ -297,25 +326,36 @@ void Runner::begin(std::optional<Transaction>& transaction) {
 bool Runner::run_transactional(const Graph& graph, const Prepared& p, Clock::time_point start) {
     std::optional<Transaction> transaction;
     begin(transaction);
-    long long backend = 0;
-    if (enter(graph, p.revision, backend) == Verdict::skip)
+    if (send_guard(graph, p.revision)) {
+        try {
+            run_entered(*transaction, graph, p, start);
+            return true;
+        } catch (const GuardFailed&) {
+            transaction.reset(); // rolled back: nothing of the revision ran
+            begin(transaction);
+        }
+    }
+    if (enter(graph, p.revision) == Verdict::skip)
         return false;
+    run_entered(*transaction, graph, p, start);
+    return true;
+}
+
+void Runner::run_entered(Transaction& transaction, const Graph& graph, const Prepared& p, Clock::time_point start) {
     if (m_settings.lock)
-        m_settings.lock->watch(backend);
+        m_settings.lock->watch();
     run_statements(graph, p, "");
     if (m_settings.lock)
         m_settings.lock->unwatch();
-    commit_recorded(*transaction, graph, p, start,
+    commit_recorded(transaction, graph, p, start,
                     fmt::format("the revision was rolled back, {} earlier revision(s) of this run kept", m_done));
-    return true;
 }
 
 bool Runner::run_outside(const Graph& graph, const Prepared& p, Clock::time_point start) {
     {
         std::optional<Transaction> look; // before any statement ran: a lock wait may be retried
         begin(look);
-        long long backend = 0;
-        if (enter(graph, p.revision, backend) == Verdict::skip)
+        if (enter(graph, p.revision) == Verdict::skip)
             return false;
         look->commit();
     }
@@ -337,8 +377,7 @@ bool Runner::run_outside(const Graph& graph, const Prepared& p, Clock::time_poin
         m_db.set_limits({std::chrono::duration_cast<milliseconds>(m_settings.retry_budget), restore.saved.statement});
         std::optional<Transaction> transaction;
         begin(transaction);
-        long long backend = 0;
-        if (enter(graph, p.revision, backend) == Verdict::skip)
+        if (enter(graph, p.revision) == Verdict::skip)
             return false; // another command recorded it while its statements ran here
         commit_recorded(*transaction, graph, p, start, aftermath);
     } catch (const LockWaitExpired& e) {
@@ -374,6 +413,8 @@ void Runner::run_statements(const Graph& graph, const Prepared& p, std::string_v
             else
                 run_step(r, statement);
         } catch (const SqlError& e) {
+            if (is_guard_failure(e))
+                throw GuardFailed{}; // the guard sent ahead of the first statement
             throw_if_interrupted(fmt::format("the running statement ({}:{}) was cancelled and {} rolled back; {} "
                                              "earlier revision(s) of this run kept",
                                              files::display(r.path), statement.line, r.id, m_done));
@@ -402,17 +443,25 @@ std::string Runner::invalid_index_note(const std::string& index) {
     }
 }
 
+// The step runs through call_plugin like every call into a plugin, so what it throws names the
+// library; a SqlError of its statements is the database's, and goes on as it is (a lock wait
+// that ran out is retried). Either way run_statements adds the file, line and revision.
 void Runner::run_step(const Revision& r, const Statement& statement) {
-    const auto& step = find_step(m_context, statement.call, r, statement.line);
+    auto found = find_step(m_context, statement.call, r, statement.line);
+    std::optional<SqlError> failed;
     try {
-        step.run(m_db);
-    } catch (const SqlError&) {
-        throw;
-    } catch (const std::exception& e) {
-        throw SqlError(fmt::format("step {} threw: {}", statement.call, e.what()), "");
-    } catch (...) {
-        throw SqlError(fmt::format("step {} threw a non-standard exception", statement.call), "");
+        call_plugin(found.plugin, fmt::format("step `{}` of revision {}", statement.call, r.id), [&] {
+            try {
+                found.step.run(m_db);
+            } catch (const SqlError& e) {
+                failed = e;
+            }
+        });
+    } catch (const Error& e) {
+        throw SqlError(e.what(), "");
     }
+    if (failed)
+        throw *failed;
 }
 
 } // namespace trellis

@@ -3,7 +3,10 @@
 // Each transactional revision is one transaction: the lock's fence first (the command still owns
 // the migration lock), then the ledger re-read for what this revision touches (upgrade: it is
 // not applied yet and everything it needs is; downgrade: it is applied and nothing applied needs
-// it), then its statements, then its ledger row and the lock's renewal with the COMMIT. Lock
+// it), then its statements, then its ledger row (and the lock's renewal, when due) with the COMMIT. On
+// PostgreSQL the first two travel as a guard with the first statement (send_guard), so a
+// revision of one statement costs two round trips; a guard that fails ran nothing, and the
+// exact reading (enter) decides between skipping and an error. Lock
 // waits are bounded per attempt (`ddl_lock_timeout`): when one runs out, the revision rolls back
 // and is retried after a growing pause until the retry budget is spent, each attempt naming the
 // session that blocked it. A revision another command applied (or reverted) first is skipped.
@@ -58,7 +61,12 @@ public:
 private:
     enum class Verdict { run, skip };
     bool up() const { return m_direction == Direction::upgrade; }
-    Verdict enter(const Graph& graph, int i, long long& backend);
+    std::vector<std::string> neighbours(const Graph& graph, int i) const;
+    bool send_guard(const Graph& graph, int i);
+    Verdict enter(const Graph& graph, int i);
+    // After the checks: the revision's statements under watch, then the commit with its row.
+    void run_entered(Transaction& transaction, const Graph& graph, const Prepared& p,
+                     std::chrono::steady_clock::time_point start);
     // Inside a transaction: whether another connection may have written since this run began
     // (once true, true for the rest of the run: what it changed is unknown).
     bool stale();

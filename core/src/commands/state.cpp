@@ -110,9 +110,7 @@ std::vector<std::string> DatabaseState::applied_in_order() const {
 DatabaseState read_state(Context& context, Database& db, const Ledger& ledger) {
     DatabaseState state;
     state.database = db.url().display();
-    state.ledger_exists = db.table_exists(ledger.qualified());
-    if (state.ledger_exists)
-        state.rows = ledger.read(db);
+    state.ledger_exists = ledger.read(db, state.rows);
     std::vector<const LedgerRow*> ghosts;
     for (const auto& row : state.rows)
         if (!context.graph().find(row.revision))

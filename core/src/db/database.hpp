@@ -58,6 +58,15 @@ public:
     void commit() { commit({}); }
     virtual void rollback() = 0;
     virtual bool in_transaction() const = 0;
+    // Right after begin(): `sql` travels with the BEGIN, ahead of the next statement (or the
+    // commit) in the same message, and its failure is that statement's. PostgreSQL runs a message
+    // statement by statement and stops at the first error, so a guard that fails keeps the
+    // statement after it from running, at no round trip of its own. Returns false, keeping
+    // nothing, where a round trip costs nothing worth saving (SQLite) or the BEGIN has gone.
+    virtual bool send_with_begin(const std::string& sql) {
+        (void)sql;
+        return false;
+    }
     // After begin(): false when the database is known to be unchanged since this connection's
     // last commit, so what it read before still holds. True when another connection may have
     // written in between (and always where the database cannot tell).

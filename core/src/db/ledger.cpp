@@ -95,8 +95,14 @@ std::string Ledger::select_sql() const {
 
 std::vector<LedgerRow> Ledger::read(Database& db) const {
     std::vector<LedgerRow> rows;
+    read(db, rows);
+    return rows;
+}
+
+bool Ledger::read(Database& db, std::vector<LedgerRow>& rows) const {
+    rows.clear();
     if (!db.table_exists(m_qualified))
-        return rows;
+        return false;
     try {
         for (const auto& r : db.query(select_sql() + " ORDER BY applied_at, revision"))
             rows.push_back(to_row(r));
@@ -111,7 +117,7 @@ std::vector<LedgerRow> Ledger::read(Database& db) const {
                              "other than a number",
                              m_table, db.url().display());
     }
-    return rows;
+    return true;
 }
 
 std::optional<LedgerRow> Ledger::find(Database& db, const std::string& revision) const {
@@ -121,11 +127,20 @@ std::optional<LedgerRow> Ledger::find(Database& db, const std::string& revision)
     return to_row(rows.front());
 }
 
-std::string Ledger::edges_sql(const std::vector<std::string>& ids, const std::string& named) const {
+namespace {
+
+std::string quoted_list(const std::vector<std::string>& ids) {
     std::vector<std::string> quoted;
     for (const auto& id : ids)
-        quoted.push_back(Database::quote(id));
-    auto where = fmt::format("revision IN ({})", text::join(quoted, ", "));
+        if (std::find(quoted.begin(), quoted.end(), Database::quote(id)) == quoted.end())
+            quoted.push_back(Database::quote(id));
+    return text::join(quoted, ", ");
+}
+
+} // namespace
+
+std::string Ledger::edges_where(const std::vector<std::string>& ids, const std::string& named) const {
+    auto where = fmt::format("revision IN ({})", quoted_list(ids));
     if (!named.empty()) {
         // A substring test first (neither LIKE, whose `_` is a wildcard, nor a list type both
         // databases share); the lists are then split and compared exactly.
@@ -133,7 +148,33 @@ std::string Ledger::edges_sql(const std::vector<std::string>& ids, const std::st
         for (auto column : {"down_revision", "depends_on"})
             where += " OR " + fmt::format(fmt::runtime(contains), column, Database::quote(named));
     }
-    return fmt::format("SELECT revision, down_revision, depends_on FROM {} WHERE {}", m_qualified, where);
+    return where;
+}
+
+std::string Ledger::edges_sql(const std::vector<std::string>& ids, const std::string& named) const {
+    return fmt::format("SELECT revision, down_revision, depends_on FROM {} WHERE {}", m_qualified,
+                       edges_where(ids, named));
+}
+
+std::string Ledger::can_apply_sql(const std::string& revision, const std::vector<std::string>& needs) const {
+    auto absent =
+        fmt::format("NOT EXISTS (SELECT 1 FROM {} WHERE revision = {})", m_qualified, Database::quote(revision));
+    if (needs.empty())
+        return absent;
+    std::vector<std::string> unique;
+    for (const auto& id : needs)
+        if (std::find(unique.begin(), unique.end(), id) == unique.end())
+            unique.push_back(id);
+    return fmt::format("{} AND (SELECT count(*) FROM {} WHERE revision IN ({})) = {}", absent, m_qualified,
+                       quoted_list(unique), unique.size());
+}
+
+std::string Ledger::can_revert_sql(const std::string& revision, const std::vector<std::string>& after) const {
+    auto ids = after;
+    ids.push_back(revision);
+    return fmt::format("EXISTS (SELECT 1 FROM {0} WHERE revision = {1}) AND NOT EXISTS (SELECT 1 FROM {0} WHERE "
+                       "revision <> {1} AND ({2}))",
+                       m_qualified, Database::quote(revision), edges_where(ids, revision));
 }
 
 std::vector<LedgerRow> Ledger::edges_from(const std::vector<Row>& rows, std::size_t first,

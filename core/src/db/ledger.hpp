@@ -48,6 +48,8 @@ public:
 
     // Every row, oldest first; none when the table does not exist yet.
     std::vector<LedgerRow> read(Database& db) const;
+    // The same into `rows`; returns whether the table exists.
+    bool read(Database& db, std::vector<LedgerRow>& rows) const;
     // The row of one revision, read inside the caller's transaction; the table must exist.
     std::optional<LedgerRow> find(Database& db, const std::string& revision) const;
     // Inside the caller's transaction (the table must exist): the rows of `ids` and, when
@@ -61,8 +63,17 @@ public:
     std::vector<LedgerRow> edges_from(const std::vector<Row>& rows, std::size_t first,
                                       const std::vector<std::string>& ids, const std::string& named) const;
 
+    // SQL conditions for a guard (db/migration_lock.hpp) inside the caller's transaction (the
+    // table must exist). can_apply: `revision` has no row and every one of `needs` has one.
+    // can_revert: `revision` has a row, and no other row is among `after` or names it in its
+    // stored edges; the edges are matched as substrings, so a false alarm is possible, never a
+    // miss: edges() then tells exactly.
+    std::string can_apply_sql(const std::string& revision, const std::vector<std::string>& needs) const;
+    std::string can_revert_sql(const std::string& revision, const std::vector<std::string>& after) const;
+
 private:
     std::string select_sql() const;
+    std::string edges_where(const std::vector<std::string>& ids, const std::string& named) const;
     Dialect m_dialect;
     std::string m_table, m_schema, m_qualified;
 };

@@ -49,6 +49,9 @@ template <typename Work> auto with_wait(Database& db, milliseconds wait, Work&& 
     return work();
 }
 
+// How long one attempt to take the lock waits for the row (a holder's revision holds it).
+constexpr milliseconds k_take_wait{300};
+
 std::string seconds(double s) {
     return fmt::format("{:.0f} s", s < 0 ? -s : s);
 }
@@ -90,6 +93,20 @@ std::optional<LockHolder> read_lock(Database& db, const std::string& table) {
     return holder;
 }
 
+namespace {
+constexpr std::string_view k_guard_text = "trellis: a guard's condition was false";
+}
+
+std::string guard_sql(const std::string& condition) {
+    // Never folded at planning time: the condition reads tables.
+    return fmt::format("SELECT CAST(CASE WHEN {} THEN '0' ELSE {} END AS INTEGER)", condition,
+                       Database::quote(k_guard_text));
+}
+
+bool is_guard_failure(const SqlError& e) {
+    return std::string_view(e.what()).find(k_guard_text) != std::string_view::npos;
+}
+
 bool release_lock(Database& db, const std::string& table) {
     if (!read_lock(db, table))
         return false;
@@ -108,24 +125,30 @@ struct MigrationLock::Keeper {
     std::mutex mutex;
     std::condition_variable wake;
     bool stop = false;
-    long long watched = 0; // a backend pid, 0: none
+    std::string table;
+    // When the watched statement started; none: nothing is watched. The first look is taken
+    // after k_probe_every, so a revision that does not wait costs the server nothing.
+    std::optional<Clock::time_point> watched_since;
     std::string blockers;
     std::thread thread;
+    static constexpr milliseconds k_probe_every{150};
 
     void run() {
         auto next_renew = Clock::now() + renew_every;
         std::unique_lock lock(mutex);
         while (!stop) {
-            auto until = watched ? std::min(next_renew, Clock::now() + milliseconds(150)) : next_renew;
+            auto until = next_renew;
+            if (watched_since)
+                until = std::min(until, std::max(*watched_since, Clock::now()) + k_probe_every);
             wake.wait_until(lock, until);
             if (stop)
                 break;
-            if (watched) {
-                auto pid = watched;
+            if (watched_since && Clock::now() >= *watched_since + k_probe_every) {
+                auto since = *watched_since;
                 lock.unlock();
-                auto seen = probe(pid);
+                auto seen = probe();
                 lock.lock();
-                if (!seen.empty() && watched == pid)
+                if (!seen.empty() && watched_since == since)
                     blockers = seen;
             }
             if (Clock::now() >= next_renew) {
@@ -158,17 +181,22 @@ struct MigrationLock::Keeper {
         }
     }
 
-    std::string probe(long long pid) {
+    // The watched transaction is found by the lock row its fence updated: the row's version
+    // that others see names that transaction as its xmax. That holds behind a transaction pooler,
+    // where the server process changes from one transaction to the next.
+    std::string probe() {
         if (url.dialect != Dialect::postgresql || !connection())
             return "";
         try {
             auto rows = db->query(fmt::format(
+                "WITH me AS (SELECT a.pid FROM pg_stat_activity a WHERE a.backend_xid = (SELECT xmax FROM {0} WHERE "
+                "id = 1) LIMIT 1) "
                 "SELECT b.pid, coalesce(b.application_name, ''), coalesce(to_char(b.query_start, 'YYYY-MM-DD "
                 "HH24:MI:SS'), '?'), coalesce(split_part(b.query, E'\\n', 1), ''), coalesce((SELECT "
-                "string_agg(DISTINCT l.relation::regclass::text, ', ') FROM pg_locks l WHERE l.pid = {0} AND NOT "
-                "l.granted AND l.relation IS NOT NULL), '') FROM pg_stat_activity b WHERE b.pid = "
-                "ANY(pg_blocking_pids({0})) ORDER BY b.pid",
-                pid));
+                "string_agg(DISTINCT l.relation::regclass::text, ', ') FROM pg_locks l WHERE l.pid = me.pid AND NOT "
+                "l.granted AND l.relation IS NOT NULL), '') FROM me, pg_stat_activity b WHERE b.pid = "
+                "ANY(pg_blocking_pids(me.pid)) ORDER BY b.pid",
+                table));
             std::string out;
             for (const auto& r : rows) {
                 auto query = r[3].value_or("");
@@ -209,6 +237,7 @@ MigrationLock::MigrationLock(Database& db, LockSettings settings)
     while (true) {
         throw_if_interrupted("nothing was changed; the migration lock was not taken");
         try {
+            m_renewed_at = Clock::now();
             if (try_take(dead))
                 break;
             busy = false;
@@ -240,6 +269,7 @@ MigrationLock::MigrationLock(Database& db, LockSettings settings)
     m_keeper = std::make_unique<Keeper>();
     m_keeper->url = m_db.url();
     m_keeper->renew = renew_sql();
+    m_keeper->table = m_settings.table;
     m_keeper->renew_every = std::max(milliseconds(100), std::chrono::duration_cast<milliseconds>(m_settings.lease) / 3);
     m_keeper->thread = std::thread([keeper = m_keeper.get()] { keeper->run(); });
 }
@@ -254,8 +284,14 @@ bool MigrationLock::try_take(const std::optional<LockHolder>& dead) {
         m_settings.table, Database::quote(m_token), Database::quote(m_host), ::getpid(),
         Database::quote(m_settings.command), now, m_settings.lease.count(),
         dead ? " OR l.owner = " + Database::quote(dead->owner) : "");
-    return with_wait(m_db, milliseconds(300), [&] {
-        // A row comes back only when the insert or the takeover happened.
+    // A row comes back only when the insert or the takeover happened.
+    if (m_db.kind() == Dialect::postgresql) {
+        // Statements sent in one message without BEGIN are one implicit transaction, committed
+        // when the message ends (SET LOCAL holds in it): the take costs one round trip.
+        auto rows = m_db.query(fmt::format("SET LOCAL lock_timeout = '{}ms';\n{}", k_take_wait.count(), take));
+        return !rows.empty() && rows[0][0] == m_token;
+    }
+    return with_wait(m_db, k_take_wait, [&] {
         Transaction transaction(m_db);
         auto rows = m_db.query(take);
         transaction.commit();
@@ -284,6 +320,7 @@ MigrationLock::~MigrationLock() {
 }
 
 long long MigrationLock::fence() {
+    m_renewed_at = Clock::now();
     auto now = now_sql(m_db.kind());
     auto rows = m_db.query(fmt::format("UPDATE {} SET expires_at = {} + {} WHERE id = 1 AND owner = {} RETURNING {}",
                                        m_settings.table, now, m_settings.lease.count(), Database::quote(m_token),
@@ -309,6 +346,7 @@ std::pair<long long, std::vector<Row>> MigrationLock::fence_then(const std::stri
         return {backend, rows};
     }
     // The UPDATE renews and holds the row; the SELECT, which sees it, says whether it was ours.
+    m_renewed_at = Clock::now();
     auto now = now_sql(m_db.kind());
     auto rows = m_db.query(fmt::format(
         "UPDATE {0} SET expires_at = {1} + {2} WHERE id = 1 AND owner = {3};\n"
@@ -320,18 +358,32 @@ std::pair<long long, std::vector<Row>> MigrationLock::fence_then(const std::stri
     return {std::stoll(*rows[0][0]), rows};
 }
 
+std::string MigrationLock::fence_sql(const std::string& ready) {
+    m_renewed_at = Clock::now();
+    auto owned = fmt::format("EXISTS (SELECT 1 FROM {} WHERE id = 1 AND owner = {})", m_settings.table,
+                             Database::quote(m_token));
+    return renew_sql() + ";\n" + guard_sql(ready.empty() ? owned : owned + " AND " + ready);
+}
+
+std::optional<std::string> MigrationLock::renew_sql_if_due() {
+    if (Clock::now() - m_renewed_at < m_settings.lease / 3)
+        return std::nullopt;
+    m_renewed_at = Clock::now();
+    return renew_sql();
+}
+
 std::string MigrationLock::renew_sql() const {
     auto now = now_sql(m_db.kind());
     return fmt::format("UPDATE {} SET expires_at = {} + {} WHERE id = 1 AND owner = {}", m_settings.table, now,
                        m_settings.lease.count(), Database::quote(m_token));
 }
 
-void MigrationLock::watch(long long backend_pid) {
+void MigrationLock::watch() {
     if (!m_keeper)
         return;
     {
         std::lock_guard lock(m_keeper->mutex);
-        m_keeper->watched = backend_pid;
+        m_keeper->watched_since = Clock::now();
         m_keeper->blockers.clear();
     }
     m_keeper->wake.notify_all();
@@ -341,7 +393,7 @@ void MigrationLock::unwatch() {
     if (!m_keeper)
         return;
     std::lock_guard lock(m_keeper->mutex);
-    m_keeper->watched = 0;
+    m_keeper->watched_since.reset();
 }
 
 std::string MigrationLock::blockers() const {

@@ -53,6 +53,13 @@ std::optional<LockHolder> read_lock(Database& db, const std::string& table);
 // Deletes the lock row whoever holds it (`trellis unlock`). Returns whether there was one.
 bool release_lock(Database& db, const std::string& table);
 
+// A statement that fails when `condition` (SQL, evaluated when it runs) is false, with an error
+// that is_guard_failure() recognises: sent ahead of other statements in one message, it keeps
+// them from running unless the condition holds. Plain SQL (a cast that fails), so that it runs
+// on PostgreSQL-compatible engines without PL/pgSQL.
+std::string guard_sql(const std::string& condition);
+bool is_guard_failure(const SqlError& e);
+
 class MigrationLock {
 public:
     // Takes the lock, polling until `settings.timeout`. Throws a database error naming the holder
@@ -74,9 +81,21 @@ public:
     std::pair<long long, std::vector<Row>> fence_then(const std::string& query);
     // A statement for the end of the same transaction: renews the lease from the commit's time.
     std::string renew_sql() const;
+    // renew_sql() when a third of the lease has passed since this command last renewed (the
+    // take, a fence, a renewal sent with a commit), else nothing: a lease that still has two
+    // thirds left needs no renewal, and a second UPDATE of the lock row in every revision's
+    // transaction more than doubles what a short revision costs PostgreSQL.
+    std::optional<std::string> renew_sql_if_due();
+    // fence() as statements that travel ahead of a transaction's first one (PostgreSQL's
+    // Database::send_with_begin, no round trip of their own): the fence's UPDATE, then
+    // guard_sql() of "this command owns the lock" and `ready` (an SQL condition; empty: none).
+    // When the guard fails, nothing after it ran: roll back, and fence() (in a new transaction)
+    // says whether the lock was lost.
+    std::string fence_sql(const std::string& ready);
 
-    // Between watch() and unwatch(), the keeper notes which sessions block `backend_pid`.
-    void watch(long long backend_pid);
+    // Between watch() and unwatch(), the keeper notes which sessions block this command's
+    // transaction (the one whose fence holds the lock row), once a statement has waited a while.
+    void watch();
     void unwatch();
     // The blockers noted during the last watch: "pid 123, application `psql`, ..."; empty when
     // none was seen.
@@ -90,6 +109,7 @@ private:
     Database& m_db;
     LockSettings m_settings;
     std::string m_token, m_host;
+    std::chrono::steady_clock::time_point m_renewed_at; // before the last renewal was sent
     std::unique_ptr<Keeper> m_keeper;
 };
 

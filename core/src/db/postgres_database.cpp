@@ -86,11 +86,23 @@ std::string PostgresDatabase::begin_sql() const {
     std::string sql = "BEGIN;\nSET LOCAL lock_timeout = " + milliseconds(m_limits.lock_wait) + ";\n";
     if (m_limits.statement.count() > 0)
         sql += "SET LOCAL statement_timeout = " + milliseconds(m_limits.statement) + ";\n";
-    return sql;
+    return sql + m_with_begin;
+}
+
+bool PostgresDatabase::send_with_begin(const std::string& sql) {
+    if (!m_begin_pending)
+        return false;
+    check_no_nul(sql);
+    m_with_begin += sql + ";\n";
+    return true;
 }
 
 std::string PostgresDatabase::with_begin(const std::string& sql) {
-    return std::exchange(m_begin_pending, false) ? begin_sql() + sql : sql;
+    if (!std::exchange(m_begin_pending, false))
+        return sql;
+    auto begin = begin_sql();
+    m_with_begin.clear();
+    return begin + sql;
 }
 
 void PostgresDatabase::execute(const std::string& sql) {
@@ -118,16 +130,18 @@ void PostgresDatabase::begin() {
         throw std::logic_error("PostgresDatabase::begin inside a transaction");
     m_in_transaction = true;
     m_begin_pending = true;
+    m_with_begin.clear();
 }
 
 void PostgresDatabase::commit(const std::vector<std::string>& last) {
     m_in_transaction = false;
     bool begun = !std::exchange(m_begin_pending, false);
-    if (!begun && last.empty())
+    if (!begun && last.empty() && m_with_begin.empty())
         return; // nothing was sent, so there is nothing to commit
     // A SAVEPOINT fails (25P01) unless an explicit transaction is open: when SQL sent since BEGIN
     // ended it, the message is one implicit transaction, and the failure takes `last` with it.
     std::string sql = begun ? "SAVEPOINT trellis_open; RELEASE SAVEPOINT trellis_open;\n" : begin_sql();
+    m_with_begin.clear();
     for (const auto& statement : last)
         sql += statement + ";\n";
     sql += "COMMIT";
@@ -151,6 +165,7 @@ void PostgresDatabase::commit(const std::vector<std::string>& last) {
 void PostgresDatabase::rollback() {
     if (!std::exchange(m_in_transaction, false))
         return;
+    m_with_begin.clear();
     if (!std::exchange(m_begin_pending, false))
         guarded([&] { run(*m_connection, "ROLLBACK"); });
 }

@@ -28,6 +28,7 @@ public:
     using Database::commit;
     void rollback() override;
     bool in_transaction() const override { return m_in_transaction; }
+    bool send_with_begin(const std::string& sql) override;
     void set_limits(const Limits& limits) override { m_limits = limits; }
     void cancel() override;
     std::string current_schema() override;
@@ -45,6 +46,7 @@ private:
     // given to commit(). A revision of one statement costs two round trips instead of four.
     bool m_in_transaction = false;
     bool m_begin_pending = false; // BEGIN not sent yet
+    std::string m_with_begin;     // statements to send after it (send_with_begin)
 };
 
 } // namespace trellis
