@@ -195,9 +195,39 @@ std::string narrowing_guard(const std::string& table, const Column& from, const 
                        quote(table), where, literal(what));
 }
 
-std::string foreign_key_guard(const std::string& table) {
-    return sqlite_guard(fmt::format("{}: rows whose foreign key matches no row (PRAGMA foreign_key_check)", table),
-                        fmt::format("pragma_foreign_key_check({})", literal(table)));
+// SQLite's RAISE takes only a literal, so the message is carried by the one error of SQLite that
+// quotes its argument: a JSON path that is not one. The statement returns no row, and so raises
+// nothing, while every reference matches.
+std::string foreign_key_guard(const Table& table) {
+    constexpr int k_shown = 3;
+    auto q = quote(table.name);
+    // The row: its primary key (or rowid), then the key's columns and their values.
+    std::vector<std::string> key_parts;
+    for (const auto& c : table.primary_key)
+        key_parts.push_back(fmt::format("{} || ' = ' || quote(t.{})", literal(c), quote(c)));
+    auto row = key_parts.empty() ? std::string("'rowid ' || v.rowid") : text::join(key_parts, " || ', ' || ");
+    std::string values = "CASE k.columns";
+    for (const auto& f : table.foreign_keys) {
+        std::vector<std::string> parts;
+        for (const auto& c : f.columns)
+            parts.push_back(fmt::format("quote(t.{})", quote(c)));
+        values +=
+            fmt::format(" WHEN {} THEN {}", literal(text::join(f.columns, ", ")), text::join(parts, " || ', ' || "));
+    }
+    values += " ELSE '?' END";
+    auto rows = fmt::format(
+        "SELECT {0} || ': ' || k.columns || ' = ' || {1} || ' matches no row of ' || v.parent AS line "
+        "FROM pragma_foreign_key_check({2}) v JOIN {3} t ON t.rowid = v.rowid JOIN (SELECT id, group_concat(\"from\", "
+        "', ') AS columns FROM (SELECT id, \"from\" FROM pragma_foreign_key_list({2}) ORDER BY id, seq) GROUP BY id) "
+        "k ON k.id = v.fkid",
+        row, values, literal(table.name), q);
+    return fmt::format(
+        "-- Every reference must match a row (PRAGMA foreign_key_check); else this fails, naming the rows.\n"
+        "SELECT json_extract('{{}}', {0} || ': ' || count(*) || ' row(s) whose foreign key matches no row, so "
+        "nothing was changed: ' || (SELECT group_concat(line, '; ') FROM ({1} LIMIT {2})) || CASE WHEN count(*) > {2} "
+        "THEN '; and ' || (count(*) - {2}) || ' more' ELSE '' END || '. Fix or delete them first.') FROM "
+        "pragma_foreign_key_check({3}) HAVING count(*) > 0;\n",
+        literal(table.name), rows, k_shown, literal(table.name));
 }
 
 } // namespace trellis

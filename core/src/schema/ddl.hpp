@@ -30,7 +30,9 @@ std::string create_table_body(const Table& t, const std::string& name, Dialect d
 // enforce lengths, fails a CHECK on a temporary table. Empty when nothing can be cut.
 std::string narrowing_guard(const std::string& table, const Column& from, const ColumnType& to, Dialect dialect);
 
-// SQLite: fails the revision when a row of `table` refers to no row (PRAGMA foreign_key_check).
-std::string foreign_key_guard(const std::string& table);
+// SQLite: fails the revision when a row of `table` refers to no row (PRAGMA foreign_key_check),
+// naming the table, the first rows by primary key (or rowid), their key's columns and values and
+// the parent table, and how many more.
+std::string foreign_key_guard(const Table& table);
 
 } // namespace trellis

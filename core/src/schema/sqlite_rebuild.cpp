@@ -174,7 +174,7 @@ std::string rebuild(const Table& from, const Table& to, const std::vector<Schema
     for (const auto* o : kept)
         out += o->sql + ";\n";
     if (!to.foreign_keys.empty())
-        out += foreign_key_guard(to.name);
+        out += foreign_key_guard(to);
     return out;
 }
 
