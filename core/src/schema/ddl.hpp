@@ -9,6 +9,13 @@
 
 namespace trellis {
 
+// `text` as an SQL string literal: `'it''s'`.
+std::string sql_string(std::string_view text);
+
+// SQLite: ` CHECK ("col" IN ('a', 'b'))` for a column of an enum type (what PostgreSQL's type
+// enforces); reflection reads the labels back from it. Empty for any other column.
+std::string enum_check(const Column& c);
+
 // The value existing rows get when a NOT NULL column arrives: its default, else the type's zero.
 // nullopt for a column of a foreign key: trellis never invents a reference.
 std::optional<std::string> fill_value(const Table& table, const Column& c);

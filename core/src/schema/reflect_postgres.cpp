@@ -101,12 +101,34 @@ void read_indexes(Database& db, std::map<std::string, Table>& tables) {
     }
 }
 
+// An enum column reflects as its type's name: its labels, in their order, come from pg_enum.
+void read_enums(Database& db, std::map<std::string, Table>& tables) {
+    std::map<std::string, std::vector<std::string>> labels;
+    for (const auto& r : db.query("SELECT format_type(t.oid, NULL), e.enumlabel FROM pg_type t JOIN pg_enum e ON "
+                                  "e.enumtypid = t.oid JOIN pg_namespace n ON n.oid = t.typnamespace WHERE "
+                                  "n.nspname = current_schema() ORDER BY t.oid, e.enumsortorder"))
+        labels[cell(r, 0)].push_back(cell(r, 1));
+    for (auto& [name, table] : tables)
+        for (auto& column : table.columns) {
+            if (column.type.kind != ColumnKind::other)
+                continue;
+            auto spelling = column.type.spelling;
+            bool array = spelling.ends_with("[]");
+            auto it = labels.find(array ? spelling.substr(0, spelling.size() - 2) : spelling);
+            if (it == labels.end())
+                continue;
+            column.type = types::enumeration(unquote(it->first), it->second);
+            column.type.array = array;
+        }
+}
+
 } // namespace
 
 void reflect_postgres(Database& db, std::map<std::string, Table>& tables, const SkipTable& skip) {
     read_columns(db, tables, skip);
     read_constraints(db, tables);
     read_indexes(db, tables);
+    read_enums(db, tables);
 }
 
 } // namespace trellis

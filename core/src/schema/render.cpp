@@ -1,6 +1,7 @@
 #include "schema/render.hpp"
 
 #include "schema/ddl.hpp"
+#include "schema/enum_types.hpp"
 #include "schema/identifier.hpp"
 #include "schema/sqlite_rebuild.hpp"
 #include "schema/table_order.hpp"
@@ -118,7 +119,11 @@ std::string alter_column_sql(const Table& table, const Column& from, const Colum
             return fmt::format("{} DROP COLUMN {};\n{} ADD COLUMN {};\n", alter(table.name), quote(to.name),
                                alter(table.name), column_definition(table, to, Dialect::postgresql));
     }
-    bool retype = !same_type(from.type, to.type);
+    // A change of an enum's labels is the type's own (schema/enum_types.hpp), not the column's.
+    bool relabel = from.type.kind == ColumnKind::enumeration && to.type.kind == ColumnKind::enumeration &&
+                   same_type(types::spelled(from.type.spelling), types::spelled(to.type.spelling)) &&
+                   from.type.array == to.type.array;
+    bool retype = !same_type(from.type, to.type) && !relabel;
     bool computed = from.auto_increment || to.auto_increment || from.generated || to.generated;
     bool redefault = !computed && normalize_default(from.server_default, from.type.kind) !=
                                       normalize_default(to.server_default, to.type.kind);
@@ -292,42 +297,18 @@ int phase(OpKind kind) {
     return 2;
 }
 
-bool uses_type(const Table& t, const std::string& name) {
-    return std::any_of(t.columns.begin(), t.columns.end(), [&](const Column& c) {
-        return (c.type.kind == ColumnKind::enumeration || c.type.kind == ColumnKind::other) &&
-               same_type(c.type, types::spelled(name));
-    });
-}
-
-// CREATE TYPE ... AS ENUM for the enum types the columns of `tables` use and no table of
-// `existing` does (PostgreSQL; SQLite has no types to create).
-std::vector<Step> enum_steps(const std::vector<const Table*>& tables, const std::vector<Table>& existing) {
-    std::vector<Step> steps;
-    std::set<std::string> done;
-    for (const auto* t : tables)
-        for (const auto& c : t->columns) {
-            const auto& name = c.type.spelling;
-            if (c.type.kind != ColumnKind::enumeration || done.count(name) ||
-                std::any_of(existing.begin(), existing.end(), [&](const Table& e) { return uses_type(e, name); }))
-                continue;
-            done.insert(name);
-            std::vector<std::string> labels;
-            for (auto v : c.type.values) {
-                for (std::size_t at = 0; (at = v.find('\'', at)) != std::string::npos; at += 2)
-                    v.insert(at, "'");
-                labels.push_back("'" + v + "'");
-            }
-            steps.push_back({fmt::format("CREATE TYPE {} AS ENUM ({});\n", quote(name), text::join(labels, ", ")),
-                             fmt::format("DROP TYPE {};\n", quote(name))});
-        }
-    return steps;
-}
-
 // Creating `tables` in foreign-key order; a cycle's keys are added once its tables exist.
 std::vector<Step> create_steps(const std::vector<const Table*>& tables, Dialect dialect, bool with_types = false) {
     auto plan = creation_plan(tables);
     bool pg = dialect == Dialect::postgresql;
-    std::vector<Step> steps = pg && with_types ? enum_steps(tables, {}) : std::vector<Step>{};
+    std::vector<Step> steps;
+    if (pg && with_types) {
+        std::vector<Table> all;
+        for (const auto* t : tables)
+            all.push_back(*t);
+        for (const auto& [key, type] : enum_types(all))
+            steps.push_back({create_type_sql(type), drop_type_sql(type)});
+    }
     for (const auto* t : plan.tables)
         steps.push_back({create_table_sql(*t, dialect, pg ? forward_keys(plan, *t) : std::vector<std::string>{}),
                          fmt::format("DROP TABLE {};\n", quote(t->name))});
@@ -383,12 +364,7 @@ RenderedChange render(const std::vector<Operation>& operations, const Schema& be
         if (op->kind == OpKind::drop_table)
             dropped.push_back(&op->before);
     }
-    // The enum types that new tables and columns use come first.
-    std::vector<const Table*> typed;
-    for (const auto* op : ordered)
-        if (op->kind == OpKind::create_table || op->kind == OpKind::add_column || op->kind == OpKind::alter_column)
-            typed.push_back(&op->after);
-    auto steps = dialect == Dialect::postgresql ? enum_steps(typed, before.tables) : std::vector<Step>{};
+    std::vector<Step> steps;
     std::set<std::string> rebuilt;
     bool created_done = false;
     for (const auto* op : ordered) {
@@ -427,6 +403,13 @@ RenderedChange render(const std::vector<Operation>& operations, const Schema& be
     }
     for (auto& s : drop_steps(dropped, dialect, true))
         steps.push_back(std::move(s));
+    if (dialect == Dialect::postgresql) {
+        // Enum types: created and labels added first, labels removed and types dropped last.
+        auto types =
+            enum_changes(before, trellis::apply(before, operations), joined(steps, true), joined(steps, false));
+        steps.insert(steps.begin(), Step{types.first_up, types.first_down});
+        steps.push_back({types.last_up, types.last_down});
+    }
     RenderedChange out;
     out.upgrade = joined(steps, true);
     for (auto it = steps.rbegin(); it != steps.rend(); ++it)
