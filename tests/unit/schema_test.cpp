@@ -3,9 +3,11 @@
 // (owners, renames, what loses data), and the SQL rendered for them.
 #include "model_project.hpp"
 #include "schema/diff.hpp"
+#include "schema/expression.hpp"
 #include "schema/identifier.hpp"
 #include "schema/render.hpp"
 #include "schema/schema.hpp"
+#include "schema/types.hpp"
 
 #include <algorithm>
 #include <doctest/doctest.h>

@@ -1,6 +1,8 @@
 #include "schema/ddl.hpp"
 
+#include "schema/expression.hpp"
 #include "schema/identifier.hpp"
+#include "schema/types.hpp"
 #include "util/text.hpp"
 
 #include <algorithm>

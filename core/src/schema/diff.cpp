@@ -1,5 +1,7 @@
 #include "schema/diff.hpp"
 
+#include "schema/expression.hpp"
+#include "schema/types.hpp"
 #include "util/text.hpp"
 
 #include <algorithm>

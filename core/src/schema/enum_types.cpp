@@ -1,7 +1,9 @@
 #include "schema/enum_types.hpp"
 
 #include "schema/ddl.hpp"
+#include "schema/expression.hpp"
 #include "schema/identifier.hpp"
+#include "schema/types.hpp"
 #include "util/text.hpp"
 
 #include <algorithm>

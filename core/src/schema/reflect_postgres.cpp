@@ -1,5 +1,7 @@
+#include "schema/expression.hpp"
 #include "schema/identifier.hpp"
 #include "schema/reflect_dialects.hpp"
+#include "schema/types.hpp"
 #include "util/text.hpp"
 
 #include <fmt/format.h>

@@ -2,9 +2,11 @@
 
 #include "schema/ddl.hpp"
 #include "schema/enum_types.hpp"
+#include "schema/expression.hpp"
 #include "schema/identifier.hpp"
 #include "schema/sqlite_rebuild.hpp"
 #include "schema/table_order.hpp"
+#include "schema/types.hpp"
 #include "util/text.hpp"
 
 #include <algorithm>

@@ -1,6 +1,8 @@
-// Column types (declared in schema.hpp): either dialect's spelling parsed, one rendered, two compared.
+// Column types (declared in schema/types.hpp): either dialect's spelling parsed, one rendered, two compared.
+#include "schema/types.hpp"
+
+#include "schema/expression.hpp"
 #include "schema/identifier.hpp"
-#include "schema/schema.hpp"
 #include "util/text.hpp"
 
 #include <algorithm>
