@@ -325,7 +325,7 @@ std::string Operation::describe() const {
     return text;
 }
 
-std::vector<Operation> diff(const Schema& models, const Schema& database, bool drop_unowned) {
+std::vector<Operation> diff(const Schema& models, const Schema& database, UnownedTables unowned) {
     std::vector<Operation> ops;
     Differ differ(models, ops);
     for (const auto& model : models.tables) {
@@ -334,7 +334,7 @@ std::vector<Operation> diff(const Schema& models, const Schema& database, bool d
         else
             differ.create(model);
     }
-    if (drop_unowned)
+    if (unowned == UnownedTables::drop)
         for (const auto& db : database.tables)
             if (!models.find(db.name))
                 differ.add(OpKind::drop_table, db, Table{}, db.name, "", true);
