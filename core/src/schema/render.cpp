@@ -200,10 +200,58 @@ std::string primary_key_sql(const Table& from, const Table& to) {
     return out;
 }
 
+// Indexes, unique constraints, foreign keys and checks: each added or dropped by its name, the
+// downgrade doing the inverse.
+Step constraint_step(const Operation& op, const Table& before) {
+    const auto& after = op.after;
+    const auto& table = op.table;
+    bool adds = op.kind == OpKind::create_index || op.kind == OpKind::add_unique ||
+                op.kind == OpKind::add_foreign_key || op.kind == OpKind::add_check;
+    const auto& source = adds ? after : before;
+    auto both_ways = [&](std::string add, std::string drop) {
+        return adds ? Step{std::move(add), std::move(drop)} : Step{std::move(drop), std::move(add)};
+    };
+    auto drop_constraint = fmt::format("{} DROP CONSTRAINT {};\n", alter(table), quote(op.subject));
+    switch (op.kind) {
+    case OpKind::create_index:
+    case OpKind::drop_index:
+        for (const auto& i : source.indexes)
+            if (i.name == op.subject)
+                return both_ways(index_sql(table, i), fmt::format("DROP INDEX {};\n", quote(i.name)));
+        break;
+    case OpKind::add_unique:
+    case OpKind::drop_unique: {
+        const auto* u = find_unique(source.uniques, op.subject);
+        return both_ways(
+            fmt::format("{} ADD {};\n", alter(table),
+                        constraint(op.subject, fmt::format("UNIQUE ({})", u ? quote_list(u->columns) : ""))),
+            drop_constraint);
+    }
+    case OpKind::add_foreign_key:
+    case OpKind::drop_foreign_key:
+        for (const auto& f : source.foreign_keys)
+            if (f.name == op.subject) {
+                auto step = add_key(source, f);
+                return both_ways(step.up, step.down);
+            }
+        break;
+    case OpKind::add_check:
+    case OpKind::drop_check:
+        for (const auto& c : source.checks)
+            if (c.name == op.subject)
+                return both_ways(
+                    fmt::format("{} ADD {};\n", alter(table), constraint(c.name, "CHECK (" + c.expression + ")")),
+                    drop_constraint);
+        break;
+    default:
+        break;
+    }
+    return {};
+}
+
 Step operation_step(const Operation& op, const Table& before, Dialect dialect) {
     const auto& after = op.after;
     const auto& table = op.table;
-    auto drop_constraint = fmt::format("{} DROP CONSTRAINT {};\n", alter(table), quote(op.subject));
     switch (op.kind) {
     case OpKind::add_column: {
         const auto& c = *find_column(after, op.subject);
@@ -226,52 +274,12 @@ Step operation_step(const Operation& op, const Table& before, Dialect dialect) {
     }
     case OpKind::alter_primary_key:
         return {primary_key_sql(before, after), primary_key_sql(after, before)};
-    case OpKind::create_index:
-        for (const auto& i : after.indexes)
-            if (i.name == op.subject)
-                return {index_sql(table, i), fmt::format("DROP INDEX {};\n", quote(i.name))};
-        break;
-    case OpKind::drop_index:
-        for (const auto& i : before.indexes)
-            if (i.name == op.subject)
-                return {fmt::format("DROP INDEX {};\n", quote(i.name)), index_sql(table, i)};
-        break;
-    case OpKind::add_unique:
-    case OpKind::drop_unique: {
-        bool adds = op.kind == OpKind::add_unique;
-        const auto* u = find_unique(adds ? after.uniques : before.uniques, op.subject);
-        auto add = fmt::format("{} ADD {};\n", alter(table),
-                               constraint(op.subject, fmt::format("UNIQUE ({})", u ? quote_list(u->columns) : "")));
-        return adds ? Step{add, drop_constraint} : Step{drop_constraint, add};
-    }
-    case OpKind::add_foreign_key:
-        for (const auto& f : after.foreign_keys)
-            if (f.name == op.subject)
-                return add_key(after, f);
-        break;
-    case OpKind::drop_foreign_key:
-        for (const auto& f : before.foreign_keys)
-            if (f.name == op.subject) {
-                auto step = add_key(before, f);
-                return {step.down, step.up};
-            }
-        break;
-    case OpKind::add_check:
-    case OpKind::drop_check: {
-        bool adds = op.kind == OpKind::add_check;
-        for (const auto& c : adds ? after.checks : before.checks)
-            if (c.name == op.subject) {
-                auto add =
-                    fmt::format("{} ADD {};\n", alter(table), constraint(c.name, "CHECK (" + c.expression + ")"));
-                return adds ? Step{add, drop_constraint} : Step{drop_constraint, add};
-            }
-        break;
-    }
     case OpKind::create_table:
     case OpKind::drop_table:
-        break;
+        return {};
+    default:
+        return constraint_step(op, before);
     }
-    return {};
 }
 
 int phase(OpKind kind) {
