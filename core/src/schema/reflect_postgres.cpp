@@ -126,11 +126,22 @@ void read_enums(Database& db, std::map<std::string, Table>& tables) {
 
 } // namespace
 
-void reflect_postgres(Database& db, std::map<std::string, Table>& tables, const SkipTable& skip) {
+void reflect_postgres(Database& db, std::map<std::string, Table>& tables, std::vector<SchemaObject>& objects,
+                      const SkipTable& skip) {
     read_columns(db, tables, skip);
     read_constraints(db, tables);
     read_indexes(db, tables);
     read_enums(db, tables);
+    // Views in the order they were made (a view comes after those it reads).
+    for (const auto& r : db.query("SELECT c.relname, pg_get_viewdef(c.oid, true) FROM pg_class c JOIN pg_namespace n "
+                                  "ON n.oid = c.relnamespace WHERE c.relkind = 'v' AND n.nspname = current_schema() "
+                                  "ORDER BY c.oid")) {
+        auto definition = std::string(text::trim(cell(r, 1)));
+        while (!definition.empty() && definition.back() == ';')
+            definition.pop_back();
+        objects.push_back({"view", cell(r, 0), "", fmt::format("CREATE VIEW {} AS {}", quote(cell(r, 0)), definition),
+                           Dialect::postgresql});
+    }
 }
 
 } // namespace trellis

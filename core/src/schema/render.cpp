@@ -347,6 +347,42 @@ std::string joined(const std::vector<Step>& steps, bool up) {
     return out;
 }
 
+// PostgreSQL refuses to change the type of a column a view uses (0A000). The views on the tables
+// whose columns change type are kept aside in a temporary table and dropped first (`up`), and
+// made again last from what was kept (`down`), in both directions: the views there when the
+// revision runs, as they are then, never a view the revision remembers but the user dropped.
+Step views_around_retypes(const std::vector<const Operation*>& ordered, const Schema& before) {
+    std::vector<const SchemaObject*> views;
+    for (const auto* op : ordered) {
+        const auto* from = op->kind == OpKind::alter_column ? find_column(op->before, op->subject) : nullptr;
+        const auto* to = op->kind == OpKind::alter_column ? find_column(op->after, op->subject) : nullptr;
+        if (!from || !to || same_type(from->type, to->type))
+            continue;
+        for (const auto* o : dependents(op->table, before.objects, Dialect::postgresql))
+            if (std::find(views.begin(), views.end(), o) == views.end())
+                views.push_back(o);
+    }
+    if (views.empty())
+        return {};
+    std::sort(views.begin(), views.end());
+    std::vector<std::string> names;
+    for (const auto* v : views)
+        names.push_back(sql_string(v->name));
+    Step out;
+    out.up = fmt::format(
+        "-- PostgreSQL cannot change the type of a column a view uses: the views are kept aside and made again "
+        "after.\nCREATE TEMP TABLE trellis_views AS SELECT c.oid::bigint AS made, c.relname::text AS name, "
+        "rtrim(pg_get_viewdef(c.oid, true), ';') AS definition FROM pg_class c JOIN pg_namespace n ON n.oid = "
+        "c.relnamespace WHERE c.relkind = 'v' AND n.nspname = current_schema() AND c.relname IN ({});\n",
+        text::join(names, ", "));
+    for (auto it = views.rbegin(); it != views.rend(); ++it)
+        out.up += fmt::format("DROP VIEW IF EXISTS {};\n", quote((*it)->name));
+    out.down = "DO $$ DECLARE v record; BEGIN FOR v IN SELECT name, definition FROM trellis_views ORDER BY made LOOP "
+               "EXECUTE format('CREATE VIEW %I AS %s', v.name, v.definition); END LOOP; END $$;\nDROP TABLE "
+               "trellis_views;\n";
+    return out;
+}
+
 } // namespace
 
 std::string create_tables_sql(const std::vector<const Table*>& tables, Dialect dialect) {
@@ -419,6 +455,10 @@ RenderedChange render(const std::vector<Operation>& operations, const Schema& be
             enum_changes(before, trellis::apply(before, operations), joined(steps, true), joined(steps, false));
         steps.insert(steps.begin(), Step{types.first_up, types.first_down});
         steps.push_back({types.last_up, types.last_down});
+        auto views = views_around_retypes(ordered, before);
+        // The downgrade runs the steps backwards: it keeps the views aside first too.
+        steps.insert(steps.begin(), Step{views.up, views.down});
+        steps.push_back({views.down, views.up});
     }
     RenderedChange out;
     out.upgrade = joined(steps, true);

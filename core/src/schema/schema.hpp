@@ -14,11 +14,14 @@
 
 namespace trellis {
 
-// A view or a trigger as SQLite keeps it: a table rebuild drops and re-creates the ones that
-// name the table, since SQLite's RENAME refuses a view whose table is gone.
+// A view or a trigger, with the SQL that creates it in the dialect it was read from. A SQLite
+// table rebuild drops and re-creates the ones that name the table, since SQLite's RENAME refuses
+// a view whose table is gone; PostgreSQL refuses to change the type of a column a view uses, so
+// its views on such a column are dropped and re-created around the change.
 struct SchemaObject {
     std::string kind; // "view" or "trigger"
     std::string name, table, sql;
+    Dialect dialect = Dialect::sqlite;
 };
 
 struct Schema {
