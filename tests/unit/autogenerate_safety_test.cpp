@@ -96,4 +96,30 @@ TEST_SUITE("autogenerate") {
             }
         }
     }
+
+    TEST_CASE("a SQLite rebuild over rows whose foreign key matches nothing fails naming the table, rows and key") {
+        ModelProject p("sqlite");
+        auto child = table("child", {column("parent_id", types::integer()), column("n", types::integer())});
+        child.foreign_keys.push_back({"child_parent_fkey", {"parent_id"}, "parent", {"id"}});
+        Models m{{table("parent", {}), child}, {}};
+        p.set_models(m);
+        REQUIRE(p.run({"revision", "--autogenerate", "--plugin", "json_models", "-m", "tables"}).exit_code == 0);
+        REQUIRE(p.run({"upgrade"}).exit_code == 0);
+        // Written with foreign keys off, as SQLite's default connection does.
+        p.execute("INSERT INTO parent (id) VALUES (1); INSERT INTO child (id, parent_id, n) VALUES (10, 1, 0), "
+                  "(11, 99, 0), (12, 98, 0), (13, 97, 0), (14, 96, 0);");
+        m.tables[1].columns[2].type = types::bigint(); // SQLite rebuilds the table for it
+        p.set_models(m);
+        auto r = p.run({"revision", "--autogenerate", "--plugin", "json_models", "-m", "wider"});
+        REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+        auto up = p.run({"upgrade"});
+        CHECK_MESSAGE(up.exit_code == 3, up.out << up.err);
+        CHECK_MESSAGE(contains(up.err, "child: 4 row(s) whose foreign key matches no row, so nothing was changed: "
+                                       "id = 11: parent_id = 99 matches no row of parent; id = 12: parent_id = 98 "
+                                       "matches no row of parent; id = 13: parent_id = 97 matches no row of parent; "
+                                       "and 1 more. Fix or delete them first."),
+                      up.err);
+        CHECK(p.sql("SELECT count(*) FROM child") == "5\n");
+        CHECK(p.sql("SELECT type FROM pragma_table_info('child') WHERE name = 'n'") == "INTEGER\n");
+    }
 }

@@ -6,6 +6,7 @@
 #include "project.hpp"
 #include "schema/reflect.hpp"
 #include "schema/schema.hpp"
+#include "schema/types.hpp"
 
 #include <algorithm>
 #include <doctest/doctest.h>

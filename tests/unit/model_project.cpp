@@ -1,7 +1,9 @@
 #include "model_project.hpp"
 
 #include "project.hpp"
+#include "schema/expression.hpp"
 #include "schema/schema.hpp"
+#include "schema/types.hpp"
 
 #include <algorithm>
 #include <doctest/doctest.h>

@@ -34,7 +34,7 @@ std::size_t at(const std::string& text, const std::string& part) {
 }
 
 RenderedChange create_all(const std::vector<Table>& tables, Dialect dialect) {
-    return render(diff(schema_of(tables), Schema{}, true), Schema{}, dialect);
+    return render(diff(schema_of(tables), Schema{}, UnownedTables::drop), Schema{}, dialect);
 }
 
 } // namespace
@@ -52,7 +52,7 @@ TEST_SUITE("render") {
             CHECK(at(sql.downgrade, "DROP TABLE c;") < at(sql.downgrade, "DROP TABLE b;"));
             // Dropping them from the models is the same order reversed.
             auto db = schema_of({c, a, b});
-            auto dropped = render(diff(Schema{}, db, true), db, dialect);
+            auto dropped = render(diff(Schema{}, db, UnownedTables::drop), db, dialect);
             CHECK(at(dropped.upgrade, "DROP TABLE a;") < at(dropped.upgrade, "DROP TABLE c;"));
             CHECK(at(dropped.upgrade, "DROP TABLE c;") < at(dropped.upgrade, "DROP TABLE b;"));
         }
@@ -94,7 +94,7 @@ TEST_SUITE("render") {
         auto before = table("track", {column("composer", types::varchar(220))});
         auto after = table("track", {column("composer", types::varchar(50))});
         auto db = schema_of({before});
-        auto ops = diff(schema_of({after}), db, true);
+        auto ops = diff(schema_of({after}), db, UnownedTables::drop);
         REQUIRE(ops.size() == 1);
         CHECK(ops[0].destructive);
         auto pg = render(ops, db, Dialect::postgresql);
@@ -112,15 +112,17 @@ TEST_SUITE("render") {
         auto wide = table("t", {column("n", types::bigint()), column("p", types::numeric(10, 2))});
         auto thin = table("t", {column("n", types::integer()), column("p", types::numeric(6, 1))});
         auto wide_db = schema_of({wide});
-        auto guarded = render(diff(schema_of({thin}), wide_db, true), wide_db, Dialect::postgresql).upgrade;
+        auto guarded =
+            render(diff(schema_of({thin}), wide_db, UnownedTables::drop), wide_db, Dialect::postgresql).upgrade;
         CHECK(contains(guarded, "n NOT BETWEEN -2147483648 AND 2147483647"));
         CHECK(contains(guarded, "abs(p) >= 100000 OR CAST(p AS NUMERIC) <> round(CAST(p AS NUMERIC), 1)"));
         // Fewer digits of a second round on PostgreSQL: guarded too.
         auto fine = table("t", {column("at", types::with_fraction(types::timestamp(), 6))});
         auto coarse = table("t", {column("at", types::with_fraction(types::timestamp(), 0))});
         auto fine_db = schema_of({fine});
-        CHECK(contains(render(diff(schema_of({coarse}), fine_db, true), fine_db, Dialect::postgresql).upgrade,
-                       "WHERE at <> CAST(at AS TIMESTAMP(0))) THEN RAISE"));
+        CHECK(contains(
+            render(diff(schema_of({coarse}), fine_db, UnownedTables::drop), fine_db, Dialect::postgresql).upgrade,
+            "WHERE at <> CAST(at AS TIMESTAMP(0))) THEN RAISE"));
     }
 
     TEST_CASE("a NOT NULL foreign key added to rows is never filled with an invented reference") {
@@ -129,7 +131,7 @@ TEST_SUITE("render") {
         auto after = refers(table("child", {}), "parent_id", "parent");
         after.columns.back().nullable = false;
         auto db = schema_of({parent, before});
-        auto ops = diff(schema_of({parent, after}), db, true);
+        auto ops = diff(schema_of({parent, after}), db, UnownedTables::drop);
         for (auto dialect : {Dialect::sqlite, Dialect::postgresql}) {
             auto sql = render(ops, db, dialect);
             CAPTURE(sql.upgrade);
@@ -158,10 +160,10 @@ TEST_SUITE("render") {
         reflected.columns[3].generated = "lower((email)::text)";
         reflected.indexes[0].columns = {"(lower(email::text))", "id DESC"};
         reflected.indexes[0].where = "(active)";
-        CHECK(diff(schema_of({t}), schema_of({reflected}), true).empty());
+        CHECK(diff(schema_of({t}), schema_of({reflected}), UnownedTables::drop).empty());
         // A column the database numbers never has its default dropped.
         reflected.columns[0].server_default = "nextval('person_id_seq')";
-        CHECK(diff(schema_of({t}), schema_of({reflected}), true).empty());
+        CHECK(diff(schema_of({t}), schema_of({reflected}), UnownedTables::drop).empty());
     }
 
     TEST_CASE("an enum type is created before the first table that uses it and dropped after it (PostgreSQL)") {
@@ -175,6 +177,6 @@ TEST_SUITE("render") {
         // Reflected, an enum column is its type's name: no difference.
         auto reflected = film;
         reflected.columns[1].type = types::spelled("mpaa_rating");
-        CHECK(diff(schema_of({film}), schema_of({reflected}), true).empty());
+        CHECK(diff(schema_of({film}), schema_of({reflected}), UnownedTables::drop).empty());
     }
 }

@@ -51,71 +51,116 @@ std::vector<std::string> user_tables(const ModelProject& p) {
     return lines(listed);
 }
 
+// One case of tests/schema_cases: `<name>.json` (the models), `<name>_rows.sql`, `<name>_steps.json`
+// and, when the database must hold something first (a domain), `<name>_setup.<dialect>.sql`; a
+// view (and, on SQLite, a trigger) over tables the steps rebuild must survive them.
+struct SchemaCase {
+    std::string name;
+    std::size_t tables;
+    std::string created; // a statement the first revision must hold
+    std::string view, view_name;
+    std::string trigger, trigger_name; // SQLite
+};
+
+void run_case(const SchemaCase& c, const std::string& dialect) {
+    ModelProject p(dialect);
+    auto setup = k_cases / (c.name + "_setup." + dialect + ".sql");
+    if (std::filesystem::exists(setup))
+        p.execute(read_file(setup));
+    auto models = read_json(c.name + ".json");
+    set_models(p, models);
+
+    // From empty: every table after those it refers to, the cycles' keys afterwards.
+    auto [first, text] = autogenerate(p, "the " + c.name);
+    require_ok(p.run({"upgrade"}));
+    require_ok(p.run({"check"}));
+    CHECK(user_tables(p).size() == c.tables);
+    CHECK(contains(read_file(first), c.created));
+    require_ok(p.run({"downgrade", "base"}));
+    CHECK(user_tables(p).empty());
+    require_ok(p.run({"upgrade"}));
+    require_ok(p.run({"check"}));
+
+    std::string rows;
+    for (const auto& line : lines(read_file(k_cases / (c.name + "_rows.sql"))))
+        if (!line.starts_with("--"))
+            rows += line + "\n";
+    p.execute(rows);
+    p.execute(c.view);
+    if (dialect == "sqlite")
+        p.execute(c.trigger);
+
+    for (const auto& step : read_json(c.name + "_steps.json")) {
+        auto name = step.at("name").get<std::string>();
+        CAPTURE(name);
+        auto changed = models.patch(step.at("patch"));
+        set_models(p, changed);
+        auto [path, revision] = autogenerate(p, name);
+        for (const auto& has : step.value("revision_has", std::vector<std::string>{}))
+            CHECK_MESSAGE(contains(revision, has), has << "\n" << revision);
+        for (const auto& lacks : step.value("revision_lacks", std::vector<std::string>{}))
+            CHECK_MESSAGE(!contains(revision, lacks), lacks << "\n" << revision);
+        auto r = p.run({"upgrade"});
+        // `upgrade_<dialect>` where one database answers otherwise (a known limit, named in the step).
+        if (step.value("upgrade_" + dialect, step.at("upgrade").get<std::string>()) == "ok") {
+            require_ok(r);
+            require_ok(p.run({"check"}));
+            models = changed;
+        } else {
+            // The database refused it (exit 3, the revision named); nothing is applied.
+            CHECK_MESSAGE(r.exit_code == 3, r.out << r.err);
+            CHECK(contains(r.err, path.filename().stem().string().substr(0, 12)));
+            std::filesystem::remove(path);
+            set_models(p, models);
+            require_ok(p.run({"check"}));
+        }
+        for (const auto& [query_text, expected] : step.at("rows").items())
+            CHECK_MESSAGE(p.sql(query_text) == expected.get<std::string>(), query_text);
+    }
+    if (dialect == "sqlite")
+        CHECK(p.sql("SELECT name FROM sqlite_master WHERE type IN ('view', 'trigger') ORDER BY 1") ==
+              c.view_name + "\n" + c.trigger_name + "\n");
+
+    p.execute("DROP VIEW " + c.view_name + ";");
+    require_ok(p.run({"downgrade", "base"}));
+    CHECK(user_tables(p).empty());
+}
+
 } // namespace
 
 TEST_SUITE("schema cases") {
     TEST_CASE("a realistic schema: created in key order, clean, reverted, and changed over its rows") {
+        SchemaCase store{"store",
+                         25,
+                         "CREATE TABLE \"Artist\"",
+                         "CREATE VIEW album_artists AS SELECT \"AlbumId\", \"ArtistId\" FROM \"Album\";",
+                         "album_artists",
+                         "CREATE TRIGGER album_touch AFTER UPDATE ON \"Album\" BEGIN UPDATE \"Artist\" SET \"Name\" = "
+                         "\"Name\" WHERE \"ArtistId\" = NEW.\"ArtistId\"; END;",
+                         "album_touch"};
         for (const auto& dialect : k_dialects) {
             SUBCASE(dialect.c_str()) {
-                ModelProject p(dialect);
-                auto models = read_json("store.json");
-                set_models(p, models);
+                run_case(store, dialect);
+            }
+        }
+    }
 
-                // From empty: every table after those it refers to, the cycles' keys afterwards.
-                auto [first, text] = autogenerate(p, "the store");
-                require_ok(p.run({"upgrade"}));
-                require_ok(p.run({"check"}));
-                CHECK(user_tables(p).size() == 25);
-                CHECK(contains(read_file(first), "CREATE TABLE \"Artist\""));
-                require_ok(p.run({"downgrade", "base"}));
-                CHECK(user_tables(p).empty());
-                require_ok(p.run({"upgrade"}));
-                require_ok(p.run({"check"}));
-
-                std::string rows;
-                for (const auto& line : lines(read_file(k_cases / "store_rows.sql")))
-                    if (!line.starts_with("--"))
-                        rows += line + "\n";
-                p.execute(rows);
-                // A view on a table that a step rebuilds on SQLite, and a trigger on it.
-                p.execute("CREATE VIEW album_artists AS SELECT \"AlbumId\", \"ArtistId\" FROM \"Album\";");
-                if (dialect == "sqlite")
-                    p.execute("CREATE TRIGGER album_touch AFTER UPDATE ON \"Album\" BEGIN UPDATE \"Artist\" SET "
-                              "\"Name\" = \"Name\" WHERE \"ArtistId\" = NEW.\"ArtistId\"; END;");
-
-                for (const auto& step : read_json("store_steps.json")) {
-                    auto name = step.at("name").get<std::string>();
-                    CAPTURE(name);
-                    auto changed = models.patch(step.at("patch"));
-                    set_models(p, changed);
-                    auto [path, revision] = autogenerate(p, name);
-                    for (const auto& has : step.value("revision_has", std::vector<std::string>{}))
-                        CHECK_MESSAGE(contains(revision, has), has << "\n" << revision);
-                    for (const auto& lacks : step.value("revision_lacks", std::vector<std::string>{}))
-                        CHECK_MESSAGE(!contains(revision, lacks), lacks << "\n" << revision);
-                    auto r = p.run({"upgrade"});
-                    if (step.at("upgrade") == "ok") {
-                        require_ok(r);
-                        require_ok(p.run({"check"}));
-                        models = changed;
-                    } else {
-                        // The database refused it (exit 3, the revision named); nothing is applied.
-                        CHECK_MESSAGE(r.exit_code == 3, r.out << r.err);
-                        CHECK(contains(r.err, path.filename().stem().string().substr(0, 12)));
-                        std::filesystem::remove(path);
-                        set_models(p, models);
-                        require_ok(p.run({"check"}));
-                    }
-                    for (const auto& [query_text, expected] : step.at("rows").items())
-                        CHECK_MESSAGE(p.sql(query_text) == expected.get<std::string>(), query_text);
-                }
-                if (dialect == "sqlite")
-                    CHECK(p.sql("SELECT name FROM sqlite_master WHERE type IN ('view', 'trigger') ORDER BY 1") ==
-                          "album_artists\nalbum_touch\n");
-
-                p.execute("DROP VIEW album_artists;");
-                require_ok(p.run({"downgrade", "base"}));
-                CHECK(user_tables(p).empty());
+    // Held out: a DVD rental schema written after the public sample database (serial ids, an
+    // enum, an array, a domain and a text search type carried by their spelling, composite keys,
+    // a store/staff cycle with a deferrable key, partial and expression indexes).
+    TEST_CASE("a DVD rental schema: the same procedure, enum labels and a dropped table over its rows") {
+        SchemaCase rental{"rental",
+                          15,
+                          "CREATE TYPE mpaa_rating AS ENUM ('G', 'PG', 'PG-13', 'R', 'NC-17');",
+                          "CREATE VIEW film_languages AS SELECT f.film_id, f.title, l.name AS language FROM film f "
+                          "JOIN language l ON l.language_id = f.language_id;",
+                          "film_languages",
+                          "CREATE TRIGGER film_touch AFTER UPDATE OF title ON film BEGIN UPDATE inventory SET "
+                          "last_update = last_update WHERE film_id = NEW.film_id; END;",
+                          "film_touch"};
+        for (const auto& dialect : k_dialects) {
+            SUBCASE(dialect.c_str()) {
+                run_case(rental, dialect);
             }
         }
     }

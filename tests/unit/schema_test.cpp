@@ -3,9 +3,11 @@
 // (owners, renames, what loses data), and the SQL rendered for them.
 #include "model_project.hpp"
 #include "schema/diff.hpp"
+#include "schema/expression.hpp"
 #include "schema/identifier.hpp"
 #include "schema/render.hpp"
 #include "schema/schema.hpp"
+#include "schema/types.hpp"
 
 #include <algorithm>
 #include <doctest/doctest.h>
@@ -229,16 +231,24 @@ TEST_SUITE("schema") {
         auto db = database({table("attendee", {column("badge", types::integer(), false, "3"),
                                                column("paid", types::boolean(), true, "'t'::boolean"),
                                                column("name", types::varchar(40), true, "'x'::character varying")})});
-        CHECK(codes(diff(schema, db, true)).empty());
+        CHECK(codes(diff(schema, db, UnownedTables::drop)).empty());
+        // A table only the database has goes only when asked.
+        auto extra = db;
+        extra.tables.push_back(table("legacy", {}));
+        CHECK(codes(diff(schema, extra, UnownedTables::keep)).empty());
+        CHECK(codes(diff(schema, extra, UnownedTables::drop)) == std::vector<std::string>{"drop_table legacy.legacy"});
     }
 
     TEST_CASE("diff: a unique constraint on the primary key's columns is no difference on either side") {
         auto with_unique = table("attendee", {});
         with_unique.uniques.push_back({"attendee_id_uq", {"id"}});
         Models models{{with_unique}, {}};
-        CHECK(codes(diff(schema_from_models({{"uber", &models}}), database({table("attendee", {})}), true)).empty());
+        CHECK(
+            codes(diff(schema_from_models({{"uber", &models}}), database({table("attendee", {})}), UnownedTables::drop))
+                .empty());
         Models plain{{table("attendee", {})}, {}};
-        CHECK(codes(diff(schema_from_models({{"uber", &plain}}), database({with_unique}), true)).empty());
+        CHECK(
+            codes(diff(schema_from_models({{"uber", &plain}}), database({with_unique}), UnownedTables::drop)).empty());
     }
 
     TEST_CASE("diff: a new table is created by its owner; another plugin's columns on it come from that plugin") {
@@ -246,7 +256,7 @@ TEST_SUITE("schema") {
         Models magprime{
             {}, {{"attendee", {column("shirt", types::varchar(8))}, {{"attendee_shirt_ix", {"shirt"}, false}}, {}}}};
         auto models = schema_from_models({{"uber", &uber}, {"magprime", &magprime}});
-        auto ops = diff(models, Schema{}, true);
+        auto ops = diff(models, Schema{}, UnownedTables::drop);
         CHECK(codes(ops) == std::vector<std::string>{"add_column attendee.shirt @magprime",
                                                      "create_index attendee.attendee_shirt_ix @magprime",
                                                      "create_table attendee.attendee @uber"});
@@ -265,7 +275,7 @@ TEST_SUITE("schema") {
         auto db = database({table("guest", {column("nick", types::varchar(40)), column("bio", types::text()),
                                             column("code", types::varchar(40)), column("age", types::integer())}),
                             table("old_stuff", {})});
-        auto ops = diff(schema_from_models({{"uber", &models}}), db, true);
+        auto ops = diff(schema_from_models({{"uber", &models}}), db, UnownedTables::drop);
         auto find = [&](OpKind kind, const std::string& subject) {
             auto it = std::find_if(ops.begin(), ops.end(),
                                    [&](auto& op) { return op.kind == kind && op.subject == subject; });
@@ -358,7 +368,7 @@ TEST_SUITE("schema") {
     TEST_CASE("render: the possible rename is offered in a comment, in an SQLite rebuild too") {
         Models models{{table("guest", {column("handle", types::varchar(40)), column("code", types::varchar(10))})}, {}};
         auto db = database({table("guest", {column("nick", types::varchar(40)), column("code", types::varchar(40))})});
-        auto ops = diff(schema_from_models({{"uber", &models}}), db, true);
+        auto ops = diff(schema_from_models({{"uber", &models}}), db, UnownedTables::drop);
         for (auto dialect : {Dialect::sqlite, Dialect::postgresql}) {
             auto sql = render(ops, db, dialect);
             CAPTURE(sql.upgrade);
@@ -372,7 +382,7 @@ TEST_SUITE("schema") {
         Models models{
             {table("attendee", {column("name", types::text()), column("email", types::text())}), table("room", {})},
             {}};
-        auto after = trellis::apply(db, diff(schema_from_models({{"uber", &models}}), db, true));
+        auto after = trellis::apply(db, diff(schema_from_models({{"uber", &models}}), db, UnownedTables::drop));
         REQUIRE(after.tables.size() == 2);
         CHECK(after.tables[0].name == "attendee");
         CHECK(after.tables[0].columns.size() == 3);

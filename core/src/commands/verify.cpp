@@ -86,7 +86,7 @@ std::vector<std::string> differences(const std::vector<Operation>& operations) {
 }
 
 std::vector<std::string> differences(const Schema& expected, const Schema& actual) {
-    return differences(diff(expected, actual, true));
+    return differences(diff(expected, actual, UnownedTables::drop));
 }
 
 // A topological order of the whole graph in which `pick` chooses among the ready revisions.
@@ -286,7 +286,7 @@ private:
 
     void compare_with_models(const Schema& models, const Schema& upgraded) {
         // What branches without models own cannot be compared with models: the rule of `check`.
-        auto operations = diff(models, upgraded, true);
+        auto operations = diff(models, upgraded, UnownedTables::drop);
         std::vector<Kept> kept;
         std::vector<std::string> unowned;
         Ownership(m_graph, m_context.plugins()).leave_alone(operations, kept, unowned);

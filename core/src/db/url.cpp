@@ -123,10 +123,6 @@ DatabaseUrl parse_postgresql(std::string_view rest, const std::string& shown) {
 
 } // namespace
 
-std::string_view dialect_name(Dialect dialect) {
-    return dialect == Dialect::sqlite ? "sqlite" : "postgresql";
-}
-
 DatabaseUrl parse_url(const std::string& raw, const std::filesystem::path& base) {
     auto shown = unparsed(raw);
     if (raw.starts_with("sqlite://")) {

@@ -3,15 +3,13 @@
 // apart so that nothing that prints a URL can print it.
 #pragma once
 
+#include "db/dialect.hpp"
+
 #include <filesystem>
 #include <map>
 #include <string>
 
 namespace trellis {
-
-enum class Dialect { sqlite, postgresql };
-
-std::string_view dialect_name(Dialect dialect);
 
 struct DatabaseUrl {
     Dialect dialect = Dialect::sqlite;

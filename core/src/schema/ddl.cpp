@@ -1,12 +1,21 @@
 #include "schema/ddl.hpp"
 
+#include "schema/expression.hpp"
 #include "schema/identifier.hpp"
+#include "schema/types.hpp"
 #include "util/text.hpp"
 
 #include <algorithm>
 #include <fmt/format.h>
 
 namespace trellis {
+
+std::string sql_string(std::string_view text) {
+    std::string out = "'";
+    for (char c : text)
+        out += c == '\'' ? std::string("''") : std::string(1, c);
+    return out + "'";
+}
 
 namespace {
 
@@ -21,18 +30,17 @@ std::string index_entry(const std::string& entry) {
     return (key.expression ? "(" + key.text + ")" : quote(key.text)) + (key.descending ? " DESC" : "");
 }
 
-std::string literal(std::string_view text) {
-    std::string out = "'";
-    for (char c : text)
-        out += c == '\'' ? std::string("''") : std::string(1, c);
-    return out + "'";
-}
-
 // The rows of `q` (a quoted column) whose value `to` cannot hold; empty when trellis cannot tell
 // or nothing is lost.
 std::string misfit(const std::string& q, const ColumnType& from, const ColumnType& to, Dialect dialect) {
     if (widens_or_keeps(from, to) || from.array || to.array)
         return "";
+    if (to.kind == ColumnKind::enumeration && !to.values.empty()) {
+        std::vector<std::string> labels;
+        for (const auto& l : to.values)
+            labels.push_back(sql_string(l));
+        return fmt::format("CAST({} AS TEXT) NOT IN ({})", q, text::join(labels, ", "));
+    }
     bool stringy = from.kind == ColumnKind::text || from.kind == ColumnKind::varchar ||
                    from.kind == ColumnKind::character || from.kind == ColumnKind::other;
     auto rank = [](ColumnKind k) {
@@ -63,7 +71,7 @@ std::string misfit(const std::string& q, const ColumnType& from, const ColumnTyp
 std::string sqlite_guard(const std::string& what, const std::string& rows) {
     return fmt::format("CREATE TEMP TABLE IF NOT EXISTS trellis_guard (what TEXT, rows_to_fix INTEGER "
                        "CHECK (rows_to_fix = 0));\nINSERT INTO temp.trellis_guard SELECT {}, count(*) FROM {};\n",
-                       literal(what), rows);
+                       sql_string(what), rows);
 }
 
 } // namespace
@@ -98,12 +106,21 @@ std::optional<std::string> fill_value(const Table& table, const Column& c) {
     case ColumnKind::enumeration:
         if (c.type.values.empty())
             return std::nullopt;
-        return literal(c.type.values.front());
+        return sql_string(c.type.values.front());
     case ColumnKind::other:
         return std::nullopt;
     default:
         return "0";
     }
+}
+
+std::string enum_check(const Column& c) {
+    if (c.type.kind != ColumnKind::enumeration || c.type.array || c.type.values.empty())
+        return "";
+    std::vector<std::string> labels;
+    for (const auto& l : c.type.values)
+        labels.push_back(sql_string(l));
+    return fmt::format(" CHECK ({} IN ({}))", quote(c.name), text::join(labels, ", "));
 }
 
 std::string column_definition(const Table& table, const Column& c, Dialect dialect) {
@@ -120,6 +137,8 @@ std::string column_definition(const Table& table, const Column& c, Dialect diale
         out += " NOT NULL";
     if (c.server_default && !c.generated && !c.auto_increment)
         out += " DEFAULT " + *c.server_default;
+    if (dialect == Dialect::sqlite)
+        out += enum_check(c);
     return out;
 }
 
@@ -192,12 +211,42 @@ std::string narrowing_guard(const std::string& table, const Column& from, const 
         return sqlite_guard(what, fmt::format("{} WHERE {}", quote(table), where));
     return fmt::format("DO $$ BEGIN IF EXISTS (SELECT 1 FROM {0} WHERE {1}) THEN RAISE EXCEPTION "
                        "'%: % row(s) to fix first', {2}, (SELECT count(*) FROM {0} WHERE {1}); END IF; END $$;\n",
-                       quote(table), where, literal(what));
+                       quote(table), where, sql_string(what));
 }
 
-std::string foreign_key_guard(const std::string& table) {
-    return sqlite_guard(fmt::format("{}: rows whose foreign key matches no row (PRAGMA foreign_key_check)", table),
-                        fmt::format("pragma_foreign_key_check({})", literal(table)));
+// SQLite's RAISE takes only a literal, so the message is carried by the one error of SQLite that
+// quotes its argument: a JSON path that is not one. The statement returns no row, and so raises
+// nothing, while every reference matches.
+std::string foreign_key_guard(const Table& table) {
+    constexpr int k_shown = 3;
+    auto q = quote(table.name);
+    // The row: its primary key (or rowid), then the key's columns and their values.
+    std::vector<std::string> key_parts;
+    for (const auto& c : table.primary_key)
+        key_parts.push_back(fmt::format("{} || ' = ' || quote(t.{})", sql_string(c), quote(c)));
+    auto row = key_parts.empty() ? std::string("'rowid ' || v.rowid") : text::join(key_parts, " || ', ' || ");
+    std::string values = "CASE k.columns";
+    for (const auto& f : table.foreign_keys) {
+        std::vector<std::string> parts;
+        for (const auto& c : f.columns)
+            parts.push_back(fmt::format("quote(t.{})", quote(c)));
+        values +=
+            fmt::format(" WHEN {} THEN {}", sql_string(text::join(f.columns, ", ")), text::join(parts, " || ', ' || "));
+    }
+    values += " ELSE '?' END";
+    auto rows = fmt::format(
+        "SELECT {0} || ': ' || k.columns || ' = ' || {1} || ' matches no row of ' || v.parent AS line "
+        "FROM pragma_foreign_key_check({2}) v JOIN {3} t ON t.rowid = v.rowid JOIN (SELECT id, group_concat(\"from\", "
+        "', ') AS columns FROM (SELECT id, \"from\" FROM pragma_foreign_key_list({2}) ORDER BY id, seq) GROUP BY id) "
+        "k ON k.id = v.fkid",
+        row, values, sql_string(table.name), q);
+    return fmt::format(
+        "-- Every reference must match a row (PRAGMA foreign_key_check); else this fails, naming the rows.\n"
+        "SELECT json_extract('{{}}', {0} || ': ' || count(*) || ' row(s) whose foreign key matches no row, so "
+        "nothing was changed: ' || (SELECT group_concat(line, '; ') FROM ({1} LIMIT {2})) || CASE WHEN count(*) > {2} "
+        "THEN '; and ' || (count(*) - {2}) || ' more' ELSE '' END || '. Fix or delete them first.') FROM "
+        "pragma_foreign_key_check({3}) HAVING count(*) > 0;\n",
+        sql_string(table.name), rows, k_shown, sql_string(table.name));
 }
 
 } // namespace trellis

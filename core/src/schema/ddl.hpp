@@ -9,6 +9,13 @@
 
 namespace trellis {
 
+// `text` as an SQL string literal: `'it''s'`.
+std::string sql_string(std::string_view text);
+
+// SQLite: ` CHECK ("col" IN ('a', 'b'))` for a column of an enum type (what PostgreSQL's type
+// enforces); reflection reads the labels back from it. Empty for any other column.
+std::string enum_check(const Column& c);
+
 // The value existing rows get when a NOT NULL column arrives: its default, else the type's zero.
 // nullopt for a column of a foreign key: trellis never invents a reference.
 std::optional<std::string> fill_value(const Table& table, const Column& c);
@@ -30,7 +37,9 @@ std::string create_table_body(const Table& t, const std::string& name, Dialect d
 // enforce lengths, fails a CHECK on a temporary table. Empty when nothing can be cut.
 std::string narrowing_guard(const std::string& table, const Column& from, const ColumnType& to, Dialect dialect);
 
-// SQLite: fails the revision when a row of `table` refers to no row (PRAGMA foreign_key_check).
-std::string foreign_key_guard(const std::string& table);
+// SQLite: fails the revision when a row of `table` refers to no row (PRAGMA foreign_key_check),
+// naming the table, the first rows by primary key (or rowid), their key's columns and values and
+// the parent table, and how many more.
+std::string foreign_key_guard(const Table& table);
 
 } // namespace trellis

@@ -41,9 +41,12 @@ struct Operation {
     const char* code() const; // stable name of the kind: "add_column", ...
 };
 
-// What turns `database` into `models`. Tables only the database has are dropped only when
-// `drop_unowned` (their owner is unknown); columns only the database has are dropped.
-std::vector<Operation> diff(const Schema& models, const Schema& database, bool drop_unowned);
+// Tables only the database has: nobody loaded owns them.
+enum class UnownedTables { keep, drop };
+
+// What turns `database` into `models`. Tables only the database has are dropped only with
+// `UnownedTables::drop`; columns only the database has are dropped.
+std::vector<Operation> diff(const Schema& models, const Schema& database, UnownedTables unowned);
 
 // `table` after `operations` (those on it) are applied.
 Table apply(const Table& table, const std::vector<Operation>& operations);

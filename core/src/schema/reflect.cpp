@@ -21,7 +21,7 @@ Schema reflect(Database& db, const std::string& ledger_table, const std::vector<
     if (db.kind() == Dialect::sqlite)
         reflect_sqlite(db, tables, schema.objects, skip);
     else
-        reflect_postgres(db, tables, skip);
+        reflect_postgres(db, tables, schema.objects, skip);
     for (auto& [name, table] : tables)
         schema.tables.push_back(std::move(table));
     schema.sort();

@@ -15,7 +15,8 @@ using SkipTable = std::function<bool(const std::string&)>;
 
 void reflect_sqlite(Database& db, std::map<std::string, Table>& tables, std::vector<SchemaObject>& objects,
                     const SkipTable& skip);
-void reflect_postgres(Database& db, std::map<std::string, Table>& tables, const SkipTable& skip);
+void reflect_postgres(Database& db, std::map<std::string, Table>& tables, std::vector<SchemaObject>& objects,
+                      const SkipTable& skip);
 
 inline std::string cell(const Row& row, std::size_t k) {
     return row.size() > k ? row[k].value_or("") : "";

@@ -1,5 +1,7 @@
+#include "schema/expression.hpp"
 #include "schema/identifier.hpp"
 #include "schema/reflect_dialects.hpp"
+#include "schema/types.hpp"
 #include "util/text.hpp"
 
 #include <fmt/format.h>
@@ -101,12 +103,45 @@ void read_indexes(Database& db, std::map<std::string, Table>& tables) {
     }
 }
 
+// An enum column reflects as its type's name: its labels, in their order, come from pg_enum.
+void read_enums(Database& db, std::map<std::string, Table>& tables) {
+    std::map<std::string, std::vector<std::string>> labels;
+    for (const auto& r : db.query("SELECT format_type(t.oid, NULL), e.enumlabel FROM pg_type t JOIN pg_enum e ON "
+                                  "e.enumtypid = t.oid JOIN pg_namespace n ON n.oid = t.typnamespace WHERE "
+                                  "n.nspname = current_schema() ORDER BY t.oid, e.enumsortorder"))
+        labels[cell(r, 0)].push_back(cell(r, 1));
+    for (auto& [name, table] : tables)
+        for (auto& column : table.columns) {
+            if (column.type.kind != ColumnKind::other)
+                continue;
+            auto spelling = column.type.spelling;
+            bool array = spelling.ends_with("[]");
+            auto it = labels.find(array ? spelling.substr(0, spelling.size() - 2) : spelling);
+            if (it == labels.end())
+                continue;
+            column.type = types::enumeration(unquote(it->first), it->second);
+            column.type.array = array;
+        }
+}
+
 } // namespace
 
-void reflect_postgres(Database& db, std::map<std::string, Table>& tables, const SkipTable& skip) {
+void reflect_postgres(Database& db, std::map<std::string, Table>& tables, std::vector<SchemaObject>& objects,
+                      const SkipTable& skip) {
     read_columns(db, tables, skip);
     read_constraints(db, tables);
     read_indexes(db, tables);
+    read_enums(db, tables);
+    // Views in the order they were made (a view comes after those it reads).
+    for (const auto& r : db.query("SELECT c.relname, pg_get_viewdef(c.oid, true) FROM pg_class c JOIN pg_namespace n "
+                                  "ON n.oid = c.relnamespace WHERE c.relkind = 'v' AND n.nspname = current_schema() "
+                                  "ORDER BY c.oid")) {
+        auto definition = std::string(text::trim(cell(r, 1)));
+        while (!definition.empty() && definition.back() == ';')
+            definition.pop_back();
+        objects.push_back({"view", cell(r, 0), "", fmt::format("CREATE VIEW {} AS {}", quote(cell(r, 0)), definition),
+                           Dialect::postgresql});
+    }
 }
 
 } // namespace trellis

@@ -1,7 +1,9 @@
 #include "schema/constraint_names.hpp"
 #include "schema/ddl_read.hpp"
+#include "schema/expression.hpp"
 #include "schema/identifier.hpp"
 #include "schema/reflect_dialects.hpp"
+#include "schema/types.hpp"
 #include "sql/scanner.hpp"
 #include "util/text.hpp"
 
@@ -152,6 +154,41 @@ struct TableText {
     }
 };
 
+// A string literal's text (`'it''s'` -> `it's`), or nullopt when `s` is not one literal.
+std::optional<std::string> string_value(const std::string& s) {
+    if (s.size() < 2 || s.front() != '\'' || s.back() != '\'')
+        return std::nullopt;
+    std::string out;
+    for (std::size_t i = 1; i + 1 < s.size(); ++i) {
+        if (s[i] == '\'' && s[i + 1] != '\'')
+            return std::nullopt;
+        out += s[i];
+        i += s[i] == '\'' ? 1 : 0;
+    }
+    return out;
+}
+
+// An enum column as trellis writes it on SQLite: a declared type it does not model and
+// `CHECK ("col" IN ('a', 'b'))` (schema/ddl.hpp). The labels, or nullopt for any other check.
+std::optional<std::vector<std::string>> enum_labels(const std::string& name, const std::string& definition) {
+    auto at = text::to_lower(definition).find("check");
+    auto open = at == std::string::npos ? std::string::npos : definition.find('(', at);
+    if (open == std::string::npos)
+        return std::nullopt;
+    auto [column, rest] = first_word(std::string(text::trim(parenthesised(definition, open).first)));
+    auto [in, list] = first_word(rest);
+    if (unquote(column) != name || text::to_lower(in) != "in" || !list.starts_with("("))
+        return std::nullopt;
+    std::vector<std::string> labels;
+    for (const auto& item : top_level(parenthesised(list, 0).first)) {
+        auto label = string_value(item);
+        if (!label)
+            return std::nullopt;
+        labels.push_back(*label);
+    }
+    return labels;
+}
+
 std::optional<std::string> generation(const std::string& definition) {
     auto lower = text::to_lower(definition);
     auto at = lower.find(" as (");
@@ -189,6 +226,9 @@ void read_columns(Database& db, std::map<std::string, Table>& tables, std::map<s
         else
             column.server_default = normalize_default(r[5], column.type.kind);
         column.auto_increment = text::to_lower(definition).find("autoincrement") != std::string::npos;
+        if (column.type.kind == ColumnKind::other && !column.type.array)
+            if (auto labels = enum_labels(column.name, definition))
+                column.type = types::enumeration(column.type.spelling, *labels);
         table.columns.push_back(column);
         if (auto pk = std::atoi(cell(r, 6).c_str()); pk > 0)
             primary[name].emplace_back(pk, column.name);

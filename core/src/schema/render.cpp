@@ -1,9 +1,12 @@
 #include "schema/render.hpp"
 
 #include "schema/ddl.hpp"
+#include "schema/enum_types.hpp"
+#include "schema/expression.hpp"
 #include "schema/identifier.hpp"
 #include "schema/sqlite_rebuild.hpp"
 #include "schema/table_order.hpp"
+#include "schema/types.hpp"
 #include "util/text.hpp"
 
 #include <algorithm>
@@ -118,7 +121,11 @@ std::string alter_column_sql(const Table& table, const Column& from, const Colum
             return fmt::format("{} DROP COLUMN {};\n{} ADD COLUMN {};\n", alter(table.name), quote(to.name),
                                alter(table.name), column_definition(table, to, Dialect::postgresql));
     }
-    bool retype = !same_type(from.type, to.type);
+    // A change of an enum's labels is the type's own (schema/enum_types.hpp), not the column's.
+    bool relabel = from.type.kind == ColumnKind::enumeration && to.type.kind == ColumnKind::enumeration &&
+                   same_type(types::spelled(from.type.spelling), types::spelled(to.type.spelling)) &&
+                   from.type.array == to.type.array;
+    bool retype = !same_type(from.type, to.type) && !relabel;
     bool computed = from.auto_increment || to.auto_increment || from.generated || to.generated;
     bool redefault = !computed && normalize_default(from.server_default, from.type.kind) !=
                                       normalize_default(to.server_default, to.type.kind);
@@ -193,10 +200,58 @@ std::string primary_key_sql(const Table& from, const Table& to) {
     return out;
 }
 
+// Indexes, unique constraints, foreign keys and checks: each added or dropped by its name, the
+// downgrade doing the inverse.
+Step constraint_step(const Operation& op, const Table& before) {
+    const auto& after = op.after;
+    const auto& table = op.table;
+    bool adds = op.kind == OpKind::create_index || op.kind == OpKind::add_unique ||
+                op.kind == OpKind::add_foreign_key || op.kind == OpKind::add_check;
+    const auto& source = adds ? after : before;
+    auto both_ways = [&](std::string add, std::string drop) {
+        return adds ? Step{std::move(add), std::move(drop)} : Step{std::move(drop), std::move(add)};
+    };
+    auto drop_constraint = fmt::format("{} DROP CONSTRAINT {};\n", alter(table), quote(op.subject));
+    switch (op.kind) {
+    case OpKind::create_index:
+    case OpKind::drop_index:
+        for (const auto& i : source.indexes)
+            if (i.name == op.subject)
+                return both_ways(index_sql(table, i), fmt::format("DROP INDEX {};\n", quote(i.name)));
+        break;
+    case OpKind::add_unique:
+    case OpKind::drop_unique: {
+        const auto* u = find_unique(source.uniques, op.subject);
+        return both_ways(
+            fmt::format("{} ADD {};\n", alter(table),
+                        constraint(op.subject, fmt::format("UNIQUE ({})", u ? quote_list(u->columns) : ""))),
+            drop_constraint);
+    }
+    case OpKind::add_foreign_key:
+    case OpKind::drop_foreign_key:
+        for (const auto& f : source.foreign_keys)
+            if (f.name == op.subject) {
+                auto step = add_key(source, f);
+                return both_ways(step.up, step.down);
+            }
+        break;
+    case OpKind::add_check:
+    case OpKind::drop_check:
+        for (const auto& c : source.checks)
+            if (c.name == op.subject)
+                return both_ways(
+                    fmt::format("{} ADD {};\n", alter(table), constraint(c.name, "CHECK (" + c.expression + ")")),
+                    drop_constraint);
+        break;
+    default:
+        break;
+    }
+    return {};
+}
+
 Step operation_step(const Operation& op, const Table& before, Dialect dialect) {
     const auto& after = op.after;
     const auto& table = op.table;
-    auto drop_constraint = fmt::format("{} DROP CONSTRAINT {};\n", alter(table), quote(op.subject));
     switch (op.kind) {
     case OpKind::add_column: {
         const auto& c = *find_column(after, op.subject);
@@ -219,52 +274,12 @@ Step operation_step(const Operation& op, const Table& before, Dialect dialect) {
     }
     case OpKind::alter_primary_key:
         return {primary_key_sql(before, after), primary_key_sql(after, before)};
-    case OpKind::create_index:
-        for (const auto& i : after.indexes)
-            if (i.name == op.subject)
-                return {index_sql(table, i), fmt::format("DROP INDEX {};\n", quote(i.name))};
-        break;
-    case OpKind::drop_index:
-        for (const auto& i : before.indexes)
-            if (i.name == op.subject)
-                return {fmt::format("DROP INDEX {};\n", quote(i.name)), index_sql(table, i)};
-        break;
-    case OpKind::add_unique:
-    case OpKind::drop_unique: {
-        bool adds = op.kind == OpKind::add_unique;
-        const auto* u = find_unique(adds ? after.uniques : before.uniques, op.subject);
-        auto add = fmt::format("{} ADD {};\n", alter(table),
-                               constraint(op.subject, fmt::format("UNIQUE ({})", u ? quote_list(u->columns) : "")));
-        return adds ? Step{add, drop_constraint} : Step{drop_constraint, add};
-    }
-    case OpKind::add_foreign_key:
-        for (const auto& f : after.foreign_keys)
-            if (f.name == op.subject)
-                return add_key(after, f);
-        break;
-    case OpKind::drop_foreign_key:
-        for (const auto& f : before.foreign_keys)
-            if (f.name == op.subject) {
-                auto step = add_key(before, f);
-                return {step.down, step.up};
-            }
-        break;
-    case OpKind::add_check:
-    case OpKind::drop_check: {
-        bool adds = op.kind == OpKind::add_check;
-        for (const auto& c : adds ? after.checks : before.checks)
-            if (c.name == op.subject) {
-                auto add =
-                    fmt::format("{} ADD {};\n", alter(table), constraint(c.name, "CHECK (" + c.expression + ")"));
-                return adds ? Step{add, drop_constraint} : Step{drop_constraint, add};
-            }
-        break;
-    }
     case OpKind::create_table:
     case OpKind::drop_table:
-        break;
+        return {};
+    default:
+        return constraint_step(op, before);
     }
-    return {};
 }
 
 int phase(OpKind kind) {
@@ -292,42 +307,18 @@ int phase(OpKind kind) {
     return 2;
 }
 
-bool uses_type(const Table& t, const std::string& name) {
-    return std::any_of(t.columns.begin(), t.columns.end(), [&](const Column& c) {
-        return (c.type.kind == ColumnKind::enumeration || c.type.kind == ColumnKind::other) &&
-               same_type(c.type, types::spelled(name));
-    });
-}
-
-// CREATE TYPE ... AS ENUM for the enum types the columns of `tables` use and no table of
-// `existing` does (PostgreSQL; SQLite has no types to create).
-std::vector<Step> enum_steps(const std::vector<const Table*>& tables, const std::vector<Table>& existing) {
-    std::vector<Step> steps;
-    std::set<std::string> done;
-    for (const auto* t : tables)
-        for (const auto& c : t->columns) {
-            const auto& name = c.type.spelling;
-            if (c.type.kind != ColumnKind::enumeration || done.count(name) ||
-                std::any_of(existing.begin(), existing.end(), [&](const Table& e) { return uses_type(e, name); }))
-                continue;
-            done.insert(name);
-            std::vector<std::string> labels;
-            for (auto v : c.type.values) {
-                for (std::size_t at = 0; (at = v.find('\'', at)) != std::string::npos; at += 2)
-                    v.insert(at, "'");
-                labels.push_back("'" + v + "'");
-            }
-            steps.push_back({fmt::format("CREATE TYPE {} AS ENUM ({});\n", quote(name), text::join(labels, ", ")),
-                             fmt::format("DROP TYPE {};\n", quote(name))});
-        }
-    return steps;
-}
-
 // Creating `tables` in foreign-key order; a cycle's keys are added once its tables exist.
 std::vector<Step> create_steps(const std::vector<const Table*>& tables, Dialect dialect, bool with_types = false) {
     auto plan = creation_plan(tables);
     bool pg = dialect == Dialect::postgresql;
-    std::vector<Step> steps = pg && with_types ? enum_steps(tables, {}) : std::vector<Step>{};
+    std::vector<Step> steps;
+    if (pg && with_types) {
+        std::vector<Table> all;
+        for (const auto* t : tables)
+            all.push_back(*t);
+        for (const auto& [key, type] : enum_types(all))
+            steps.push_back({create_type_sql(type), drop_type_sql(type)});
+    }
     for (const auto* t : plan.tables)
         steps.push_back({create_table_sql(*t, dialect, pg ? forward_keys(plan, *t) : std::vector<std::string>{}),
                          fmt::format("DROP TABLE {};\n", quote(t->name))});
@@ -353,6 +344,42 @@ std::string joined(const std::vector<Step>& steps, bool up) {
     std::string out;
     for (const auto& s : steps)
         out += up ? s.up : s.down;
+    return out;
+}
+
+// PostgreSQL refuses to change the type of a column a view uses (0A000). The views on the tables
+// whose columns change type are kept aside in a temporary table and dropped first (`up`), and
+// made again last from what was kept (`down`), in both directions: the views there when the
+// revision runs, as they are then, never a view the revision remembers but the user dropped.
+Step views_around_retypes(const std::vector<const Operation*>& ordered, const Schema& before) {
+    std::vector<const SchemaObject*> views;
+    for (const auto* op : ordered) {
+        const auto* from = op->kind == OpKind::alter_column ? find_column(op->before, op->subject) : nullptr;
+        const auto* to = op->kind == OpKind::alter_column ? find_column(op->after, op->subject) : nullptr;
+        if (!from || !to || same_type(from->type, to->type))
+            continue;
+        for (const auto* o : dependents(op->table, before.objects, Dialect::postgresql))
+            if (std::find(views.begin(), views.end(), o) == views.end())
+                views.push_back(o);
+    }
+    if (views.empty())
+        return {};
+    std::sort(views.begin(), views.end());
+    std::vector<std::string> names;
+    for (const auto* v : views)
+        names.push_back(sql_string(v->name));
+    Step out;
+    out.up = fmt::format(
+        "-- PostgreSQL cannot change the type of a column a view uses: the views are kept aside and made again "
+        "after.\nCREATE TEMP TABLE trellis_views AS SELECT c.oid::bigint AS made, c.relname::text AS name, "
+        "rtrim(pg_get_viewdef(c.oid, true), ';') AS definition FROM pg_class c JOIN pg_namespace n ON n.oid = "
+        "c.relnamespace WHERE c.relkind = 'v' AND n.nspname = current_schema() AND c.relname IN ({});\n",
+        text::join(names, ", "));
+    for (auto it = views.rbegin(); it != views.rend(); ++it)
+        out.up += fmt::format("DROP VIEW IF EXISTS {};\n", quote((*it)->name));
+    out.down = "DO $$ DECLARE v record; BEGIN FOR v IN SELECT name, definition FROM trellis_views ORDER BY made LOOP "
+               "EXECUTE format('CREATE VIEW %I AS %s', v.name, v.definition); END LOOP; END $$;\nDROP TABLE "
+               "trellis_views;\n";
     return out;
 }
 
@@ -383,12 +410,7 @@ RenderedChange render(const std::vector<Operation>& operations, const Schema& be
         if (op->kind == OpKind::drop_table)
             dropped.push_back(&op->before);
     }
-    // The enum types that new tables and columns use come first.
-    std::vector<const Table*> typed;
-    for (const auto* op : ordered)
-        if (op->kind == OpKind::create_table || op->kind == OpKind::add_column || op->kind == OpKind::alter_column)
-            typed.push_back(&op->after);
-    auto steps = dialect == Dialect::postgresql ? enum_steps(typed, before.tables) : std::vector<Step>{};
+    std::vector<Step> steps;
     std::set<std::string> rebuilt;
     bool created_done = false;
     for (const auto* op : ordered) {
@@ -425,6 +447,17 @@ RenderedChange render(const std::vector<Operation>& operations, const Schema& be
     }
     for (auto& s : drop_steps(dropped, dialect, true))
         steps.push_back(std::move(s));
+    if (dialect == Dialect::postgresql) {
+        // Enum types: created and labels added first, labels removed and types dropped last.
+        auto types =
+            enum_changes(before, trellis::apply(before, operations), joined(steps, true), joined(steps, false));
+        steps.insert(steps.begin(), Step{types.first_up, types.first_down});
+        steps.push_back({types.last_up, types.last_down});
+        auto views = views_around_retypes(ordered, before);
+        // The downgrade runs the steps backwards: it keeps the views aside first too.
+        steps.insert(steps.begin(), Step{views.up, views.down});
+        steps.push_back({views.down, views.up});
+    }
     RenderedChange out;
     out.upgrade = joined(steps, true);
     for (auto it = steps.rbegin(); it != steps.rend(); ++it)

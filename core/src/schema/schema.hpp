@@ -4,7 +4,7 @@
 // plugins: owners are plain names.
 #pragma once
 
-#include "db/url.hpp"
+#include "db/dialect.hpp"
 #include "trellis/model.hpp"
 
 #include <map>
@@ -14,11 +14,14 @@
 
 namespace trellis {
 
-// A view or a trigger as SQLite keeps it: a table rebuild drops and re-creates the ones that
-// name the table, since SQLite's RENAME refuses a view whose table is gone.
+// A view or a trigger, with the SQL that creates it in the dialect it was read from. A SQLite
+// table rebuild drops and re-creates the ones that name the table, since SQLite's RENAME refuses
+// a view whose table is gone; PostgreSQL refuses to change the type of a column a view uses, so
+// its views on such a column are dropped and re-created around the change.
 struct SchemaObject {
     std::string kind; // "view" or "trigger"
     std::string name, table, sql;
+    Dialect dialect = Dialect::sqlite;
 };
 
 struct Schema {
@@ -63,32 +66,6 @@ struct OwnedModels {
 // The schema the models declare, with owners; extensions land on their tables. Throws an input
 // error when two plugins declare one table or column, or an extension names an unknown table.
 Schema schema_from_models(const std::vector<OwnedModels>& models);
-
-// Types: a declared or catalog type name (either dialect) to a ColumnType, and back. parse_type
-// gives nullopt for a type trellis does not model; column_type carries it by its spelling.
-std::optional<ColumnType> parse_type(std::string_view declared);
-ColumnType column_type(std::string_view declared);
-// One type, however spelled (a type carried by its spelling compares by it, case aside).
-bool same_type(const ColumnType& a, const ColumnType& b);
-std::string render_type(const ColumnType& type, Dialect dialect);
-// `VARCHAR(255)`, `NUMERIC(10, 2)`, ... for messages.
-std::string type_name(const ColumnType& type);
-// True when every value of `from` fits in `to` (no narrowing).
-bool widens_or_keeps(const ColumnType& from, const ColumnType& to);
-
-// A server default in one form for both sources: casts, outer parentheses and case dropped,
-// `now()` as CURRENT_TIMESTAMP, booleans as true/false. nullopt stays nullopt.
-std::optional<std::string> normalize_default(const std::optional<std::string>& expression, ColumnKind kind);
-
-// An expression as PostgreSQL deparses it, without its casts and outer parentheses:
-// `((id <> '-1'::integer))` -> `id <> '-1'`. How a reflected check is written back, on either
-// dialect.
-std::string plain_expression(std::string_view expression);
-
-// An expression in the one form both sources compare by (index expressions and predicates,
-// generated columns): no casts, parentheses, spaces or name quotes; lowercase outside strings.
-// `lower((email)::text)` and `LOWER("email")` are both `lower(email)` without the parentheses.
-std::string normalize_expression(std::string_view expression);
 
 std::string action_sql(ReferentialAction action);
 ReferentialAction parse_action(std::string_view text);

@@ -1,7 +1,9 @@
 #include "schema/sqlite_rebuild.hpp"
 
 #include "schema/ddl.hpp"
+#include "schema/expression.hpp"
 #include "schema/identifier.hpp"
+#include "schema/types.hpp"
 #include "util/text.hpp"
 
 #include <algorithm>
@@ -70,15 +72,16 @@ std::vector<std::string> words(const std::string& sql) {
     return out;
 }
 
-// The views and triggers that name `table`, and the views and triggers that name those, in
-// creation order.
-std::vector<const SchemaObject*> dependents(const std::string& table, const std::vector<SchemaObject>& objects) {
+} // namespace
+
+std::vector<const SchemaObject*> dependents(const std::string& table, const std::vector<SchemaObject>& objects,
+                                            Dialect dialect) {
     std::set<std::string> names{text::to_lower(table)};
     std::vector<const SchemaObject*> out;
     for (bool grew = true; grew;) {
         grew = false;
         for (const auto& o : objects) {
-            if (std::find(out.begin(), out.end(), &o) != out.end())
+            if (o.dialect != dialect || std::find(out.begin(), out.end(), &o) != out.end())
                 continue;
             auto w = words(o.sql);
             bool names_one = names.count(text::to_lower(o.table)) || std::any_of(w.begin(), w.end(), [&](auto& x) {
@@ -94,8 +97,6 @@ std::vector<const SchemaObject*> dependents(const std::string& table, const std:
     std::sort(out.begin(), out.end());
     return out;
 }
-
-} // namespace
 
 bool sqlite_adds(const Table& table, const Column& c) {
     bool unique = std::any_of(table.uniques.begin(), table.uniques.end(), [&](const auto& u) {
@@ -165,7 +166,7 @@ std::string rebuild(const Table& from, const Table& to, const std::vector<Schema
         if (old)
             out += narrowing_guard(from.name, *old, c.type, Dialect::sqlite);
     }
-    auto kept = dependents(from.name, objects);
+    auto kept = dependents(from.name, objects, Dialect::sqlite);
     for (auto it = kept.rbegin(); it != kept.rend(); ++it)
         out += fmt::format("DROP {} IF EXISTS {};\n", (*it)->kind == "view" ? "VIEW" : "TRIGGER", quote((*it)->name));
     out += notes + create_table_body(to, temporary, Dialect::sqlite);
@@ -178,7 +179,7 @@ std::string rebuild(const Table& from, const Table& to, const std::vector<Schema
     for (const auto* o : kept)
         out += o->sql + ";\n";
     if (!to.foreign_keys.empty())
-        out += foreign_key_guard(to.name);
+        out += foreign_key_guard(to);
     return out;
 }
 

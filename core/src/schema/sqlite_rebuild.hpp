@@ -20,6 +20,11 @@ bool sqlite_alters(const Operation& op, const Table& before);
 bool sqlite_rebuilds(const std::vector<Operation>& operations, const Table& before);
 
 // The rows of `from` copied into a table shaped like `to`, which then takes `from`'s place.
+// The views and triggers read from `dialect` that name `table`, and those that name them, in
+// creation order.
+std::vector<const SchemaObject*> dependents(const std::string& table, const std::vector<SchemaObject>& objects,
+                                            Dialect dialect);
+
 std::string rebuild(const Table& from, const Table& to, const std::vector<SchemaObject>& objects);
 
 } // namespace trellis

@@ -1,8 +1,11 @@
-// Column types (declared in schema.hpp): either dialect's spelling parsed, one rendered, two compared.
+// Column types (declared in schema/types.hpp): either dialect's spelling parsed, one rendered, two compared.
+#include "schema/types.hpp"
+
+#include "schema/expression.hpp"
 #include "schema/identifier.hpp"
-#include "schema/schema.hpp"
 #include "util/text.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <fmt/format.h>
 
@@ -178,10 +181,13 @@ std::string render_type(const ColumnType& type, Dialect dialect) {
 bool same_type(const ColumnType& a, const ColumnType& b) {
     // By spelling: an enum reflects as the name of its type.
     auto spelled = [](const ColumnType& t) { return t.kind == ColumnKind::other || t.kind == ColumnKind::enumeration; };
+    // Labels count where both sides know them (an SQLite column without its CHECK does not).
+    auto labelled = [](const ColumnType& t) { return t.kind == ColumnKind::enumeration && !t.values.empty(); };
     if (spelled(a) || spelled(b))
         return spelled(a) && spelled(b) && a.array == b.array &&
                text::to_lower(unquote(plain_expression(a.spelling))) ==
-                   text::to_lower(unquote(plain_expression(b.spelling)));
+                   text::to_lower(unquote(plain_expression(b.spelling))) &&
+               (!labelled(a) || !labelled(b) || a.values == b.values);
     return a.kind == b.kind && a.length == b.length && a.precision == b.precision && a.scale == b.scale &&
            a.fraction == b.fraction && a.array == b.array;
 }
@@ -204,6 +210,12 @@ bool widens_or_keeps(const ColumnType& from, const ColumnType& to) {
     // Every value has a text form: an integer, a date or an array turned to TEXT loses nothing.
     if (to.kind == ColumnKind::text && !to.array)
         return true;
+    // One enum type with labels added or moved: every value is still a label.
+    if (from.kind == ColumnKind::enumeration && to.kind == ColumnKind::enumeration && from.array == to.array &&
+        same_type(types::spelled(from.spelling), types::spelled(to.spelling)))
+        return std::all_of(from.values.begin(), from.values.end(), [&](const std::string& label) {
+            return std::find(to.values.begin(), to.values.end(), label) != to.values.end();
+        });
     if (from.array != to.array || from.kind == ColumnKind::other || to.kind == ColumnKind::other ||
         from.kind == ColumnKind::enumeration || to.kind == ColumnKind::enumeration)
         return false;
