@@ -307,7 +307,14 @@ void read_keys_and_checks(Database& db, std::map<std::string, Table>& tables, st
                                                   clause.find("not deferrable") == std::string::npos);
         tables[key.first].foreign_keys.push_back(fk);
     }
-    // Checks, named or not, at table level or on a column: PostgreSQL's name for one without.
+    // Checks, named or not, at table level or on a column: PostgreSQL's name for one without. The
+    // check that spells an enum column's labels is that column's type, not a check of its own.
+    auto enum_check = [](const Table& table, const ConstraintFound& k) {
+        auto definition = "CHECK (" + k.expression + ")";
+        return k.name.empty() && std::any_of(table.columns.begin(), table.columns.end(), [&](const Column& c) {
+                   return c.type.kind == ColumnKind::enumeration && enum_labels(c.name, definition) == c.type.values;
+               });
+    };
     for (auto& [name, table] : tables) {
         SqlFound found;
         read_statement(texts.at(name).sql, false, found);
@@ -316,7 +323,7 @@ void read_keys_and_checks(Database& db, std::map<std::string, Table>& tables, st
             columns.push_back(c.name);
         for (const auto& [created_name, created] : found.created)
             for (const auto& k : created.constraints)
-                if (k.kind == "check")
+                if (k.kind == "check" && !enum_check(table, k))
                     table.checks.push_back(
                         {k.name.empty() ? default_check_name(name, k.expression, columns) : k.name, k.expression});
     }
