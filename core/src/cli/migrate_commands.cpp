@@ -105,9 +105,7 @@ int upgrade_run(Invocation& in) {
     return migrate_run(in, Direction::upgrade);
 }
 int downgrade_run(Invocation& in) {
-    if (arg<std::vector<std::string>>(in, "target").empty())
-        throw input_error("downgrade needs a target: a revision, <label>@base, base, -1, ...");
-    return migrate_run(in, Direction::downgrade);
+    return migrate_run(in, Direction::downgrade); // the planner checks the target count (parse_targets)
 }
 
 // --- stamp --------------------------------------------------------------------------------

@@ -327,6 +327,10 @@ std::string Graph::suggest(std::string_view id) const {
 }
 
 std::vector<int> Graph::sort(const std::vector<int>& subset) const {
+    return sort(subset, m_priority);
+}
+
+std::vector<int> Graph::sort(const std::vector<int>& subset, const std::vector<int>& rank) const {
     // Kahn's algorithm over the subset, with a heap keyed by the precomputed priority.
     // waiting[i]: -1 outside the subset, else its parents in the subset not yet placed.
     std::vector<int> waiting(m_revisions.size(), -1);
@@ -338,7 +342,7 @@ std::vector<int> Graph::sort(const std::vector<int>& subset) const {
         for (int d : m_depends[i])
             waiting[i] += waiting[d] >= 0 ? 1 : 0;
     }
-    auto later = [&](int a, int b) { return m_priority[a] > m_priority[b]; };
+    auto later = [&](int a, int b) { return rank[a] > rank[b]; };
     std::priority_queue<int, std::vector<int>, decltype(later)> ready(later);
     for (int i : subset)
         if (waiting[i] == 0)
