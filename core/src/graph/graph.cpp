@@ -32,6 +32,12 @@ std::string where(const Revision& r, int line) {
     return fmt::format("{}:{}", files::display(r.path), line);
 }
 
+// `error`, about revision `r` at `line` of its file, with those facts as fields.
+Error about(Error error, const Revision& r, int line) {
+    error.at(files::display(r.path), line).revision(r.id);
+    return error;
+}
+
 } // namespace
 
 Graph Graph::load(std::vector<BranchSpec> specs, RevisionContent content) {
@@ -91,15 +97,18 @@ void Graph::index_revisions() {
         const auto& r = m_revisions[i];
         auto [it, inserted] = m_by_id.emplace(r.id, i);
         if (!inserted)
-            throw input_error("duplicate revision id `{}` in {} and {}", r.id,
-                              where(m_revisions[it->second], m_revisions[it->second].revision_line),
-                              where(r, r.revision_line));
+            throw about(input_error("duplicate revision id `{}` in {} and {}", r.id,
+                                    where(m_revisions[it->second], m_revisions[it->second].revision_line),
+                                    where(r, r.revision_line)),
+                        r, r.revision_line);
         for (const auto& label : r.branch_labels) {
             auto owner = m_branch_by_label.find(label);
             if (owner != m_branch_by_label.end() && owner->second != m_branch_of[i])
-                throw input_error("{}: branch label `{}` is claimed by branch `{}` and by this file of branch `{}`",
-                                  where(r, r.branch_labels_line), label, m_branches[owner->second].label(),
-                                  m_branches[m_branch_of[i]].label());
+                throw about(
+                    input_error("{}: branch label `{}` is claimed by branch `{}` and by this file of branch `{}`",
+                                where(r, r.branch_labels_line), label, m_branches[owner->second].label(),
+                                m_branches[m_branch_of[i]].label()),
+                    r, r.branch_labels_line);
             auto [claim, fresh] = label_claimed_by.emplace(label, i);
             if (!fresh && m_branch_of[claim->second] != m_branch_of[i])
                 throw input_error("branch label `{}` is claimed by two branches: {} and {}", label,
@@ -135,7 +144,9 @@ void Graph::link() {
             if (!parent && r.from_ledger)
                 continue;
             if (!parent)
-                throw input_error("{}: unknown down_revision `{}`{}", where(r, r.down_revision_line), id, suggest(id));
+                throw about(
+                    input_error("{}: unknown down_revision `{}`{}", where(r, r.down_revision_line), id, suggest(id)), r,
+                    r.down_revision_line);
             down.emplace_back(i, *parent);
         }
         for (const auto& id : r.depends_on) {
@@ -145,7 +156,8 @@ void Graph::link() {
             try {
                 target = resolve_id(id);
             } catch (const Error& e) {
-                throw input_error("{}: depends_on: {}", where(r, r.depends_on_line), e.what());
+                throw about(input_error("{}: depends_on: {}", where(r, r.depends_on_line), e.what()), r,
+                            r.depends_on_line);
             }
             depends.emplace_back(i, target);
         }

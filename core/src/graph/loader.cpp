@@ -110,7 +110,7 @@ std::vector<Revision> parse_all(std::vector<VersionDirectory>& directories, Revi
     constexpr std::size_t k_run = 128;
     struct Run {
         std::size_t directory, begin, end, out; // files [begin, end) of the directory, written from `out`
-        std::string error;                      // the first malformed file of the run
+        std::optional<Error> error;             // the first malformed file of the run
     };
     std::vector<Run> runs;
     std::vector<std::size_t> first; // of each directory's revisions in the output
@@ -128,7 +128,7 @@ std::vector<Revision> parse_all(std::vector<VersionDirectory>& directories, Revi
     for_each_parallel(runs.size(), total >= 256, [&](std::size_t r) {
         auto& run = runs[r];
         auto& dir = directories[run.directory];
-        for (auto f = run.begin; f < run.end && run.error.empty(); ++f) {
+        for (auto f = run.begin; f < run.end && !run.error; ++f) {
             const auto& name = dir.names[f];
             auto& slot = revisions[run.out + (f - run.begin)];
             try {
@@ -149,18 +149,17 @@ std::vector<Revision> parse_all(std::vector<VersionDirectory>& directories, Revi
                     dir.stamps[f] = stamp_of(file.fd());
                 slot = revision_file::parse(file.read(), path);
             } catch (const Error& e) {
-                run.error = e.what();
+                run.error = e;
             }
         }
     });
     // The first malformed file in directory and name order, whatever thread met it first.
     const Run* failed = nullptr;
     for (const auto& run : runs)
-        if (!run.error.empty() &&
-            (!failed || std::tie(run.directory, run.begin) < std::tie(failed->directory, failed->begin)))
+        if (run.error && (!failed || std::tie(run.directory, run.begin) < std::tie(failed->directory, failed->begin)))
             failed = &run;
     if (failed)
-        throw input_error("{}", failed->error);
+        throw Error(ExitCode::bad_input, failed->error->what(), failed->error->facts());
     for_each_parallel(directories.size(), directories.size() > 1, [&](std::size_t d) {
         auto& dir = directories[d];
         dir.cache->save(dir.names, dir.stamps, std::span(revisions).subspan(first[d], dir.names.size()), dir.cached);

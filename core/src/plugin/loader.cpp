@@ -103,11 +103,23 @@ std::vector<LoadedPlugin> load_plugins(const std::vector<std::filesystem::path>&
     std::vector<LoadedPlugin> plugins;
     std::map<std::string, std::filesystem::path> by_name;
     for (const auto& path : list_libraries(directories)) {
-        auto plugin = load_one(path);
+        LoadedPlugin plugin;
+        try {
+            plugin = load_one(path);
+        } catch (Error& e) {
+            // A library refused before its name is known is named by its file.
+            if (e.facts().file.empty())
+                e.at(files::display(path));
+            if (e.facts().plugin.empty())
+                e.plugin(files::display(path));
+            throw;
+        }
         auto [it, fresh] = by_name.emplace(plugin.descriptor.name, path);
         if (!fresh)
             throw input_error("{}: plugin name `{}` is taken already by {}", files::display(path),
-                              plugin.descriptor.name, files::display(it->second));
+                              plugin.descriptor.name, files::display(it->second))
+                .at(files::display(path))
+                .plugin(plugin.descriptor.name);
         plugins.push_back(std::move(plugin));
     }
     return plugins;
