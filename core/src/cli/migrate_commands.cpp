@@ -117,7 +117,8 @@ void stamp_options(po::options_description& d, po::positional_options_descriptio
 }
 
 int stamp_run(Invocation& in) {
-    auto result = stamp(in.context, arg<std::vector<std::string>>(in, "target"), flag(in, "purge"));
+    auto result =
+        stamp(in.context, arg<std::vector<std::string>>(in, "target"), flag(in, "purge") ? Purge::yes : Purge::no);
     const auto& graph = in.context.graph();
     if (in.context.options().json) {
         json added = json::array(), removed = json::array();

@@ -167,7 +167,7 @@ std::string migrate_script(Context& context, Direction direction, const std::vec
     return render_script(graph, script);
 }
 
-StampResult stamp(Context& context, const std::vector<std::string>& targets, bool purge) {
+StampResult stamp(Context& context, const std::vector<std::string>& targets, Purge purge) {
     if (targets.empty())
         throw input_error("stamp needs at least one target (heads, base, a revision, <label>@head, ...)");
     std::vector<Target> parsed;
@@ -175,8 +175,8 @@ StampResult stamp(Context& context, const std::vector<std::string>& targets, boo
         parsed.push_back(parse_target(text));
     return stamp_with(context, [&](Database&, const Graph& graph, const AppliedSet& current) {
         StampChoice choice;
-        choice.purge = purge;
-        choice.applied = purge ? AppliedSet(graph.size(), false) : current;
+        choice.purge = purge == Purge::yes;
+        choice.applied = choice.purge ? AppliedSet(graph.size(), false) : current;
         auto& applied = choice.applied;
         for (const auto& target : parsed) {
             // Stamping T leaves exactly T and what it needs applied in T's line: an upgrade's
