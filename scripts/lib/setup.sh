@@ -10,6 +10,7 @@ TRELLIS_PACKAGES=(
     g++ cmake ninja-build ccache pkg-config
     libboost-dev libboost-program-options-dev
     libpqxx-dev libpg-query-dev libsqlite3-dev nlohmann-json3-dev libfmt-dev doctest-dev
+    libssl-dev # libcrypto: SHA-256 of revision checksums
     sqlite3 postgresql-15 postgresql-client-15 pgbouncer
     bsdutils # script(1): the tests give trellis a pseudo-terminal
     graphviz # graph --format svg/png
