@@ -11,6 +11,7 @@ TRELLIS_PACKAGES=(
     g++ cmake ninja-build ccache pkg-config
     libboost-dev libboost-program-options-dev
     libpqxx-dev libpg-query-dev libsqlite3-dev nlohmann-json3-dev libfmt-dev doctest-dev
+    libssl-dev # libcrypto: SHA-256 of revision checksums
 )
 
 # What the tests run besides; scripts/test.sh installs these too.

@@ -180,4 +180,23 @@ TEST_SUITE("plugin_loader") {
         }
     }
 
+    TEST_CASE("a PostgreSQL module of another ABI version is refused naming its file, before it connects") {
+        TempDir cwd;
+        trellis::test::write_file(cwd / "trellis.ini", "[plugin.app]\nversion_path = versions\n");
+        auto module = k_test_plugins / "old_postgresql_module" / "old_postgresql_module.so";
+        auto result = run_trellis({"--json", "--url", "postgresql://app:hunter2@db.invalid/app", "current"}, cwd.path(),
+                                  {{"TRELLIS_POSTGRESQL_MODULE", module.string()}});
+        CHECK(result.exit_code == 3);
+        CHECK(contains(result.err, "the PostgreSQL backend " + module.string() +
+                                       " was built for module ABI version 2, this trellis loads version 1"));
+        CHECK(contains(result.out, "\"file\": \"" + module.string() + "\""));
+        CHECK_FALSE(contains(result.err + result.out, "hunter2"));
+        // A library without the entry point (a module from before the ABI check) is named too.
+        auto plain =
+            run_trellis({"--url", "postgresql://app@db.invalid/app", "current"}, cwd.path(),
+                        {{"TRELLIS_POSTGRESQL_MODULE", (k_test_plugins / "no_entry" / "no_entry.so").string()}});
+        CHECK(plain.exit_code == 3);
+        CHECK(contains(plain.err, "no_entry.so has no entry point trellis_postgresql_module"));
+    }
+
 } // TEST_SUITE

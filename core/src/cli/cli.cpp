@@ -223,16 +223,26 @@ int dispatch(const std::vector<std::string>& args) {
 }
 
 // An error is one line on stderr; under --json also one JSON object on stdout, so a script that
-// reads stdout sees why there is no answer.
-int report(const std::vector<std::string>& args, const std::string& message, ExitCode code) {
+// reads stdout sees why there is no answer, with the facts the error carries as fields.
+int report(const std::vector<std::string>& args, const std::string& message, ExitCode code,
+           const ErrorFacts& facts = {}) {
     bool no_color = std::find(args.begin(), args.end(), "--no-color") != args.end();
     Output output;
     output.color_err = colour_allowed(no_color) && ::isatty(STDERR_FILENO);
     std::cerr << "trellis: " << output.err(Paint::error, "error:") << " " << message << "\n";
-    if (std::find(args.begin(), args.end(), "--json") != args.end())
-        std::cout << nlohmann::json{{"error", {{"message", message}, {"exit_code", static_cast<int>(code)}}}}.dump(
-                         2, ' ', false, nlohmann::json::error_handler_t::replace)
+    if (std::find(args.begin(), args.end(), "--json") != args.end()) {
+        nlohmann::json error{{"message", message}, {"exit_code", static_cast<int>(code)}};
+        for (auto [key, value] : {std::pair{"file", &facts.file},
+                                  {"revision", &facts.revision},
+                                  {"plugin", &facts.plugin},
+                                  {"sqlstate", &facts.sqlstate}})
+            if (!value->empty())
+                error[key] = *value;
+        if (facts.line > 0)
+            error["line"] = facts.line;
+        std::cout << nlohmann::json{{"error", error}}.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
                   << "\n";
+    }
     return static_cast<int>(code);
 }
 
@@ -240,10 +250,12 @@ int run_once(const std::vector<std::string>& args) {
     try {
         return dispatch(args);
     } catch (const Error& e) {
-        return report(args, e.what(), e.code());
+        return report(args, e.what(), e.code(), e.facts());
     } catch (const SqlError& e) {
         // SQL that failed where no command named its file: still the database's failure.
-        return report(args, e.what(), ExitCode::database);
+        ErrorFacts facts;
+        facts.sqlstate = e.sqlstate();
+        return report(args, e.what(), ExitCode::database, facts);
     } catch (const std::exception& e) {
         // Not a failure a user can cause: still one line, never a stack trace.
         return report(args, e.what(), ExitCode::bad_input);

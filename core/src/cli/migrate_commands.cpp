@@ -103,9 +103,7 @@ int upgrade_run(Invocation& in) {
     return migrate_run(in, Direction::upgrade);
 }
 int downgrade_run(Invocation& in) {
-    if (arg<std::vector<std::string>>(in, "target").empty())
-        throw input_error("downgrade needs a target: a revision, <label>@base, base, -1, ...");
-    return migrate_run(in, Direction::downgrade);
+    return migrate_run(in, Direction::downgrade); // the planner checks the target count (parse_targets)
 }
 
 // --- stamp --------------------------------------------------------------------------------
@@ -117,7 +115,8 @@ void stamp_options(po::options_description& d, po::positional_options_descriptio
 }
 
 int stamp_run(Invocation& in) {
-    auto result = stamp(in.context, arg<std::vector<std::string>>(in, "target"), flag(in, "purge"));
+    auto result =
+        stamp(in.context, arg<std::vector<std::string>>(in, "target"), flag(in, "purge") ? Purge::yes : Purge::no);
     const auto& graph = in.context.graph();
     if (in.output.json) {
         json added = json::array(), removed = json::array();

@@ -144,7 +144,7 @@ CreateResult create_from_models(Context& context) {
     auto targets = modelled_targets(context);
     execute_all(db, models_sql(models, db.kind()), "creating the tables from the models");
     if (!targets.empty())
-        result.stamped = stamp(context, targets, false).added.size();
+        result.stamped = stamp(context, targets, Purge::no).added.size();
     // Plugins without models (SQL-only) make their tables the only way they can: their revisions.
     result.upgraded = migrate(context, Direction::upgrade, {"heads"}, {}, {}).steps.size();
     return result;

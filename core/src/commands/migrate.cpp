@@ -4,10 +4,13 @@
 #include "commands/state.hpp"
 #include "commands/writing.hpp"
 #include "db/database.hpp"
+#include "db/url.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
 #include "util/text.hpp"
 
+#include <algorithm>
+#include <filesystem>
 #include <fmt/format.h>
 
 namespace trellis {
@@ -24,12 +27,9 @@ void refuse_step_calls(const Revision& r, const std::vector<Statement>& statemen
                               files::display(r.path), s.line, r.id, s.call);
 }
 
-Plan make_plan(const Graph& graph, Direction direction, const std::vector<std::string>& targets,
-               const AppliedSet& applied) {
+Plan make_plan(const Graph& graph, Direction direction, const std::vector<Target>& targets, const AppliedSet& applied) {
     if (direction == Direction::upgrade)
-        return plan_upgrade(graph, targets.empty() ? std::vector<std::string>{"heads"} : targets, applied);
-    if (targets.size() != 1)
-        throw input_error("downgrade takes one target (a revision, <label>@base, base or -N)");
+        return plan_upgrade(graph, targets, applied);
     return plan_downgrade(graph, targets.front(), applied);
 }
 
@@ -37,11 +37,12 @@ Plan make_plan(const Graph& graph, Direction direction, const std::vector<std::s
 
 Plan plan_for(Context& context, Direction direction, const std::vector<std::string>& targets,
               const MigrateOptions& options) {
+    auto parsed = parse_targets(direction, targets);
     auto& db = context.database(OpenMode::read_only);
     auto ledger = context.ledger(db);
     auto state = read_state(context, db, ledger);
     check_checksums(context.graph(), state, options.ignore_checksums);
-    auto plan = make_plan(context.graph(), direction, targets, state.applied);
+    auto plan = make_plan(context.graph(), direction, parsed, state.applied);
     // A dry run refuses what the real run would refuse (an irreversible revision, a missing
     // section or step) before it would touch anything.
     MigrateEvents none;
@@ -54,6 +55,7 @@ Plan plan_for(Context& context, Direction direction, const std::vector<std::stri
 
 Plan migrate(Context& context, Direction direction, const std::vector<std::string>& targets,
              const MigrateOptions& options, const MigrateEvents& events) {
+    auto parsed = parse_targets(direction, targets);
     context.graph(); // bad files and plugins stop the command before it connects
     auto& db = context.database();
     auto ledger = context.ledger(db);
@@ -74,7 +76,7 @@ Plan migrate(Context& context, Direction direction, const std::vector<std::strin
     auto state = read_state(context, db, ledger);
     const auto& graph = context.graph();
     check_checksums(graph, state, options.ignore_checksums);
-    auto plan = make_plan(graph, direction, targets, state.applied);
+    auto plan = make_plan(graph, direction, parsed, state.applied);
     Runner runner(context, db, ledger, direction, events, writing.run_settings());
     if (direction == Direction::downgrade)
         runner.run_instead(ledger_downgrades(context, state, plan.steps, db.kind(), options.file_downgrades));
@@ -93,58 +95,106 @@ void run_plan(Context& context, Database& db, Direction direction, const Plan& p
     runner.run(context.graph(), prepared, db.table_exists(ledger.qualified()));
 }
 
-std::string migrate_script(Context& context, Direction direction, const std::vector<std::string>& targets,
-                           const MigrateOptions& options) {
-    auto& db = context.database(OpenMode::read_only);
-    auto ledger = context.ledger(db);
-    auto state = read_state(context, db, ledger);
-    const auto& graph = context.graph();
-    check_checksums(graph, state, options.ignore_checksums);
-    auto plan = make_plan(graph, direction, targets, state.applied);
-    bool up = direction == Direction::upgrade;
-    std::string out =
-        fmt::format("-- trellis {} {}: {} revision(s) on {}\n", up ? "upgrade" : "downgrade",
-                    targets.empty() ? "heads" : text::join(targets, " "), plan.steps.size(), dialect_name(db.kind()));
-    bool ledger_exists = state.ledger_exists;
-    std::map<int, Section> instead;
-    if (!up)
-        instead = ledger_downgrades(context, state, plan.steps, db.kind(), options.file_downgrades);
-    for (int i : plan.steps) {
+namespace {
+
+// What a script prints: the plan on one dialect, and whether the ledger is already there.
+struct Script {
+    Plan plan;
+    Dialect dialect;
+    Ledger ledger;
+    bool ledger_exists = false;
+    std::map<int, Section> instead; // downgrades stored in the ledger, by revision
+    std::string title;
+};
+
+std::string render_script(const Graph& graph, Script& script) {
+    bool up = script.plan.direction == Direction::upgrade;
+    std::string out = script.title;
+    for (int i : script.plan.steps) {
         const auto& r = graph.revision(i);
-        auto statements = statements_of(graph, i, direction, db.kind(), instead);
+        auto statements = statements_of(graph, i, script.plan.direction, script.dialect, script.instead);
         refuse_step_calls(r, statements);
         out += fmt::format("\n-- {} {} ({}): {}{}\n", up ? "upgrade" : "downgrade", r.id,
                            graph.branch(graph.branch_of(i)).label(), r.message,
-                           instead.count(i) ? " (the downgrade stored in the ledger)" : "");
+                           script.instead.count(i) ? " (the downgrade stored in the ledger)" : "");
         if (r.transactional)
             out += "BEGIN;\n";
         for (const auto& s : statements)
             out += s.sql + ";\n";
         if (!r.transactional)
             out += "BEGIN;\n";
-        if (up && !ledger_exists) {
-            out += ledger.create_sql() + ";\n";
-            ledger_exists = true;
+        if (up && !script.ledger_exists) {
+            out += script.ledger.create_sql() + ";\n";
+            script.ledger_exists = true;
         }
-        out += (up ? ledger.insert_sql(row_for(graph, i, db.kind())) : ledger.delete_sql(r.id)) + ";\nCOMMIT;\n";
+        out += (up ? script.ledger.insert_sql(row_for(graph, i, script.dialect)) : script.ledger.delete_sql(r.id)) +
+               ";\nCOMMIT;\n";
     }
     return out;
 }
 
-StampResult stamp(Context& context, const std::vector<std::string>& targets, bool purge) {
+// `upgrade A:B --sql`, `downgrade B:A --sql`: Alembic's offline mode. No database is opened: the
+// range's first side says what the script assumes applied (base or none: nothing, and the ledger
+// is created), the URL only the dialect; downgrades are the files' own.
+std::string offline_script(Context& context, Direction direction, const std::string& text, TargetRange range) {
+    const auto& graph = context.graph();
+    bool up = direction == Direction::upgrade;
+    if (!up && !range.upper)
+        throw input_error("downgrade `{}` --sql: name where it ends, `FROM:TO` (heads:base, {}:base)", text, text);
+    if (!up && !range.lower)
+        range.lower = parse_target("heads");
+    auto dialect = parse_url(context.url(), std::filesystem::current_path()).dialect;
+    auto schema = dialect == Dialect::postgresql ? context.config().version_schema.value_or("") : "";
+    auto applied = assumed_applied(graph, range.lower);
+    auto to = range.upper ? *range.upper : parse_target("heads");
+    Script script{up ? plan_upgrade(graph, std::vector<Target>{to}, applied) : plan_downgrade(graph, to, applied),
+                  dialect,
+                  Ledger(dialect, context.version_table(), schema),
+                  std::find(applied.begin(), applied.end(), true) != applied.end(),
+                  {},
+                  {}};
+    script.title = fmt::format("-- trellis {} {}: {} revision(s) on {}, offline (no database read)\n",
+                               up ? "upgrade" : "downgrade", text, script.plan.steps.size(), dialect_name(dialect));
+    return render_script(graph, script);
+}
+
+} // namespace
+
+std::string migrate_script(Context& context, Direction direction, const std::vector<std::string>& targets,
+                           const MigrateOptions& options) {
+    if (targets.size() == 1)
+        if (auto range = parse_range(targets.front()))
+            return offline_script(context, direction, targets.front(), *range);
+    auto parsed = parse_targets(direction, targets);
+    auto& db = context.database(OpenMode::read_only);
+    auto ledger = context.ledger(db);
+    auto state = read_state(context, db, ledger);
+    const auto& graph = context.graph();
+    check_checksums(graph, state, options.ignore_checksums);
+    Script script{make_plan(graph, direction, parsed, state.applied), db.kind(), ledger, state.ledger_exists, {}, {}};
+    if (direction == Direction::downgrade)
+        script.instead = ledger_downgrades(context, state, script.plan.steps, db.kind(), options.file_downgrades);
+    script.title = fmt::format(
+        "-- trellis {} {}: {} revision(s) on {}\n", direction == Direction::upgrade ? "upgrade" : "downgrade",
+        targets.empty() ? "heads" : text::join(targets, " "), script.plan.steps.size(), dialect_name(db.kind()));
+    return render_script(graph, script);
+}
+
+StampResult stamp(Context& context, const std::vector<std::string>& targets, Purge purge) {
     if (targets.empty())
         throw input_error("stamp needs at least one target (heads, base, a revision, <label>@head, ...)");
+    std::vector<Target> parsed;
+    for (const auto& text : targets)
+        parsed.push_back(parse_target(text));
     return stamp_with(context, [&](Database&, const Graph& graph, const AppliedSet& current) {
         StampChoice choice;
-        choice.purge = purge;
-        choice.applied = purge ? AppliedSet(graph.size(), false) : current;
+        choice.purge = purge == Purge::yes;
+        choice.applied = choice.purge ? AppliedSet(graph.size(), false) : current;
         auto& applied = choice.applied;
-        for (const auto& target : targets) {
+        for (const auto& target : parsed) {
             // Stamping T leaves exactly T and what it needs applied in T's line: an upgrade's
             // closure is added, and a downgrade's reverts are removed.
-            bool down_only = target == "base" || target.ends_with("@base") || target.starts_with("-") ||
-                             target.find("@-") != std::string::npos;
-            if (!down_only)
+            if (!target.down_only())
                 for (int i : plan_upgrade(graph, {target}, applied).steps)
                     applied[i] = true;
             for (int i : plan_downgrade(graph, target, applied).steps)

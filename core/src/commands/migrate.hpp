@@ -54,8 +54,10 @@ std::string migrate_script(Context& context, Direction direction, const std::vec
 struct StampResult {
     std::vector<int> added, removed;
 };
-// Marks revisions applied or unapplied without running their SQL. `purge` empties the ledger first.
-StampResult stamp(Context& context, const std::vector<std::string>& targets, bool purge);
+// Whether `stamp` empties the ledger before it marks (`--purge`).
+enum class Purge { no, yes };
+// Marks revisions applied or unapplied without running their SQL; Purge::yes empties the ledger first.
+StampResult stamp(Context& context, const std::vector<std::string>& targets, Purge purge);
 
 // What a stamp records, chosen once the migration lock is held and the ledger read.
 struct StampChoice {

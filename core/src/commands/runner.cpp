@@ -266,7 +266,10 @@ void Runner::commit_recorded(Transaction& transaction, const Graph& graph, const
                                  files::display(r.path), up() ? "upgrade" : "downgrade", r.id, e.what());
         // The ledger row or a constraint checked at commit (DEFERRABLE): the database's words say which.
         throw database_error("{}: committing the {} of {} with its ledger row failed: {}{}; {}", files::display(r.path),
-                             up() ? "upgrade" : "downgrade", r.id, e.what(), sqlstate_note(e), aftermath);
+                             up() ? "upgrade" : "downgrade", r.id, e.what(), sqlstate_note(e), aftermath)
+            .at(files::display(r.path))
+            .revision(r.id)
+            .sqlstate(m_db.kind() == Dialect::postgresql ? e.sqlstate() : "");
     }
 }
 
@@ -426,7 +429,10 @@ void Runner::run_statements(const Graph& graph, const Prepared& p, std::string_v
                                  files::display(r.path), statement.line, up() ? "upgrade" : "downgrade", r.id, e.what(),
                                  sqlstate_note(e),
                                  statement.call.empty() ? first_line(statement.sql) : "-- +call " + statement.call,
-                                 m_done, aftermath, index ? invalid_index_note(*index) : "", no_ledger_note(e));
+                                 m_done, aftermath, index ? invalid_index_note(*index) : "", no_ledger_note(e))
+                .at(files::display(r.path), statement.line)
+                .revision(r.id)
+                .sqlstate(m_db.kind() == Dialect::postgresql ? e.sqlstate() : "");
         }
     }
 }

@@ -17,6 +17,7 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <numeric>
 #include <random>
 #include <set>
 #include <unistd.h>
@@ -87,27 +88,6 @@ std::vector<std::string> differences(const std::vector<Operation>& operations) {
 
 std::vector<std::string> differences(const Schema& expected, const Schema& actual) {
     return differences(diff(expected, actual, UnownedTables::drop));
-}
-
-// A topological order of the whole graph in which `pick` chooses among the ready revisions.
-template <typename Pick> std::vector<int> order_by(const Graph& graph, Pick pick) {
-    std::vector<int> waiting(graph.size(), 0), order, ready;
-    for (std::size_t i = 0; i < graph.size(); ++i)
-        waiting[i] = static_cast<int>(graph.parents(i).size() + graph.depends(i).size());
-    for (std::size_t i = 0; i < graph.size(); ++i)
-        if (waiting[i] == 0)
-            ready.push_back(static_cast<int>(i));
-    while (!ready.empty()) {
-        auto at = pick(ready);
-        int i = ready[at];
-        ready.erase(ready.begin() + static_cast<long>(at));
-        order.push_back(i);
-        for (auto next : {graph.children(i), graph.dependants(i)})
-            for (int n : next)
-                if (--waiting[n] == 0)
-                    ready.push_back(n);
-    }
-    return order;
 }
 
 class Verifier {
@@ -298,21 +278,19 @@ private:
     }
 
     void other_orders(const Schema& reference) {
-        std::vector<int> position(m_graph.size());
+        // Graph::sort with other tie-breaks: the default one reversed, then random ranks.
+        std::vector<int> rank(m_graph.size());
         for (std::size_t k = 0; k < m_graph.order().size(); ++k)
-            position[m_graph.order()[k]] = static_cast<int>(k);
+            rank[m_graph.order()[k]] = -static_cast<int>(k);
         std::vector<std::pair<std::string, std::vector<int>>> orders;
-        orders.emplace_back("reversed tie-break", order_by(m_graph, [&](const std::vector<int>& ready) {
-                                return static_cast<std::size_t>(
-                                    std::max_element(ready.begin(), ready.end(),
-                                                     [&](int a, int b) { return position[a] < position[b]; }) -
-                                    ready.begin());
-                            }));
+        orders.emplace_back("reversed tie-break", m_graph.sort(m_graph.order(), rank));
         std::mt19937 random(m_options.seed);
-        for (int k = 0; k < m_options.random_orders; ++k)
-            orders.emplace_back(
-                fmt::format("random (seed {}, #{})", m_options.seed, k + 1),
-                order_by(m_graph, [&](const std::vector<int>& ready) { return random() % ready.size(); }));
+        std::iota(rank.begin(), rank.end(), 0);
+        for (int k = 0; k < m_options.random_orders; ++k) {
+            std::shuffle(rank.begin(), rank.end(), random);
+            orders.emplace_back(fmt::format("random (seed {}, #{})", m_options.seed, k + 1),
+                                m_graph.sort(m_graph.order(), rank));
+        }
         std::vector<std::vector<int>> tried{m_graph.order()};
         for (const auto& [name, order] : orders) {
             step(fmt::format("upgrade heads from empty, {} order", name));

@@ -47,7 +47,8 @@ void check_lines(const std::filesystem::path& file, const std::string& content) 
             continue;
         if (trimmed.starts_with("[")) {
             if (!trimmed.ends_with("]") || trimmed.size() < 3)
-                throw input_error("{}:{}: a section header must be `[name]`", files::display(file), number);
+                throw input_error("{}:{}: a section header must be `[name]`", files::display(file), number)
+                    .at(files::display(file), number);
             section = std::string(trimmed.substr(1, trimmed.size() - 2)) + ".";
             continue;
         }
@@ -57,18 +58,26 @@ void check_lines(const std::filesystem::path& file, const std::string& content) 
             throw input_error(
                 "{}:{}: expected `key = value`, a `[section]` or a `#` comment (the line is not shown: it "
                 "may hold a password)",
-                files::display(file), number);
+                files::display(file), number)
+                .at(files::display(file), number);
         auto [it, fresh] = seen.emplace(section + std::string(key), number);
         if (!fresh)
             throw input_error(
                 "{}:{}: `{}` is set twice{} (first on line {}); keep one", files::display(file), number, key,
-                section.empty() ? "" : fmt::format(" in [{}]", section.substr(0, section.size() - 1)), it->second);
+                section.empty() ? "" : fmt::format(" in [{}]", section.substr(0, section.size() - 1)), it->second)
+                .at(files::display(file), number);
     }
 }
 
-std::string where(const Config& config, const std::string& content, std::string_view key) {
+// An input error about `key`: the message starts with the file and line where it is set, and
+// the error carries both as facts.
+template <typename... Args>
+Error key_error(const Config& config, const std::string& content, std::string_view key,
+                fmt::format_string<Args...> format, Args&&... args) {
     int line = line_of(content, key);
-    return line ? fmt::format("{}:{}", files::display(config.file), line) : files::display(config.file);
+    auto file = files::display(config.file);
+    auto where = line ? fmt::format("{}:{}", file, line) : file;
+    return Error(ExitCode::bad_input, where + ": " + fmt::format(format, std::forward<Args>(args)...)).at(file, line);
 }
 
 std::filesystem::path resolve(const Config& config, const std::string& path) {
@@ -82,7 +91,7 @@ bool parse_bool(const Config& config, const std::string& content, std::string_vi
         return true;
     if (v == "false" || v == "no" || v == "off" || v == "0")
         return false;
-    throw input_error("{}: `{}` must be true or false, not `{}`", where(config, content, key), key, value);
+    throw key_error(config, content, key, "`{}` must be true or false, not `{}`", key, value);
 }
 
 // A whole number of seconds, 0 to 2147483 (PostgreSQL's time-outs are milliseconds in an int).
@@ -96,8 +105,8 @@ int parse_seconds(const Config& config, const std::string& content, std::string_
     } catch (const std::exception&) {
     }
     if (seconds < 0 || seconds > k_max_seconds)
-        throw input_error("{}: {} must be a whole number of seconds from 0 to {}, not `{}`",
-                          where(config, content, key), key, k_max_seconds, value);
+        throw key_error(config, content, key, "{} must be a whole number of seconds from 0 to {}, not `{}`", key,
+                        k_max_seconds, value);
     return seconds;
 }
 
@@ -107,7 +116,7 @@ void apply_plugin_key(Config& config, const std::string& content, const std::str
     auto name = key.substr(7, last_dot - 7);
     auto setting = key.substr(last_dot + 1);
     if (name.empty() || !text::is_revision_id(name))
-        throw input_error("{}: bad plugin section name `{}`", where(config, content, key), name);
+        throw key_error(config, content, key, "bad plugin section name `{}`", name);
     PluginSection* section = nullptr;
     for (auto& s : config.plugins)
         if (s.name == name)
@@ -123,8 +132,9 @@ void apply_plugin_key(Config& config, const std::string& content, const std::str
     else if (setting == "sql_only")
         section->sql_only = parse_bool(config, content, key, value);
     else
-        throw input_error("{}: unknown key `{}` in [plugin.{}] (known: version_path, depends, sql_only)",
-                          where(config, content, key), setting, name);
+        throw key_error(config, content, key,
+                        "unknown key `{}` in [plugin.{}] (known: version_path, depends, sql_only)", setting, name)
+            .plugin(name);
 }
 
 } // namespace
@@ -158,7 +168,7 @@ Config load_config(const std::filesystem::path& file) {
         std::istringstream stream(content);
         parsed = po::parse_config_file(stream, known, true);
     } catch (const po::error& e) {
-        throw input_error("{}: {}", files::display(config.file), e.what());
+        throw input_error("{}: {}", files::display(config.file), e.what()).at(files::display(config.file));
     }
 
     for (const auto& option : parsed.options) {
@@ -173,11 +183,12 @@ Config load_config(const std::filesystem::path& file) {
                 config.databases.emplace_back(key.substr(10), value);
                 continue;
             }
-            throw input_error("{}: unknown key `{}` (known: url, plugin_path, default_plugin, version_table, dev, "
-                              "exclude_tables, lock_timeout, lock_lease, ddl_lock_timeout, ddl_retry_budget, "
-                              "statement_timeout, version_schema, scratch_url, databases_file, catalog_url, "
-                              "catalog_query, tenant_url, [plugin.NAME] and [databases] sections)",
-                              where(config, content, key), key);
+            throw key_error(config, content, key,
+                            "unknown key `{}` (known: url, plugin_path, default_plugin, version_table, dev, "
+                            "exclude_tables, lock_timeout, lock_lease, ddl_lock_timeout, ddl_retry_budget, "
+                            "statement_timeout, version_schema, scratch_url, databases_file, catalog_url, "
+                            "catalog_query, tenant_url, [plugin.NAME] and [databases] sections)",
+                            key);
         }
         if (key == "url")
             config.url = value;
@@ -188,8 +199,7 @@ Config load_config(const std::filesystem::path& file) {
             config.default_plugin = value;
         else if (key == "version_table") {
             if (!text::is_revision_id(value))
-                throw input_error("{}: version_table `{}` must be a plain table name", where(config, content, key),
-                                  value);
+                throw key_error(config, content, key, "version_table `{}` must be a plain table name", value);
             config.version_table = value;
         } else if (key == "dev")
             config.dev = parse_bool(config, content, key, value);
@@ -205,14 +215,13 @@ Config load_config(const std::filesystem::path& file) {
             config.catalog_query = value;
         else if (key == "tenant_url") {
             if (value.find("{name}") == std::string::npos)
-                throw input_error("{}: tenant_url must hold `{{name}}`, where each name from catalog_query goes (e.g. "
-                                  "postgresql://app@db1/saas?schema={{name}})",
-                                  where(config, content, key));
+                throw key_error(config, content, key,
+                                "tenant_url must hold `{{name}}`, where each name from catalog_query goes (e.g. "
+                                "postgresql://app@db1/saas?schema={{name}})");
             config.tenant_url = value;
         } else if (key == "version_schema") {
             if (!text::is_revision_id(value))
-                throw input_error("{}: version_schema `{}` must be a plain schema name", where(config, content, key),
-                                  value);
+                throw key_error(config, content, key, "version_schema `{}` must be a plain schema name", value);
             config.version_schema = value;
         } else {
             auto seconds = parse_seconds(config, content, key, value);

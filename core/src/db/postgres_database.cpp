@@ -1,5 +1,6 @@
 #include "db/postgres_database.hpp"
 
+#include "db/postgres_module.hpp"
 #include "util/error.hpp"
 #include "util/text.hpp"
 
@@ -187,7 +188,11 @@ bool PostgresDatabase::table_exists(const std::string& name) {
 } // namespace trellis
 
 // The module's entry point (see db/postgres_module.hpp).
-extern "C" __attribute__((visibility("default"))) trellis::Database*
-trellis_postgresql_connect(const trellis::DatabaseUrl& url, int lock_timeout_seconds) {
-    return new trellis::PostgresDatabase(url, lock_timeout_seconds);
+extern "C" __attribute__((visibility("default"))) const trellis::PostgresqlModule* trellis_postgresql_module() {
+    static const trellis::PostgresqlModule module{
+        trellis::k_postgresql_module_abi,
+        [](const trellis::DatabaseUrl& url, int lock_timeout_seconds, std::unique_ptr<trellis::Database>& out) {
+            out = std::make_unique<trellis::PostgresDatabase>(url, lock_timeout_seconds);
+        }};
+    return &module;
 }

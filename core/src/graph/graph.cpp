@@ -1,196 +1,18 @@
 #include "graph/graph.hpp"
 
 #include "graph/branch_order.hpp"
-#include "graph/parse_cache.hpp"
-#include "revision/revision_file.hpp"
+#include "graph/loader.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
 #include "util/text.hpp"
 
 #include <algorithm>
-#include <atomic>
-#include <cerrno>
-#include <cstring>
-#include <dirent.h>
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <map>
 #include <queue>
-#include <span>
-#include <sys/stat.h>
-#include <thread>
-#include <tuple>
-#include <unistd.h>
 
 namespace trellis {
 
 namespace {
-
-// Runs work(0) ... work(count - 1), on every core when `parallel`.
-template <typename Work> void for_each_parallel(std::size_t count, bool parallel, Work&& work) {
-    std::atomic<std::size_t> next{0};
-    auto run = [&] {
-        for (auto k = next++; k < count; k = next++)
-            work(k);
-    };
-    unsigned workers = parallel ? std::max(1u, std::thread::hardware_concurrency()) : 1;
-    std::vector<std::thread> threads;
-    for (unsigned t = 1; t < workers; ++t)
-        threads.emplace_back(run);
-    run();
-    for (auto& t : threads)
-        t.join();
-}
-
-// The revision files of one version path: its directory open, and the file names sorted so
-// that what the file system returns never shows in any output. Plain readdir and strings:
-// std::filesystem::path splits and compares by components, which costs more than parsing.
-struct VersionDirectory {
-    int fd = -1;
-    std::string prefix; // the directory with a trailing slash, for messages
-    std::vector<std::string> names;
-    std::unique_ptr<ParseCache> cache;
-    std::vector<std::optional<FileStamp>> stamps; // per name, taken before reading
-    std::vector<char> cached;                     // per name: served from the cache
-    std::string error;                            // why the directory cannot be read
-};
-
-VersionDirectory list_revision_files(const std::filesystem::path& directory) {
-    VersionDirectory listing;
-    listing.prefix = directory.string();
-    if (!listing.prefix.ends_with('/'))
-        listing.prefix += '/';
-    listing.fd = ::open(directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    // No directory yet (a plugin with no revision so far) is an empty branch; one that cannot be
-    // read is an error, never a branch that looks empty.
-    if (listing.fd < 0 && errno != ENOENT)
-        listing.error =
-            fmt::format("{}: cannot read the version path: {}", files::display(directory), std::strerror(errno));
-    DIR* dir = listing.fd < 0 ? nullptr : ::fdopendir(::dup(listing.fd));
-    std::string unreadable;
-    int unreadable_errno = 0;
-    while (const dirent* entry = dir ? ::readdir(dir) : nullptr) {
-        std::string_view name = entry->d_name;
-        if (!name.ends_with(".sql"))
-            continue;
-        struct stat info {};
-        bool regular = entry->d_type == DT_REG;
-        if (!regular && (entry->d_type == DT_UNKNOWN || entry->d_type == DT_LNK)) {
-            // A dangling or looping symlink is a revision file that cannot be read, as an
-            // unreadable file is: an error naming it, never a revision silently left out.
-            // The first such name in name order, whatever order the directory lists them in.
-            if (::fstatat(listing.fd, entry->d_name, &info, 0) != 0) {
-                if (unreadable.empty() || name < unreadable) {
-                    unreadable = name;
-                    unreadable_errno = errno;
-                }
-                continue;
-            }
-            regular = S_ISREG(info.st_mode);
-        }
-        if (regular)
-            listing.names.emplace_back(name);
-    }
-    if (dir)
-        ::closedir(dir);
-    if (!unreadable.empty() && listing.error.empty())
-        listing.error = fmt::format("{}: cannot read: {}", files::display(listing.prefix + unreadable),
-                                    std::strerror(unreadable_errno));
-    std::sort(listing.names.begin(), listing.names.end());
-    listing.cache = std::make_unique<ParseCache>(directory);
-    listing.stamps.resize(listing.names.size());
-    listing.cached.assign(listing.names.size(), 0);
-    return listing;
-}
-
-// Parses every file of every directory on every core: loading is the fixed cost of each command.
-// The revisions come out in one vector, directory after directory, each in name order.
-//
-// The work goes in runs of consecutive files, and the runs of the directories take turns in the
-// queue: most of a load is the kernel looking names up, and two threads in one directory contend
-// for it (on 6 directories of 1,000 files, 2 threads: 1.8 ms by directory, 2.6 ms interleaved).
-std::vector<Revision> parse_all(std::vector<VersionDirectory>& directories, RevisionContent content) {
-    constexpr std::size_t k_run = 128;
-    struct Run {
-        std::size_t directory, begin, end, out; // files [begin, end) of the directory, written from `out`
-        std::string error;                      // the first malformed file of the run
-    };
-    std::vector<Run> runs;
-    std::vector<std::size_t> first; // of each directory's revisions in the output
-    std::size_t total = 0, longest = 0;
-    for (const auto& dir : directories) {
-        first.push_back(total);
-        total += dir.names.size();
-        longest = std::max(longest, dir.names.size());
-    }
-    for (std::size_t begin = 0; begin < longest; begin += k_run)
-        for (std::size_t d = 0; d < directories.size(); ++d)
-            if (auto size = directories[d].names.size(); begin < size)
-                runs.push_back({d, begin, std::min(begin + k_run, size), first[d] + begin, {}});
-    std::vector<Revision> revisions(total);
-    for_each_parallel(runs.size(), total >= 256, [&](std::size_t r) {
-        auto& run = runs[r];
-        auto& dir = directories[run.directory];
-        for (auto f = run.begin; f < run.end && run.error.empty(); ++f) {
-            const auto& name = dir.names[f];
-            auto& slot = revisions[run.out + (f - run.begin)];
-            try {
-                auto path = dir.prefix + name;
-                // Stamps are taken before the file is read: an edit during the read changes them.
-                // A cache with no entries can serve nothing, so no name is looked up twice.
-                if (!dir.cache->empty()) {
-                    dir.stamps[f] = stamp_of(dir.fd, name.c_str());
-                    if (dir.stamps[f])
-                        if (auto hit = dir.cache->find(name, f, *dir.stamps[f], path, content)) {
-                            slot = std::move(*hit);
-                            dir.cached[f] = 1;
-                            continue;
-                        }
-                }
-                files::OpenFile file(dir.fd, name.c_str(), path);
-                if (dir.cache->enabled() && !dir.stamps[f])
-                    dir.stamps[f] = stamp_of(file.fd());
-                slot = revision_file::parse(file.read(), path);
-            } catch (const Error& e) {
-                run.error = e.what();
-            }
-        }
-    });
-    // The first malformed file in directory and name order, whatever thread met it first.
-    const Run* failed = nullptr;
-    for (const auto& run : runs)
-        if (!run.error.empty() &&
-            (!failed || std::tie(run.directory, run.begin) < std::tie(failed->directory, failed->begin)))
-            failed = &run;
-    if (failed)
-        throw input_error("{}", failed->error);
-    for_each_parallel(directories.size(), directories.size() > 1, [&](std::size_t d) {
-        auto& dir = directories[d];
-        dir.cache->save(dir.names, dir.stamps, std::span(revisions).subspan(first[d], dir.names.size()), dir.cached);
-    });
-    // Files read afresh were parsed and checked in full, and cached so; their SQL goes now.
-    if (content == RevisionContent::header_only)
-        for (auto& revision : revisions)
-            revision.drop_sql();
-    return revisions;
-}
-
-// Two branches reading one directory would each claim every file in it: refused by name before
-// that shows as a duplicate of every revision. Compared by device and inode, whatever the spelling.
-void check_own_directories(const std::vector<BranchSpec>& specs, const std::vector<VersionDirectory>& directories) {
-    std::map<std::pair<dev_t, ino_t>, std::size_t> owner;
-    for (std::size_t b = 0; b < directories.size(); ++b) {
-        struct stat info {};
-        if (directories[b].fd < 0 || ::fstat(directories[b].fd, &info) != 0)
-            continue;
-        auto [first, fresh] = owner.emplace(std::pair{info.st_dev, info.st_ino}, b);
-        if (!fresh)
-            throw input_error("branches `{}` ({}) and `{}` ({}) share the version path {}: each needs a directory of "
-                              "its own",
-                              specs[first->second].label, specs[first->second].source, specs[b].label, specs[b].source,
-                              files::display(specs[b].version_path));
-    }
-}
 
 std::uint64_t date_number(std::string_view date) {
     std::uint64_t value = 0;
@@ -210,34 +32,20 @@ std::string where(const Revision& r, int line) {
     return fmt::format("{}:{}", files::display(r.path), line);
 }
 
+// `error`, about revision `r` at `line` of its file, with those facts as fields.
+Error about(Error error, const Revision& r, int line) {
+    error.at(files::display(r.path), line).revision(r.id);
+    return error;
+}
+
 } // namespace
 
 Graph Graph::load(std::vector<BranchSpec> specs, RevisionContent content) {
     std::vector<BranchSpec> ranked;
     for (int b : order_branches(specs))
         ranked.push_back(std::move(specs[b]));
-    std::vector<VersionDirectory> directories(ranked.size());
-    for_each_parallel(ranked.size(), ranked.size() > 1,
-                      [&](std::size_t b) { directories[b] = list_revision_files(ranked[b].version_path); });
-    std::vector<Revision> revisions;
-    try {
-        for (std::size_t b = 0; b < directories.size(); ++b)
-            if (!directories[b].error.empty())
-                throw input_error("{} (branch `{}`, {})", directories[b].error, ranked[b].label, ranked[b].source);
-        check_own_directories(ranked, directories);
-        revisions = parse_all(directories, content);
-    } catch (...) {
-        for (const auto& d : directories)
-            ::close(d.fd);
-        throw;
-    }
-    std::vector<int> branch_of;
-    branch_of.reserve(revisions.size());
-    for (int rank = 0; rank < static_cast<int>(directories.size()); ++rank) {
-        branch_of.insert(branch_of.end(), directories[rank].names.size(), rank);
-        ::close(directories[rank].fd);
-    }
-    auto graph = assemble(std::move(ranked), std::move(revisions), std::move(branch_of));
+    auto files = load_revision_files(ranked, content);
+    auto graph = assemble(std::move(ranked), std::move(files.revisions), std::move(files.branch_of));
     graph.m_content = content;
     return graph;
 }
@@ -289,15 +97,18 @@ void Graph::index_revisions() {
         const auto& r = m_revisions[i];
         auto [it, inserted] = m_by_id.emplace(r.id, i);
         if (!inserted)
-            throw input_error("duplicate revision id `{}` in {} and {}", r.id,
-                              where(m_revisions[it->second], m_revisions[it->second].revision_line),
-                              where(r, r.revision_line));
+            throw about(input_error("duplicate revision id `{}` in {} and {}", r.id,
+                                    where(m_revisions[it->second], m_revisions[it->second].revision_line),
+                                    where(r, r.revision_line)),
+                        r, r.revision_line);
         for (const auto& label : r.branch_labels) {
             auto owner = m_branch_by_label.find(label);
             if (owner != m_branch_by_label.end() && owner->second != m_branch_of[i])
-                throw input_error("{}: branch label `{}` is claimed by branch `{}` and by this file of branch `{}`",
-                                  where(r, r.branch_labels_line), label, m_branches[owner->second].label(),
-                                  m_branches[m_branch_of[i]].label());
+                throw about(
+                    input_error("{}: branch label `{}` is claimed by branch `{}` and by this file of branch `{}`",
+                                where(r, r.branch_labels_line), label, m_branches[owner->second].label(),
+                                m_branches[m_branch_of[i]].label()),
+                    r, r.branch_labels_line);
             auto [claim, fresh] = label_claimed_by.emplace(label, i);
             if (!fresh && m_branch_of[claim->second] != m_branch_of[i])
                 throw input_error("branch label `{}` is claimed by two branches: {} and {}", label,
@@ -333,7 +144,9 @@ void Graph::link() {
             if (!parent && r.from_ledger)
                 continue;
             if (!parent)
-                throw input_error("{}: unknown down_revision `{}`{}", where(r, r.down_revision_line), id, suggest(id));
+                throw about(
+                    input_error("{}: unknown down_revision `{}`{}", where(r, r.down_revision_line), id, suggest(id)), r,
+                    r.down_revision_line);
             down.emplace_back(i, *parent);
         }
         for (const auto& id : r.depends_on) {
@@ -343,7 +156,8 @@ void Graph::link() {
             try {
                 target = resolve_id(id);
             } catch (const Error& e) {
-                throw input_error("{}: depends_on: {}", where(r, r.depends_on_line), e.what());
+                throw about(input_error("{}: depends_on: {}", where(r, r.depends_on_line), e.what()), r,
+                            r.depends_on_line);
             }
             depends.emplace_back(i, target);
         }
@@ -525,6 +339,10 @@ std::string Graph::suggest(std::string_view id) const {
 }
 
 std::vector<int> Graph::sort(const std::vector<int>& subset) const {
+    return sort(subset, m_priority);
+}
+
+std::vector<int> Graph::sort(const std::vector<int>& subset, const std::vector<int>& rank) const {
     // Kahn's algorithm over the subset, with a heap keyed by the precomputed priority.
     // waiting[i]: -1 outside the subset, else its parents in the subset not yet placed.
     std::vector<int> waiting(m_revisions.size(), -1);
@@ -536,7 +354,7 @@ std::vector<int> Graph::sort(const std::vector<int>& subset) const {
         for (int d : m_depends[i])
             waiting[i] += waiting[d] >= 0 ? 1 : 0;
     }
-    auto later = [&](int a, int b) { return m_priority[a] > m_priority[b]; };
+    auto later = [&](int a, int b) { return rank[a] > rank[b]; };
     std::priority_queue<int, std::vector<int>, decltype(later)> ready(later);
     for (int i : subset)
         if (waiting[i] == 0)

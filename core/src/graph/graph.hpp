@@ -73,6 +73,9 @@ public:
     // revisions outside the subset ignored), ready revisions by plugin order, then create_date,
     // then id.
     std::vector<int> sort(const std::vector<int>& subset) const;
+    // The same sort with another tie-break: among the ready revisions, the one with the smallest
+    // `rank[i]` first (`rank` has one entry per revision). verify builds other orders this way.
+    std::vector<int> sort(const std::vector<int>& subset, const std::vector<int>& rank) const;
     // The whole graph in that order.
     const std::vector<int>& order() const { return m_order; }
 

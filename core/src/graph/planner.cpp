@@ -4,53 +4,12 @@
 #include "util/text.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <fmt/format.h>
-#include <limits>
 #include <optional>
 
 namespace trellis {
 
 namespace {
-
-// A target split into its parts: `[label@]what`, where `what` may carry a relative step.
-struct TargetParts {
-    std::optional<std::string> label;
-    std::string what; // `head`, `heads`, `base`, `current`, an id or prefix, or empty
-    int step = 0;     // +N / -N; 0 when none
-};
-
-std::optional<int> parse_count(std::string_view digits, const std::string& target) {
-    int value = 0;
-    auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
-    if (error == std::errc::result_out_of_range && end == digits.data() + digits.size())
-        throw input_error("bad relative step in target `{}`: {} is too large (at most {})", target, digits,
-                          std::numeric_limits<int>::max());
-    if (error != std::errc{} || end != digits.data() + digits.size() || digits.empty())
-        return std::nullopt;
-    return value;
-}
-
-TargetParts split_target(const std::string& target) {
-    if (target.empty())
-        throw input_error("empty target: use heads, head, base, <label>@head, a revision id, +N or -N");
-    TargetParts parts;
-    std::string_view rest = target;
-    if (auto at = rest.find('@'); at != std::string_view::npos) {
-        parts.label = std::string(rest.substr(0, at));
-        rest.remove_prefix(at + 1);
-    }
-    auto sign = rest.find_first_of("+-");
-    if (sign != std::string_view::npos) {
-        auto count = parse_count(rest.substr(sign + 1), target);
-        if (!count || *count == 0)
-            throw input_error("bad relative step in target `{}`: expected +N or -N with N > 0", target);
-        parts.step = rest[sign] == '+' ? *count : -*count;
-        rest = rest.substr(0, sign);
-    }
-    parts.what = std::string(rest);
-    return parts;
-}
 
 // The first few revisions of `indices`, then how many more: a 500-way fork is one short line.
 std::string ids(const Graph& graph, const std::vector<int>& indices) {
@@ -105,12 +64,12 @@ public:
     }
 
     // Where a relative step starts: a revision, or nullopt for "before the first revision".
-    std::optional<int> relative_start(const TargetParts& parts) const {
+    std::optional<int> relative_start(const Target& parts) const {
         std::optional<int> b;
         if (parts.label)
             b = branch(*parts.label);
-        if (!parts.what.empty() && parts.what != "current")
-            return revision_in(parts.label, parts.what);
+        if (parts.kind != Target::Kind::current)
+            return revision_in(parts.label, parts.word);
         auto heads = applied_heads_of(b);
         if (heads.empty())
             return std::nullopt;
@@ -118,13 +77,13 @@ public:
         return only_head(heads, fmt::format("{} (applied)", scope), "name the branch: `<label>@+N` / `<label>@-N`");
     }
 
-    bool in_scope(int i, const TargetParts& parts) const {
+    bool in_scope(int i, const Target& parts) const {
         return !parts.label || m_graph.branch_of(i) == branch(*parts.label);
     }
 
     // The revision `step` revisions above `start`; from "nothing applied" the first step lands on
     // the single base in scope.
-    int walk_up(std::optional<int> start, const TargetParts& parts, const std::string& target) const {
+    int walk_up(std::optional<int> start, const Target& parts, const std::string& target) const {
         std::optional<int> at = start;
         for (int k = 0; k < parts.step; ++k) {
             std::vector<int> next;
@@ -154,7 +113,7 @@ public:
     }
 
     // The revisions a downward step of `-step` passes, start included.
-    std::vector<int> walk_down(int start, const TargetParts& parts, const std::string& target) const {
+    std::vector<int> walk_down(int start, const Target& parts, const std::string& target) const {
         std::vector<int> passed{start};
         int at = start;
         for (int k = 1; k < -parts.step; ++k) {
@@ -174,32 +133,40 @@ public:
         return passed;
     }
 
-    std::vector<int> named(const TargetParts& parts, const std::string& target) const {
-        const auto& what = parts.what;
+    std::vector<int> named(const Target& parts) const {
+        using Kind = Target::Kind;
         if (!parts.label) {
-            if (what == "heads")
+            switch (parts.kind) {
+            case Kind::heads:
                 return m_graph.heads();
-            if (what == "head")
+            case Kind::head:
                 return {only_head(m_graph.heads(), "the graph", "use `heads`, or `<label>@head` for one branch")};
-            if (what == "base")
+            case Kind::base:
                 return {};
-            if (what == "current")
+            case Kind::current:
                 return applied_heads_of(std::nullopt);
-            return {revision_in(parts.label, what)};
+            case Kind::revision:
+                return {revision_in(parts.label, parts.word)};
+            }
         }
         int b = branch(*parts.label);
         const auto& br = m_graph.branch(b);
-        if (what == "heads")
+        switch (parts.kind) {
+        case Kind::heads:
             return br.heads;
-        if (what == "head")
+        case Kind::head:
             return {only_head(br.heads, fmt::format("branch `{}`", br.label()),
                               fmt::format("use `{0}@heads`, or `trellis merge {0}@heads -m MESSAGE`", br.label()))};
-        if (what == "base")
+        case Kind::base:
             return {};
-        if (what == "current")
+        case Kind::current:
             return applied_heads_of(b);
+        case Kind::revision:
+            break;
+        }
+        const auto& what = parts.word;
         if (auto keyword = near_keyword(what); keyword && (what.size() < 4 || m_graph.match_prefix(what).empty()))
-            throw input_error("unknown target `{}`: did you mean `{}@{}`?", target, br.label(), *keyword);
+            throw input_error("unknown target `{}`: did you mean `{}@{}`?", parts.text, br.label(), *keyword);
         return {revision_in(parts.label, what)};
     }
 
@@ -281,17 +248,20 @@ std::vector<int> applied_heads(const Graph& graph, const AppliedSet& applied) {
     return heads;
 }
 
-std::vector<int> resolve_upgrade_target(const Graph& graph, const std::string& target, const AppliedSet& applied) {
+std::vector<int> resolve_upgrade_target(const Graph& graph, const Target& target, const AppliedSet& applied) {
     Resolver resolver(graph, applied);
-    auto parts = split_target(target);
-    if (parts.step < 0)
-        throw input_error("target `{}` goes down: use `trellis downgrade {}`", target, target);
-    if (parts.step > 0)
-        return {resolver.walk_up(resolver.relative_start(parts), parts, target)};
-    return resolver.named(parts, target);
+    if (target.step < 0)
+        throw input_error("target `{}` goes down: use `trellis downgrade {}`", target.text, target.text);
+    if (target.step > 0)
+        return {resolver.walk_up(resolver.relative_start(target), target, target.text)};
+    return resolver.named(target);
 }
 
-Plan plan_upgrade(const Graph& graph, const std::vector<std::string>& targets, const AppliedSet& applied) {
+std::vector<int> resolve_upgrade_target(const Graph& graph, const std::string& target, const AppliedSet& applied) {
+    return resolve_upgrade_target(graph, parse_target(target), applied);
+}
+
+Plan plan_upgrade(const Graph& graph, const std::vector<Target>& targets, const AppliedSet& applied) {
     std::vector<int> roots;
     for (const auto& target : targets) {
         auto named = resolve_upgrade_target(graph, target, applied);
@@ -302,9 +272,37 @@ Plan plan_upgrade(const Graph& graph, const std::vector<std::string>& targets, c
     return {Direction::upgrade, graph.sort(needed)};
 }
 
+Plan plan_upgrade(const Graph& graph, const std::vector<std::string>& targets, const AppliedSet& applied) {
+    std::vector<Target> parsed;
+    for (const auto& text : targets)
+        parsed.push_back(parse_target(text));
+    return plan_upgrade(graph, parsed, applied);
+}
+
 Plan plan_downgrade(const Graph& graph, const std::string& target, const AppliedSet& applied) {
+    return plan_downgrade(graph, parse_target(target), applied);
+}
+
+AppliedSet assumed_applied(const Graph& graph, const std::optional<Target>& from) {
+    AppliedSet applied(graph.size(), false);
+    if (!from || (from->kind == Target::Kind::base && !from->label && from->step == 0))
+        return applied;
+    std::vector<int> roots;
+    std::optional<int> skipped; // the branch whose first revisions are not applied (`label@base`)
+    if (from->kind == Target::Kind::base && from->step == 0) {
+        skipped = Resolver(graph, applied).branch(*from->label);
+        roots = graph.branch(*skipped).bases;
+    } else {
+        roots = resolve_upgrade_target(graph, *from, applied);
+    }
+    for (int i : ancestors(graph, roots))
+        applied[i] = !skipped || graph.branch_of(i) != *skipped;
+    return applied;
+}
+
+Plan plan_downgrade(const Graph& graph, const Target& parts, const AppliedSet& applied) {
     Resolver resolver(graph, applied);
-    auto parts = split_target(target);
+    const auto& target = parts.text;
     std::vector<int> going; // the revisions that go; what depends on them goes too
     std::vector<int> kept;  // a named target and everything it needs stay
     if (parts.step > 0) {
@@ -315,13 +313,13 @@ Plan plan_downgrade(const Graph& graph, const std::string& target, const Applied
             throw input_error("target `{}`: nothing is applied{}", target,
                               parts.label ? fmt::format(" in branch `{}`", *parts.label) : std::string());
         going = resolver.walk_down(*start, parts, target);
-    } else if (parts.what == "base") {
+    } else if (parts.kind == Target::Kind::base) {
         if (parts.label)
             going = graph.branch(resolver.branch(*parts.label)).revisions;
         else
             going = graph.order();
     } else {
-        auto named = resolver.named(parts, target);
+        auto named = resolver.named(parts);
         for (int keep : named)
             for (int c : graph.children(keep))
                 going.push_back(c);

@@ -1,5 +1,6 @@
 #include "plugin/loader.hpp"
 
+#include "util/module.hpp"
 #include "util/text.hpp"
 
 #include <algorithm>
@@ -12,13 +13,6 @@ namespace trellis {
 namespace {
 
 constexpr const char* k_entry_point = "trellis_plugin_entry";
-
-// Libraries stay loaded for the life of the process: descriptors hold std::function objects
-// whose code lives in them, and unloading is a source of crashes for no gain in a CLI.
-std::vector<boost::dll::shared_library>& keep_alive() {
-    static auto* libraries = new std::vector<boost::dll::shared_library>();
-    return *libraries;
-}
 
 std::vector<std::filesystem::path> list_libraries(const std::vector<std::filesystem::path>& directories) {
     std::vector<std::filesystem::path> found;
@@ -61,18 +55,18 @@ std::string loader_message(const std::filesystem::path& path, const std::error_c
 
 LoadedPlugin load_one(const std::filesystem::path& path) {
     auto name = files::display(path);
-    boost::dll::shared_library library;
+    // Libraries stay loaded for the life of the process: descriptors hold std::function objects
+    // whose code lives in them, and unloading is a source of crashes for no gain in a CLI.
     std::error_code error;
-    library.load(path, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local, error);
-    if (error)
+    auto* library = module::load_for_good(path, error);
+    if (!library)
         throw input_error("{}: not a plugin library: the dynamic loader refused it ({}); a plugin is a shared "
                           "library built with trellis_add_plugin",
                           name, loader_message(path, error));
-    if (!library.has(k_entry_point))
+    if (!library->has(k_entry_point))
         throw input_error("{}: not a trellis plugin (no `{}` symbol; export one with TRELLIS_PLUGIN)", name,
                           k_entry_point);
-    auto entry_function = library.get<const PluginEntry*()>(k_entry_point);
-    keep_alive().push_back(std::move(library));
+    auto entry_function = library->get<const PluginEntry*()>(k_entry_point);
 
     LoadedPlugin plugin{path, {}};
     const PluginEntry* entry = nullptr;
@@ -103,11 +97,23 @@ std::vector<LoadedPlugin> load_plugins(const std::vector<std::filesystem::path>&
     std::vector<LoadedPlugin> plugins;
     std::map<std::string, std::filesystem::path> by_name;
     for (const auto& path : list_libraries(directories)) {
-        auto plugin = load_one(path);
+        LoadedPlugin plugin;
+        try {
+            plugin = load_one(path);
+        } catch (Error& e) {
+            // A library refused before its name is known is named by its file.
+            if (e.facts().file.empty())
+                e.at(files::display(path));
+            if (e.facts().plugin.empty())
+                e.plugin(files::display(path));
+            throw;
+        }
         auto [it, fresh] = by_name.emplace(plugin.descriptor.name, path);
         if (!fresh)
             throw input_error("{}: plugin name `{}` is taken already by {}", files::display(path),
-                              plugin.descriptor.name, files::display(it->second));
+                              plugin.descriptor.name, files::display(it->second))
+                .at(files::display(path))
+                .plugin(plugin.descriptor.name);
         plugins.push_back(std::move(plugin));
     }
     return plugins;

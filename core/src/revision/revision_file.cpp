@@ -80,7 +80,9 @@ public:
 
 private:
     [[noreturn]] void fail(int line, std::string_view what) const {
-        throw input_error("{}:{}: {}", files::display(m_revision.path), line, what);
+        throw input_error("{}:{}: {}", files::display(m_revision.path), line, what)
+            .at(files::display(m_revision.path), line)
+            .revision(m_revision.id);
     }
 
     static bool is_marker(std::string_view line) {
@@ -276,9 +278,11 @@ void check_text(std::string_view content, const std::string& path) {
     if (byte == 0)
         throw input_error("{}:{}: a NUL byte at column {}: a revision file is text, and the database would read "
                           "the statement only up to it",
-                          files::display(path), where.line, where.column);
+                          files::display(path), where.line, where.column)
+            .at(files::display(path), where.line);
     throw input_error("{}:{}: invalid UTF-8 at column {} (byte 0x{:02x}): save the file as UTF-8", files::display(path),
-                      where.line, where.column, byte);
+                      where.line, where.column, byte)
+        .at(files::display(path), where.line);
 }
 
 } // namespace

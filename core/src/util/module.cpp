@@ -3,6 +3,8 @@
 #include <boost/dll/runtime_symbol_info.hpp>
 #include <boost/dll/shared_library.hpp>
 #include <cstdlib>
+#include <deque>
+#include <dlfcn.h>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -38,18 +40,31 @@ Loaded load_now(const std::string& file_name, const char* override_variable, con
             continue;
         }
         // Never unloaded: the module's code backs objects that live until exit.
-        auto* library = new boost::dll::shared_library;
-        library->load(path, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local, error);
-        if (error)
-            return {nullptr, "cannot load " + path.string() + ": " + error.message()};
+        auto* library = load_for_good(path, error);
+        if (!library)
+            return {nullptr, "cannot load " + path.string() + ": " + error.message(), path.string()};
         if (!library->has(entry_point))
-            return {nullptr, path.string() + " has no entry point " + entry_point};
-        return {reinterpret_cast<void*>(&library->get<void()>(entry_point)), ""};
+            return {nullptr, path.string() + " has no entry point " + entry_point, path.string()};
+        return {reinterpret_cast<void*>(&library->get<void()>(entry_point)), "", path.string()};
     }
-    return {nullptr, file_name + " is not installed; looked in:" + tried};
+    return {nullptr, file_name + " is not installed; looked in:" + tried, ""};
 }
 
 } // namespace
+
+boost::dll::shared_library* load_for_good(const std::filesystem::path& path, std::error_code& error) {
+    static std::mutex mutex;
+    static std::deque<boost::dll::shared_library> libraries; // a deque: what it hands out stays put
+    boost::dll::shared_library library;
+    library.load(path,
+                 boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local |
+                     static_cast<boost::dll::load_mode::type>(RTLD_NODELETE),
+                 error);
+    if (error)
+        return nullptr;
+    std::lock_guard lock(mutex);
+    return &libraries.emplace_back(std::move(library));
+}
 
 Loaded load(const std::string& file_name, const char* override_variable, const char* entry_point) {
     static std::mutex mutex;

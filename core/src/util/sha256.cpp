@@ -1,84 +1,58 @@
 #include "util/sha256.hpp"
 
-#include <array>
-#include <cstdint>
+#include "util/error.hpp"
+
+#include <dlfcn.h>
+#include <openssl/evp.h>
+#include <openssl/opensslv.h>
 
 namespace trellis {
 
 namespace {
 
-constexpr std::array<std::uint32_t, 64> k_rounds = {
-    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
-    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
-    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
-    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
-    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
+#define TRELLIS_TEXT(x) #x
+#define TRELLIS_NUMBER_TEXT(x) TRELLIS_TEXT(x)
+// The libcrypto of the headers compiled against (Debian 12: libcrypto.so.3).
+constexpr const char* k_libcrypto = "libcrypto.so." TRELLIS_NUMBER_TEXT(OPENSSL_VERSION_MAJOR);
 
-constexpr std::uint32_t rotr(std::uint32_t x, int n) {
-    return (x >> n) | (x << (32 - n));
-}
+// libcrypto is opened on the first checksum, not linked: linking it cost every command about
+// 0.8 ms at start-up (ARCHITECTURE.md, "SHA-256"), and most commands never compute one. Found by
+// its soname as the dynamic loader finds any system library; never closed.
+struct Crypto {
+    decltype(&EVP_Digest) digest = nullptr;
+    decltype(&EVP_sha256) sha256 = nullptr;
+};
 
-void compress(std::array<std::uint32_t, 8>& state, const unsigned char* block) {
-    std::array<std::uint32_t, 64> w{};
-    for (int i = 0; i < 16; ++i)
-        w[i] = std::uint32_t(block[4 * i]) << 24 | std::uint32_t(block[4 * i + 1]) << 16 |
-               std::uint32_t(block[4 * i + 2]) << 8 | std::uint32_t(block[4 * i + 3]);
-    for (int i = 16; i < 64; ++i) {
-        auto s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
-        auto s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
-        w[i] = w[i - 16] + s0 + w[i - 7] + s1;
-    }
-    auto [a, b, c, d, e, f, g, h] = state;
-    for (int i = 0; i < 64; ++i) {
-        auto t1 = h + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + k_rounds[i] + w[i];
-        auto t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
-        h = g;
-        g = f;
-        f = e;
-        e = d + t1;
-        d = c;
-        c = b;
-        b = a;
-        a = t1 + t2;
-    }
-    std::array<std::uint32_t, 8> add{a, b, c, d, e, f, g, h};
-    for (int i = 0; i < 8; ++i)
-        state[i] += add[i];
+const Crypto& crypto() {
+    static const Crypto loaded = [] {
+        void* library = ::dlopen(k_libcrypto, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
+        if (!library)
+            throw input_error("revision checksums need OpenSSL's {} (Debian: libssl3): {}", k_libcrypto, ::dlerror());
+        Crypto c{reinterpret_cast<decltype(&EVP_Digest)>(::dlsym(library, "EVP_Digest")),
+                 reinterpret_cast<decltype(&EVP_sha256)>(::dlsym(library, "EVP_sha256"))};
+        if (!c.digest || !c.sha256)
+            throw input_error("{} has no EVP_Digest or EVP_sha256: it is not OpenSSL's libcrypto", k_libcrypto);
+        return c;
+    }();
+    return loaded;
 }
 
 } // namespace
 
 std::string sha256_hex(std::string_view data) {
-    std::array<std::uint32_t, 8> state = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                                          0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-    auto bytes = reinterpret_cast<const unsigned char*>(data.data());
-    std::size_t full = data.size() / 64 * 64;
-    for (std::size_t i = 0; i < full; i += 64)
-        compress(state, bytes + i);
-
-    // The tail, the 0x80 marker and the 64-bit length, in one or two blocks.
-    std::array<unsigned char, 128> tail{};
-    std::size_t rest = data.size() - full;
-    for (std::size_t i = 0; i < rest; ++i)
-        tail[i] = bytes[full + i];
-    tail[rest] = 0x80;
-    std::size_t tail_size = rest + 9 <= 64 ? 64 : 128;
-    std::uint64_t bits = std::uint64_t(data.size()) * 8;
-    for (int i = 0; i < 8; ++i)
-        tail[tail_size - 1 - i] = static_cast<unsigned char>(bits >> (8 * i));
-    for (std::size_t i = 0; i < tail_size; i += 64)
-        compress(state, tail.data() + i);
-
-    static constexpr char k_hex[] = "0123456789abcdef";
-    std::string out;
-    out.reserve(64);
-    for (auto word : state)
-        for (int shift = 28; shift >= 0; shift -= 4)
-            out += k_hex[(word >> shift) & 0xf];
-    return out;
+    const auto& c = crypto();
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int size = 0;
+    // One call: no context to free on any path. It fails only when OpenSSL cannot allocate.
+    if (c.digest(data.data(), data.size(), digest, &size, c.sha256(), nullptr) != 1)
+        throw input_error("SHA-256 failed in {}", k_libcrypto);
+    constexpr char k_hex[] = "0123456789abcdef";
+    std::string hex(2 * size, '0');
+    for (unsigned int i = 0; i < size; ++i) {
+        hex[2 * i] = k_hex[digest[i] >> 4];
+        hex[2 * i + 1] = k_hex[digest[i] & 0xf];
+    }
+    return hex;
 }
 
 } // namespace trellis

@@ -1,4 +1,5 @@
-// SHA-256 (FIPS 180-4), for revision checksums. No dependency beyond the standard library.
+// SHA-256 (FIPS 180-4), for revision checksums, through OpenSSL's libcrypto (SHA-NI where the
+// CPU has it), opened on first use. Thread-safe. The digest is the standard's: checksums stored in ledgers stay valid.
 #pragma once
 
 #include <string>
