@@ -66,7 +66,7 @@ Plan migrate(Context& context, Direction direction, const std::vector<std::strin
         // doing nothing was right for it; anything to do is planned again under the lock.
         auto state = read_state(context, db, ledger);
         check_checksums(context.graph(), state, options.ignore_checksums);
-        auto plan = make_plan(context.graph(), direction, targets, state.applied);
+        auto plan = make_plan(context.graph(), direction, parsed, state.applied);
         if (plan.steps.empty())
             return plan;
         if (!state.gone.empty())
