@@ -8,12 +8,6 @@ namespace trellis {
 
 namespace {
 
-// The label of `LABEL@...`, or empty.
-std::string label_of(const std::string& side) {
-    auto at = side.find('@');
-    return at == std::string::npos ? "" : side.substr(0, at);
-}
-
 // Keeps what `keep` holds.
 void intersect(std::vector<bool>& in_range, const std::vector<int>& keep) {
     std::vector<bool> kept(in_range.size(), false);
@@ -23,21 +17,27 @@ void intersect(std::vector<bool>& in_range, const std::vector<int>& keep) {
         in_range[i] = in_range[i] && kept[i];
 }
 
-std::vector<bool> in_range(const Graph& graph, const std::string& range, const AppliedSet& applied) {
-    auto colon = range.find(':');
-    if (colon == std::string::npos)
-        throw input_error("bad range `{}`: expected A:B (either side may be empty)", range);
-    auto lower = range.substr(0, colon), upper = range.substr(colon + 1);
+std::vector<bool> in_range(const Graph& graph, const std::string& text, const AppliedSet& applied) {
+    auto range = parse_range(text);
+    if (!range)
+        throw input_error("bad range `{}`: expected A:B (either side may be empty)", text);
+    using Kind = Target::Kind;
+    const auto &lower = range->lower, &upper = range->upper;
+    // No bound: an empty side, a bare `base` below, a bare `heads` above.
+    auto bare = [](const std::optional<Target>& t, Kind kind) {
+        return !t || (t->kind == kind && !t->label && t->step == 0);
+    };
     std::vector<bool> shown(graph.size(), true);
-    if (!upper.empty() && upper != "heads")
-        intersect(shown, ancestors(graph, resolve_upgrade_target(graph, upper, applied)));
-    if (!lower.empty() && lower != "base") {
-        auto from = lower.ends_with("@base") ? graph.branch(scoped_branch(graph, label_of(lower))).bases
-                                             : resolve_upgrade_target(graph, lower, applied);
+    if (!bare(upper, Kind::heads))
+        intersect(shown, ancestors(graph, resolve_upgrade_target(graph, *upper, applied)));
+    if (!bare(lower, Kind::base)) {
+        auto from = lower->kind == Kind::base && lower->step == 0
+                        ? graph.branch(scoped_branch(graph, *lower->label)).bases
+                        : resolve_upgrade_target(graph, *lower, applied);
         intersect(shown, descendants(graph, from));
     }
-    if (auto label = label_of(lower); !label.empty() && label == label_of(upper)) {
-        int b = scoped_branch(graph, label);
+    if (lower && upper && lower->label && lower->label == upper->label) {
+        int b = scoped_branch(graph, *lower->label);
         for (std::size_t i = 0; i < shown.size(); ++i)
             shown[i] = shown[i] && graph.branch_of(static_cast<int>(i)) == b;
     }
