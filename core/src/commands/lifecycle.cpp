@@ -155,7 +155,7 @@ PrepareResult prepare(Context& context) {
     auto& db = context.database();
     auto ledger = context.ledger(db);
     PrepareResult result;
-    bool ledger_empty = !db.table_exists(ledger.qualified()) || ledger.read(db).empty();
+    bool ledger_empty = ledger.read(db).empty(); // none when the table does not exist yet
     result.was_empty = ledger_empty && std::none_of(models.tables.begin(), models.tables.end(),
                                                     [&](const Table& t) { return db.table_exists(t.name); });
     if (result.was_empty)
