@@ -96,12 +96,11 @@ bool inside(const std::filesystem::path& path, const std::filesystem::path& dire
 // outside the project (the directory of trellis.ini) it is refused unless named explicitly. Says
 // where it writes.
 std::filesystem::path version_path_for(Context& context, const std::string& plugin,
-                                       const std::optional<std::filesystem::path>& flag, int b) {
+                                       const std::optional<std::filesystem::path>& flag, const BranchSpec& spec) {
     if (flag)
         return std::filesystem::absolute(*flag);
     if (const auto* section = context.config().plugin(plugin); section && section->version_path)
         return *section->version_path;
-    const auto& spec = context.graph().branch(b).spec;
     const auto& project = context.config().directory;
     if (!inside(spec.version_path, project))
         throw input_error("the version path of `{}`, {} (from {}), is outside this project ({}): it may be another "
@@ -149,9 +148,12 @@ std::string chosen_plugin(Context& context, const std::optional<std::string>& pl
 }
 
 std::filesystem::path create_revision(Context& context, const RevisionRequest& request) {
+    return create_revision(context, context.graph(), request);
+}
+
+std::filesystem::path create_revision(Context& context, const Graph& graph, const RevisionRequest& request) {
     check_message(request.message);
     auto plugin = chosen_plugin(context, request.plugin);
-    const auto& graph = context.graph();
     int b = branch_index(graph, plugin);
     const auto& branch = graph.branch(b);
 
@@ -199,7 +201,7 @@ std::filesystem::path create_revision(Context& context, const RevisionRequest& r
     r.message = std::string(text::trim(request.message));
     r.create_date = now_utc();
     r.body = request.body.value_or(revision_file::new_body(request.upgrade_sql, request.downgrade_sql));
-    return write_revision(r, version_path_for(context, plugin, request.version_path, b));
+    return write_revision(r, version_path_for(context, plugin, request.version_path, branch.spec));
 }
 
 std::filesystem::path create_merge(Context& context, const std::vector<std::string>& targets,
@@ -234,7 +236,7 @@ std::filesystem::path create_merge(Context& context, const std::vector<std::stri
     r.message = message;
     r.create_date = now_utc();
     r.body = revision_file::new_body("", "");
-    return write_revision(r, version_path_for(context, graph.branch(b).label(), std::nullopt, b));
+    return write_revision(r, version_path_for(context, graph.branch(b).label(), std::nullopt, graph.branch(b).spec));
 }
 
 std::vector<std::filesystem::path> init_project(const std::filesystem::path& directory) {
