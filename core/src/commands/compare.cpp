@@ -81,7 +81,8 @@ Comparison compare(Context& context) {
     c.pending = plan_upgrade(graph, {"heads"}, state.applied).steps;
     c.database = reflect(db, ledger.table(), context.config().exclude_tables);
     c.operations = diff(c.models, c.database, UnownedTables::drop);
-    Ownership(graph, context.plugins(), state.applied_in_order()).leave_alone(c.operations, c.kept, c.unowned_tables);
+    Ownership(graph, context.plugins(), state.applied_in_order(), state.gone)
+        .leave_alone(c.operations, c.kept, c.unowned_tables);
     return c;
 }
 

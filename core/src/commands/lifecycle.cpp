@@ -38,7 +38,7 @@ DropResult drop_db(Context& context) {
     Writing writing(context, db, ledger, "drop-db");
     // A gone plugin's revisions are in the state's graph: its tables are owned too.
     auto state = read_state(context, db, ledger);
-    Ownership ownership(*state.graph, context.plugins(), state.applied_in_order());
+    Ownership ownership(*state.graph, context.plugins(), state.applied_in_order(), state.gone);
     auto present = reflect(db, ledger.table(), {});
     DropResult result;
     std::vector<const Table*> owned;

@@ -42,8 +42,6 @@ Revision ghost_of(const LedgerRow& row) {
     r.depends_on = row.depends_on;
     r.message = "(file gone; the ledger keeps its downgrade)";
     r.create_date = row.applied_at;
-    r.stored_checksum = row.checksum;
-    r.from_ledger = true;
     r.path = fmt::format("<ledger:{}>", row.revision);
     r.sections.push_back({SectionKind::upgrade, "", 0, ""});
     r.sections.push_back(stored_section(row.downgrade_sql));
@@ -65,6 +63,7 @@ Graph with_ghosts(const Graph& graph, const std::vector<const LedgerRow*>& ghost
         }
     }
     std::size_t first_ghost_branch = specs.size();
+    std::vector<std::pair<std::size_t, std::size_t>> ghost_at; // (branch, position) of each
     for (const auto* row : ghosts) {
         auto it = by_label.find(row->branch);
         if (it == by_label.end()) {
@@ -72,9 +71,15 @@ Graph with_ghosts(const Graph& graph, const std::vector<const LedgerRow*>& ghost
             specs.push_back({row->branch, {}, {}, "the ledger (plugin no longer loaded)"});
             revisions.emplace_back();
         }
+        ghost_at.emplace_back(it->second, revisions[it->second].size());
         revisions[it->second].push_back(ghost_of(*row));
         branch_of[row->revision] = row->branch;
     }
+    // A stored edge to a revision nobody knows any more (its ledger row gone too) is dropped
+    // rather than refused: the graph checks files, and these are not files.
+    for (auto [b, k] : ghost_at)
+        for (auto* ids : {&revisions[b][k].down_revisions, &revisions[b][k].depends_on})
+            std::erase_if(*ids, [&](const std::string& id) { return !branch_of.contains(id); });
     // A branch known only from the ledger depends on the branches its stored edges point into,
     // so it keeps its place in the plugin order (a plugin and the plugins built on it, uninstalled
     // together, revert dependants first).

@@ -141,8 +141,6 @@ void Graph::link() {
         const auto& r = m_revisions[i];
         for (const auto& id : r.down_revisions) {
             auto parent = find(id);
-            if (!parent && r.from_ledger)
-                continue;
             if (!parent)
                 throw about(
                     input_error("{}: unknown down_revision `{}`{}", where(r, r.down_revision_line), id, suggest(id)), r,
@@ -150,8 +148,6 @@ void Graph::link() {
             down.emplace_back(i, *parent);
         }
         for (const auto& id : r.depends_on) {
-            if (r.from_ledger && !find(id))
-                continue;
             int target;
             try {
                 target = resolve_id(id);
