@@ -29,7 +29,7 @@ int heads_run(Invocation& in) {
     if (flag(in, "resolve-dependencies"))
         std::erase_if(heads, [&](int i) { return !graph.children(i).empty() || !graph.dependants(i).empty(); });
     if (in.context.options().plugin)
-        std::erase_if(heads, [&, b = scoped_branch(graph, *in.context.options().plugin)](int i) {
+        std::erase_if(heads, [&, b = graph.branch_named(*in.context.options().plugin)](int i) {
             return graph.branch_of(i) != b;
         });
     if (in.output.json) {

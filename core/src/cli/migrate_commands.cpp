@@ -187,7 +187,7 @@ int status_run(Invocation& in) {
     std::string text;
     const auto& only = in.context.options().plugin;
     if (only)
-        scoped_branch(graph, *only);
+        graph.branch_named(*only);
     for (int b = 0; b < static_cast<int>(graph.branches().size()); ++b) {
         const auto& branch = graph.branch(b);
         if (only && branch.label() != *only)

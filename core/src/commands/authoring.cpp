@@ -33,20 +33,6 @@ std::string now_utc() {
                        fmt::gmtime(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now())));
 }
 
-std::string labels(const Graph& graph) {
-    std::vector<std::string> names;
-    for (const auto& b : graph.branches())
-        names.push_back(b.label());
-    return names.empty() ? "none" : text::join(names, ", ");
-}
-
-int branch_index(const Graph& graph, const std::string& plugin) {
-    auto b = graph.find_branch(plugin);
-    if (!b)
-        throw input_error("unknown plugin `{}` (known: {})", plugin, labels(graph));
-    return *b;
-}
-
 // Every branch `b` depends on, directly or not.
 std::vector<int> dependency_branches(const Graph& graph, int b) {
     std::set<int> found;
@@ -144,7 +130,7 @@ std::string chosen_plugin(Context& context, const std::optional<std::string>& pl
     if (graph.branches().size() == 1)
         return graph.branch(0).label();
     throw input_error("{} plugins are loaded ({}): pass --plugin NAME or set default_plugin in trellis.ini",
-                      graph.branches().size(), labels(graph));
+                      graph.branches().size(), graph.known_branches());
 }
 
 std::filesystem::path create_revision(Context& context, const RevisionRequest& request) {
@@ -154,7 +140,7 @@ std::filesystem::path create_revision(Context& context, const RevisionRequest& r
 std::filesystem::path create_revision(Context& context, const Graph& graph, const RevisionRequest& request) {
     check_message(request.message);
     auto plugin = chosen_plugin(context, request.plugin);
-    int b = branch_index(graph, plugin);
+    int b = graph.branch_named(plugin);
     const auto& branch = graph.branch(b);
 
     std::vector<int> parents;
@@ -225,7 +211,7 @@ std::filesystem::path create_merge(Context& context, const std::vector<std::stri
                 graph.revision(parents.front()).id, graph.branch(b).label(), graph.revision(p).id,
                 graph.branch(graph.branch_of(p)).label());
     if (context.options().plugin)
-        b = branch_index(graph, *context.options().plugin);
+        b = graph.branch_named(*context.options().plugin);
     Revision r;
     r.id = rev_id.value_or(new_id(graph));
     if (graph.find(r.id))

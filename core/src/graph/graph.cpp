@@ -311,6 +311,20 @@ std::optional<int> Graph::find_branch(std::string_view label) const {
     return it->second;
 }
 
+int Graph::branch_named(std::string_view label) const {
+    auto b = find_branch(label);
+    if (!b)
+        throw input_error("unknown branch `{}` (known branches: {})", label, known_branches());
+    return *b;
+}
+
+std::string Graph::known_branches() const {
+    std::string out;
+    for (const auto& b : m_branches)
+        out += (out.empty() ? "" : ", ") + b.label();
+    return out.empty() ? "none" : out;
+}
+
 std::vector<int> Graph::heads() const {
     std::vector<int> all;
     for (const auto& branch : m_branches)
