@@ -6,6 +6,7 @@
 #include <csignal>
 #include <doctest/doctest.h>
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <thread>
 
@@ -267,8 +268,12 @@ TEST_SUITE("migrate") {
                 auto current = t.project.run({"current"});
                 REQUIRE_MESSAGE(current.exit_code == 0, current.err);
                 CHECK(contains(current.out, "p0001 (panels) (head) (file gone)"));
-                auto down = t.project.run({"downgrade", "panels@base"});
+                // --json names the heads before (the gone one among them) and after.
+                auto down = t.project.run({"--json", "downgrade", "panels@base"});
                 REQUIRE_MESSAGE(down.exit_code == 0, down.err);
+                auto run = nlohmann::json::parse(down.out);
+                CHECK(run["before"] == nlohmann::json::array({"u0002", "p0001"}));
+                CHECK(run["after"] == nlohmann::json::array({"u0002"}));
                 CHECK(t.project.tables() == std::vector<std::string>{"p_0", "u_0", "u_1", "u_2"});
                 CHECK(t.project.ledger() == std::vector<std::string>{"u0000", "u0001", "u0002"});
             }
