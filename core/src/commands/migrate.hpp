@@ -5,6 +5,7 @@
 #pragma once
 
 #include "commands/context.hpp"
+#include "commands/migrate_events.hpp"
 #include "db/ledger.hpp"
 #include "db/migration_lock.hpp"
 #include "graph/planner.hpp"
@@ -22,21 +23,6 @@ struct MigrateOptions {
     // A downgrade runs the files' downgrades even where the ledger stores another one (the file
     // was edited after it was applied); by default the stored one runs (ledger_downgrades).
     bool file_downgrades = false;
-};
-
-// What a running migration reports, so the CLI can show progress.
-struct MigrateEvents {
-    // Before step k (1-based) of n.
-    std::function<void(const Graph&, int revision, std::size_t k, std::size_t n)> starting;
-    // After it, with its duration.
-    std::function<void(const Graph&, int revision, std::chrono::milliseconds took)> finished;
-    // A revision another process applied (or reverted) first.
-    std::function<void(const Graph&, int revision)> skipped;
-    // Attempt `attempt` of a revision waited out its lock wait and was rolled back; the next
-    // comes after `pause`. `blocker` names the session that held the lock, as far as known.
-    std::function<void(const Graph&, int revision, int attempt, std::chrono::milliseconds pause,
-                       const std::string& blocker)>
-        retrying;
 };
 
 // A plan and the graph its positions index: the files' graph, with the revisions known only
