@@ -8,6 +8,7 @@
 #include "plugin/loader.hpp"
 #include "revision/revision_file.hpp"
 #include "revision/sql_split.hpp"
+#include "schema/apply.hpp"
 #include "schema/identifier.hpp"
 #include "schema/reflect.hpp"
 #include "schema/render.hpp"

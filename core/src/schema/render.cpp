@@ -1,5 +1,6 @@
 #include "schema/render.hpp"
 
+#include "schema/apply.hpp"
 #include "schema/ddl.hpp"
 #include "schema/enum_types.hpp"
 #include "schema/expression.hpp"
