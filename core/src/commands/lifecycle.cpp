@@ -11,8 +11,8 @@
 #include "revision/sql_split.hpp"
 #include "schema/identifier.hpp"
 #include "schema/reflect.hpp"
-#include "schema/render.hpp"
 #include "schema/table_order.hpp"
+#include "schema/table_steps.hpp"
 #include "util/error.hpp"
 #include "util/text.hpp"
 
