@@ -6,8 +6,8 @@ namespace trellis {
 
 namespace {
 
-// `op` made on `result`, the table it is about.
-void apply_one(Table& result, const Operation& op) {
+// `op`, an operation on an index or a constraint, made on `result`.
+void apply_to_constraints(Table& result, const Operation& op) {
     const auto& target = op.after;
     auto copy_named = [&](auto& into, const auto& from, const std::string& name, bool add) {
         std::erase_if(into, [&](const auto& x) { return x.name == name; });
@@ -17,30 +17,6 @@ void apply_one(Table& result, const Operation& op) {
                     into.push_back(x);
     };
     switch (op.kind) {
-    case OpKind::create_table:
-        result = target;
-        break;
-    case OpKind::drop_table:
-        result = Table{};
-        break;
-    case OpKind::add_column:
-    case OpKind::alter_column: {
-        const auto* c = find_column(target, op.subject);
-        auto it =
-            std::find_if(result.columns.begin(), result.columns.end(), [&](auto& x) { return x.name == op.subject; });
-        if (it != result.columns.end())
-            *it = *c;
-        else
-            result.columns.push_back(*c);
-        break;
-    }
-    case OpKind::drop_column:
-        std::erase_if(result.columns, [&](auto& x) { return x.name == op.subject; });
-        break;
-    case OpKind::alter_primary_key:
-        result.primary_key = target.primary_key;
-        result.primary_key_name = target.primary_key_name;
-        break;
     case OpKind::create_index:
         copy_named(result.indexes, target.indexes, op.subject, true);
         break;
@@ -72,6 +48,42 @@ void apply_one(Table& result, const Operation& op) {
         break;
     case OpKind::drop_check:
         copy_named(result.checks, target.checks, op.subject, false);
+        break;
+    default:
+        break;
+    }
+}
+
+// `op` made on `result`, the table it is about.
+void apply_one(Table& result, const Operation& op) {
+    const auto& target = op.after;
+    switch (op.kind) {
+    case OpKind::create_table:
+        result = target;
+        break;
+    case OpKind::drop_table:
+        result = Table{};
+        break;
+    case OpKind::add_column:
+    case OpKind::alter_column: {
+        const auto* c = find_column(target, op.subject);
+        auto it =
+            std::find_if(result.columns.begin(), result.columns.end(), [&](auto& x) { return x.name == op.subject; });
+        if (it != result.columns.end())
+            *it = *c;
+        else
+            result.columns.push_back(*c);
+        break;
+    }
+    case OpKind::drop_column:
+        std::erase_if(result.columns, [&](auto& x) { return x.name == op.subject; });
+        break;
+    case OpKind::alter_primary_key:
+        result.primary_key = target.primary_key;
+        result.primary_key_name = target.primary_key_name;
+        break;
+    default:
+        apply_to_constraints(result, op);
         break;
     }
 }

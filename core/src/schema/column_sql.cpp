@@ -64,6 +64,24 @@ bool needs_using(const ColumnType& from, const ColumnType& to) {
     return from.kind != to.kind && !(family(from) && family(from) == family(to));
 }
 
+// SET NOT NULL (the NULLs filled first) or DROP NOT NULL, after `alter` (`ALTER TABLE t ALTER
+// COLUMN c`); primary-key columns are NOT NULL whatever they declare.
+std::string nullability_sql(const Table& table, const Column& from, const Column& to, const std::string& alter) {
+    bool from_null = from.nullable && !in_primary_key(table, from.name);
+    bool to_null = to.nullable && !in_primary_key(table, to.name);
+    if (from_null == to_null)
+        return "";
+    if (to_null)
+        return fmt::format("{} DROP NOT NULL;\n", alter);
+    auto fill = fill_value(table, to);
+    auto out =
+        fill ? fmt::format("UPDATE {0} SET {1} = {2} WHERE {1} IS NULL;\n", quote(table.name), quote(to.name), *fill)
+             : fmt::format("-- TODO: {}.{} is part of a foreign key: fill its NULLs first; trellis does not "
+                           "invent a reference.\n",
+                           table.name, to.name);
+    return out + fmt::format("{} SET NOT NULL;\n", alter);
+}
+
 } // namespace
 
 // PostgreSQL only: SQLite rebuilds the table for any change of a column.
@@ -112,20 +130,7 @@ std::string alter_column_sql(const Table& table, const Column& from, const Colum
     if (redefault)
         out += to.server_default ? fmt::format("{} SET DEFAULT {};\n", name, *to.server_default)
                                  : fmt::format("{} DROP DEFAULT;\n", name);
-    bool from_null = from.nullable && !in_primary_key(table, from.name);
-    bool to_null = to.nullable && !in_primary_key(table, to.name);
-    if (from_null && !to_null) {
-        auto fill = fill_value(table, to);
-        out += fill ? fmt::format("UPDATE {0} SET {1} = {2} WHERE {1} IS NULL;\n", quote(table.name), quote(to.name),
-                                  *fill)
-                    : fmt::format("-- TODO: {}.{} is part of a foreign key: fill its NULLs first; trellis does not "
-                                  "invent a reference.\n",
-                                  table.name, to.name);
-        out += fmt::format("{} SET NOT NULL;\n", name);
-    } else if (!from_null && to_null) {
-        out += fmt::format("{} DROP NOT NULL;\n", name);
-    }
-    return out;
+    return out + nullability_sql(table, from, to, name);
 }
 
 } // namespace trellis
