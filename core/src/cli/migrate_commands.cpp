@@ -177,59 +177,51 @@ int current_run(Invocation& in) {
     return 0;
 }
 
+// One branch's lines of `status`: its count, then each pending, changed and gone revision.
+std::string status_text(const Graph& graph, const BranchStatus& status, const Output& o) {
+    const auto& branch = graph.branch(status.branch);
+    auto text =
+        fmt::format("{}: {} of {} applied, {}\n", branch.label(), status.applied, branch.revisions.size(),
+                    status.pending.empty() ? o.out(Paint::applied, "up to date")
+                                           : o.out(Paint::pending, fmt::format("{} pending", status.pending.size())));
+    for (int i : status.pending)
+        text += fmt::format("    {}  {} {}\n", o.out(Paint::pending, "pending"), graph.revision(i).id,
+                            graph.revision(i).message);
+    for (int i : status.changed)
+        text +=
+            fmt::format("    {}  {} {} (checksum differs: review, then `trellis repair`)\n",
+                        o.out(Paint::warning, "changed"), graph.revision(i).id, files::display(graph.revision(i).path));
+    for (int i : status.gone)
+        text += fmt::format("    {}     {} (applied; its file is gone, `downgrade` uses the stored SQL)\n",
+                            o.out(Paint::warning, "gone"), graph.revision(i).id);
+    return text;
+}
+
 int status_run(Invocation& in) {
     auto state = read_database_state(in.context);
     const auto& graph = *state.graph;
-    std::vector<bool> changed(graph.size(), false);
-    for (int i : state.changed)
-        changed[i] = true;
-    json branches = json::array();
-    std::string text;
     const auto& only = in.context.options().plugin;
     if (only)
         graph.branch_named(*only);
-    for (int b = 0; b < static_cast<int>(graph.branches().size()); ++b) {
-        const auto& branch = graph.branch(b);
+    auto ids = [&](const std::vector<int>& v) {
+        std::vector<std::string> out;
+        for (int i : v)
+            out.push_back(graph.revision(i).id);
+        return out;
+    };
+    json branches = json::array();
+    std::string text;
+    for (const auto& status : branch_statuses(state)) {
+        const auto& branch = graph.branch(status.branch);
         if (only && branch.label() != *only)
             continue;
-        std::vector<int> pending, gone, modified;
-        int applied = 0;
-        for (int i : branch.revisions) {
-            if (!state.applied[i])
-                pending.push_back(i);
-            else
-                ++applied;
-            if (state.file_gone(i))
-                gone.push_back(i);
-            if (changed[i])
-                modified.push_back(i);
-        }
-        auto ids = [&](const std::vector<int>& v) {
-            std::vector<std::string> out;
-            for (int i : v)
-                out.push_back(graph.revision(i).id);
-            return out;
-        };
         branches.push_back({{"branch", branch.label()},
                             {"revisions", branch.revisions.size()},
-                            {"applied", applied},
-                            {"pending", ids(pending)},
-                            {"changed", ids(modified)},
-                            {"file_gone", ids(gone)}});
-        const auto& o = in.output;
-        text += fmt::format("{}: {} of {} applied, {}\n", branch.label(), applied, branch.revisions.size(),
-                            pending.empty() ? o.out(Paint::applied, "up to date")
-                                            : o.out(Paint::pending, fmt::format("{} pending", pending.size())));
-        for (int i : pending)
-            text += fmt::format("    {}  {} {}\n", o.out(Paint::pending, "pending"), graph.revision(i).id,
-                                graph.revision(i).message);
-        for (int i : modified)
-            text += fmt::format("    {}  {} {} (checksum differs: review, then `trellis repair`)\n",
-                                o.out(Paint::warning, "changed"), graph.revision(i).id,
-                                files::display(graph.revision(i).path));
-        for (int i : gone)
-            text += fmt::format("    {}     {} (applied; its file is gone, `downgrade` uses the stored SQL)\n",
-                                o.out(Paint::warning, "gone"), graph.revision(i).id);
+                            {"applied", status.applied},
+                            {"pending", ids(status.pending)},
+                            {"changed", ids(status.changed)},
+                            {"file_gone", ids(status.gone)}});
+        text += status_text(graph, status, in.output);
     }
     if (in.output.json)
         print_json({{"branches", branches}, {"ledger_exists", state.ledger_exists}});

@@ -179,6 +179,29 @@ DatabaseState read_database_state(Context& context) {
     return read_state(context, db, ledger);
 }
 
+std::vector<BranchStatus> branch_statuses(const DatabaseState& state) {
+    const auto& graph = *state.graph;
+    std::vector<bool> changed(graph.size(), false);
+    for (int i : state.changed)
+        changed[i] = true;
+    std::vector<BranchStatus> out;
+    for (int b = 0; b < static_cast<int>(graph.branches().size()); ++b) {
+        BranchStatus status{b, 0, {}, {}, {}};
+        for (int i : graph.branch(b).revisions) {
+            if (!state.applied[i])
+                status.pending.push_back(i);
+            else
+                ++status.applied;
+            if (state.file_gone(i))
+                status.gone.push_back(i);
+            if (changed[i])
+                status.changed.push_back(i);
+        }
+        out.push_back(std::move(status));
+    }
+    return out;
+}
+
 std::vector<std::size_t> applied_per_branch(const Graph& graph, const AppliedSet& applied) {
     std::vector<std::size_t> counts(graph.branches().size(), 0);
     for (std::size_t b = 0; b < counts.size(); ++b)

@@ -48,6 +48,15 @@ DatabaseState read_database_state(Context& context);
 // Per branch of `graph` (by index), how many of its revisions `applied` holds.
 std::vector<std::size_t> applied_per_branch(const Graph& graph, const AppliedSet& applied);
 
+// One branch of a state's graph as `status` shows it.
+struct BranchStatus {
+    int branch = 0;                          // index into the graph's branches
+    std::size_t applied = 0;                 // how many of its revisions are applied
+    std::vector<int> pending, changed, gone; // in the branch's order; changed, gone: see DatabaseState
+};
+// Every branch of the state's graph, in branch order.
+std::vector<BranchStatus> branch_statuses(const DatabaseState& state);
+
 // The applied set when the context names a database that answers; nullopt with the reason in
 // `why` when no database is configured or it cannot be reached (an input error still throws).
 // For the views that show applied state when they can (plugins, graph).
