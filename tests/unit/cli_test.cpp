@@ -49,7 +49,7 @@ TEST_SUITE("cli") {
         CHECK_FALSE(contains(status.out, "uber:"));
         auto unknown = demo(db.url, {"--plugin", "nope", "heads"});
         CHECK(unknown.exit_code == 2);
-        CHECK(contains(unknown.err, "--plugin nope: no branch of that name"));
+        CHECK(contains(unknown.err, "unknown branch `nope` (known branches: uber, "));
     }
 
     TEST_CASE("upgrade and downgrade say each revision as Alembic does, and a cascading downgrade shows its plan") {

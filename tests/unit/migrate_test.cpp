@@ -6,6 +6,7 @@
 #include <csignal>
 #include <doctest/doctest.h>
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 #include <random>
 #include <thread>
 
@@ -243,6 +244,37 @@ TEST_SUITE("migrate") {
                 auto down = t.project.run({"downgrade", "panels@base"});
                 REQUIRE_MESSAGE(down.exit_code == 0, down.err);
                 CHECK(t.project.tables() == std::vector<std::string>{"u_0", "u_1", "u_2"});
+                CHECK(t.project.ledger() == std::vector<std::string>{"u0000", "u0001", "u0002"});
+            }
+        }
+    }
+
+    TEST_CASE("stamp --purge writes a gone revision's stored row again, and a stored parent nobody knows is dropped") {
+        for (const auto& dialect : k_dialects) {
+            SUBCASE(dialect.c_str()) {
+                TwoBranches t(dialect);
+                REQUIRE(t.project.run({"upgrade"}).exit_code == 0);
+                std::filesystem::remove(t.project.dir() / "versions/panels/p0001_revision.sql");
+                auto stored = "SELECT checksum, downgrade_sql, down_revision FROM trellis_version WHERE revision = "
+                              "'p0001'";
+                auto before = t.project.sql(stored);
+                auto purge = t.project.run({"stamp", "--purge", "heads"});
+                REQUIRE_MESSAGE(purge.exit_code == 0, purge.err);
+                CHECK(t.project.sql(stored) == before);
+                CHECK(contains(t.project.run({"status"}).out, "gone     p0001"));
+                // p0000 goes too, file and row: the row of p0001 names a parent nobody knows any more.
+                std::filesystem::remove(t.project.dir() / "versions/panels/p0000_revision.sql");
+                t.project.sql("DELETE FROM trellis_version WHERE revision = 'p0000'");
+                auto current = t.project.run({"current"});
+                REQUIRE_MESSAGE(current.exit_code == 0, current.err);
+                CHECK(contains(current.out, "p0001 (panels) (head) (file gone)"));
+                // --json names the heads before (the gone one among them) and after.
+                auto down = t.project.run({"--json", "downgrade", "panels@base"});
+                REQUIRE_MESSAGE(down.exit_code == 0, down.err);
+                auto run = nlohmann::json::parse(down.out);
+                CHECK(run["before"] == nlohmann::json::array({"u0002", "p0001"}));
+                CHECK(run["after"] == nlohmann::json::array({"u0002"}));
+                CHECK(t.project.tables() == std::vector<std::string>{"p_0", "u_0", "u_1", "u_2"});
                 CHECK(t.project.ledger() == std::vector<std::string>{"u0000", "u0001", "u0002"});
             }
         }

@@ -2,6 +2,7 @@
 // form, what widens and what narrows, the differences between models and a reflected schema
 // (owners, renames, what loses data), and the SQL rendered for them.
 #include "model_project.hpp"
+#include "schema/apply.hpp"
 #include "schema/diff.hpp"
 #include "schema/expression.hpp"
 #include "schema/identifier.hpp"

@@ -100,8 +100,8 @@ TEST_CASE(
         GlobalOptions options;
         options.config = dir / "trellis.ini";
         Context context(options);
-        auto plan = migrate(context, Direction::upgrade, {"heads"}, {}, {});
-        CHECK(plan.steps.size() == static_cast<std::size_t>(k_revisions));
+        auto migrated = migrate(context, Direction::upgrade, {"heads"}, {}, {});
+        CHECK(migrated.plan.steps.size() == static_cast<std::size_t>(k_revisions));
         auto log = query("sqlite:///" + (database / "fresh.db").string(), "SELECT id FROM run_log ORDER BY seq");
         std::map<std::string, std::size_t> position;
         std::size_t at = 0;

@@ -102,8 +102,11 @@ void print_plugins_text(const Output& output, const Graph& graph, const std::opt
 int plugins_run(Invocation& in) {
     in.context.graph();
     std::string why;
-    auto applied = applied_if_reachable(in.context, why);
-    const auto& graph = in.context.graph(); // with the revisions known only from the ledger
+    auto state = state_if_reachable(in.context, why);
+    std::optional<AppliedSet> applied;
+    if (state)
+        applied = state->applied;
+    const auto& graph = state ? *state->graph : in.context.graph(); // with the revisions known only from the ledger
     if (in.output.json)
         print_plugins_json(in.context, graph, applied, why);
     else

@@ -137,40 +137,75 @@ std::pair<std::string, std::string> relative_step(const std::string& token) {
     return step ? std::pair<std::string, std::string>{"target", token} : std::pair<std::string, std::string>{};
 }
 
-int dispatch(const std::vector<std::string>& args) {
-    // The command is the first word that is neither an option nor a global option's value.
-    std::optional<std::size_t> at;
+// The command is the first word that is neither an option nor a global option's value.
+std::optional<std::size_t> command_position(const std::vector<std::string>& args) {
     for (std::size_t i = 0; i < args.size(); ++i) {
         if (takes_value(args[i])) {
             ++i;
             continue;
         }
-        if (!args[i].starts_with("-") || !relative_step(args[i]).first.empty()) {
-            at = i;
-            break;
-        }
+        if (!args[i].starts_with("-") || !relative_step(args[i]).first.empty())
+            return i;
     }
-    if (!at) {
-        // `trellis -c`: the option's value is missing, which is no reason to show the usage.
-        if (!args.empty() && takes_value(args.back()))
-            throw input_error("option `{}` needs a value; see `trellis --help`", args.back());
-        for (const auto& a : args)
-            if (a == "--version") {
-                std::cout << "trellis " << k_version << "\n";
-                return 0;
-            }
-        bool asked = std::any_of(args.begin(), args.end(), [](auto& a) { return a == "-h" || a == "--help"; });
-        if (!asked && !args.empty()) {
-            // `trellis -c heads`: the command was read as the option's value.
-            for (std::size_t i = 0; i + 1 < args.size(); ++i)
-                if (takes_value(args[i]) && find_command(args[i + 1]) != command_table().end())
-                    throw input_error("no command given: `{}` was read as the value of `{}`; see `trellis --help`",
-                                      args[i + 1], args[i]);
-            throw input_error("no command given; `trellis --help` lists the commands");
+    return std::nullopt;
+}
+
+// No command: `--version`, `--help`, or an error that says why none was found.
+int without_command(const std::vector<std::string>& args) {
+    // `trellis -c`: the option's value is missing, which is no reason to show the usage.
+    if (!args.empty() && takes_value(args.back()))
+        throw input_error("option `{}` needs a value; see `trellis --help`", args.back());
+    for (const auto& a : args)
+        if (a == "--version") {
+            std::cout << "trellis " << k_version << "\n";
+            return 0;
         }
-        print_general_help();
-        return asked ? 0 : 2;
+    bool asked = std::any_of(args.begin(), args.end(), [](auto& a) { return a == "-h" || a == "--help"; });
+    if (!asked && !args.empty()) {
+        // `trellis -c heads`: the command was read as the option's value.
+        for (std::size_t i = 0; i + 1 < args.size(); ++i)
+            if (takes_value(args[i]) && find_command(args[i + 1]) != command_table().end())
+                throw input_error("no command given: `{}` was read as the value of `{}`; see `trellis --help`",
+                                  args[i + 1], args[i]);
+        throw input_error("no command given; `trellis --help` lists the commands");
     }
+    print_general_help();
+    return asked ? 0 : 2;
+}
+
+// The command's options and the global ones, wherever they stand around the command's name.
+po::variables_map parse_options(const std::vector<std::string>& args, std::size_t at, const std::string& name,
+                                const po::options_description& own,
+                                const po::positional_options_description& positional) {
+    po::options_description all;
+    all.add(global_options()).add(own);
+    auto rest = args;
+    rest.erase(rest.begin() + static_cast<long>(at));
+    po::variables_map vm;
+    try {
+        po::store(po::command_line_parser(rest).options(all).positional(positional).extra_parser(relative_step).run(),
+                  vm);
+        po::notify(vm);
+    } catch (const po::error& e) {
+        throw input_error("{}: {}; see `trellis {} --help`", name, e.what(), name);
+    }
+    return vm;
+}
+
+// Warnings always reach the user; notes (which downgrade runs, ...) unless -q.
+void print_notices(Context& context, const Output& output) {
+    context.on_notice([&output](const std::string& message) {
+        if (message.starts_with("warning:"))
+            std::cerr << "trellis: " << output.err(Paint::warning, "warning:") << message.substr(8) << "\n";
+        else if (!output.quiet)
+            std::cerr << "trellis: " << message << "\n";
+    });
+}
+
+int dispatch(const std::vector<std::string>& args) {
+    auto at = command_position(args);
+    if (!at)
+        return without_command(args);
     const auto& name = args[*at];
     auto it = find_command(name);
     if (it == command_table().end() && *at > 0 && args[*at - 1].starts_with("--"))
@@ -183,18 +218,7 @@ int dispatch(const std::vector<std::string>& args) {
     po::options_description own(fmt::format("Options of `trellis {}`", name));
     po::positional_options_description positional;
     it->options(own, positional);
-    po::options_description all;
-    all.add(global_options()).add(own);
-    auto rest = args;
-    rest.erase(rest.begin() + static_cast<long>(*at));
-    po::variables_map vm;
-    try {
-        po::store(po::command_line_parser(rest).options(all).positional(positional).extra_parser(relative_step).run(),
-                  vm);
-        po::notify(vm);
-    } catch (const po::error& e) {
-        throw input_error("{}: {}; see `trellis {} --help`", name, e.what(), name);
-    }
+    auto vm = parse_options(args, *at, name, own, positional);
     if (vm["help"].as<bool>()) {
         std::cout << fmt::format("usage: trellis {} {}\n\n{}\n\n", name, it->usage, it->summary);
         if (!own.options().empty())
@@ -209,13 +233,7 @@ int dispatch(const std::vector<std::string>& args) {
     Context context(resolve_globals(vm));
     auto output = resolve_output(vm["json"].as<bool>(), vm["quiet"].as<bool>(), vm["verbose"].as<bool>(),
                                  vm["no-color"].as<bool>());
-    // Warnings always reach the user; notes (which downgrade runs, ...) unless -q.
-    context.on_notice([&output](const std::string& message) {
-        if (message.starts_with("warning:"))
-            std::cerr << "trellis: " << output.err(Paint::warning, "warning:") << message.substr(8) << "\n";
-        else if (!output.quiet)
-            std::cerr << "trellis: " << message << "\n";
-    });
+    print_notices(context, output);
     Invocation invocation{context, output, vm, name};
     if (fans_out(name, vm))
         return run_fanout(invocation, args);

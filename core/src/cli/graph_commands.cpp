@@ -169,8 +169,11 @@ int graph_run(Invocation& in) {
     // Pictures mark applied revisions when the database answers; the reason is said when not.
     in.context.outline();
     std::string why;
-    auto applied = applied_if_reachable(in.context, why);
-    const auto& graph = in.context.outline();
+    auto state = state_if_reachable(in.context, why);
+    std::optional<AppliedSet> applied;
+    if (state)
+        applied = state->applied;
+    const auto& graph = state ? *state->graph : in.context.outline();
     if (format == "mermaid")
         std::cout << mermaid(graph, applied);
     else if (format == "dot")

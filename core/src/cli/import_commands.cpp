@@ -88,7 +88,7 @@ int import_run(Invocation& in) {
     Context adopting(options);
     AdoptOptions adopt{arg<std::string>(in, "alembic-version-table"), flag(in, "drop-alembic-version")};
     auto result = adopt_alembic(adopting, adopt);
-    const auto& graph = adopting.graph();
+    const auto& graph = *result.graph;
     if (output.json) {
         nlohmann::json stamped = nlohmann::json::array();
         for (int i : result.stamped)

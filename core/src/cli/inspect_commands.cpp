@@ -29,7 +29,7 @@ int heads_run(Invocation& in) {
     if (flag(in, "resolve-dependencies"))
         std::erase_if(heads, [&](int i) { return !graph.children(i).empty() || !graph.dependants(i).empty(); });
     if (in.context.options().plugin)
-        std::erase_if(heads, [&, b = scoped_branch(graph, *in.context.options().plugin)](int i) {
+        std::erase_if(heads, [&, b = graph.branch_named(*in.context.options().plugin)](int i) {
             return graph.branch_of(i) != b;
         });
     if (in.output.json) {
@@ -121,9 +121,12 @@ void print_history(const Output& output, const Graph& graph, const std::vector<i
 
 int history_run(Invocation& in) {
     std::optional<AppliedSet> applied;
-    if (flag(in, "indicate-current"))
-        applied = read_database_state(in.context).applied;
-    const auto& graph = in.context.outline();
+    std::optional<DatabaseState> state;
+    if (flag(in, "indicate-current")) {
+        state = read_database_state(in.context);
+        applied = state->applied;
+    }
+    const auto& graph = state ? *state->graph : in.context.outline();
     auto shown = history_revisions(graph, arg<std::string>(in, "rev-range"), in.context.options().plugin,
                                    applied ? *applied : AppliedSet(graph.size(), false));
     print_history(in.output, graph, shown, applied ? &*applied : nullptr);
@@ -145,54 +148,72 @@ std::string stored_text(const Revision& r) {
     return "";
 }
 
+// What `show` found, and the graph it found it in: the files', else (for a revision whose file is
+// gone, known to the ledger only) the database's state's.
+struct Shown {
+    std::shared_ptr<const Graph> graph;
+    std::optional<DatabaseState> state;
+    std::vector<int> found;
+    bool file_gone(int i) const { return state && state->file_gone(i); }
+    std::string checksum(int i) const { return state ? state->checksum(i) : graph->revision(i).checksum(); }
+};
+
+Shown find_shown(Context& context, const std::string& target) {
+    Shown shown{context.shared_graph(), std::nullopt, {}};
+    try {
+        shown.found = resolve_upgrade_target(*shown.graph, target, AppliedSet(shown.graph->size(), false));
+    } catch (const Error& e) {
+        // A revision whose file is gone is known to the ledger only: look there before giving up.
+        std::string why;
+        if (e.code() != ExitCode::bad_input || !context.has_url() || !(shown.state = state_if_reachable(context, why)))
+            throw;
+        shown.graph = shown.state->graph;
+        shown.found = resolve_upgrade_target(*shown.graph, target, AppliedSet(shown.graph->size(), false));
+    }
+    return shown;
+}
+
+std::string show_text(const Shown& shown, int i) {
+    const auto& graph = *shown.graph;
+    const auto& r = graph.revision(i);
+    const auto& branch = graph.branch(graph.branch_of(i));
+    bool head = std::find(branch.heads.begin(), branch.heads.end(), i) != branch.heads.end();
+    std::vector<std::string> children;
+    for (int c : graph.children(i))
+        children.push_back(graph.revision(c).id);
+    return fmt::format("Rev: {}{}\nBranch: {}\nParent: {}\nDepends on: {}\nChildren: {}\nPath: {}\n"
+                       "Created: {}\nTransactional: {}\nChecksum: {}\n\n    {}\n{}\n",
+                       r.id, head ? " (head)" : "", branch.label(),
+                       r.down_revisions.empty() ? "<base>" : text::join(r.down_revisions, ", "),
+                       r.depends_on.empty() ? "-" : text::join(r.depends_on, ", "),
+                       children.empty() ? "-" : text::join(children, ", "), files::display(r.path),
+                       r.create_date.empty() ? "-" : r.create_date, r.transactional ? "true" : "false",
+                       shown.checksum(i), r.message,
+                       shown.file_gone(i) ? "-- the ledger's stored downgrade:\n" + stored_text(r) : r.body);
+}
+
 int show_run(Invocation& in) {
     auto target = arg<std::string>(in, "revision");
     if (target.empty())
         throw input_error("show needs a revision: trellis show REV");
-    // A revision whose file is gone is known to the ledger only: look there before giving up.
-    std::vector<int> found;
-    try {
-        const auto& files_only = in.context.graph();
-        found = resolve_upgrade_target(files_only, target, AppliedSet(files_only.size(), false));
-    } catch (const Error& e) {
-        std::string why;
-        if (e.code() != ExitCode::bad_input || !in.context.has_url() || !applied_if_reachable(in.context, why))
-            throw;
-        const auto& with_ledger = in.context.graph();
-        found = resolve_upgrade_target(with_ledger, target, AppliedSet(with_ledger.size(), false));
-    }
-    const auto& graph = in.context.graph();
+    auto shown = find_shown(in.context, target);
+    const auto& graph = *shown.graph;
     if (in.output.json) {
         auto list = json::array();
-        for (int i : found) {
+        for (int i : shown.found) {
             auto entry = revision_json(graph, i);
-            entry["checksum"] = graph.revision(i).checksum();
+            entry["checksum"] = shown.checksum(i);
             entry["children"] = json::array();
             for (int c : graph.children(i))
                 entry["children"].push_back(graph.revision(c).id);
             entry["body"] = graph.revision(i).body;
             list.push_back(entry);
         }
-        print_json(found.size() == 1 ? list[0] : json{{"revisions", list}});
+        print_json(shown.found.size() == 1 ? list[0] : json{{"revisions", list}});
         return 0;
     }
-    for (int i : found) {
-        const auto& r = graph.revision(i);
-        const auto& branch = graph.branch(graph.branch_of(i));
-        bool head = std::find(branch.heads.begin(), branch.heads.end(), i) != branch.heads.end();
-        std::vector<std::string> children;
-        for (int c : graph.children(i))
-            children.push_back(graph.revision(c).id);
-        std::cout << fmt::format("Rev: {}{}\nBranch: {}\nParent: {}\nDepends on: {}\nChildren: {}\nPath: {}\n"
-                                 "Created: {}\nTransactional: {}\nChecksum: {}\n\n    {}\n{}\n",
-                                 r.id, head ? " (head)" : "", branch.label(),
-                                 r.down_revisions.empty() ? "<base>" : text::join(r.down_revisions, ", "),
-                                 r.depends_on.empty() ? "-" : text::join(r.depends_on, ", "),
-                                 children.empty() ? "-" : text::join(children, ", "), files::display(r.path),
-                                 r.create_date.empty() ? "-" : r.create_date, r.transactional ? "true" : "false",
-                                 r.checksum(), r.message,
-                                 r.from_ledger ? "-- the ledger's stored downgrade:\n" + stored_text(r) : r.body);
-    }
+    for (int i : shown.found)
+        std::cout << show_text(shown, i);
     return 0;
 }
 

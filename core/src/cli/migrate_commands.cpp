@@ -37,30 +37,32 @@ json head_ids(const Graph& graph, const AppliedSet& applied) {
     return ids;
 }
 
-// What a run did, in JSON: the plan it ran, and the applied heads before and after it.
-json run_json(Context& context, const Plan& plan) {
-    auto document = plan_json(context.graph(), plan);
-    auto after = read_database_state(context).applied;
-    const auto& graph = context.graph();
-    auto before = after;
-    if (after.size() == graph.size())
-        for (int i : plan.steps)
-            before[i] = plan.direction == Direction::downgrade;
+// What a run did, in JSON: the plan it ran, and the applied heads before and after it. Each set
+// is over the graph of the state it comes from: a downgrade that reverts revisions known only
+// from the ledger leaves a state whose graph holds them no more.
+json run_json(Context& context, const PlanResult& run) {
+    const auto& graph = *run.graph;
+    auto document = plan_json(graph, run.plan);
+    auto after = read_database_state(context);
+    auto before = after.applied_over(graph);
+    for (int i : run.plan.steps)
+        before[i] = run.plan.direction == Direction::downgrade;
     document["before"] = head_ids(graph, before);
-    document["after"] = head_ids(graph, after);
+    document["after"] = head_ids(*after.graph, after.applied);
     return document;
 }
 
 // A downgrade that reaches into other branches than its target's names them all before it runs
 // (SPEC.md: "the plan names every revision it will touch, grouped by branch").
-void announce_cascade(Context& context, const Plan& plan) {
-    const auto& graph = context.graph();
+void announce_cascade(const PlanResult& planned) {
+    const auto& graph = *planned.graph;
     std::vector<int> branches;
-    for (int i : plan.steps)
+    for (int i : planned.plan.steps)
         if (std::find(branches.begin(), branches.end(), graph.branch_of(i)) == branches.end())
             branches.push_back(graph.branch_of(i));
     if (branches.size() > 1)
-        std::cerr << fmt::format("This downgrade reaches {} branches:\n", branches.size()) << plan_text(graph, plan);
+        std::cerr << fmt::format("This downgrade reaches {} branches:\n", branches.size())
+                  << plan_text(graph, planned.plan);
 }
 
 int migrate_run(Invocation& in, Direction direction) {
@@ -75,22 +77,23 @@ int migrate_run(Invocation& in, Direction direction) {
         return 0;
     }
     if (flag(in, "dry-run")) {
-        auto plan = plan_for(context, direction, targets, options);
+        auto planned = plan_for(context, direction, targets, options);
         if (in.output.json)
-            print_json(plan_json(context.graph(), plan));
+            print_json(plan_json(*planned.graph, planned.plan));
         else
-            std::cout << plan_text(context.graph(), plan);
+            std::cout << plan_text(*planned.graph, planned.plan);
         return 0;
     }
     if (direction == Direction::downgrade && !in.output.quiet && !in.output.json)
-        announce_cascade(context, plan_for(context, direction, targets, options));
-    Plan plan;
+        announce_cascade(plan_for(context, direction, targets, options));
+    PlanResult run;
     {
         RunDisplay display(in.output, direction);
-        plan = migrate(context, direction, targets, options, display.events());
+        run = migrate(context, direction, targets, options, display.events());
     }
+    const auto& plan = run.plan;
     if (in.output.json)
-        print_json(run_json(context, plan));
+        print_json(run_json(context, run));
     else if (!in.output.quiet)
         std::cout << (plan.steps.empty()
                           ? "Nothing to do: the database is at the target.\n"
@@ -117,7 +120,7 @@ void stamp_options(po::options_description& d, po::positional_options_descriptio
 int stamp_run(Invocation& in) {
     auto result =
         stamp(in.context, arg<std::vector<std::string>>(in, "target"), flag(in, "purge") ? Purge::yes : Purge::no);
-    const auto& graph = in.context.graph();
+    const auto& graph = *result.graph;
     if (in.output.json) {
         json added = json::array(), removed = json::array();
         for (int i : result.added)
@@ -136,7 +139,7 @@ int stamp_run(Invocation& in) {
 
 int current_run(Invocation& in) {
     auto state = read_database_state(in.context);
-    const auto& graph = in.context.graph();
+    const auto& graph = *state.graph;
     auto heads = applied_heads(graph, state.applied);
     bool verbose = in.output.verbose;
     if (in.output.json) {
@@ -146,7 +149,7 @@ int current_run(Invocation& in) {
             const auto* row = state.row(graph.revision(i).id);
             entry["applied_at"] = iso8601(row->applied_at);
             entry["duration_ms"] = row->duration_ms;
-            entry["file_gone"] = graph.revision(i).from_ledger;
+            entry["file_gone"] = state.file_gone(i);
             list.push_back(entry);
         }
         print_json({{"current", list}, {"database", state.database}});
@@ -160,13 +163,13 @@ int current_run(Invocation& in) {
         bool head = std::find(branch.heads.begin(), branch.heads.end(), i) != branch.heads.end();
         std::cout << fmt::format("{} ({}){}{}\n", r.id, branch.label(),
                                  head ? " " + in.output.out(Paint::head, "(head)") : "",
-                                 r.from_ledger ? " " + in.output.out(Paint::warning, "(file gone)") : "");
+                                 state.file_gone(i) ? " " + in.output.out(Paint::warning, "(file gone)") : "");
         if (verbose) {
             const auto* row = state.row(r.id);
             std::cout << fmt::format("    Parent: {}\n    Applied: {} UTC in {} ms\n    Path: {}\n    {}\n",
                                      r.down_revisions.empty() ? "<base>" : text::join(r.down_revisions, ", "),
-                                     row->applied_at, row->duration_ms, r.from_ledger ? "-" : files::display(r.path),
-                                     r.message);
+                                     row->applied_at, row->duration_ms,
+                                     state.file_gone(i) ? "-" : files::display(r.path), r.message);
         }
     }
     if (heads.empty() && !in.output.quiet)
@@ -174,59 +177,51 @@ int current_run(Invocation& in) {
     return 0;
 }
 
+// One branch's lines of `status`: its count, then each pending, changed and gone revision.
+std::string status_text(const Graph& graph, const BranchStatus& status, const Output& o) {
+    const auto& branch = graph.branch(status.branch);
+    auto text =
+        fmt::format("{}: {} of {} applied, {}\n", branch.label(), status.applied, branch.revisions.size(),
+                    status.pending.empty() ? o.out(Paint::applied, "up to date")
+                                           : o.out(Paint::pending, fmt::format("{} pending", status.pending.size())));
+    for (int i : status.pending)
+        text += fmt::format("    {}  {} {}\n", o.out(Paint::pending, "pending"), graph.revision(i).id,
+                            graph.revision(i).message);
+    for (int i : status.changed)
+        text +=
+            fmt::format("    {}  {} {} (checksum differs: review, then `trellis repair`)\n",
+                        o.out(Paint::warning, "changed"), graph.revision(i).id, files::display(graph.revision(i).path));
+    for (int i : status.gone)
+        text += fmt::format("    {}     {} (applied; its file is gone, `downgrade` uses the stored SQL)\n",
+                            o.out(Paint::warning, "gone"), graph.revision(i).id);
+    return text;
+}
+
 int status_run(Invocation& in) {
     auto state = read_database_state(in.context);
-    const auto& graph = in.context.graph();
-    std::vector<bool> changed(graph.size(), false);
-    for (int i : state.changed)
-        changed[i] = true;
-    json branches = json::array();
-    std::string text;
+    const auto& graph = *state.graph;
     const auto& only = in.context.options().plugin;
     if (only)
-        scoped_branch(graph, *only);
-    for (int b = 0; b < static_cast<int>(graph.branches().size()); ++b) {
-        const auto& branch = graph.branch(b);
+        graph.branch_named(*only);
+    auto ids = [&](const std::vector<int>& v) {
+        std::vector<std::string> out;
+        for (int i : v)
+            out.push_back(graph.revision(i).id);
+        return out;
+    };
+    json branches = json::array();
+    std::string text;
+    for (const auto& status : branch_statuses(state)) {
+        const auto& branch = graph.branch(status.branch);
         if (only && branch.label() != *only)
             continue;
-        std::vector<int> pending, gone, modified;
-        int applied = 0;
-        for (int i : branch.revisions) {
-            if (!state.applied[i])
-                pending.push_back(i);
-            else
-                ++applied;
-            if (state.applied[i] && graph.revision(i).from_ledger)
-                gone.push_back(i);
-            if (changed[i])
-                modified.push_back(i);
-        }
-        auto ids = [&](const std::vector<int>& v) {
-            std::vector<std::string> out;
-            for (int i : v)
-                out.push_back(graph.revision(i).id);
-            return out;
-        };
         branches.push_back({{"branch", branch.label()},
                             {"revisions", branch.revisions.size()},
-                            {"applied", applied},
-                            {"pending", ids(pending)},
-                            {"changed", ids(modified)},
-                            {"file_gone", ids(gone)}});
-        const auto& o = in.output;
-        text += fmt::format("{}: {} of {} applied, {}\n", branch.label(), applied, branch.revisions.size(),
-                            pending.empty() ? o.out(Paint::applied, "up to date")
-                                            : o.out(Paint::pending, fmt::format("{} pending", pending.size())));
-        for (int i : pending)
-            text += fmt::format("    {}  {} {}\n", o.out(Paint::pending, "pending"), graph.revision(i).id,
-                                graph.revision(i).message);
-        for (int i : modified)
-            text += fmt::format("    {}  {} {} (checksum differs: review, then `trellis repair`)\n",
-                                o.out(Paint::warning, "changed"), graph.revision(i).id,
-                                files::display(graph.revision(i).path));
-        for (int i : gone)
-            text += fmt::format("    {}     {} (applied; its file is gone, `downgrade` uses the stored SQL)\n",
-                                o.out(Paint::warning, "gone"), graph.revision(i).id);
+                            {"applied", status.applied},
+                            {"pending", ids(status.pending)},
+                            {"changed", ids(status.changed)},
+                            {"file_gone", ids(status.gone)}});
+        text += status_text(graph, status, in.output);
     }
     if (in.output.json)
         print_json({{"branches", branches}, {"ledger_exists", state.ledger_exists}});
@@ -238,8 +233,9 @@ int status_run(Invocation& in) {
 // --- repair -------------------------------------------------------------------------------
 
 int repair_run(Invocation& in) {
-    auto fixed = repair(in.context);
-    const auto& graph = in.context.graph();
+    auto result = repair(in.context);
+    const auto& graph = *result.graph;
+    const auto& fixed = result.repaired;
     if (in.output.json) {
         json list = json::array();
         for (int i : fixed)

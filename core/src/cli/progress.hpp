@@ -6,8 +6,9 @@
 #pragma once
 
 #include "cli/output.hpp"
-#include "commands/migrate.hpp"
+#include "commands/migrate_events.hpp"
 #include "commands/verify.hpp"
+#include "graph/target.hpp"
 
 #include <memory>
 

@@ -14,7 +14,8 @@ namespace {
 
 using nlohmann::json;
 
-json comparison_json(const Comparison& c, const Graph& graph) {
+json comparison_json(const Comparison& c) {
+    const auto& graph = *c.graph;
     json ops = json::array();
     for (const auto& op : c.operations)
         ops.push_back(operation_json(op));
@@ -42,7 +43,7 @@ void notes(const Comparison& c) {
 int check_run(Invocation& in) {
     auto c = compare(in.context);
     if (in.output.json) {
-        print_json(comparison_json(c, in.context.graph()));
+        print_json(comparison_json(c));
     } else if (c.operations.empty()) {
         if (!in.output.quiet)
             std::cout << "No differences: the database matches the models.\n";
@@ -73,7 +74,7 @@ char mark(OpKind kind) {
 int diff_run(Invocation& in) {
     auto c = compare(in.context);
     if (in.output.json) {
-        print_json(comparison_json(c, in.context.graph()));
+        print_json(comparison_json(c));
         return 0;
     }
     // By table: `+` the models have it and the database not, `-` the reverse, `~` both, differently.

@@ -33,20 +33,6 @@ std::string now_utc() {
                        fmt::gmtime(std::chrono::system_clock::to_time_t(std::chrono::system_clock::now())));
 }
 
-std::string labels(const Graph& graph) {
-    std::vector<std::string> names;
-    for (const auto& b : graph.branches())
-        names.push_back(b.label());
-    return names.empty() ? "none" : text::join(names, ", ");
-}
-
-int branch_index(const Graph& graph, const std::string& plugin) {
-    auto b = graph.find_branch(plugin);
-    if (!b)
-        throw input_error("unknown plugin `{}` (known: {})", plugin, labels(graph));
-    return *b;
-}
-
 // Every branch `b` depends on, directly or not.
 std::vector<int> dependency_branches(const Graph& graph, int b) {
     std::set<int> found;
@@ -96,12 +82,11 @@ bool inside(const std::filesystem::path& path, const std::filesystem::path& dire
 // outside the project (the directory of trellis.ini) it is refused unless named explicitly. Says
 // where it writes.
 std::filesystem::path version_path_for(Context& context, const std::string& plugin,
-                                       const std::optional<std::filesystem::path>& flag, int b) {
+                                       const std::optional<std::filesystem::path>& flag, const BranchSpec& spec) {
     if (flag)
         return std::filesystem::absolute(*flag);
     if (const auto* section = context.config().plugin(plugin); section && section->version_path)
         return *section->version_path;
-    const auto& spec = context.graph().branch(b).spec;
     const auto& project = context.config().directory;
     if (!inside(spec.version_path, project))
         throw input_error("the version path of `{}`, {} (from {}), is outside this project ({}): it may be another "
@@ -145,14 +130,17 @@ std::string chosen_plugin(Context& context, const std::optional<std::string>& pl
     if (graph.branches().size() == 1)
         return graph.branch(0).label();
     throw input_error("{} plugins are loaded ({}): pass --plugin NAME or set default_plugin in trellis.ini",
-                      graph.branches().size(), labels(graph));
+                      graph.branches().size(), graph.known_branches());
 }
 
 std::filesystem::path create_revision(Context& context, const RevisionRequest& request) {
+    return create_revision(context, context.graph(), request);
+}
+
+std::filesystem::path create_revision(Context& context, const Graph& graph, const RevisionRequest& request) {
     check_message(request.message);
     auto plugin = chosen_plugin(context, request.plugin);
-    const auto& graph = context.graph();
-    int b = branch_index(graph, plugin);
+    int b = graph.branch_named(plugin);
     const auto& branch = graph.branch(b);
 
     std::vector<int> parents;
@@ -199,7 +187,7 @@ std::filesystem::path create_revision(Context& context, const RevisionRequest& r
     r.message = std::string(text::trim(request.message));
     r.create_date = now_utc();
     r.body = request.body.value_or(revision_file::new_body(request.upgrade_sql, request.downgrade_sql));
-    return write_revision(r, version_path_for(context, plugin, request.version_path, b));
+    return write_revision(r, version_path_for(context, plugin, request.version_path, branch.spec));
 }
 
 std::filesystem::path create_merge(Context& context, const std::vector<std::string>& targets,
@@ -223,7 +211,7 @@ std::filesystem::path create_merge(Context& context, const std::vector<std::stri
                 graph.revision(parents.front()).id, graph.branch(b).label(), graph.revision(p).id,
                 graph.branch(graph.branch_of(p)).label());
     if (context.options().plugin)
-        b = branch_index(graph, *context.options().plugin);
+        b = graph.branch_named(*context.options().plugin);
     Revision r;
     r.id = rev_id.value_or(new_id(graph));
     if (graph.find(r.id))
@@ -234,7 +222,7 @@ std::filesystem::path create_merge(Context& context, const std::vector<std::stri
     r.message = message;
     r.create_date = now_utc();
     r.body = revision_file::new_body("", "");
-    return write_revision(r, version_path_for(context, graph.branch(b).label(), std::nullopt, b));
+    return write_revision(r, version_path_for(context, graph.branch(b).label(), std::nullopt, graph.branch(b).spec));
 }
 
 std::vector<std::filesystem::path> init_project(const std::filesystem::path& directory) {

@@ -28,6 +28,9 @@ struct RevisionRequest {
 // Writes the revision; returns its path. Refuses (input error) a branch with several heads,
 // naming the merge command, and anything else SPEC.md forbids.
 std::filesystem::path create_revision(Context& context, const RevisionRequest& request);
+// The same over `graph`, the revision files as they are now (a command that wrote some since the
+// context loaded them).
+std::filesystem::path create_revision(Context& context, const Graph& graph, const RevisionRequest& request);
 
 // A merge revision of `targets` (ids, prefixes, `label@heads`), empty upgrade and downgrade.
 std::filesystem::path create_merge(Context& context, const std::vector<std::string>& targets,

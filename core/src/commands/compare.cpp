@@ -8,6 +8,7 @@
 #include "plugin/loader.hpp"
 #include "revision/revision_file.hpp"
 #include "revision/sql_split.hpp"
+#include "schema/apply.hpp"
 #include "schema/identifier.hpp"
 #include "schema/reflect.hpp"
 #include "schema/render.hpp"
@@ -76,17 +77,19 @@ Comparison compare(Context& context) {
     auto& db = context.database(OpenMode::read_only);
     auto ledger = context.ledger(db);
     auto state = read_state(context, db, ledger);
-    const auto& graph = context.graph();
+    c.graph = state.graph;
+    const auto& graph = *state.graph;
     c.pending = plan_upgrade(graph, {"heads"}, state.applied).steps;
     c.database = reflect(db, ledger.table(), context.config().exclude_tables);
     c.operations = diff(c.models, c.database, UnownedTables::drop);
-    Ownership(graph, context.plugins(), state.applied_in_order()).leave_alone(c.operations, c.kept, c.unowned_tables);
+    Ownership(graph, context.plugins(), state.applied_in_order(), state.gone)
+        .leave_alone(c.operations, c.kept, c.unowned_tables);
     return c;
 }
 
 AutogenerateResult autogenerate(Context& context, const AutogenerateRequest& request) {
     auto comparison = compare(context);
-    const auto& graph = context.graph();
+    const auto& graph = *comparison.graph;
     if (!comparison.pending.empty())
         throw input_error("the database is not at heads: {} revision(s) pending ({}); run `trellis upgrade` first, "
                           "then autogenerate",
@@ -110,6 +113,7 @@ AutogenerateResult autogenerate(Context& context, const AutogenerateRequest& req
     // Each revision starts from the schema the ones before it in this run leave: a table two
     // plugins change is rebuilt by the second from what the first made of it.
     auto schema = comparison.database;
+    auto files = context.shared_graph(); // read again after each revision written
     for (const auto& owner : chosen) {
         std::vector<Operation> mine;
         for (const auto& op : comparison.operations)
@@ -119,7 +123,7 @@ AutogenerateResult autogenerate(Context& context, const AutogenerateRequest& req
             continue;
         auto sqlite = render(mine, schema, Dialect::sqlite);
         auto postgresql = render(mine, schema, Dialect::postgresql);
-        auto depends_on = rebuilt_over(context.graph(), comparison, schema, mine, owner);
+        auto depends_on = rebuilt_over(*files, comparison, schema, mine, owner);
         schema = trellis::apply(schema, mine);
         RevisionRequest revision;
         revision.message = request.message;
@@ -129,9 +133,9 @@ AutogenerateResult autogenerate(Context& context, const AutogenerateRequest& req
         revision.depends_on = depends_on;
         revision.body =
             revision_file::new_body(sqlite.upgrade, sqlite.downgrade, postgresql.upgrade, postgresql.downgrade);
-        result.written.push_back({create_revision(context, revision), owner, std::move(mine)});
+        result.written.push_back({create_revision(context, *files, revision), owner, std::move(mine)});
         // The next plugin's revision depends on this one when its plugin depends on this plugin.
-        context.reload_graph();
+        files = std::make_shared<const Graph>(Graph::load(context.branch_specs()));
     }
     return result;
 }

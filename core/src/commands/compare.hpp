@@ -6,6 +6,7 @@
 #include "schema/diff.hpp"
 
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,7 +18,8 @@ struct Comparison {
     std::vector<Operation> operations;       // each with the plugin that owns it
     std::vector<std::string> unowned_tables; // only in the database, created by no branch: left alone
     std::vector<Kept> kept;                  // owned by a branch without models or a gone plugin: left alone
-    std::vector<int> pending;                // revisions not applied yet
+    std::vector<int> pending;                // revisions not applied yet, in `graph`
+    std::shared_ptr<const Graph> graph;      // the database's state's: the files' and the ledger's alone
 };
 
 // The schema every loaded plugin's models declare (plugins without models add nothing).

@@ -21,7 +21,7 @@ Context::~Context() {
     // allocator one by one would cost more than the command itself (compilers skip it too).
     // A fan-out worker runs many commands, and frees each graph.
     if (m_graph && !g_process_serves_many)
-        new std::optional<Graph>(std::move(m_graph));
+        new std::shared_ptr<const Graph>(std::move(m_graph));
 }
 
 void Context::process_serves_many() {
@@ -125,23 +125,19 @@ const std::vector<BranchSpec>& Context::branch_specs() {
 }
 
 const Graph& Context::graph() {
+    return *shared_graph();
+}
+
+std::shared_ptr<const Graph> Context::shared_graph() {
     if (!m_graph || m_graph->content() != RevisionContent::full)
-        m_graph = Graph::load(branch_specs());
-    return *m_graph;
+        m_graph = std::make_shared<const Graph>(Graph::load(branch_specs()));
+    return m_graph;
 }
 
 const Graph& Context::outline() {
     if (!m_graph)
-        m_graph = Graph::load(branch_specs(), RevisionContent::header_only);
+        m_graph = std::make_shared<const Graph>(Graph::load(branch_specs(), RevisionContent::header_only));
     return *m_graph;
-}
-
-void Context::set_graph(Graph graph) {
-    m_graph = std::move(graph);
-}
-
-void Context::reload_graph() {
-    m_graph = Graph::load(branch_specs());
 }
 
 bool Context::has_url() {

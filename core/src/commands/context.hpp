@@ -50,7 +50,12 @@ public:
     // Every branch: loaded plugins, then `[plugin.NAME]` sections that name no loaded plugin.
     const std::vector<BranchSpec>& branch_specs();
     const std::vector<LoadedPlugin>& plugins();
+    // The graph of the revision files, loaded once; it never changes for the rest of the command.
+    // What the database adds to it (revisions known only from the ledger) is a state's own graph
+    // (read_state), so a command's results index the graph they were computed on.
     const Graph& graph();
+    // The same graph, shared: for the values that keep it (a state whose ledger has every file).
+    std::shared_ptr<const Graph> shared_graph();
     // The graph without its SQL (RevisionContent::header_only), for the commands that only list
     // or draw it; the full graph when that is loaded already. A later graph() loads it again, in
     // full.
@@ -73,10 +78,6 @@ public:
     // Connects on first use. A read-only open of a SQLite file that does not exist creates
     // nothing and reads as an empty database.
     Database& database(OpenMode mode = OpenMode::read_write);
-    // Replaces the graph (commands that add ledger-only revisions to it).
-    void set_graph(Graph graph);
-    // Reads the revision files again (after a command wrote some).
-    void reload_graph();
 
     // What the user should know that is no error: `warning: ...` (a config section whose library
     // is missing) or `note: ...` (which downgrade runs). The CLI installs a sink that prints each as
@@ -94,7 +95,7 @@ private:
     std::optional<Config> m_config;
     std::optional<std::vector<LoadedPlugin>> m_plugins;
     std::optional<std::vector<BranchSpec>> m_branch_specs;
-    std::optional<Graph> m_graph;
+    std::shared_ptr<const Graph> m_graph;
     std::unique_ptr<Database> m_database;
     OpenMode m_database_mode{};
     std::vector<std::string> m_notices;

@@ -32,12 +32,12 @@ std::vector<bool> in_range(const Graph& graph, const std::string& text, const Ap
         intersect(shown, ancestors(graph, resolve_upgrade_target(graph, *upper, applied)));
     if (!bare(lower, Kind::base)) {
         auto from = lower->kind == Kind::base && lower->step == 0
-                        ? graph.branch(scoped_branch(graph, *lower->label)).bases
+                        ? graph.branch(graph.branch_named(*lower->label)).bases
                         : resolve_upgrade_target(graph, *lower, applied);
         intersect(shown, descendants(graph, from));
     }
     if (lower && upper && lower->label && lower->label == upper->label) {
-        int b = scoped_branch(graph, *lower->label);
+        int b = graph.branch_named(*lower->label);
         for (std::size_t i = 0; i < shown.size(); ++i)
             shown[i] = shown[i] && graph.branch_of(static_cast<int>(i)) == b;
     }
@@ -45,13 +45,6 @@ std::vector<bool> in_range(const Graph& graph, const std::string& text, const Ap
 }
 
 } // namespace
-
-int scoped_branch(const Graph& graph, const std::string& label) {
-    auto b = graph.find_branch(label);
-    if (!b)
-        throw input_error("--plugin {}: no branch of that name", label);
-    return *b;
-}
 
 std::vector<int> history_revisions(const Graph& graph, const std::string& range,
                                    const std::optional<std::string>& plugin, const AppliedSet& applied) {
@@ -61,7 +54,7 @@ std::vector<int> history_revisions(const Graph& graph, const std::string& range,
         std::erase_if(shown, [&](int i) { return !keep[i]; });
     }
     if (plugin)
-        std::erase_if(shown, [&, b = scoped_branch(graph, *plugin)](int i) { return graph.branch_of(i) != b; });
+        std::erase_if(shown, [&, b = graph.branch_named(*plugin)](int i) { return graph.branch_of(i) != b; });
     std::reverse(shown.begin(), shown.end()); // newest first, as Alembic prints
     return shown;
 }

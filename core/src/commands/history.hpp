@@ -11,9 +11,6 @@
 
 namespace trellis {
 
-// The branch named `label`; an input error (`--plugin NAME: no branch of that name`) when none is.
-int scoped_branch(const Graph& graph, const std::string& label);
-
 // The revisions of `history`, newest first. `range` is `A:B` (empty: all): from A (and what
 // builds on it) up to B (and what it needs); either side may be empty, `base` or `heads`;
 // `LABEL@base` starts at that branch's bases, and when both sides name one branch only that

@@ -146,6 +146,7 @@ AdoptResult adopt_alembic(Context& context, const AdoptOptions& options) {
         return choice;
     });
     result.stamped = std::move(stamped.added);
+    result.graph = std::move(stamped.graph);
     return result;
 }
 

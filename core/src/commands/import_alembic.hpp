@@ -11,6 +11,7 @@
 #include "commands/context.hpp"
 
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -35,7 +36,8 @@ struct AdoptOptions {
 
 struct AdoptResult {
     std::vector<std::string> alembic_heads; // what alembic_version held
-    std::vector<int> stamped;               // revisions recorded in the trellis ledger now
+    std::vector<int> stamped;               // revisions recorded in the trellis ledger now, in `graph`
+    std::shared_ptr<const Graph> graph;     // the graph stamp's state read under the lock
     std::size_t already = 0;                // of the applied set, those the ledger had before
 };
 

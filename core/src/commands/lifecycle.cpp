@@ -11,8 +11,8 @@
 #include "revision/sql_split.hpp"
 #include "schema/identifier.hpp"
 #include "schema/reflect.hpp"
-#include "schema/render.hpp"
 #include "schema/table_order.hpp"
+#include "schema/table_steps.hpp"
 #include "util/error.hpp"
 #include "util/text.hpp"
 
@@ -36,9 +36,9 @@ DropResult drop_db(Context& context) {
     auto& db = context.database();
     auto ledger = context.ledger(db);
     Writing writing(context, db, ledger, "drop-db");
-    // A gone plugin's revisions join the graph: its tables are owned too.
+    // A gone plugin's revisions are in the state's graph: its tables are owned too.
     auto state = read_state(context, db, ledger);
-    Ownership ownership(context.graph(), context.plugins(), state.applied_in_order());
+    Ownership ownership(*state.graph, context.plugins(), state.applied_in_order(), state.gone);
     auto present = reflect(db, ledger.table(), {});
     DropResult result;
     std::vector<const Table*> owned;
@@ -68,10 +68,9 @@ DropResult drop_db(Context& context) {
     }
     // The lock's table goes last; this command's lock goes with it (its release finds no row).
     statements.push_back("DROP TABLE IF EXISTS " + ledger.qualified_lock_table());
+    // The ledger goes, and with it the gone plugins' revisions: what comes next (reset-db's stamp
+    // and upgrade) reads a state of its own, which has none.
     writing.execute_all(statements, "drop-db");
-    // The ledger is gone, and with it the gone plugins' revisions: what comes next (reset-db's
-    // stamp and upgrade) must not see them as revisions to record again.
-    context.reload_graph();
     return result;
 }
 
@@ -146,7 +145,7 @@ CreateResult create_from_models(Context& context) {
     if (!targets.empty())
         result.stamped = stamp(context, targets, Purge::no).added.size();
     // Plugins without models (SQL-only) make their tables the only way they can: their revisions.
-    result.upgraded = migrate(context, Direction::upgrade, {"heads"}, {}, {}).steps.size();
+    result.upgraded = migrate(context, Direction::upgrade, {"heads"}, {}, {}).plan.steps.size();
     return result;
 }
 
@@ -161,7 +160,7 @@ PrepareResult prepare(Context& context) {
     if (result.was_empty)
         result.created = create_from_models(context);
     else
-        result.upgraded = migrate(context, Direction::upgrade, {"heads"}, {}, {}).steps.size();
+        result.upgraded = migrate(context, Direction::upgrade, {"heads"}, {}, {}).plan.steps.size();
     return result;
 }
 

@@ -55,12 +55,14 @@ LintFacts read_lint_facts(Database& db) {
 std::vector<int> pending_for_lint(Context& context, LintOptions& options, LintFacts& facts) {
     if (!context.has_url())
         return context.graph().order();
-    auto state = read_database_state(context);
-    const auto& graph = context.graph(); // read_state may have added revisions known only from the ledger
+    // Lint reads revision files: the files' graph, with the applied set carried over by id (a
+    // revision known only from the ledger has no SQL to read).
+    const auto& graph = context.graph();
+    auto applied = read_database_state(context).applied_over(graph);
     std::vector<int> pending;
     options.run.assign(graph.size(), false);
     for (int i : graph.order())
-        if (!state.applied[i] && !graph.revision(i).from_ledger) {
+        if (!applied[i]) {
             pending.push_back(i);
             options.run[i] = true;
         }

@@ -27,7 +27,8 @@ LintFacts read_lint_facts(Database& db);
 // What `lint` checks without arguments: what an upgrade would still run, as one run (a table an
 // earlier pending revision creates is new), with what the database says in `options` (its
 // version, its empty tables, read into `facts`, which must outlive `options`). With no database
-// configured there is no applied set to subtract, so every revision is checked.
+// configured there is no applied set to subtract, so every revision is checked. Positions are in
+// the context's graph (the revision files).
 std::vector<int> pending_for_lint(Context& context, LintOptions& options, LintFacts& facts);
 
 } // namespace trellis

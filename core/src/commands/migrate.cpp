@@ -35,26 +35,26 @@ Plan make_plan(const Graph& graph, Direction direction, const std::vector<Target
 
 } // namespace
 
-Plan plan_for(Context& context, Direction direction, const std::vector<std::string>& targets,
-              const MigrateOptions& options) {
+PlanResult plan_for(Context& context, Direction direction, const std::vector<std::string>& targets,
+                    const MigrateOptions& options) {
     auto parsed = parse_targets(direction, targets);
     auto& db = context.database(OpenMode::read_only);
     auto ledger = context.ledger(db);
     auto state = read_state(context, db, ledger);
-    check_checksums(context.graph(), state, options.ignore_checksums);
-    auto plan = make_plan(context.graph(), direction, parsed, state.applied);
+    check_checksums(state, options.ignore_checksums);
+    PlanResult result{state.graph, make_plan(*state.graph, direction, parsed, state.applied)};
     // A dry run refuses what the real run would refuse (an irreversible revision, a missing
     // section or step) before it would touch anything.
     MigrateEvents none;
     Runner runner(context, db, ledger, direction, none);
     if (direction == Direction::downgrade)
-        runner.run_instead(ledger_downgrades(context, state, plan.steps, db.kind(), options.file_downgrades));
-    runner.prepare(context.graph(), plan);
-    return plan;
+        runner.run_instead(ledger_downgrades(context, state, result.plan.steps, db.kind(), options.file_downgrades));
+    runner.prepare(*state.graph, result.plan);
+    return result;
 }
 
-Plan migrate(Context& context, Direction direction, const std::vector<std::string>& targets,
-             const MigrateOptions& options, const MigrateEvents& events) {
+PlanResult migrate(Context& context, Direction direction, const std::vector<std::string>& targets,
+                   const MigrateOptions& options, const MigrateEvents& events) {
     auto parsed = parse_targets(direction, targets);
     context.graph(); // bad files and plugins stop the command before it connects
     auto& db = context.database();
@@ -63,26 +63,25 @@ Plan migrate(Context& context, Direction direction, const std::vector<std::strin
         // A database already at the target is known before the lock, and writes nothing, so it
         // needs none: a rerun (of a deploy, of a fan-out over many databases) costs one ledger
         // read instead of the lock row's two commits. What it read is a committed state, and
-        // doing nothing was right for it; anything to do is planned again under the lock.
+        // doing nothing was right for it; anything to do is planned again under the lock, on
+        // the state read there.
         auto state = read_state(context, db, ledger);
-        check_checksums(context.graph(), state, options.ignore_checksums);
-        auto plan = make_plan(context.graph(), direction, parsed, state.applied);
+        check_checksums(state, options.ignore_checksums);
+        auto plan = make_plan(*state.graph, direction, parsed, state.applied);
         if (plan.steps.empty())
-            return plan;
-        if (!state.gone.empty())
-            context.reload_graph(); // a revision known from the ledger alone may be gone by then
+            return {state.graph, plan};
     }
     Writing writing(context, db, ledger, direction == Direction::upgrade ? "upgrade" : "downgrade");
     auto state = read_state(context, db, ledger);
-    const auto& graph = context.graph();
-    check_checksums(graph, state, options.ignore_checksums);
-    auto plan = make_plan(graph, direction, parsed, state.applied);
+    const auto& graph = *state.graph;
+    check_checksums(state, options.ignore_checksums);
+    PlanResult result{state.graph, make_plan(graph, direction, parsed, state.applied)};
     Runner runner(context, db, ledger, direction, events, writing.run_settings());
     if (direction == Direction::downgrade)
-        runner.run_instead(ledger_downgrades(context, state, plan.steps, db.kind(), options.file_downgrades));
-    auto prepared = runner.prepare(graph, plan);
-    plan.steps = runner.run(graph, prepared, state.ledger_exists);
-    return plan;
+        runner.run_instead(ledger_downgrades(context, state, result.plan.steps, db.kind(), options.file_downgrades));
+    auto prepared = runner.prepare(graph, result.plan);
+    result.plan.steps = runner.run(graph, prepared, state.ledger_exists);
+    return result;
 }
 
 void run_plan(Context& context, Database& db, Direction direction, const Plan& plan) {
@@ -169,8 +168,8 @@ std::string migrate_script(Context& context, Direction direction, const std::vec
     auto& db = context.database(OpenMode::read_only);
     auto ledger = context.ledger(db);
     auto state = read_state(context, db, ledger);
-    const auto& graph = context.graph();
-    check_checksums(graph, state, options.ignore_checksums);
+    const auto& graph = *state.graph;
+    check_checksums(state, options.ignore_checksums);
     Script script{make_plan(graph, direction, parsed, state.applied), db.kind(), ledger, state.ledger_exists, {}, {}};
     if (direction == Direction::downgrade)
         script.instead = ledger_downgrades(context, state, script.plan.steps, db.kind(), options.file_downgrades);
@@ -204,17 +203,31 @@ StampResult stamp(Context& context, const std::vector<std::string>& targets, Pur
     });
 }
 
+namespace {
+
+// The ledger row a stamp writes for revision `i`: the one the ledger kept for a revision whose
+// file is gone (a purge writes it again), else the file's.
+LedgerRow stamped_row(const DatabaseState& state, int i, Dialect dialect) {
+    if (!state.file_gone(i))
+        return row_for(*state.graph, i, dialect);
+    auto row = *state.row(state.graph->revision(i).id);
+    row.duration_ms = 0;
+    return row;
+}
+
+} // namespace
+
 StampResult stamp_with(Context& context, const StampChooser& choose) {
     context.graph();
     auto& db = context.database();
     auto ledger = context.ledger(db);
     Writing writing(context, db, ledger, "stamp");
     auto state = read_state(context, db, ledger);
-    const auto& graph = context.graph();
+    const auto& graph = *state.graph;
     auto choice = choose(db, graph, state.applied);
     const auto& applied = choice.applied;
     bool purge = choice.purge;
-    StampResult result;
+    StampResult result{state.graph, {}, {}};
     std::vector<std::string> statements;
     if (purge && state.ledger_exists)
         statements.push_back(ledger.delete_all_sql());
@@ -224,7 +237,7 @@ StampResult stamp_with(Context& context, const StampChooser& choose) {
         bool was = state.applied[i] && !purge;
         if (applied[i] && !was) {
             result.added.push_back(i);
-            statements.push_back(ledger.insert_sql(row_for(graph, i, db.kind())));
+            statements.push_back(ledger.insert_sql(stamped_row(state, i, db.kind())));
         } else if (!applied[i] && state.applied[i]) {
             result.removed.push_back(i);
             if (!purge)
@@ -236,27 +249,28 @@ StampResult stamp_with(Context& context, const StampChooser& choose) {
     return result;
 }
 
-std::vector<int> repair(Context& context) {
+RepairResult repair(Context& context) {
     context.graph();
     auto& db = context.database();
     auto ledger = context.ledger(db);
     Writing writing(context, db, ledger, "repair");
     auto state = read_state(context, db, ledger);
-    const auto& graph = context.graph();
+    const auto& graph = *state.graph;
+    RepairResult result{state.graph, state.changed};
     if (state.changed.empty())
-        return {};
+        return result;
     std::vector<std::string> statements;
     // The stored downgrade stays: it is the one that matches what the database holds, and
     // `downgrade` runs it (ledger_downgrades) until the revision is applied again.
     for (int i : state.changed)
         statements.push_back(ledger.update_checksum_sql(graph.revision(i).id, graph.revision(i).checksum(),
                                                         state.row(graph.revision(i).id)->downgrade_sql));
-    for (int i : edited_downgrades(graph, state, state.changed, db.kind()))
+    for (int i : edited_downgrades(state, state.changed, db.kind()))
         context.notice(fmt::format("note: {}: the ledger keeps the downgrade stored when it was applied, which matches "
                                    "the database, and `downgrade` runs it (--file-downgrade runs the file's)",
                                    graph.revision(i).id));
     writing.execute_all(statements, "repair");
-    return state.changed;
+    return result;
 }
 
 std::optional<LockHolder> unlock(Context& context, bool yes) {

@@ -5,12 +5,14 @@
 #pragma once
 
 #include "commands/context.hpp"
+#include "commands/migrate_events.hpp"
 #include "db/ledger.hpp"
 #include "db/migration_lock.hpp"
 #include "graph/planner.hpp"
 
 #include <chrono>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -23,35 +25,28 @@ struct MigrateOptions {
     bool file_downgrades = false;
 };
 
-// What a running migration reports, so the CLI can show progress.
-struct MigrateEvents {
-    // Before step k (1-based) of n.
-    std::function<void(const Graph&, int revision, std::size_t k, std::size_t n)> starting;
-    // After it, with its duration.
-    std::function<void(const Graph&, int revision, std::chrono::milliseconds took)> finished;
-    // A revision another process applied (or reverted) first.
-    std::function<void(const Graph&, int revision)> skipped;
-    // Attempt `attempt` of a revision waited out its lock wait and was rolled back; the next
-    // comes after `pause`. `blocker` names the session that held the lock, as far as known.
-    std::function<void(const Graph&, int revision, int attempt, std::chrono::milliseconds pause,
-                       const std::string& blocker)>
-        retrying;
+// A plan and the graph its positions index: the files' graph, with the revisions known only
+// from the ledger when the database holds some (DatabaseState::graph).
+struct PlanResult {
+    std::shared_ptr<const Graph> graph;
+    Plan plan;
 };
 
 // The plan for `targets` on the database as it is now, without changing anything (--dry-run).
-Plan plan_for(Context& context, Direction direction, const std::vector<std::string>& targets,
-              const MigrateOptions& options);
+PlanResult plan_for(Context& context, Direction direction, const std::vector<std::string>& targets,
+                    const MigrateOptions& options);
 
 // Applies the plan under the migration lock; returns it as run: the revisions this command
 // applied (or reverted), without those another command handled first.
-Plan migrate(Context& context, Direction direction, const std::vector<std::string>& targets,
-             const MigrateOptions& options, const MigrateEvents& events);
+PlanResult migrate(Context& context, Direction direction, const std::vector<std::string>& targets,
+                   const MigrateOptions& options, const MigrateEvents& events);
 
 // The SQL script of the plan, ledger statements included; touches nothing.
 std::string migrate_script(Context& context, Direction direction, const std::vector<std::string>& targets,
                            const MigrateOptions& options);
 
 struct StampResult {
+    std::shared_ptr<const Graph> graph; // what `added` and `removed` index
     std::vector<int> added, removed;
 };
 // Whether `stamp` empties the ledger before it marks (`--purge`).
@@ -80,8 +75,12 @@ void run_plan(Context& context, Database& db, Direction direction, const Plan& p
 // was held. A lock whose lease is still live is released only with `yes`.
 std::optional<LockHolder> unlock(Context& context, bool yes);
 
+struct RepairResult {
+    std::shared_ptr<const Graph> graph; // what `repaired` indexes
+    std::vector<int> repaired;
+};
 // Rewrites the stored checksum of every changed revision, keeping the downgrade stored when it was
 // applied; returns them.
-std::vector<int> repair(Context& context);
+RepairResult repair(Context& context);
 
 } // namespace trellis

@@ -33,7 +33,7 @@ std::string check_name(const std::string& table, const ConstraintFound& constrai
 } // namespace
 
 Ownership::Ownership(const Graph& graph, const std::vector<LoadedPlugin>& plugins,
-                     const std::vector<std::string>& applied) {
+                     const std::vector<std::string>& applied, const std::vector<int>& gone) {
     for (const auto& branch : graph.branches()) {
         auto plugin = std::find_if(plugins.begin(), plugins.end(),
                                    [&](const LoadedPlugin& p) { return p.descriptor.name == branch.label(); });
@@ -45,7 +45,8 @@ Ownership::Ownership(const Graph& graph, const std::vector<LoadedPlugin>& plugin
     std::vector<bool> done(graph.size(), false);
     auto visit = [&](int i) {
         if (!done[i])
-            read(graph.revision(i), graph.branch(graph.branch_of(i)).label());
+            read(graph.revision(i), graph.branch(graph.branch_of(i)).label(),
+                 std::binary_search(gone.begin(), gone.end(), i));
         done[i] = true;
     };
     for (const auto& id : applied)
@@ -55,16 +56,16 @@ Ownership::Ownership(const Graph& graph, const std::vector<LoadedPlugin>& plugin
         visit(i);
 }
 
-void Ownership::read(const Revision& revision, const std::string& branch) {
+void Ownership::read(const Revision& revision, const std::string& branch, bool file_gone) {
     SqlFound found;
     // A revision whose file is gone kept only its downgrade: what it drops, it had created.
-    auto wanted = revision.from_ledger ? SectionKind::downgrade : SectionKind::upgrade;
+    auto wanted = file_gone ? SectionKind::downgrade : SectionKind::upgrade;
     // Every dialect's section: a SQLite rebuild says less than PostgreSQL's ALTER of one change.
     for (const auto& section : revision.sections)
         if (section.kind == wanted)
             for (const auto& statement : split_statements(section))
                 if (statement.call.empty())
-                    read_statement(statement.sql, revision.from_ledger, found);
+                    read_statement(statement.sql, file_gone, found);
     auto final_name = [&](const std::string& table) {
         auto it = found.renamed.find(table);
         return it == found.renamed.end() ? table : it->second;
@@ -90,7 +91,7 @@ void Ownership::read(const Revision& revision, const std::string& branch) {
     }
     for (const auto& i : found.indexes)
         m_indexes.emplace(key(i), branch);
-    if (revision.from_ledger) {
+    if (file_gone) {
         // What the stored downgrade drops by name; what a rebuild it stored leaves out.
         for (const auto& k : found.constraints)
             m_constraints.emplace(key(k.table) + "|" + key(k.name), branch);

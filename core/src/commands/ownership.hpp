@@ -46,8 +46,10 @@ public:
     // Reads the revisions in `applied` (ids, in the order they were applied: the ledger's) first,
     // then the others in the graph's order. The order they ran in decides who created something:
     // a SQLite rebuild re-creates the indexes of the table, which another branch may have made.
+    // `gone` (ascending): the revisions known only from the ledger (DatabaseState::gone), whose
+    // revision holds the downgrade stored when they were applied instead of their file's SQL.
     Ownership(const Graph& graph, const std::vector<LoadedPlugin>& plugins,
-              const std::vector<std::string>& applied = {});
+              const std::vector<std::string>& applied = {}, const std::vector<int>& gone = {});
 
     // The branch whose revisions created the table (or added the column to it, or created the
     // index); empty when none did. The first revision to run wins.
@@ -67,7 +69,8 @@ public:
                      std::vector<std::string>& unowned) const;
 
 private:
-    void read(const Revision& revision, const std::string& branch);
+    // `file_gone`: only the stored downgrade is known, and what it drops, the revision had created.
+    void read(const Revision& revision, const std::string& branch, bool file_gone);
     // The keys a constraint is known by: `table|name`, and `table|kind|columns` for a key.
     std::vector<std::string> constraint_keys(const std::string& table, const std::string& kind, const std::string& name,
                                              const std::vector<std::string>& columns) const;

@@ -13,9 +13,10 @@
 #pragma once
 
 #include "commands/context.hpp"
-#include "commands/migrate.hpp"
+#include "commands/migrate_events.hpp"
 #include "db/database.hpp"
 #include "db/ledger.hpp"
+#include "graph/planner.hpp"
 #include "revision/sql_split.hpp"
 
 #include <map>

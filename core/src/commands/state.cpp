@@ -42,8 +42,6 @@ Revision ghost_of(const LedgerRow& row) {
     r.depends_on = row.depends_on;
     r.message = "(file gone; the ledger keeps its downgrade)";
     r.create_date = row.applied_at;
-    r.stored_checksum = row.checksum;
-    r.from_ledger = true;
     r.path = fmt::format("<ledger:{}>", row.revision);
     r.sections.push_back({SectionKind::upgrade, "", 0, ""});
     r.sections.push_back(stored_section(row.downgrade_sql));
@@ -65,6 +63,7 @@ Graph with_ghosts(const Graph& graph, const std::vector<const LedgerRow*>& ghost
         }
     }
     std::size_t first_ghost_branch = specs.size();
+    std::vector<std::pair<std::size_t, std::size_t>> ghost_at; // (branch, position) of each
     for (const auto* row : ghosts) {
         auto it = by_label.find(row->branch);
         if (it == by_label.end()) {
@@ -72,9 +71,15 @@ Graph with_ghosts(const Graph& graph, const std::vector<const LedgerRow*>& ghost
             specs.push_back({row->branch, {}, {}, "the ledger (plugin no longer loaded)"});
             revisions.emplace_back();
         }
+        ghost_at.emplace_back(it->second, revisions[it->second].size());
         revisions[it->second].push_back(ghost_of(*row));
         branch_of[row->revision] = row->branch;
     }
+    // A stored edge to a revision nobody knows any more (its ledger row gone too) is dropped
+    // rather than refused: the graph checks files, and these are not files.
+    for (auto [b, k] : ghost_at)
+        for (auto* ids : {&revisions[b][k].down_revisions, &revisions[b][k].depends_on})
+            std::erase_if(*ids, [&](const std::string& id) { return !branch_of.contains(id); });
     // A branch known only from the ledger depends on the branches its stored edges point into,
     // so it keeps its place in the plugin order (a plugin and the plugins built on it, uninstalled
     // together, revert dependants first).
@@ -100,6 +105,14 @@ const LedgerRow* DatabaseState::row(const std::string& revision) const {
     return nullptr;
 }
 
+bool DatabaseState::file_gone(int i) const {
+    return std::binary_search(gone.begin(), gone.end(), i);
+}
+
+std::string DatabaseState::checksum(int i) const {
+    return file_gone(i) ? row(graph->revision(i).id)->checksum : graph->revision(i).checksum();
+}
+
 std::vector<std::string> DatabaseState::applied_in_order() const {
     std::vector<std::string> ids;
     for (const auto& r : rows)
@@ -107,33 +120,43 @@ std::vector<std::string> DatabaseState::applied_in_order() const {
     return ids;
 }
 
+AppliedSet DatabaseState::applied_over(const Graph& other) const {
+    AppliedSet out(other.size(), false);
+    for (const auto& r : rows)
+        if (auto i = other.find(r.revision))
+            out[*i] = true;
+    return out;
+}
+
 DatabaseState read_state(Context& context, Database& db, const Ledger& ledger) {
     DatabaseState state;
     state.database = db.url().display();
     state.ledger_exists = ledger.read(db, state.rows);
+    state.graph = context.shared_graph();
     std::vector<const LedgerRow*> ghosts;
     for (const auto& row : state.rows)
-        if (!context.graph().find(row.revision))
+        if (!state.graph->find(row.revision))
             ghosts.push_back(&row);
     if (!ghosts.empty())
-        context.set_graph(with_ghosts(context.graph(), ghosts));
-    const auto& graph = context.graph();
+        state.graph = std::make_shared<const Graph>(with_ghosts(*state.graph, ghosts));
+    const auto& graph = *state.graph;
     state.applied.assign(graph.size(), false);
+    for (const auto* row : ghosts)
+        state.gone.push_back(*graph.find(row->revision));
+    std::sort(state.gone.begin(), state.gone.end());
     for (const auto& row : state.rows) {
         int i = *graph.find(row.revision);
         state.applied[i] = true;
-        if (graph.revision(i).from_ledger)
-            state.gone.push_back(i);
-        else if (graph.revision(i).checksum() != row.checksum)
+        if (!state.file_gone(i) && graph.revision(i).checksum() != row.checksum)
             state.changed.push_back(i);
     }
     return state;
 }
 
-void check_checksums(const Graph& graph, const DatabaseState& state, bool ignore) {
+void check_checksums(const DatabaseState& state, bool ignore) {
     if (ignore || state.changed.empty())
         return;
-    const auto& r = graph.revision(state.changed.front());
+    const auto& r = state.graph->revision(state.changed.front());
     throw input_error("{}: revision {} changed since it was applied (checksum differs from the ledger{}); review the "
                       "change, then run `trellis repair`, or pass --ignore-checksums",
                       files::display(r.path), r.id,
@@ -156,6 +179,29 @@ DatabaseState read_database_state(Context& context) {
     return read_state(context, db, ledger);
 }
 
+std::vector<BranchStatus> branch_statuses(const DatabaseState& state) {
+    const auto& graph = *state.graph;
+    std::vector<bool> changed(graph.size(), false);
+    for (int i : state.changed)
+        changed[i] = true;
+    std::vector<BranchStatus> out;
+    for (int b = 0; b < static_cast<int>(graph.branches().size()); ++b) {
+        BranchStatus status{b, 0, {}, {}, {}};
+        for (int i : graph.branch(b).revisions) {
+            if (!state.applied[i])
+                status.pending.push_back(i);
+            else
+                ++status.applied;
+            if (state.file_gone(i))
+                status.gone.push_back(i);
+            if (changed[i])
+                status.changed.push_back(i);
+        }
+        out.push_back(std::move(status));
+    }
+    return out;
+}
+
 std::vector<std::size_t> applied_per_branch(const Graph& graph, const AppliedSet& applied) {
     std::vector<std::size_t> counts(graph.branches().size(), 0);
     for (std::size_t b = 0; b < counts.size(); ++b)
@@ -164,13 +210,13 @@ std::vector<std::size_t> applied_per_branch(const Graph& graph, const AppliedSet
     return counts;
 }
 
-std::optional<AppliedSet> applied_if_reachable(Context& context, std::string& why) {
+std::optional<DatabaseState> state_if_reachable(Context& context, std::string& why) {
     if (!context.has_url()) {
         why = "no database configured";
         return std::nullopt;
     }
     try {
-        return read_database_state(context).applied;
+        return read_database_state(context);
     } catch (const Error& e) {
         if (e.code() != ExitCode::database)
             throw;
@@ -183,13 +229,12 @@ std::optional<AppliedSet> applied_if_reachable(Context& context, std::string& wh
 
 namespace trellis {
 
-std::vector<int> edited_downgrades(const Graph& graph, const DatabaseState& state, const std::vector<int>& revisions,
-                                   Dialect dialect) {
+std::vector<int> edited_downgrades(const DatabaseState& state, const std::vector<int>& revisions, Dialect dialect) {
     std::vector<int> out;
     for (int i : revisions) {
-        const auto& r = graph.revision(i);
+        const auto& r = state.graph->revision(i);
         const auto* row = state.row(r.id);
-        if (!r.from_ledger && row && normalised(row->downgrade_sql) != normalised(stored_downgrade(r, dialect)))
+        if (!state.file_gone(i) && row && normalised(row->downgrade_sql) != normalised(stored_downgrade(r, dialect)))
             out.push_back(i);
     }
     return out;
@@ -198,8 +243,8 @@ std::vector<int> edited_downgrades(const Graph& graph, const DatabaseState& stat
 std::map<int, Section> ledger_downgrades(Context& context, const DatabaseState& state, const std::vector<int>& plan,
                                          Dialect dialect, bool from_files) {
     std::map<int, Section> out;
-    const auto& graph = context.graph();
-    for (int i : edited_downgrades(graph, state, plan, dialect)) {
+    const auto& graph = *state.graph;
+    for (int i : edited_downgrades(state, plan, dialect)) {
         const auto& r = graph.revision(i);
         if (from_files) {
             context.notice(fmt::format("note: {}: runs the downgrade of {} as the file has it now (--file-downgrade), "

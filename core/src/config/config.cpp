@@ -4,7 +4,9 @@
 #include "util/files.hpp"
 #include "util/text.hpp"
 
+#include <array>
 #include <boost/program_options.hpp>
+#include <fmt/format.h>
 #include <map>
 #include <sstream>
 
@@ -137,6 +139,101 @@ void apply_plugin_key(Config& config, const std::string& content, const std::str
             .plugin(name);
 }
 
+// The top-level keys, in the order the error for an unknown key lists them.
+constexpr std::array<std::string_view, 17> k_keys{"url",
+                                                  "plugin_path",
+                                                  "default_plugin",
+                                                  "version_table",
+                                                  "dev",
+                                                  "exclude_tables",
+                                                  "lock_timeout",
+                                                  "lock_lease",
+                                                  "ddl_lock_timeout",
+                                                  "ddl_retry_budget",
+                                                  "statement_timeout",
+                                                  "version_schema",
+                                                  "scratch_url",
+                                                  "databases_file",
+                                                  "catalog_url",
+                                                  "catalog_query",
+                                                  "tenant_url"};
+
+po::parsed_options parse_options(const Config& config, const std::string& content, po::options_description& known) {
+    for (auto key : k_keys)
+        known.add_options()(std::string(key).c_str(), po::value<std::string>());
+    try {
+        std::istringstream stream(content);
+        return po::parse_config_file(stream, known, true);
+    } catch (const po::error& e) {
+        throw input_error("{}: {}", files::display(config.file), e.what()).at(files::display(config.file));
+    }
+}
+
+// A key of a section: `[plugin.NAME]` or `[databases]`; any other is refused.
+void apply_section_key(Config& config, const std::string& content, const std::string& key, const std::string& value) {
+    if (key.starts_with("plugin.") && std::count(key.begin(), key.end(), '.') >= 2)
+        return apply_plugin_key(config, content, key, value);
+    if (key.starts_with("databases.") && key.size() > 10) {
+        config.databases.emplace_back(key.substr(10), value);
+        return;
+    }
+    throw key_error(config, content, key, "unknown key `{}` (known: {}, [plugin.NAME] and [databases] sections)", key,
+                    fmt::join(k_keys, ", "));
+}
+
+// The keys whose value is a number of seconds.
+void apply_seconds_key(Config& config, const std::string& content, const std::string& key, const std::string& value) {
+    auto seconds = parse_seconds(config, content, key, value);
+    if (key == "lock_timeout")
+        config.lock_timeout = seconds;
+    else if (key == "lock_lease")
+        config.lock_lease = seconds;
+    else if (key == "ddl_lock_timeout")
+        config.ddl_lock_timeout = seconds;
+    else if (key == "ddl_retry_budget")
+        config.ddl_retry_budget = seconds;
+    else if (key == "statement_timeout")
+        config.statement_timeout = seconds;
+}
+
+void apply_key(Config& config, const std::string& content, const std::string& key, const std::string& value) {
+    if (key == "url")
+        config.url = value;
+    else if (key == "plugin_path")
+        for (const auto& p : text::split_list(value, value.find(',') != std::string::npos ? ',' : ':'))
+            config.plugin_path.push_back(resolve(config, p));
+    else if (key == "default_plugin")
+        config.default_plugin = value;
+    else if (key == "version_table") {
+        if (!text::is_revision_id(value))
+            throw key_error(config, content, key, "version_table `{}` must be a plain table name", value);
+        config.version_table = value;
+    } else if (key == "dev")
+        config.dev = parse_bool(config, content, key, value);
+    else if (key == "exclude_tables")
+        config.exclude_tables = text::split_list(value);
+    else if (key == "scratch_url")
+        config.scratch_url = value;
+    else if (key == "databases_file")
+        config.databases_file = resolve(config, value);
+    else if (key == "catalog_url")
+        config.catalog_url = value;
+    else if (key == "catalog_query")
+        config.catalog_query = value;
+    else if (key == "tenant_url") {
+        if (value.find("{name}") == std::string::npos)
+            throw key_error(config, content, key,
+                            "tenant_url must hold `{{name}}`, where each name from catalog_query goes (e.g. "
+                            "postgresql://app@db1/saas?schema={{name}})");
+        config.tenant_url = value;
+    } else if (key == "version_schema") {
+        if (!text::is_revision_id(value))
+            throw key_error(config, content, key, "version_schema `{}` must be a plain schema name", value);
+        config.version_schema = value;
+    } else
+        apply_seconds_key(config, content, key, value);
+}
+
 } // namespace
 
 const PluginSection* Config::plugin(std::string_view name) const {
@@ -152,90 +249,14 @@ Config load_config(const std::filesystem::path& file) {
     config.directory = config.file.parent_path();
     auto content = files::read(config.file);
     check_lines(config.file, content);
-
     po::options_description known;
-    known.add_options()("url", po::value<std::string>())("plugin_path", po::value<std::string>())(
-        "default_plugin", po::value<std::string>())("version_table", po::value<std::string>())(
-        "dev", po::value<std::string>())("exclude_tables", po::value<std::string>())(
-        "lock_timeout", po::value<std::string>())("scratch_url", po::value<std::string>())(
-        "databases_file", po::value<std::string>())("catalog_url", po::value<std::string>())(
-        "catalog_query", po::value<std::string>())("lock_lease", po::value<std::string>())("ddl_lock_timeout",
-                                                                                           po::value<std::string>())(
-        "ddl_retry_budget", po::value<std::string>())("statement_timeout", po::value<std::string>())(
-        "version_schema", po::value<std::string>())("tenant_url", po::value<std::string>());
-    po::parsed_options parsed(&known);
-    try {
-        std::istringstream stream(content);
-        parsed = po::parse_config_file(stream, known, true);
-    } catch (const po::error& e) {
-        throw input_error("{}: {}", files::display(config.file), e.what()).at(files::display(config.file));
-    }
-
-    for (const auto& option : parsed.options) {
+    for (const auto& option : parse_options(config, content, known).options) {
         const auto& key = option.string_key;
         auto value = option.value.empty() ? std::string{} : option.value.front();
-        if (option.unregistered) {
-            if (key.starts_with("plugin.") && std::count(key.begin(), key.end(), '.') >= 2) {
-                apply_plugin_key(config, content, key, value);
-                continue;
-            }
-            if (key.starts_with("databases.") && key.size() > 10) {
-                config.databases.emplace_back(key.substr(10), value);
-                continue;
-            }
-            throw key_error(config, content, key,
-                            "unknown key `{}` (known: url, plugin_path, default_plugin, version_table, dev, "
-                            "exclude_tables, lock_timeout, lock_lease, ddl_lock_timeout, ddl_retry_budget, "
-                            "statement_timeout, version_schema, scratch_url, databases_file, catalog_url, "
-                            "catalog_query, tenant_url, [plugin.NAME] and [databases] sections)",
-                            key);
-        }
-        if (key == "url")
-            config.url = value;
-        else if (key == "plugin_path")
-            for (const auto& p : text::split_list(value, value.find(',') != std::string::npos ? ',' : ':'))
-                config.plugin_path.push_back(resolve(config, p));
-        else if (key == "default_plugin")
-            config.default_plugin = value;
-        else if (key == "version_table") {
-            if (!text::is_revision_id(value))
-                throw key_error(config, content, key, "version_table `{}` must be a plain table name", value);
-            config.version_table = value;
-        } else if (key == "dev")
-            config.dev = parse_bool(config, content, key, value);
-        else if (key == "exclude_tables")
-            config.exclude_tables = text::split_list(value);
-        else if (key == "scratch_url")
-            config.scratch_url = value;
-        else if (key == "databases_file")
-            config.databases_file = resolve(config, value);
-        else if (key == "catalog_url")
-            config.catalog_url = value;
-        else if (key == "catalog_query")
-            config.catalog_query = value;
-        else if (key == "tenant_url") {
-            if (value.find("{name}") == std::string::npos)
-                throw key_error(config, content, key,
-                                "tenant_url must hold `{{name}}`, where each name from catalog_query goes (e.g. "
-                                "postgresql://app@db1/saas?schema={{name}})");
-            config.tenant_url = value;
-        } else if (key == "version_schema") {
-            if (!text::is_revision_id(value))
-                throw key_error(config, content, key, "version_schema `{}` must be a plain schema name", value);
-            config.version_schema = value;
-        } else {
-            auto seconds = parse_seconds(config, content, key, value);
-            if (key == "lock_timeout")
-                config.lock_timeout = seconds;
-            else if (key == "lock_lease")
-                config.lock_lease = seconds;
-            else if (key == "ddl_lock_timeout")
-                config.ddl_lock_timeout = seconds;
-            else if (key == "ddl_retry_budget")
-                config.ddl_retry_budget = seconds;
-            else if (key == "statement_timeout")
-                config.statement_timeout = seconds;
-        }
+        if (option.unregistered)
+            apply_section_key(config, content, key, value);
+        else
+            apply_key(config, content, key, value);
     }
     return config;
 }

@@ -141,8 +141,6 @@ void Graph::link() {
         const auto& r = m_revisions[i];
         for (const auto& id : r.down_revisions) {
             auto parent = find(id);
-            if (!parent && r.from_ledger)
-                continue;
             if (!parent)
                 throw about(
                     input_error("{}: unknown down_revision `{}`{}", where(r, r.down_revision_line), id, suggest(id)), r,
@@ -150,8 +148,6 @@ void Graph::link() {
             down.emplace_back(i, *parent);
         }
         for (const auto& id : r.depends_on) {
-            if (r.from_ledger && !find(id))
-                continue;
             int target;
             try {
                 target = resolve_id(id);
@@ -313,6 +309,20 @@ std::optional<int> Graph::find_branch(std::string_view label) const {
     if (it == m_branch_by_label.end())
         return std::nullopt;
     return it->second;
+}
+
+int Graph::branch_named(std::string_view label) const {
+    auto b = find_branch(label);
+    if (!b)
+        throw input_error("unknown branch `{}` (known branches: {})", label, known_branches());
+    return *b;
+}
+
+std::string Graph::known_branches() const {
+    std::string out;
+    for (const auto& b : m_branches)
+        out += (out.empty() ? "" : ", ") + b.label();
+    return out.empty() ? "none" : out;
 }
 
 std::vector<int> Graph::heads() const {

@@ -64,6 +64,11 @@ public:
     int resolve_id(std::string_view id_or_prefix) const;
     // The branch of a label: a plugin's name or a label given in a revision's `branch_labels`.
     std::optional<int> find_branch(std::string_view label) const;
+    // The same, for a label the user gave (`--plugin`, `LABEL@head`, `-r LABEL@base:`): an input
+    // error naming the label and the known branches when no branch has it.
+    int branch_named(std::string_view label) const;
+    // The branches' labels in plugin order, comma-separated ("none" when there are none).
+    std::string known_branches() const;
     // The heads of every branch, in plugin order.
     std::vector<int> heads() const;
     // The nearest known id, for "did you mean" messages; empty when nothing is close.

@@ -29,16 +29,7 @@ public:
         : m_graph(graph)
         , m_applied(applied) {}
 
-    int branch(const std::string& label) const {
-        auto b = m_graph.find_branch(label);
-        if (!b) {
-            std::vector<std::string> labels;
-            for (const auto& branch : m_graph.branches())
-                labels.push_back(branch.label());
-            throw input_error("unknown branch label `{}` (known: {})", label, fmt::join(labels, ", "));
-        }
-        return *b;
-    }
+    int branch(const std::string& label) const { return m_graph.branch_named(label); }
 
     int revision_in(const std::optional<std::string>& label, const std::string& id) const {
         int i = m_graph.resolve_id(id);

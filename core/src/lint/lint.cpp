@@ -92,8 +92,6 @@ public:
     // Checks `revision` against what the revisions before it created, then remembers what it
     // changes; with `report` off it only remembers. `in_run`: its tables are new to the next.
     void read(const Revision& revision, bool report, bool in_run, std::vector<Finding>& out) {
-        if (revision.from_ledger)
-            return; // its upgrade is gone with its file
         std::size_t first = out.size();
         m_seen.clear();
         for (std::size_t d = 0; d < k_dialects.size(); ++d) {

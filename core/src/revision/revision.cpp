@@ -35,8 +35,6 @@ const Section* Revision::section_for(SectionKind kind, std::string_view dialect)
 }
 
 std::string Revision::checksum() const {
-    if (from_ledger)
-        return stored_checksum;
     require_sql();
     return revision_file::checksum(sections);
 }

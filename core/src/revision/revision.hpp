@@ -40,10 +40,6 @@ struct Revision {
     int branch_labels_line = 0;
     std::string body; // everything after the header, verbatim, so a rewrite is byte for byte
     std::vector<Section> sections;
-    std::string stored_checksum; // for a revision known only from the ledger
-    // Known only from a ledger row: its file is gone. Its downgrade is the stored SQL, and
-    // references to revisions nobody knows any more are dropped rather than refused.
-    bool from_ledger = false;
     // False after a RevisionContent::header_only load: body and sections are empty, and the
     // accessors below that need them throw a logic_error rather than answer wrongly.
     bool has_sql = true;

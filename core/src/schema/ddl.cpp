@@ -17,6 +17,10 @@ std::string sql_string(std::string_view text) {
     return out + "'";
 }
 
+std::string alter_table(const std::string& table) {
+    return "ALTER TABLE " + quote(table);
+}
+
 namespace {
 
 // SQLite's `INTEGER PRIMARY KEY AUTOINCREMENT`: only the one primary-key column, declared inline.

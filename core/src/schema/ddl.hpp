@@ -12,6 +12,9 @@ namespace trellis {
 // `text` as an SQL string literal: `'it''s'`.
 std::string sql_string(std::string_view text);
 
+// `ALTER TABLE "name"`, the start of every statement that changes a table in place.
+std::string alter_table(const std::string& table);
+
 // SQLite: ` CHECK ("col" IN ('a', 'b'))` for a column of an enum type (what PostgreSQL's type
 // enforces); reflection reads the labels back from it. Empty for any other column.
 std::string enum_check(const Column& c);

@@ -30,14 +30,6 @@ bool same_column_type(const Column& a, const Column& b) {
     return same_type(a.type, b.type);
 }
 
-// Names count where both sides have one: a rebuild that renamed a key is a difference.
-bool same_key(const ForeignKey& a, const ForeignKey& b) {
-    return (a.name.empty() || b.name.empty() || a.name == b.name) && a.columns == b.columns &&
-           a.referred_table == b.referred_table && a.referred_columns == b.referred_columns &&
-           a.on_delete == b.on_delete && a.on_update == b.on_update && a.deferrable == b.deferrable &&
-           a.initially_deferred == b.initially_deferred;
-}
-
 // PostgreSQL's own name for a primary key is no name at all.
 std::string primary_key_name(const Table& t) {
     return t.primary_key_name == t.name + "_pkey" ? "" : t.primary_key_name;
@@ -191,12 +183,12 @@ public:
         // SQLite forgets foreign keys' names too: compare by content.
         for (const auto& f : model.foreign_keys)
             if (std::none_of(db.foreign_keys.begin(), db.foreign_keys.end(),
-                             [&](const auto& d) { return same_key(d, f); }))
+                             [&](const auto& d) { return same_foreign_key(d, f); }))
                 add(OpKind::add_foreign_key, db, model, f.name, m_models.owner(model.name, f.columns.front()));
         for (const auto& d : db.foreign_keys)
             if (std::none_of(model.foreign_keys.begin(), model.foreign_keys.end(),
-                             [&](const auto& f) { return same_key(d, f); }))
-                add(OpKind::drop_foreign_key, db, model, d.name.empty() ? text::join(d.columns, ",") : d.name,
+                             [&](const auto& f) { return same_foreign_key(d, f); }))
+                add(OpKind::drop_foreign_key, db, model, foreign_key_subject(d),
                     m_models.owner(model.name, d.columns.front()));
     }
 
@@ -233,6 +225,17 @@ void flag_renames(std::vector<Operation>& ops) {
 }
 
 } // namespace
+
+bool same_foreign_key(const ForeignKey& a, const ForeignKey& b) {
+    return (a.name.empty() || b.name.empty() || a.name == b.name) && a.columns == b.columns &&
+           a.referred_table == b.referred_table && a.referred_columns == b.referred_columns &&
+           a.on_delete == b.on_delete && a.on_update == b.on_update && a.deferrable == b.deferrable &&
+           a.initially_deferred == b.initially_deferred;
+}
+
+std::string foreign_key_subject(const ForeignKey& key) {
+    return key.name.empty() ? text::join(key.columns, ",") : key.name;
+}
 
 const char* Operation::code() const {
     switch (kind) {
@@ -340,100 +343,6 @@ std::vector<Operation> diff(const Schema& models, const Schema& database, Unowne
                 differ.add(OpKind::drop_table, db, Table{}, db.name, "", true);
     flag_renames(ops);
     return ops;
-}
-
-namespace {
-
-// `op` made on `result`, the table it is about.
-void apply_one(Table& result, const Operation& op) {
-    const auto& target = op.after;
-    auto copy_named = [&](auto& into, const auto& from, const std::string& name, bool add) {
-        std::erase_if(into, [&](const auto& x) { return x.name == name; });
-        if (add)
-            for (const auto& x : from)
-                if (x.name == name)
-                    into.push_back(x);
-    };
-    switch (op.kind) {
-    case OpKind::create_table:
-        result = target;
-        break;
-    case OpKind::drop_table:
-        result = Table{};
-        break;
-    case OpKind::add_column:
-    case OpKind::alter_column: {
-        const auto* c = find_column(target, op.subject);
-        auto it =
-            std::find_if(result.columns.begin(), result.columns.end(), [&](auto& x) { return x.name == op.subject; });
-        if (it != result.columns.end())
-            *it = *c;
-        else
-            result.columns.push_back(*c);
-        break;
-    }
-    case OpKind::drop_column:
-        std::erase_if(result.columns, [&](auto& x) { return x.name == op.subject; });
-        break;
-    case OpKind::alter_primary_key:
-        result.primary_key = target.primary_key;
-        result.primary_key_name = target.primary_key_name;
-        break;
-    case OpKind::create_index:
-        copy_named(result.indexes, target.indexes, op.subject, true);
-        break;
-    case OpKind::drop_index:
-        copy_named(result.indexes, target.indexes, op.subject, false);
-        break;
-    case OpKind::add_unique:
-        copy_named(result.uniques, target.uniques, op.subject, true);
-        break;
-    // Only the subject goes: another plugin's keys on the table stay for its own revision.
-    case OpKind::drop_unique:
-        std::erase_if(result.uniques, [&](auto& u) {
-            return u.name == op.subject && std::none_of(target.uniques.begin(), target.uniques.end(),
-                                                        [&](auto& t) { return t.columns == u.columns; });
-        });
-        break;
-    case OpKind::add_foreign_key:
-        copy_named(result.foreign_keys, target.foreign_keys, op.subject, true);
-        break;
-    case OpKind::drop_foreign_key:
-        std::erase_if(result.foreign_keys, [&](auto& f) {
-            return (f.name.empty() ? text::join(f.columns, ",") : f.name) == op.subject &&
-                   std::none_of(target.foreign_keys.begin(), target.foreign_keys.end(),
-                                [&](auto& t) { return same_key(t, f); });
-        });
-        break;
-    case OpKind::add_check:
-        copy_named(result.checks, target.checks, op.subject, true);
-        break;
-    case OpKind::drop_check:
-        copy_named(result.checks, target.checks, op.subject, false);
-        break;
-    }
-}
-
-} // namespace
-
-Table apply(const Table& table, const std::vector<Operation>& operations) {
-    Table result = table;
-    for (const auto& op : operations)
-        if (op.table == table.name || (table.name.empty() && op.kind == OpKind::create_table))
-            apply_one(result, op);
-    return result;
-}
-
-Schema apply(const Schema& schema, const std::vector<Operation>& operations) {
-    Schema result = schema;
-    for (const auto& op : operations)
-        if (op.kind == OpKind::create_table && !result.find(op.table))
-            result.tables.push_back(op.after);
-    for (auto& table : result.tables)
-        table = trellis::apply(table, operations);
-    std::erase_if(result.tables, [](const Table& t) { return t.name.empty(); });
-    result.sort();
-    return result;
 }
 
 } // namespace trellis

@@ -48,9 +48,10 @@ enum class UnownedTables { keep, drop };
 // `UnownedTables::drop`; columns only the database has are dropped.
 std::vector<Operation> diff(const Schema& models, const Schema& database, UnownedTables unowned);
 
-// `table` after `operations` (those on it) are applied.
-Table apply(const Table& table, const std::vector<Operation>& operations);
-// `schema` after `operations`: what the next revision written in the same run starts from.
-Schema apply(const Schema& schema, const std::vector<Operation>& operations);
+// Whether two foreign keys are the same key. SQLite forgets keys' names, so names count only where
+// both sides have one: a rebuild that renamed a key is a difference.
+bool same_foreign_key(const ForeignKey& a, const ForeignKey& b);
+// What an operation on `key` names as its subject: the key's name, or its columns when unnamed.
+std::string foreign_key_subject(const ForeignKey& key);
 
 } // namespace trellis
