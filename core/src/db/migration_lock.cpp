@@ -358,11 +358,11 @@ std::pair<long long, std::vector<Row>> MigrationLock::fence_then(const std::stri
     return {std::stoll(*rows[0][0]), rows};
 }
 
-std::string MigrationLock::fence_sql(const std::string& ready) {
+std::vector<std::string> MigrationLock::fence_sql(const std::string& ready) {
     m_renewed_at = Clock::now();
     auto owned = fmt::format("EXISTS (SELECT 1 FROM {} WHERE id = 1 AND owner = {})", m_settings.table,
                              Database::quote(m_token));
-    return renew_sql() + ";\n" + guard_sql(ready.empty() ? owned : owned + " AND " + ready);
+    return {renew_sql(), guard_sql(ready.empty() ? owned : owned + " AND " + ready)};
 }
 
 std::optional<std::string> MigrationLock::renew_sql_if_due() {

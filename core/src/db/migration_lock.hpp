@@ -86,12 +86,12 @@ public:
     // thirds left needs no renewal, and a second UPDATE of the lock row in every revision's
     // transaction more than doubles what a short revision costs PostgreSQL.
     std::optional<std::string> renew_sql_if_due();
-    // fence() as statements that travel ahead of a transaction's first one (PostgreSQL's
+    // fence() as two statements that travel ahead of a transaction's first one (PostgreSQL's
     // Database::send_with_begin, no round trip of their own): the fence's UPDATE, then
     // guard_sql() of "this command owns the lock" and `ready` (an SQL condition; empty: none).
     // When the guard fails, nothing after it ran: roll back, and fence() (in a new transaction)
     // says whether the lock was lost.
-    std::string fence_sql(const std::string& ready);
+    std::vector<std::string> fence_sql(const std::string& ready);
 
     // Between watch() and unwatch(), the keeper notes which sessions block this command's
     // transaction (the one whose fence holds the lock row), once a statement has waited a while.
