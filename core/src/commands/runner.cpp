@@ -131,7 +131,10 @@ std::vector<int> Runner::run(const Graph& graph, const std::vector<Prepared>& pr
         if (m_events.starting)
             m_events.starting(graph, prepared[k].revision, k + 1, prepared.size());
         auto start = Clock::now();
+        m_last = k + 1 == prepared.size();
         bool ran = run_with_retries(graph, prepared[k]);
+        if (ran && m_last && m_settings.lock)
+            m_settings.lock->released(); // its row went with this commit (ledger_statements)
         auto took = std::chrono::duration_cast<milliseconds>(Clock::now() - start);
         if (!ran && m_events.skipped)
             m_events.skipped(graph, prepared[k].revision);
@@ -169,11 +172,7 @@ bool Runner::send_guard(const Graph& graph, int i) {
     if (m_ledger_exists)
         ready =
             up() ? m_ledger.can_apply_sql(id, neighbours(graph, i)) : m_ledger.can_revert_sql(id, neighbours(graph, i));
-    auto statements = m_settings.lock ? m_settings.lock->fence_sql(ready) : std::vector<std::string>{guard_sql(ready)};
-    for (const auto& statement : statements)
-        if (!m_db.send_with_begin(statement))
-            return false;
-    return true;
+    return m_db.send_with_begin(m_settings.lock ? m_settings.lock->fence_sql(ready) : guard_sql(ready));
 }
 
 // First in an attempt's transaction: the lock's fence (this command still owns the migration
@@ -244,7 +243,9 @@ std::vector<std::string> Runner::ledger_statements(const Graph& graph, int i, Cl
         row.duration_ms = std::chrono::duration_cast<milliseconds>(Clock::now() - start).count();
         statements.push_back(m_ledger.insert_sql(row, timed_by_server));
     }
-    if (m_settings.lock)
+    if (m_settings.lock && m_last)
+        statements.push_back(m_settings.lock->release_sql()); // the run ends here: so does the lock
+    else if (m_settings.lock)
         if (auto renew = m_settings.lock->renew_sql_if_due())
             statements.push_back(*renew);
     return statements;

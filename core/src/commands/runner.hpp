@@ -108,6 +108,9 @@ private:
     // answers from the first revision on (see stale()).
     bool m_stale = false;
     std::size_t m_done = 0;
+    // Running the plan's last revision: its commit releases the migration lock (the caller
+    // does nothing more under it), a commit less per run.
+    bool m_last = false;
 };
 
 } // namespace trellis
