@@ -131,7 +131,10 @@ std::vector<int> Runner::run(const Graph& graph, const std::vector<Prepared>& pr
         if (m_events.starting)
             m_events.starting(graph, prepared[k].revision, k + 1, prepared.size());
         auto start = Clock::now();
+        m_last = k + 1 == prepared.size();
         bool ran = run_with_retries(graph, prepared[k]);
+        if (ran && m_last && m_settings.lock)
+            m_settings.lock->released(); // its row went with this commit (ledger_statements)
         auto took = std::chrono::duration_cast<milliseconds>(Clock::now() - start);
         if (!ran && m_events.skipped)
             m_events.skipped(graph, prepared[k].revision);
@@ -224,7 +227,8 @@ Runner::Verdict Runner::enter(const Graph& graph, int i) {
     return Verdict::run;
 }
 
-std::vector<std::string> Runner::ledger_statements(const Graph& graph, int i, Clock::time_point start) {
+std::vector<std::string> Runner::ledger_statements(const Graph& graph, int i, Clock::time_point start,
+                                                   bool timed_by_server) {
     const auto& r = graph.revision(i);
     std::vector<std::string> statements;
     if (!up()) {
@@ -237,9 +241,11 @@ std::vector<std::string> Runner::ledger_statements(const Graph& graph, int i, Cl
         }
         auto row = row_for(graph, i, m_db.kind());
         row.duration_ms = std::chrono::duration_cast<milliseconds>(Clock::now() - start).count();
-        statements.push_back(m_ledger.insert_sql(row));
+        statements.push_back(m_ledger.insert_sql(row, timed_by_server));
     }
-    if (m_settings.lock)
+    if (m_settings.lock && m_last)
+        statements.push_back(m_settings.lock->release_sql()); // the run ends here: so does the lock
+    else if (m_settings.lock)
         if (auto renew = m_settings.lock->renew_sql_if_due())
             statements.push_back(*renew);
     return statements;
@@ -252,25 +258,28 @@ std::string Runner::sqlstate_note(const SqlError& e) const {
 
 void Runner::commit_recorded(Transaction& transaction, const Graph& graph, const Prepared& p, Clock::time_point start,
                              std::string_view aftermath) {
-    const auto& r = graph.revision(p.revision);
     try {
         transaction.commit(ledger_statements(graph, p.revision, start));
     } catch (const SqlError& e) {
-        if (is_guard_failure(e))
-            throw GuardFailed{}; // a revision without statements: the guard went with the COMMIT
-        if (e.lock_timeout())
-            throw LockWaitExpired{e.what(), "COMMIT", 0};
-        if (e.sqlstate() == k_transaction_ended)
-            throw database_error("{}: the {} of {} failed: {}, so some of its statements may be committed and "
-                                 "others not; it is not recorded in the ledger: check the database by hand",
-                                 files::display(r.path), up() ? "upgrade" : "downgrade", r.id, e.what());
-        // The ledger row or a constraint checked at commit (DEFERRABLE): the database's words say which.
-        throw database_error("{}: committing the {} of {} with its ledger row failed: {}{}; {}", files::display(r.path),
-                             up() ? "upgrade" : "downgrade", r.id, e.what(), sqlstate_note(e), aftermath)
-            .at(files::display(r.path))
-            .revision(r.id)
-            .sqlstate(m_db.kind() == Dialect::postgresql ? e.sqlstate() : "");
+        commit_failed(graph.revision(p.revision), e, aftermath);
     }
+}
+
+void Runner::commit_failed(const Revision& r, const SqlError& e, std::string_view aftermath) {
+    if (is_guard_failure(e))
+        throw GuardFailed{}; // a revision without statements: the guard went with the COMMIT
+    if (e.lock_timeout())
+        throw LockWaitExpired{e.what(), "COMMIT", 0};
+    if (e.sqlstate() == k_transaction_ended)
+        throw database_error("{}: the {} of {} failed: {}, so some of its statements may be committed and "
+                             "others not; it is not recorded in the ledger: check the database by hand",
+                             files::display(r.path), up() ? "upgrade" : "downgrade", r.id, e.what());
+    // The ledger row or a constraint checked at commit (DEFERRABLE): the database's words say which.
+    throw database_error("{}: committing the {} of {} with its ledger row failed: {}{}; {}", files::display(r.path),
+                         up() ? "upgrade" : "downgrade", r.id, e.what(), sqlstate_note(e), aftermath)
+        .at(files::display(r.path))
+        .revision(r.id)
+        .sqlstate(m_db.kind() == Dialect::postgresql ? e.sqlstate() : "");
 }
 
 bool Runner::stale() {
@@ -345,13 +354,43 @@ bool Runner::run_transactional(const Graph& graph, const Prepared& p, Clock::tim
 }
 
 void Runner::run_entered(Transaction& transaction, const Graph& graph, const Prepared& p, Clock::time_point start) {
+    auto aftermath = fmt::format("the revision was rolled back, {} earlier revision(s) of this run kept", m_done);
     if (m_settings.lock)
         m_settings.lock->watch();
+    bool sql_only = std::all_of(p.statements.begin(), p.statements.end(), [](const auto& s) { return s.call.empty(); });
+    if (m_db.kind() == Dialect::postgresql && sql_only) {
+        run_in_one_message(transaction, graph, p, aftermath);
+        return;
+    }
     run_statements(graph, p, "");
     if (m_settings.lock)
         m_settings.lock->unwatch();
-    commit_recorded(transaction, graph, p, start,
-                    fmt::format("the revision was rolled back, {} earlier revision(s) of this run kept", m_done));
+    commit_recorded(transaction, graph, p, start, aftermath);
+}
+
+// PostgreSQL: the revision's statements, its ledger row and the COMMIT (after the BEGIN and the
+// guard, when they are still to go) as one message, one round trip; the failing statement is
+// still known (Database::commit_with), and named as run_statements names it. The ledger row's
+// duration is the server's, as it is written before the statements have run.
+void Runner::run_in_one_message(Transaction& transaction, const Graph& graph, const Prepared& p,
+                                std::string_view aftermath) {
+    const auto& r = graph.revision(p.revision);
+    std::vector<std::string> sql;
+    for (const auto& statement : p.statements)
+        sql.push_back(statement.sql);
+    bool ledger_existed = m_ledger_exists;
+    try {
+        transaction.commit_with(sql, ledger_statements(graph, p.revision, Clock::now(), true));
+    } catch (const BatchError& e) {
+        m_ledger_exists = ledger_existed; // a ledger made in this transaction was rolled back with it
+        if (m_settings.lock)
+            m_settings.lock->unwatch();
+        if (e.index() < p.statements.size())
+            statement_failed(r, p.statements[e.index()], e, "", std::nullopt);
+        commit_failed(r, e, aftermath);
+    }
+    if (m_settings.lock)
+        m_settings.lock->unwatch();
 }
 
 bool Runner::run_outside(const Graph& graph, const Prepared& p, Clock::time_point start) {
@@ -416,25 +455,30 @@ void Runner::run_statements(const Graph& graph, const Prepared& p, std::string_v
             else
                 run_step(r, statement);
         } catch (const SqlError& e) {
-            if (is_guard_failure(e))
-                throw GuardFailed{}; // the guard sent ahead of the first statement
-            throw_if_interrupted(fmt::format("the running statement ({}:{}) was cancelled and {} rolled back; {} "
-                                             "earlier revision(s) of this run kept",
-                                             files::display(r.path), statement.line, r.id, m_done));
-            if (e.lock_timeout() && r.transactional)
-                throw LockWaitExpired{e.what(), statement.call.empty() ? statement.sql : "-- +call " + statement.call,
-                                      statement.line};
-            throw database_error("{}:{}: {} of {} failed: {}{}\n  statement: {}; the revision was rolled back, {} "
-                                 "earlier revision(s) of this run kept{}{}{}",
-                                 files::display(r.path), statement.line, up() ? "upgrade" : "downgrade", r.id, e.what(),
-                                 sqlstate_note(e),
-                                 statement.call.empty() ? first_line(statement.sql) : "-- +call " + statement.call,
-                                 m_done, aftermath, index ? invalid_index_note(*index) : "", no_ledger_note(e))
-                .at(files::display(r.path), statement.line)
-                .revision(r.id)
-                .sqlstate(m_db.kind() == Dialect::postgresql ? e.sqlstate() : "");
+            statement_failed(r, statement, e, aftermath, index);
         }
     }
+}
+
+void Runner::statement_failed(const Revision& r, const Statement& statement, const SqlError& e,
+                              std::string_view aftermath, const std::optional<std::string>& index) {
+    if (is_guard_failure(e))
+        throw GuardFailed{}; // the guard sent ahead of the first statement
+    throw_if_interrupted(fmt::format("the running statement ({}:{}) was cancelled and {} rolled back; {} "
+                                     "earlier revision(s) of this run kept",
+                                     files::display(r.path), statement.line, r.id, m_done));
+    if (e.lock_timeout() && r.transactional)
+        throw LockWaitExpired{e.what(), statement.call.empty() ? statement.sql : "-- +call " + statement.call,
+                              statement.line};
+    throw database_error("{}:{}: {} of {} failed: {}{}\n  statement: {}; the revision was rolled back, {} "
+                         "earlier revision(s) of this run kept{}{}{}",
+                         files::display(r.path), statement.line, up() ? "upgrade" : "downgrade", r.id, e.what(),
+                         sqlstate_note(e),
+                         statement.call.empty() ? first_line(statement.sql) : "-- +call " + statement.call, m_done,
+                         aftermath, index ? invalid_index_note(*index) : "", no_ledger_note(e))
+        .at(files::display(r.path), statement.line)
+        .revision(r.id)
+        .sqlstate(m_db.kind() == Dialect::postgresql ? e.sqlstate() : "");
 }
 
 std::string Runner::invalid_index_note(const std::string& index) {

@@ -4,8 +4,8 @@
 // the migration lock), then the ledger re-read for what this revision touches (upgrade: it is
 // not applied yet and everything it needs is; downgrade: it is applied and nothing applied needs
 // it), then its statements, then its ledger row (and the lock's renewal, when due) with the COMMIT. On
-// PostgreSQL the first two travel as a guard with the first statement (send_guard), so a
-// revision of one statement costs two round trips; a guard that fails ran nothing, and the
+// PostgreSQL all of it is one message (send_guard, then run_in_one_message), so a revision
+// costs one round trip; a guard that fails ran nothing, and the
 // exact reading (enter) decides between skipping and an error. Lock
 // waits are bounded per attempt (`ddl_lock_timeout`): when one runs out, the revision rolls back
 // and is retried after a growing pause until the retry budget is spent, each attempt naming the
@@ -71,10 +71,19 @@ private:
     // Inside a transaction: whether another connection may have written since this run began
     // (once true, true for the rest of the run: what it changed is unknown).
     bool stale();
-    std::vector<std::string> ledger_statements(const Graph& graph, int i, std::chrono::steady_clock::time_point start);
+    // The revision's ledger row (and the lease's renewal when due); `timed_by_server`: see
+    // Ledger::insert_sql.
+    std::vector<std::string> ledger_statements(const Graph& graph, int i, std::chrono::steady_clock::time_point start,
+                                               bool timed_by_server = false);
     std::string sqlstate_note(const SqlError& e) const;
     void commit_recorded(Transaction& transaction, const Graph& graph, const Prepared& p,
                          std::chrono::steady_clock::time_point start, std::string_view aftermath);
+    void run_in_one_message(Transaction& transaction, const Graph& graph, const Prepared& p,
+                            std::string_view aftermath);
+    // The errors of a failed statement and of a failed commit, as the user reads them.
+    [[noreturn]] void statement_failed(const Revision& r, const Statement& statement, const SqlError& e,
+                                       std::string_view aftermath, const std::optional<std::string>& index);
+    [[noreturn]] void commit_failed(const Revision& r, const SqlError& e, std::string_view aftermath);
     bool run_with_retries(const Graph& graph, const Prepared& p);
     // Begins an attempt's transaction; a busy SQLite file is a lock wait that ran out.
     void begin(std::optional<Transaction>& transaction);
@@ -100,6 +109,9 @@ private:
     // answers from the first revision on (see stale()).
     bool m_stale = false;
     std::size_t m_done = 0;
+    // Running the plan's last revision: its commit releases the migration lock (the caller
+    // does nothing more under it), a commit less per run.
+    bool m_last = false;
 };
 
 } // namespace trellis

@@ -41,6 +41,19 @@ inline constexpr std::string_view k_transaction_ended = "trellis:transaction-end
 inline constexpr const char* k_transaction_ended_text =
     "the SQL run inside the transaction trellis opened ended it (a COMMIT, ROLLBACK or END)";
 
+// A failure inside Database::commit_with(): the SqlError, and which statement it came from.
+class BatchError : public SqlError {
+public:
+    BatchError(const SqlError& error, std::size_t index)
+        : SqlError(error)
+        , m_index(index) {}
+    // The index in commit_with's `statements`, or their count for its `last` and the COMMIT.
+    std::size_t index() const { return m_index; }
+
+private:
+    std::size_t m_index;
+};
+
 class Database : public StepConnection {
 public:
     Dialect kind() const { return m_url.dialect; }
@@ -56,6 +69,12 @@ public:
     // begin() opened: when that has ended, it throws a SqlError of k_transaction_ended.
     virtual void commit(const std::vector<std::string>& last) = 0;
     void commit() { commit({}); }
+    // Runs `statements`, then commits as commit(last) does, in as few round trips as the
+    // database allows: PostgreSQL sends them all as one message (with the BEGIN, when it has not
+    // gone yet), so a revision costs one round trip. On failure the transaction is rolled back
+    // and a BatchError says which statement failed (what went with the BEGIN fails as the first
+    // one, as with send_with_begin). This one runs them one by one.
+    virtual void commit_with(const std::vector<std::string>& statements, const std::vector<std::string>& last);
     virtual void rollback() = 0;
     virtual bool in_transaction() const = 0;
     // Right after begin(): `sql` travels with the BEGIN, ahead of the next statement (or the
@@ -129,6 +148,10 @@ public:
     void commit(const std::vector<std::string>& last = {}) {
         m_open = false;
         m_db.commit(last);
+    }
+    void commit_with(const std::vector<std::string>& statements, const std::vector<std::string>& last) {
+        m_open = false;
+        m_db.commit_with(statements, last);
     }
     Transaction(const Transaction&) = delete;
     Transaction& operator=(const Transaction&) = delete;

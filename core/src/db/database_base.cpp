@@ -39,6 +39,26 @@ std::string Database::bind(const std::string& sql, const std::vector<std::option
     return out;
 }
 
+void Database::commit_with(const std::vector<std::string>& statements, const std::vector<std::string>& last) {
+    for (std::size_t k = 0; k < statements.size(); ++k) {
+        try {
+            execute(statements[k]);
+        } catch (const SqlError& e) {
+            try {
+                rollback();
+            } catch (...) {
+                // Closing the connection rolls back as well.
+            }
+            throw BatchError(e, k);
+        }
+    }
+    try {
+        commit(last);
+    } catch (const SqlError& e) {
+        throw BatchError(e, statements.size());
+    }
+}
+
 void Database::execute(const std::string& sql, const std::vector<std::optional<std::string>>& parameters) {
     execute(bind(sql, parameters));
 }

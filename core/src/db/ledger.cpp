@@ -61,13 +61,18 @@ std::string Ledger::create_sql() const {
                        pg ? "" : " WITHOUT ROWID");
 }
 
-std::string Ledger::insert_sql(const LedgerRow& row) const {
-    auto now = m_dialect == Dialect::postgresql ? "(clock_timestamp() AT TIME ZONE 'UTC')"
-                                                : "strftime('%Y-%m-%d %H:%M:%f', 'now')";
+std::string Ledger::insert_sql(const LedgerRow& row, bool timed_by_server) const {
+    bool pg = m_dialect == Dialect::postgresql;
+    auto now = pg ? "(clock_timestamp() AT TIME ZONE 'UTC')" : "strftime('%Y-%m-%d %H:%M:%f', 'now')";
+    // statement_timestamp(): when the server received the message this statement is part of.
+    auto duration =
+        pg && timed_by_server
+            ? std::string("CAST(1000 * extract(epoch FROM clock_timestamp() - statement_timestamp()) AS BIGINT)")
+            : std::to_string(row.duration_ms);
     return fmt::format("INSERT INTO {} (revision, branch, checksum, downgrade_sql, applied_at, duration_ms, "
                        "down_revision, depends_on) VALUES ({}, {}, {}, {}, {}, {}, {}, {})",
                        m_qualified, Database::quote(row.revision), Database::quote(row.branch),
-                       Database::quote(row.checksum), Database::quote(row.downgrade_sql), now, row.duration_ms,
+                       Database::quote(row.checksum), Database::quote(row.downgrade_sql), now, duration,
                        Database::quote(text::join(row.down_revisions, ", ")),
                        Database::quote(text::join(row.depends_on, ", ")));
 }

@@ -40,7 +40,9 @@ public:
     Dialect dialect() const { return m_dialect; }
 
     std::string create_sql() const;
-    std::string insert_sql(const LedgerRow& row) const;
+    // With `timed_by_server` (PostgreSQL), duration_ms is what the server measured since the
+    // message that carries the row arrived: a revision sent whole in one message (commit_with).
+    std::string insert_sql(const LedgerRow& row, bool timed_by_server = false) const;
     std::string delete_sql(const std::string& revision) const;
     std::string delete_all_sql() const;
     std::string update_checksum_sql(const std::string& revision, const std::string& checksum,

@@ -220,16 +220,8 @@ MigrationLock::MigrationLock(Database& db, LockSettings settings)
     , m_token(random_token())
     , m_host(host_name()) {
     const auto& table = m_settings.table;
-    if (!m_db.table_exists(table)) {
-        try {
-            execute_all(m_db, {lock_table_sql(table)}, "creating the migration lock's table");
-        } catch (const Error&) {
-            // Two commands creating it at once: PostgreSQL may refuse the second CREATE ... IF
-            // NOT EXISTS (a unique violation in its catalogue). The table exists either way.
-            if (!m_db.table_exists(table))
-                throw;
-        }
-    }
+    // A missing table is created in the transaction of the first take: one commit, not two.
+    m_create_table = !m_db.table_exists(table);
     auto deadline = Clock::now() + m_settings.timeout;
     auto pause = milliseconds(25);
     std::optional<LockHolder> dead;
@@ -242,8 +234,15 @@ MigrationLock::MigrationLock(Database& db, LockSettings settings)
                 break;
             busy = false;
         } catch (const SqlError& e) {
+            // Two commands creating the table at once: PostgreSQL may refuse the second CREATE ...
+            // IF NOT EXISTS (a unique violation in its catalogue). It exists either way: take again.
+            if (m_create_table && !e.lock_timeout() && m_db.table_exists(table)) {
+                m_create_table = false;
+                continue;
+            }
             if (!e.lock_timeout())
-                throw database_error("taking the migration lock on {} failed: {}", table, e.what());
+                throw database_error("{} the migration lock on {} failed: {}",
+                                     m_create_table ? "creating and taking" : "taking", table, e.what());
             busy = true; // a revision of the holder holds the row (or, on SQLite, the file)
         }
         auto holder = read_lock(m_db, table);
@@ -284,19 +283,30 @@ bool MigrationLock::try_take(const std::optional<LockHolder>& dead) {
         m_settings.table, Database::quote(m_token), Database::quote(m_host), ::getpid(),
         Database::quote(m_settings.command), now, m_settings.lease.count(),
         dead ? " OR l.owner = " + Database::quote(dead->owner) : "");
+    auto create = m_create_table ? lock_table_sql(m_settings.table) : std::string();
     // A row comes back only when the insert or the takeover happened.
+    std::vector<Row> rows;
     if (m_db.kind() == Dialect::postgresql) {
         // Statements sent in one message without BEGIN are one implicit transaction, committed
         // when the message ends (SET LOCAL holds in it): the take costs one round trip.
-        auto rows = m_db.query(fmt::format("SET LOCAL lock_timeout = '{}ms';\n{}", k_take_wait.count(), take));
-        return !rows.empty() && rows[0][0] == m_token;
+        rows = m_db.query(fmt::format("{}{}SET LOCAL lock_timeout = '{}ms';\n{}", create, create.empty() ? "" : ";\n",
+                                      k_take_wait.count(), take));
+    } else {
+        rows = with_wait(m_db, k_take_wait, [&] {
+            Transaction transaction(m_db);
+            if (!create.empty())
+                m_db.execute(create);
+            auto taken = m_db.query(take);
+            transaction.commit();
+            return taken;
+        });
     }
-    return with_wait(m_db, k_take_wait, [&] {
-        Transaction transaction(m_db);
-        auto rows = m_db.query(take);
-        transaction.commit();
-        return !rows.empty() && rows[0][0] == m_token;
-    });
+    m_create_table = false; // committed
+    return !rows.empty() && rows[0][0] == m_token;
+}
+
+std::string MigrationLock::release_sql() const {
+    return fmt::format("DELETE FROM {} WHERE id = 1 AND owner = {}", m_settings.table, Database::quote(m_token));
 }
 
 MigrationLock::~MigrationLock() {
@@ -312,8 +322,8 @@ MigrationLock::~MigrationLock() {
         if (m_db.in_transaction())
             m_db.rollback();
         // One statement on its own: it waits at most for the keeper's brief renewal.
-        m_db.execute(
-            fmt::format("DELETE FROM {} WHERE id = 1 AND owner = {}", m_settings.table, Database::quote(m_token)));
+        if (!m_released)
+            m_db.execute(release_sql());
     } catch (...) {
         // The lease ends the lock (or, on this host, the next command sees this process gone).
     }
@@ -359,10 +369,11 @@ std::pair<long long, std::vector<Row>> MigrationLock::fence_then(const std::stri
 }
 
 std::string MigrationLock::fence_sql(const std::string& ready) {
-    m_renewed_at = Clock::now();
-    auto owned = fmt::format("EXISTS (SELECT 1 FROM {} WHERE id = 1 AND owner = {})", m_settings.table,
+    // FOR UPDATE holds the row as the UPDATE of fence() does, without writing a new version of it
+    // (the lease is renewed with a commit when due): a statement less in every revision.
+    auto owned = fmt::format("EXISTS (SELECT 1 FROM {} WHERE id = 1 AND owner = {} FOR UPDATE)", m_settings.table,
                              Database::quote(m_token));
-    return renew_sql() + ";\n" + guard_sql(ready.empty() ? owned : owned + " AND " + ready);
+    return guard_sql(ready.empty() ? owned : owned + " AND " + ready);
 }
 
 std::optional<std::string> MigrationLock::renew_sql_if_due() {

@@ -10,8 +10,9 @@
 //   waits for the lease to end, or takes over at once when the holder is a process of this host
 //   that no longer exists.
 // - Fencing: fence() runs first in each revision's transaction and renews the row only if this
-//   command still owns it; it holds the row until that transaction ends, so nobody can take the
-//   lock over while a revision runs, and a command that lost its lock commits nothing.
+//   command still owns it (fence_sql(), on PostgreSQL, locks it without renewing); it holds the
+//   row until that transaction ends, so nobody can take the lock over while a revision runs, and
+//   a command that lost its lock commits nothing.
 // - Waiting is polling with short transactions, never a wait inside one: a waiter cannot hold up
 //   the holder's CREATE INDEX CONCURRENTLY, which waits for every open transaction.
 //
@@ -86,12 +87,19 @@ public:
     // thirds left needs no renewal, and a second UPDATE of the lock row in every revision's
     // transaction more than doubles what a short revision costs PostgreSQL.
     std::optional<std::string> renew_sql_if_due();
-    // fence() as statements that travel ahead of a transaction's first one (PostgreSQL's
-    // Database::send_with_begin, no round trip of their own): the fence's UPDATE, then
-    // guard_sql() of "this command owns the lock" and `ready` (an SQL condition; empty: none).
-    // When the guard fails, nothing after it ran: roll back, and fence() (in a new transaction)
-    // says whether the lock was lost.
+    // fence() as a statement that travels ahead of a transaction's first one (PostgreSQL's
+    // Database::send_with_begin, no round trip of its own): guard_sql() of "this command owns the
+    // lock" (its row read FOR UPDATE, which holds it until the transaction ends, as the fence's
+    // UPDATE does) and `ready` (an SQL condition; empty: none). It renews nothing: the lease is
+    // renewed with a commit when due (renew_sql_if_due). When the guard fails, nothing after it
+    // ran: roll back, and fence() (in a new transaction) says whether the lock was lost.
     std::string fence_sql(const std::string& ready);
+
+    // A statement for the end of the last transaction under the lock: deletes the row, so the
+    // lock ends with that commit; say released() once it committed, and the destructor deletes
+    // nothing more.
+    std::string release_sql() const;
+    void released() { m_released = true; }
 
     // Between watch() and unwatch(), the keeper notes which sessions block this command's
     // transaction (the one whose fence holds the lock row), once a statement has waited a while.
@@ -110,6 +118,8 @@ private:
     LockSettings m_settings;
     std::string m_token, m_host;
     std::chrono::steady_clock::time_point m_renewed_at; // before the last renewal was sent
+    bool m_create_table = false;                        // the table is missing: the take creates it
+    bool m_released = false;                            // release_sql() committed
     std::unique_ptr<Keeper> m_keeper;
 };
 

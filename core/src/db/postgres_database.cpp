@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <pqxx/pipeline>
 #include <pqxx/pqxx>
 #include <stdexcept>
 #include <thread>
@@ -83,18 +84,26 @@ PostgresDatabase::~PostgresDatabase() {
     m_notices.reset(); // before the connection it is registered with
 }
 
-std::string PostgresDatabase::begin_sql() const {
-    std::string sql = "BEGIN;\nSET LOCAL lock_timeout = " + milliseconds(m_limits.lock_wait) + ";\n";
+std::vector<std::string> PostgresDatabase::begin_statements() const {
+    std::vector<std::string> statements{"BEGIN", "SET LOCAL lock_timeout = " + milliseconds(m_limits.lock_wait)};
     if (m_limits.statement.count() > 0)
-        sql += "SET LOCAL statement_timeout = " + milliseconds(m_limits.statement) + ";\n";
-    return sql + m_with_begin;
+        statements.push_back("SET LOCAL statement_timeout = " + milliseconds(m_limits.statement));
+    statements.insert(statements.end(), m_with_begin.begin(), m_with_begin.end());
+    return statements;
+}
+
+std::string PostgresDatabase::begin_sql() const {
+    std::string sql;
+    for (const auto& statement : begin_statements())
+        sql += statement + ";\n";
+    return sql;
 }
 
 bool PostgresDatabase::send_with_begin(const std::string& sql) {
     if (!m_begin_pending)
         return false;
     check_no_nul(sql);
-    m_with_begin += sql + ";\n";
+    m_with_begin.push_back(sql);
     return true;
 }
 
@@ -151,15 +160,66 @@ void PostgresDatabase::commit(const std::vector<std::string>& last) {
     } catch (const SqlError& e) {
         if (begun && e.sqlstate() == "25P01")
             throw SqlError(k_transaction_ended_text, std::string(k_transaction_ended));
-        // PostgreSQL stops a message at its failing statement: the transaction is left aborted,
-        // or ended when the COMMIT itself failed. ROLLBACK settles both (libpqxx drops the
-        // warning of the second).
-        try {
-            run(*m_connection, "ROLLBACK");
-        } catch (...) {
-            // The connection is gone, and the transaction with it.
-        }
+        roll_back_quietly();
         throw;
+    }
+}
+
+// PostgreSQL stops a message at its failing statement: the transaction is left aborted, or
+// ended when the COMMIT itself failed. ROLLBACK settles both (libpqxx drops the warning of the
+// second).
+void PostgresDatabase::roll_back_quietly() {
+    try {
+        run(*m_connection, "ROLLBACK");
+    } catch (...) {
+        // The connection is gone, and the transaction with it.
+    }
+}
+
+// One message through libpqxx's pipeline, which reads each statement's result on its own, so the
+// failing one is known; it never sends a statement after a failure. (A syntax error fails a whole
+// message before anything runs; the pipeline then sends the statements again one by one, in the
+// transaction their BEGIN opens, to find it.)
+void PostgresDatabase::commit_with(const std::vector<std::string>& statements, const std::vector<std::string>& last) {
+    m_in_transaction = false;
+    bool begun = !std::exchange(m_begin_pending, false);
+    std::vector<std::string> queries = begun ? std::vector<std::string>{} : begin_statements();
+    m_with_begin.clear();
+    auto first = queries.size(); // of the statements
+    for (const auto& statement : statements) {
+        check_no_nul(statement);
+        queries.push_back(statement);
+    }
+    auto tail = queries.size(); // of what commit(last) would send
+    if (begun)                  // as in commit(): fails (25P01) when SQL sent since the BEGIN ended the transaction
+        queries.insert(queries.end(), {"SAVEPOINT trellis_open", "RELEASE SAVEPOINT trellis_open"});
+    queries.insert(queries.end(), last.begin(), last.end());
+    queries.push_back("COMMIT");
+    std::size_t at = 0;
+    try {
+        guarded([&] {
+            pqxx::nontransaction work(*m_connection);
+            pqxx::pipeline pipeline(work);
+            pipeline.retain(static_cast<int>(queries.size()) + 1);
+            std::vector<pqxx::pipeline::query_id> ids;
+            for (const auto& q : queries)
+                ids.push_back(pipeline.insert(q));
+            pipeline.resume();
+            try {
+                for (at = 0; at < ids.size(); ++at)
+                    pipeline.retrieve(ids[at]);
+            } catch (...) {
+                pipeline.flush(); // what the server skipped after the failure
+                throw;
+            }
+            pipeline.complete();
+        });
+    } catch (const SqlError& e) {
+        if (begun && at == tail && e.sqlstate() == "25P01")
+            throw BatchError(SqlError(k_transaction_ended_text, std::string(k_transaction_ended)), statements.size());
+        roll_back_quietly();
+        auto index = at < first ? 0 : at < tail ? at - first : statements.size();
+        throw BatchError(e, std::min(index, statements.size()));
     }
 }
 

@@ -26,6 +26,7 @@ public:
     void begin() override;
     void commit(const std::vector<std::string>& last) override;
     using Database::commit;
+    void commit_with(const std::vector<std::string>& statements, const std::vector<std::string>& last) override;
     void rollback() override;
     bool in_transaction() const override { return m_in_transaction; }
     bool send_with_begin(const std::string& sql) override;
@@ -37,16 +38,20 @@ public:
 private:
     // `sql`, preceded by the BEGIN (and the limits) of a transaction that has sent nothing yet.
     std::string with_begin(const std::string& sql);
+    // The BEGIN, the limits and what send_with_begin() gave, one statement each.
+    std::vector<std::string> begin_statements() const;
     std::string begin_sql() const;
+    // After a failed message: ends what is left of the transaction, whatever state it is in.
+    void roll_back_quietly();
 
     std::unique_ptr<pqxx::connection_base> m_connection;
     std::unique_ptr<pqxx::errorhandler> m_notices;
     // Transactions are BEGIN and COMMIT sent as text rather than libpqxx transaction objects, so
     // that they travel with statements: BEGIN with the first one, COMMIT with the bookkeeping
-    // given to commit(). A revision of one statement costs two round trips instead of four.
+    // given to commit(), or all of it in one message (commit_with). A revision costs one round trip.
     bool m_in_transaction = false;
-    bool m_begin_pending = false; // BEGIN not sent yet
-    std::string m_with_begin;     // statements to send after it (send_with_begin)
+    bool m_begin_pending = false;          // BEGIN not sent yet
+    std::vector<std::string> m_with_begin; // statements to send after it (send_with_begin)
 };
 
 } // namespace trellis

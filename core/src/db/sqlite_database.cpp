@@ -35,6 +35,22 @@ SqliteDatabase::SqliteDatabase(const DatabaseUrl& url, OpenMode mode, int lock_t
     }
     set_limits({std::chrono::seconds(lock_timeout_seconds)});
     sqlite3_extended_result_codes(m_db, 1);
+    if (mode == OpenMode::read_write)
+        m_persist_journal = switch_journal("delete", "persist");
+}
+
+// A revision is a commit, and a commit in the default DELETE mode creates its journal and
+// deletes it again: the file's creation and the directory's sync cost a journal commit of the
+// file system each time, which two writers on one disk wait for in turn. PERSIST keeps the file
+// (its header zeroed at each commit), as safe on a crash, so each commit syncs data alone. Only
+// a file in DELETE mode is switched (a WAL database stays WAL), and only for this connection,
+// which puts it back (deleting the journal) when it closes.
+bool SqliteDatabase::switch_journal(const char* from, const char* to) {
+    auto rows = query("PRAGMA journal_mode");
+    if (rows.empty() || rows[0].empty() || rows[0][0] != std::optional<std::string>(from))
+        return false;
+    return sqlite3_exec(m_db, (std::string("PRAGMA journal_mode = ") + to).c_str(), nullptr, nullptr, nullptr) ==
+           SQLITE_OK;
 }
 
 void SqliteDatabase::set_limits(const Limits& limits) {
@@ -64,6 +80,12 @@ std::string sqlstate_of(int code) {
 SqliteDatabase::~SqliteDatabase() {
     if (m_db && m_in_transaction)
         sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+    if (m_db && m_persist_journal)
+        try {
+            switch_journal("persist", "delete"); // unless a revision chose another mode
+        } catch (...) {
+            // The journal stays behind, its header zeroed: SQLite ignores it.
+        }
     sqlite3_close(m_db);
 }
 
