@@ -1,10 +1,10 @@
 #include "lint/section_check.hpp"
 
-#include "lint/column_type.hpp"
 #include "lint/pg_rules.hpp"
 #include "lint/rebuild_check.hpp"
 #include "lint/table_object.hpp"
 #include "lint/tree_changes.hpp"
+#include "schema/types.hpp"
 #include "sql/tokens.hpp"
 
 #include <algorithm>
@@ -303,8 +303,7 @@ private:
     static bool same_family(const ColumnDef& a, const ColumnDef& b) {
         if (a.type.empty() || b.type.empty())
             return true;
-        auto ta = classify(a.type), tb = classify(b.type);
-        return ta.family == tb.family && (ta.family != TypeFamily::other || ta.text == tb.text);
+        return trellis::same_family(trellis::column_type(a.type), trellis::column_type(b.type));
     }
 
     void pair_drops_with_adds() {
@@ -349,13 +348,13 @@ private:
     void check_type_change(const std::string& table, const std::string& column, const std::string& from,
                            const std::string& to) {
         if (from.empty()) {
-            if (bounded(classify(to)))
+            if (bounded(trellis::column_type(to)))
                 report("T204", fmt::format("changes {}.{} to {}: its earlier type is not in the revisions read, and "
                                            "values that do not fit make it fail",
                                            table, column, to));
             return;
         }
-        if (auto why = narrowing(classify(from), classify(to)))
+        if (auto why = narrowing(from, to))
             report("T204", fmt::format("changes {}.{} from {} to {}: {}", table, column, from, to, *why));
     }
 
