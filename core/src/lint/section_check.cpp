@@ -1,5 +1,6 @@
 #include "lint/section_check.hpp"
 
+#include "lint/long_names.hpp"
 #include "lint/pg_rules.hpp"
 #include "lint/rebuild_check.hpp"
 #include "lint/table_object.hpp"
@@ -419,13 +420,8 @@ std::vector<SectionFinding> check_section(const std::vector<Statement>& statemen
             }
         auto tokens = tokenize(statements[i].sql, context.quoting);
         if (context.trees)
-            for (const auto& token : tokens)
-                if ((token.kind == TokenKind::word || token.kind == TokenKind::quoted) && token.text.size() > 63) {
-                    run.report_at(i, "T604",
-                                  fmt::format("the name {} is {} bytes long: PostgreSQL keeps the first 63 ({})",
-                                              token.text, token.text.size(), token.text.substr(0, 63)));
-                    break;
-                }
+            if (auto why = long_name((*context.trees)[i], tokens))
+                run.report_at(i, "T604", std::move(*why));
         // The tables and columns a statement changes: from its parse tree when PostgreSQL's
         // parser read it, from its tokens on SQLite and when the parser rejected it.
         if (context.trees && !(*context.trees)[i].empty()) {
