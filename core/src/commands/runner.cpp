@@ -83,7 +83,7 @@ std::vector<Statement> statements_of(const Graph& graph, int i, Direction direct
     if (section->kind == SectionKind::irreversible)
         throw input_error("{}: revision {} ({}) is irreversible; a downgrade cannot go past it", files::display(r.path),
                           r.id, r.message);
-    return split_statements(*section);
+    return split_statements(*section, dialect_name(dialect));
 }
 
 LedgerRow row_for(const Graph& graph, int i, Dialect dialect) {

@@ -100,12 +100,12 @@ public:
             const auto* section = revision.section_for(SectionKind::upgrade, k_dialects[d]);
             if (!section)
                 continue;
-            auto statements = split_statements(*section);
+            auto statements = split_statements(*section, k_dialects[d]);
             lint::SectionContext context;
             context.pg_version = m_options.pg_version;
             context.transactional = revision.transactional;
             context.in_run = in_run;
-            if (section->dialect == "sqlite")
+            if (k_dialects[d] == "sqlite") // its own section or the generic one, read as SQLite reads it
                 context.quoting = sql::Quoting::sqlite;
             context.known_empty = m_options.known_empty;
             ParsedSection parsed;

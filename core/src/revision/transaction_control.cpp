@@ -113,7 +113,9 @@ void check_no_transaction_control(const Revision& revision) {
     for (const auto& section : revision.sections) {
         if (!may_hold_transaction_control(section.text))
             continue;
-        auto statements = split_statements(section);
+        // The generic section as PostgreSQL reads it: read as SQLite reads it, PostgreSQL's
+        // dollar-quoted bodies would show the COMMITs inside them.
+        auto statements = split_statements(section, section.dialect.empty() ? "postgresql" : section.dialect);
         if (const auto* found = find_transaction_control(statements)) {
             auto sql = std::string_view(found->sql);
             throw input_error("{}:{}: `{}` controls the transaction trellis runs this revision in: a transactional "
