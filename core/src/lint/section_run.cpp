@@ -4,10 +4,31 @@
 
 #include <algorithm>
 #include <fmt/format.h>
+#include <optional>
 
 namespace trellis::lint {
 
 using namespace sql;
+
+namespace {
+
+// The column of a constraint the revisions read never defined, named as the NOT NULL helper is
+// by convention (`<column>_not_null`, `<table>_<column>_not_null`): an earlier revision, not
+// read, added it as CHECK (column IS NOT NULL) NOT VALID. A table the revisions read created
+// has no such constraint: its every constraint was read.
+std::optional<std::string> conventional_not_null(const TableShape& shape, std::string_view constraint) {
+    constexpr std::string_view k_suffix = "_not_null";
+    auto name = key(constraint);
+    if (shape.complete || !name.ends_with(k_suffix) || name.size() == k_suffix.size())
+        return std::nullopt;
+    auto stem = name.substr(0, name.size() - k_suffix.size());
+    auto table = key(shape.name) + "_";
+    if (stem.starts_with(table))
+        return stem.size() > table.size() ? std::optional(stem.substr(table.size())) : std::nullopt;
+    return stem + "_" == table ? std::nullopt : std::optional(stem); // `<table>_not_null` names no column
+}
+
+} // namespace
 
 std::vector<SectionFinding> SectionRun::finish() {
     resolve_drops();
@@ -146,9 +167,11 @@ void SectionRun::on(const NotNullCheck& c) {
 }
 
 void SectionRun::on(const ValidateConstraint& v) {
-    auto& checks = m_objects[object(v.table)].shape.not_null_checks;
-    if (auto it = checks.find(key(v.constraint)); it != checks.end())
+    const auto& shape = m_objects[object(v.table)].shape;
+    if (auto it = shape.not_null_checks.find(key(v.constraint)); it != shape.not_null_checks.end())
         prove(v.table, std::string(it->second));
+    else if (auto column = conventional_not_null(shape, v.constraint))
+        prove(v.table, *column);
 }
 
 void SectionRun::prove(const std::string& table, const std::string& column) {
