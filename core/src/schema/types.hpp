@@ -1,7 +1,8 @@
-// The type system trellis compares schemas by: a declared or catalog type name of either dialect
-// parsed into a ColumnType (trellis/model.hpp), rendered back for one dialect, two compared, and
-// what a change of type does to the values stored (narrowing, rewriting). A type trellis does not model is carried by
-// its spelling and compared by it; an enum by its name and, where both sides know them, its labels.
+// The one type system, for the schema and lint alike: a declared or catalog type name of either
+// dialect parsed into a ColumnType (trellis/model.hpp), rendered back for one dialect, two
+// compared, and what a change of type does to the values stored (narrowing, rewriting). A type
+// trellis does not model is carried by its spelling and compared by it; an enum by its name and,
+// where both sides know them, its labels.
 #pragma once
 
 #include "db/dialect.hpp"
