@@ -96,14 +96,23 @@ TEST_SUITE("hostile_input") {
                     t.project.revision("app", "a3", {"a2"}, "CREATE TABLE a3 (x INTEGER);", "");
                     auto r = with_steps(t.project, {"upgrade"});
                     CHECK(r.exit_code == 3);
+                    CHECK(t.project.ledger() == std::vector<std::string>{"a1"});
+                    auto tables = t.project.tables();
+                    CHECK(std::find(tables.begin(), tables.end(), "a3") == tables.end());
+                    if (dialect == "sqlite") {
+                        // SQLite refuses the step's statement as it prepares it: nothing of a2 stays.
+                        CHECK(contains(r.err, fmt::format("a2_revision.sql:8: upgrade of a2 failed: `{}` controls the "
+                                                          "transaction trellis runs this revision in",
+                                                          step == "commits" ? "COMMIT" : "ROLLBACK")));
+                        CHECK(contains(r.err, "the revision was rolled back"));
+                        CHECK(tables == std::vector<std::string>{"t1"});
+                        continue;
+                    }
                     CHECK(contains(r.err, "a2_revision.sql: the upgrade of a2 failed: the SQL run inside the "
                                           "transaction trellis opened ended it"));
                     CHECK(contains(r.err, "it is not recorded in the ledger"));
-                    CHECK(t.project.ledger() == std::vector<std::string>{"a1"});
                     // What ran after the step was committed statement by statement; a3 never ran.
-                    auto tables = t.project.tables();
                     CHECK(std::find(tables.begin(), tables.end(), "a2_after") != tables.end());
-                    CHECK(std::find(tables.begin(), tables.end(), "a3") == tables.end());
                 }
             }
         }

@@ -3,6 +3,7 @@
 #include "commands/concurrent_index.hpp"
 #include "commands/state.hpp"
 #include "db/migration_lock.hpp"
+#include "db/transaction_seal.hpp"
 #include "plugin/loader.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
@@ -347,7 +348,10 @@ bool Runner::run_transactional(const Graph& graph, const Prepared& p, Clock::tim
 void Runner::run_entered(Transaction& transaction, const Graph& graph, const Prepared& p, Clock::time_point start) {
     if (m_settings.lock)
         m_settings.lock->watch();
-    run_statements(graph, p, "");
+    {
+        TransactionSeal sealed(m_db); // no statement of the revision ends, begins or nests its transaction
+        run_statements(graph, p, "");
+    }
     if (m_settings.lock)
         m_settings.lock->unwatch();
     commit_recorded(transaction, graph, p, start,
