@@ -307,6 +307,25 @@ TEST_SUITE("revision_text") {
         }
     }
 
+    TEST_CASE("a COMMIT that only SQLite's split shows is refused where the section runs on SQLite; a PostgreSQL "
+              "function body's is not") {
+        // PostgreSQL reads a nested comment to its last `*/`; SQLite ends it at the first.
+        auto hidden = "CREATE TABLE a (x INT);\n/* a /* b */ COMMIT; CREATE TABLE half (x INT); */";
+        auto error = parse_error(file_with(hidden));
+        CHECK(has(error, "v/bad.sql:6: `COMMIT` controls the transaction trellis runs this revision in as SQLite "
+                         "reads this generic section"));
+        CHECK(parse_error(file_with(hidden, "-- transactional: false\n")).empty());
+        // A `-- +upgrade sqlite` section replaces the generic one on SQLite: only PostgreSQL reads it.
+        CHECK(parse_error(file_with(std::string(hidden) + "\n-- +upgrade sqlite\nCREATE TABLE a (x INT);")).empty());
+        // SQLite cannot parse the statement a function body starts in, so it never reaches the COMMIT.
+        for (std::string sql : {"CREATE TABLE t (x INT);\nCREATE PROCEDURE p() LANGUAGE plpgsql AS $$\nBEGIN\n  "
+                                "INSERT INTO t VALUES (1);\n  COMMIT;\nEND $$;",
+                                "CREATE TABLE t (x INT);\nDO $$ BEGIN COMMIT; END $$;"})
+            CHECK_MESSAGE(parse_error(file_with(sql)).empty(), sql);
+        // SQLite reads `$$` as a parameter: this UPDATE runs on SQLite, and the COMMIT after it.
+        CHECK(has(parse_error(file_with("UPDATE t SET note = $$done;\nCOMMIT; $$;")), "v/bad.sql:6: `COMMIT`"));
+    }
+
     TEST_CASE("a transactional: false revision may manage its own transactions") {
         auto r = revision_file::parse(
             file_with("BEGIN;\nCREATE TABLE a (x INT);\nCOMMIT;", "-- transactional: false\n"), "v/bad.sql");

@@ -24,10 +24,11 @@ bool sqlite_parses(std::span<const std::string> statements) {
         sqlite3_finalize(stmt);
         if (rc == SQLITE_OK)
             continue;
+        // The parser's own words start its message: "no such table: syntax error" names a table.
         std::string_view message = sqlite3_errmsg(db.get());
-        if (message.find("syntax error") != std::string_view::npos ||
-            message.find("incomplete input") != std::string_view::npos ||
-            message.find("unrecognized token") != std::string_view::npos)
+        if ((message.starts_with("near \"") && message.ends_with("syntax error")) ||
+            message.starts_with("syntax error") || message.starts_with("unrecognized token: ") ||
+            message == "incomplete input")
             return false;
     }
     return true;
