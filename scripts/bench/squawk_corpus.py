@@ -84,6 +84,15 @@ def family_of_rule(rule: str) -> str | None:
     return next((f for f, rules in FAMILIES.items() if rule in rules), None)
 
 
+PG_VERSION = re.compile(r'pg_version\s*[:=]\s*(?:"(\d+)"|Version::new\((\d+))')
+
+
+def test_version(body: str) -> str:
+    """The PostgreSQL version a test sets (`pg_version: "12".parse()`, `Version::new(10, ...)`); else 15."""
+    found = PG_VERSION.search(body)
+    return (found.group(1) or found.group(2)) if found else "15"
+
+
 def extract(src: Path) -> list[Case]:
     cases = []
     for path in sorted((src / RULES_DIR).glob("*.rs")):
@@ -99,7 +108,7 @@ def extract(src: Path) -> list[Case]:
             if not lit or m.group(1).startswith("fix"):
                 continue
             sql = lit.group(2) if lit.group(2) is not None else bytes(lit.group(3), "utf-8").decode("unicode_escape")
-            version = "19" if "pg19()" in body else ("10" if "Version::new(10" in body else "15")
+            version = "19" if "pg19()" in body else test_version(body)
             cases.append(Case(family, f"{path.stem}::{m.group(1)}", sql,
                               "assume_in_transaction" in body, version))
     return cases

@@ -30,7 +30,7 @@ void check_accepted(std::string_view content, const Revision& r) {
     if (utf8::find_invalid(content) != std::string_view::npos)
         violated("accepted a file with a NUL byte or invalid UTF-8", content);
     for (const auto& section : r.sections) {
-        auto statements = split_statements(section);
+        auto statements = split_statements(section, section.dialect.empty() ? "postgresql" : section.dialect);
         if (r.transactional && find_transaction_control(statements))
             violated("accepted transaction control in a transactional revision", section.text);
         for (const auto& s : statements)

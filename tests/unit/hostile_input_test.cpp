@@ -84,6 +84,28 @@ TEST_SUITE("hostile_input") {
         }
     }
 
+    TEST_CASE("a COMMIT hidden from PostgreSQL's split in a nested comment commits nothing on either database") {
+        for (const auto& dialect : k_dialects) {
+            SUBCASE(dialect.c_str()) {
+                TwoRows t(dialect);
+                // PostgreSQL reads one comment to the last `*/`; SQLite ends it at the first, and
+                // would commit a2 and `half` without a2's ledger row.
+                t.project.revision("app", "a2", {"a1"},
+                                   "CREATE TABLE a2 (x INTEGER);\n/* a /* b */ COMMIT;\nCREATE TABLE half (x "
+                                   "INTEGER);\nSELECT * FROM no_such_table; */",
+                                   "DROP TABLE a2;");
+                t.project.revision("app", "a3", {"a2"}, "CREATE TABLE a3 (x INTEGER);", "DROP TABLE a3;");
+                auto r = t.project.run({"upgrade"});
+                CHECK(r.exit_code == 2);
+                CHECK(contains(r.err, "a2_revision.sql:8: `COMMIT` controls the transaction trellis runs this "
+                                      "revision in as SQLite reads this generic section"));
+                CHECK(contains(r.err, "transactional: false"));
+                CHECK(t.project.tables() == std::vector<std::string>{"t1"});
+                CHECK(t.project.ledger() == std::vector<std::string>{"a1"});
+            }
+        }
+    }
+
     TEST_CASE("a C++ step that ends the transaction fails its revision, and no ledger row claims it") {
         for (const auto& dialect : k_dialects) {
             for (std::string step : {"commits", "rolls_back"}) {
@@ -96,14 +118,23 @@ TEST_SUITE("hostile_input") {
                     t.project.revision("app", "a3", {"a2"}, "CREATE TABLE a3 (x INTEGER);", "");
                     auto r = with_steps(t.project, {"upgrade"});
                     CHECK(r.exit_code == 3);
+                    CHECK(t.project.ledger() == std::vector<std::string>{"a1"});
+                    auto tables = t.project.tables();
+                    CHECK(std::find(tables.begin(), tables.end(), "a3") == tables.end());
+                    if (dialect == "sqlite") {
+                        // SQLite refuses the step's statement as it prepares it: nothing of a2 stays.
+                        CHECK(contains(r.err, fmt::format("a2_revision.sql:8: upgrade of a2 failed: `{}` controls the "
+                                                          "transaction trellis runs this revision in",
+                                                          step == "commits" ? "COMMIT" : "ROLLBACK")));
+                        CHECK(contains(r.err, "the revision was rolled back"));
+                        CHECK(tables == std::vector<std::string>{"t1"});
+                        continue;
+                    }
                     CHECK(contains(r.err, "a2_revision.sql: the upgrade of a2 failed: the SQL run inside the "
                                           "transaction trellis opened ended it"));
                     CHECK(contains(r.err, "it is not recorded in the ledger"));
-                    CHECK(t.project.ledger() == std::vector<std::string>{"a1"});
                     // What ran after the step was committed statement by statement; a3 never ran.
-                    auto tables = t.project.tables();
                     CHECK(std::find(tables.begin(), tables.end(), "a2_after") != tables.end());
-                    CHECK(std::find(tables.begin(), tables.end(), "a3") == tables.end());
                 }
             }
         }

@@ -57,7 +57,7 @@ bool has(const std::string& text, const std::string& part) {
 
 // The first transaction-control statement of `sql` as one section, or "".
 std::string control_in(const std::string& sql) {
-    auto statements = split_statements(Section{SectionKind::upgrade, "", 1, sql});
+    auto statements = split_statements(Section{SectionKind::upgrade, "", 1, sql}, "postgresql");
     const auto* found = find_transaction_control(statements);
     return found ? found->sql : "";
 }
@@ -198,13 +198,14 @@ TEST_SUITE("revision_file") {
 }
 
 TEST_SUITE("sql_split") {
-    Section section_of(const std::string& text) {
-        return Section{SectionKind::upgrade, "", 10, text};
+    // A generic section as PostgreSQL splits it.
+    std::vector<Statement> postgres_statements(const std::string& text) {
+        return split_statements(Section{SectionKind::upgrade, "", 10, text}, "postgresql");
     }
 
     TEST_CASE("statements split on top-level semicolons and keep their first line") {
-        auto s = split_statements(
-            section_of("CREATE TABLE a (x INT);\n\n-- a comment; with a semicolon\nINSERT INTO a VALUES (1);\n"));
+        auto s = postgres_statements(
+            "CREATE TABLE a (x INT);\n\n-- a comment; with a semicolon\nINSERT INTO a VALUES (1);\n");
         REQUIRE(s.size() == 2);
         CHECK(s[0].sql == "CREATE TABLE a (x INT)");
         CHECK(s[0].line == 10);
@@ -213,20 +214,20 @@ TEST_SUITE("sql_split") {
     }
 
     TEST_CASE("quotes, dollar quotes and block comments hide semicolons") {
-        auto s = split_statements(section_of("INSERT INTO a VALUES ('x;y', E'it\\'s;', \"c;d\");\n"
-                                             "CREATE FUNCTION f() RETURNS trigger AS $body$ BEGIN NEW.x := 1; RETURN "
-                                             "NEW; END; $body$ LANGUAGE plpgsql;\n"
-                                             "/* a; /* nested; */ comment */ SELECT $$;$$;"));
+        auto s = postgres_statements("INSERT INTO a VALUES ('x;y', E'it\\'s;', \"c;d\");\n"
+                                     "CREATE FUNCTION f() RETURNS trigger AS $body$ BEGIN NEW.x := 1; RETURN "
+                                     "NEW; END; $body$ LANGUAGE plpgsql;\n"
+                                     "/* a; /* nested; */ comment */ SELECT $$;$$;");
         REQUIRE(s.size() == 3);
         CHECK(s[1].sql.ends_with("LANGUAGE plpgsql"));
         CHECK(s[2].line == 12);
     }
 
     TEST_CASE("SQLite trigger bodies and BEGIN ATOMIC bodies stay whole") {
-        auto s = split_statements(section_of(
+        auto s = postgres_statements(
             "CREATE TRIGGER t AFTER INSERT ON a BEGIN\n  UPDATE a SET x = CASE WHEN x > 0 THEN 1 ELSE 0 END;\n  DELETE "
             "FROM b;\nEND;\n"
-            "CREATE FUNCTION g() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT 2; END;\nSELECT 3;"));
+            "CREATE FUNCTION g() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT 2; END;\nSELECT 3;");
         REQUIRE(s.size() == 3);
         CHECK(s[0].sql.ends_with("END"));
         CHECK(s[1].sql.ends_with("END"));
@@ -234,8 +235,7 @@ TEST_SUITE("sql_split") {
     }
 
     TEST_CASE("-- +call lines become step calls in order") {
-        auto s =
-            split_statements(section_of("UPDATE a SET x = 1;\n-- +call panels:backfill_slugs\nUPDATE a SET x = 2;"));
+        auto s = postgres_statements("UPDATE a SET x = 1;\n-- +call panels:backfill_slugs\nUPDATE a SET x = 2;");
         REQUIRE(s.size() == 3);
         CHECK(s[1].call == "panels:backfill_slugs");
         CHECK(s[1].line == 11);
@@ -305,6 +305,25 @@ TEST_SUITE("revision_text") {
             CHECK_MESSAGE(control_in(sql).empty(), sql);
             CHECK_MESSAGE(parse_error(file_with(sql)).empty(), sql);
         }
+    }
+
+    TEST_CASE("a COMMIT that only SQLite's split shows is refused where the section runs on SQLite; a PostgreSQL "
+              "function body's is not") {
+        // PostgreSQL reads a nested comment to its last `*/`; SQLite ends it at the first.
+        auto hidden = "CREATE TABLE a (x INT);\n/* a /* b */ COMMIT; CREATE TABLE half (x INT); */";
+        auto error = parse_error(file_with(hidden));
+        CHECK(has(error, "v/bad.sql:6: `COMMIT` controls the transaction trellis runs this revision in as SQLite "
+                         "reads this generic section"));
+        CHECK(parse_error(file_with(hidden, "-- transactional: false\n")).empty());
+        // A `-- +upgrade sqlite` section replaces the generic one on SQLite: only PostgreSQL reads it.
+        CHECK(parse_error(file_with(std::string(hidden) + "\n-- +upgrade sqlite\nCREATE TABLE a (x INT);")).empty());
+        // SQLite cannot parse the statement a function body starts in, so it never reaches the COMMIT.
+        for (std::string sql : {"CREATE TABLE t (x INT);\nCREATE PROCEDURE p() LANGUAGE plpgsql AS $$\nBEGIN\n  "
+                                "INSERT INTO t VALUES (1);\n  COMMIT;\nEND $$;",
+                                "CREATE TABLE t (x INT);\nDO $$ BEGIN COMMIT; END $$;"})
+            CHECK_MESSAGE(parse_error(file_with(sql)).empty(), sql);
+        // SQLite reads `$$` as a parameter: this UPDATE runs on SQLite, and the COMMIT after it.
+        CHECK(has(parse_error(file_with("UPDATE t SET note = $$done;\nCOMMIT; $$;")), "v/bad.sql:6: `COMMIT`"));
     }
 
     TEST_CASE("a transactional: false revision may manage its own transactions") {

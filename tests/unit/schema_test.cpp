@@ -223,6 +223,45 @@ TEST_SUITE("schema") {
         CHECK_FALSE(widens_or_keeps(types::text(), types::integer()));
     }
 
+    TEST_CASE("narrowing: why a change of type may lose values, in the types' own spelling") {
+        CHECK(narrowing("bigint", "integer") == "bigint values outside the range of integer make it fail");
+        CHECK(narrowing("numeric(12,4)", "numeric(10,2)") == "numeric(12,4) values may not fit in numeric(10,2)");
+        CHECK(narrowing("integer", "numeric(6,2)") ==
+              "integer values with more than 4 digits do not fit in numeric(6,2)");
+        CHECK(narrowing("double precision", "real") == "double precision values lose precision in real");
+        CHECK(narrowing("timestamp with time zone", "date") ==
+              "timestamp with time zone values lose their time of day in date");
+        CHECK(narrowing("serial", "smallint") == "serial values outside the range of smallint make it fail");
+        CHECK(narrowing("varchar(40)", "char(10)") == "values longer than 10 characters are cut or make it fail");
+        // What fits, what has a text form, and what trellis cannot judge say nothing.
+        CHECK_FALSE(narrowing("integer", "bigint"));
+        CHECK_FALSE(narrowing("integer", "numeric(20,0)"));
+        CHECK_FALSE(narrowing("date", "timestamp"));
+        CHECK_FALSE(narrowing("numeric(8,2)", "text"));
+        CHECK_FALSE(narrowing("uuid", "bytea"));
+        CHECK_FALSE(narrowing("", "smallint"));
+        // What fits every value is never a narrowing, whatever the spelling.
+        CHECK(widens_or_keeps(column_type("int4"), column_type("INT8")));
+        CHECK_FALSE(narrowing("int4", "int8"));
+    }
+
+    TEST_CASE("keeps_storage, bounded, same_family: PostgreSQL rewrites, limits and kinds") {
+        CHECK(keeps_storage(column_type("varchar(20)"), column_type("varchar(300)")));
+        CHECK(keeps_storage(column_type("varchar(20)"), column_type("text")));
+        CHECK(keeps_storage(column_type("numeric(8,2)"), column_type("numeric(12,2)")));
+        CHECK_FALSE(keeps_storage(column_type("numeric(8,2)"), column_type("numeric(12,4)")));
+        CHECK_FALSE(keeps_storage(column_type("char(10)"), column_type("text")));
+        CHECK_FALSE(keeps_storage(column_type("integer"), column_type("bigint")));
+        CHECK(bounded(column_type("varchar(20)")));
+        CHECK(bounded(column_type("smallint")));
+        CHECK_FALSE(bounded(column_type("bigint")));
+        CHECK_FALSE(bounded(column_type("text")));
+        CHECK(same_family(column_type("integer"), column_type("tinyint")));
+        CHECK(same_family(column_type("text"), column_type("nvarchar(40)")));
+        CHECK_FALSE(same_family(column_type("uuid"), column_type("jsonb")));
+        CHECK(same_family(column_type("tsvector"), column_type("TSVECTOR")));
+    }
+
     TEST_CASE("diff: equal schemas differ in nothing, whatever the spelling of their defaults") {
         Models models{{table("attendee", {column("badge", types::integer(), false, "'3'"),
                                           column("paid", types::boolean(), true, "TRUE"),

@@ -53,7 +53,8 @@ DropResult drop_db(Context& context) {
     // Referring tables first; on PostgreSQL the keys of a cycle go before its tables.
     std::vector<std::string> statements;
     for (const auto& statement :
-         split_statements({SectionKind::upgrade, "", 1, drop_tables_sql(owned, db.kind(), &result.dropped)}))
+         split_statements({SectionKind::upgrade, "", 1, drop_tables_sql(owned, db.kind(), &result.dropped)},
+                          dialect_name(db.kind())))
         statements.push_back(statement.sql);
     // The models' enum types go with their tables (reset-db creates them again).
     std::set<std::string> types;
@@ -80,7 +81,8 @@ std::vector<std::string> models_sql(const Schema& models, Dialect dialect) {
         tables.push_back(&table);
     // Every table after those it refers to; on PostgreSQL a cycle's keys once its tables exist.
     std::vector<std::string> statements;
-    for (const auto& statement : split_statements({SectionKind::upgrade, "", 1, create_tables_sql(tables, dialect)}))
+    for (const auto& statement :
+         split_statements({SectionKind::upgrade, "", 1, create_tables_sql(tables, dialect)}, dialect_name(dialect)))
         statements.push_back(statement.sql);
     return statements;
 }

@@ -63,7 +63,8 @@ void Ownership::read(const Revision& revision, const std::string& branch, bool f
     // Every dialect's section: a SQLite rebuild says less than PostgreSQL's ALTER of one change.
     for (const auto& section : revision.sections)
         if (section.kind == wanted)
-            for (const auto& statement : split_statements(section))
+            // The generic section as PostgreSQL reads it: what it creates is the same either way.
+            for (const auto& statement : split_statements(section, "postgresql"))
                 if (statement.call.empty())
                     read_statement(statement.sql, file_gone, found);
     auto final_name = [&](const std::string& table) {

@@ -3,6 +3,7 @@
 #include "commands/concurrent_index.hpp"
 #include "commands/state.hpp"
 #include "db/migration_lock.hpp"
+#include "db/transaction_seal.hpp"
 #include "plugin/loader.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
@@ -83,7 +84,7 @@ std::vector<Statement> statements_of(const Graph& graph, int i, Direction direct
     if (section->kind == SectionKind::irreversible)
         throw input_error("{}: revision {} ({}) is irreversible; a downgrade cannot go past it", files::display(r.path),
                           r.id, r.message);
-    return split_statements(*section);
+    return split_statements(*section, dialect_name(dialect));
 }
 
 LedgerRow row_for(const Graph& graph, int i, Dialect dialect) {
@@ -362,7 +363,10 @@ void Runner::run_entered(Transaction& transaction, const Graph& graph, const Pre
         run_in_one_message(transaction, graph, p, aftermath);
         return;
     }
-    run_statements(graph, p, "");
+    {
+        TransactionSeal sealed(m_db); // no statement of the revision ends, begins or nests its transaction
+        run_statements(graph, p, "");
+    }
     if (m_settings.lock)
         m_settings.lock->unwatch();
     commit_recorded(transaction, graph, p, start, aftermath);

@@ -95,6 +95,12 @@ void SqliteDatabase::fail(int code) const {
 }
 
 void SqliteDatabase::fail(int code, const std::string& message) const {
+    if ((code & 0xff) == SQLITE_AUTH && m_refused)
+        throw SqlError(fmt::format("`{}` controls the transaction trellis runs this revision in (SQLite refused it): a "
+                                   "transactional revision cannot end its own transaction, begin another or nest one "
+                                   "(set `-- transactional: false` in its header if it must)",
+                                   m_refused),
+                       std::to_string(code));
     // "file is not a database" is no fault of a statement: it names the file.
     if ((code & 0xff) == SQLITE_NOTADB || (code & 0xff) == SQLITE_CORRUPT)
         throw database_error("{}: {}", m_url.display(), message);
@@ -197,6 +203,29 @@ void SqliteDatabase::rollback() {
     m_in_transaction = false;
     m_version_after_commit.reset();
     sqlite3_exec(m_db, "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
+// SQLite asks at prepare time, as it parses the statement, whatever quoting or comments hid it
+// from a splitter. SAVEPOINT, RELEASE and ROLLBACK TO are refused as well: inside BEGIN they
+// cannot end the transaction (trellis has no savepoint of its own on SQLite), but a revision may
+// not nest its transaction, as the check at load says, and ROLLBACK TO would drop part of a
+// revision that its ledger row records whole.
+int SqliteDatabase::authorize(void* self, int action, const char* what, const char*, const char*, const char*) {
+    if (action != SQLITE_TRANSACTION && action != SQLITE_SAVEPOINT)
+        return SQLITE_OK;
+    std::string_view operation = what ? what : "";
+    auto* db = static_cast<SqliteDatabase*>(self);
+    if (action == SQLITE_TRANSACTION)
+        db->m_refused = operation == "BEGIN" ? "BEGIN" : operation == "COMMIT" ? "COMMIT" : "ROLLBACK";
+    else
+        db->m_refused = operation == "BEGIN" ? "SAVEPOINT" : operation == "RELEASE" ? "RELEASE" : "ROLLBACK TO";
+    return SQLITE_DENY;
+}
+
+void SqliteDatabase::seal_transaction(bool sealed) {
+    m_refused = nullptr;
+    if (m_db)
+        sqlite3_set_authorizer(m_db, sealed ? &SqliteDatabase::authorize : nullptr, sealed ? this : nullptr);
 }
 
 bool SqliteDatabase::table_exists(const std::string& name) {

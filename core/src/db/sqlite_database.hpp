@@ -27,8 +27,11 @@ public:
     void set_limits(const Limits& limits) override;
     void cancel() override;
     bool table_exists(const std::string& name) override;
+    // While sealed, SQL cannot end, begin or nest the open transaction: see TransactionSeal.
+    void seal_transaction(bool sealed);
 
 private:
+    static int authorize(void* self, int action, const char* what, const char*, const char*, const char*);
     [[noreturn]] void fail(int code) const;
     [[noreturn]] void fail(int code, const std::string& message) const;
     std::optional<unsigned> data_version() const;
@@ -39,6 +42,7 @@ private:
     bool switch_journal(const char* from, const char* to);
     std::optional<unsigned> m_version_after_commit; // the pager's data version after our last commit
     bool m_others_may_have_written = true;
+    const char* m_refused = nullptr; // the transaction control the seal refused last
 };
 
 } // namespace trellis

@@ -17,7 +17,8 @@ namespace trellis {
 namespace {
 
 // 3: entries are only files that passed the text and transaction-control checks of revision_file.
-constexpr std::string_view k_magic = "trellis-parse-cache 3\n";
+// 4: the transaction-control check reads the generic section as SQLite splits it as well.
+constexpr std::string_view k_magic = "trellis-parse-cache 4\n";
 constexpr std::uint64_t k_racy_ns = 2'000'000'000;
 
 std::filesystem::path cache_directory() {

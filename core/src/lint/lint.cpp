@@ -4,6 +4,7 @@
 #include "lint/section_check.hpp"
 #include "revision/sql_split.hpp"
 #include "sql/pg_parser.hpp"
+#include "sql/sqlite_complete.hpp"
 
 #include <algorithm>
 #include <array>
@@ -21,6 +22,30 @@ using lint::KnownSchema;
 // section before it), so the section is checked once per dialect and the findings merged.
 constexpr std::array<std::string_view, 2> k_dialects = {"sqlite", "postgresql"};
 constexpr std::size_t k_postgresql = 1;
+
+// The statements of `section` on `dialect`, and the quoting their tokens are read with. The
+// generic section on SQLite is split as SQLite splits it, unless that split differs from
+// PostgreSQL's and SQLite cannot parse a piece of it: then the section is PostgreSQL's SQL (a
+// `$$` function body) that no SQLite database runs whole, and lint reads it as PostgreSQL
+// splits it rather than lint the statements of a function body as the section's own.
+std::pair<std::vector<Statement>, sql::Quoting> statements_on(const Section& section, std::string_view dialect) {
+    auto statements = split_statements(section, dialect);
+    if (dialect != "sqlite")
+        return {std::move(statements), sql::Quoting::postgresql};
+    if (!section.dialect.empty())
+        return {std::move(statements), sql::Quoting::sqlite};
+    auto postgres = split_statements(section, "postgresql");
+    auto same = [](const Statement& a, const Statement& b) { return a.sql == b.sql && a.call == b.call; };
+    if (std::equal(statements.begin(), statements.end(), postgres.begin(), postgres.end(), same))
+        return {std::move(statements), sql::Quoting::sqlite};
+    std::vector<std::string> pieces;
+    for (const auto& s : statements)
+        if (s.call.empty())
+            pieces.push_back(s.sql);
+    if (sql::sqlite_parses(pieces))
+        return {std::move(statements), sql::Quoting::sqlite};
+    return {std::move(postgres), sql::Quoting::postgresql};
+}
 
 const LintRule& rule(std::string_view code) {
     const auto& rules = lint_rules();
@@ -98,13 +123,12 @@ public:
             const auto* section = revision.section_for(SectionKind::upgrade, k_dialects[d]);
             if (!section)
                 continue;
-            auto statements = split_statements(*section);
+            auto [statements, quoting] = statements_on(*section, k_dialects[d]);
             lint::SectionContext context;
             context.pg_version = m_options.pg_version;
             context.transactional = revision.transactional;
             context.in_run = in_run;
-            if (section->dialect == "sqlite")
-                context.quoting = sql::Quoting::sqlite;
+            context.quoting = quoting;
             context.known_empty = m_options.known_empty;
             ParsedSection parsed;
             if (d == k_postgresql && report) {

@@ -1,8 +1,8 @@
 #include "lint/pg_rules.hpp"
 
-#include "lint/column_type.hpp"
 #include "lint/duplicate_columns.hpp"
 #include "lint/sql_changes.hpp"
+#include "schema/types.hpp"
 
 #include <algorithm>
 #include <array>
@@ -106,21 +106,6 @@ bool may_be_volatile(const Node& expr) {
 int typmod(const Node& type_name, std::size_t i) {
     auto mods = type_name["typmods"].items();
     return i < mods.size() ? static_cast<int>(mods[i]["A_Const"]["ival"]["ival"].number()) : -1;
-}
-
-// Changing `from` to `to` keeps every stored value as it is (a binary-coercible change that
-// only relaxes a limit): no rewrite on PostgreSQL 9.2 and later.
-bool keeps_storage(const ColumnType& from, const ColumnType& to) {
-    if (from.text == to.text)
-        return true;
-    auto fixed_char = [](const ColumnType& t) {
-        return t.text.starts_with("char") && !t.text.starts_with("character varying");
-    };
-    if (from.family == TypeFamily::string && to.family == TypeFamily::string)
-        return !fixed_char(from) && !fixed_char(to) && (to.size == 0 || (from.size > 0 && to.size >= from.size));
-    if (from.family == TypeFamily::decimal && to.family == TypeFamily::decimal)
-        return to.size == 0 || (from.size > 0 && to.size >= from.size && to.scale == from.scale);
-    return false;
 }
 
 // char(n) / character / bpchar: blank-padded, compared with its padding ignored.
@@ -368,7 +353,8 @@ void PgRules::alter_type(const std::string& table, const std::string& column, co
     auto to_text = pg_type_text(def["typeName"]);
     auto from_text = m_facts.column_type(table, column);
     bool using_expr = !def["raw_default"].is_null();
-    if (!from_text.empty() && !using_expr && keeps_storage(classify(from_text), classify(to_text)))
+    if (!from_text.empty() && !using_expr &&
+        keeps_storage(trellis::column_type(from_text), trellis::column_type(to_text)))
         return;
     auto from = from_text.empty() ? std::string("its earlier type (not in the revisions read)") : from_text;
     report("T501", fmt::format("changes {}.{} from {} to {}: the table and its indexes are rewritten under an ACCESS "

@@ -1,6 +1,6 @@
 #include "lint/rebuild_check.hpp"
 
-#include "lint/column_type.hpp"
+#include "schema/types.hpp"
 #include "sql/tokens.hpp"
 
 #include <algorithm>
@@ -94,7 +94,7 @@ private:
             report("T202",
                    fmt::format("the rebuild of {} makes {} NOT NULL: a row where it is NULL makes the copy fail",
                                m_r.table, column.name));
-        if (auto why = narrowing(classify(source->type), classify(column.type)))
+        if (auto why = narrowing(source->type, column.type))
             report("T204", fmt::format("the rebuild of {} changes {} from {} to {}: {}", m_r.table, column.name,
                                        source->type, column.type, *why));
     }

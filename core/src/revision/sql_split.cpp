@@ -103,8 +103,9 @@ private:
 
 } // namespace
 
-std::vector<Statement> split_statements(const Section& section) {
-    auto quoting = section.dialect == "sqlite" ? sql::Quoting::sqlite : sql::Quoting::postgresql;
+std::vector<Statement> split_statements(const Section& section, std::string_view dialect) {
+    auto runs_on = section.dialect.empty() ? dialect : std::string_view(section.dialect);
+    auto quoting = runs_on == "sqlite" ? sql::Quoting::sqlite : sql::Quoting::postgresql;
     return Splitter(section.text, section.first_line, quoting).run();
 }
 

@@ -1,5 +1,6 @@
 #include "revision/transaction_control.hpp"
 
+#include "sql/sqlite_complete.hpp"
 #include "util/error.hpp"
 #include "util/files.hpp"
 #include "util/text.hpp"
@@ -107,21 +108,52 @@ const Statement* find_transaction_control(const std::vector<Statement>& statemen
     return nullptr;
 }
 
+namespace {
+
+[[noreturn]] void refuse(const Revision& revision, const Statement& found, std::string_view how) {
+    auto sql = std::string_view(found.sql);
+    throw input_error("{}:{}: `{}` controls the transaction trellis runs this revision in{}: a transactional "
+                      "revision cannot commit, roll back or nest it (remove the statement, or set "
+                      "`-- transactional: false` and manage transactions yourself)",
+                      files::display(revision.path), found.line,
+                      text::trim(sql.substr(0, sql.find('\n'))).substr(0, 60), how);
+}
+
+// The generic section as SQLite splits it, where it runs on SQLite: a COMMIT that PostgreSQL
+// reads inside a nested comment is a statement there. One that only follows (or is) a statement
+// SQLite cannot parse never runs on SQLite, where the section fails at that statement first: so
+// the COMMIT SQLite's split finds inside a PostgreSQL function body, cut at the body's first `;`
+// (a CREATE FUNCTION, CREATE PROCEDURE or DO SQLite cannot parse), refuses nothing. A `$$` string
+// in a statement SQLite does parse (it reads `$$` as a parameter) would run the COMMIT there.
+void check_sqlite_split(const Revision& revision, const Section& section) {
+    auto statements = split_statements(section, "sqlite");
+    const auto* found = find_transaction_control(statements);
+    if (!found)
+        return;
+    std::vector<std::string> through;
+    for (const auto* s = statements.data(); s <= found; ++s)
+        if (s->call.empty())
+            through.push_back(s->sql);
+    if (sql::sqlite_parses(through))
+        refuse(revision, *found,
+               " as SQLite reads this generic section (SQL for PostgreSQL alone belongs in a `postgresql` section)");
+}
+
+} // namespace
+
 void check_no_transaction_control(const Revision& revision) {
     if (!revision.transactional)
         return;
     for (const auto& section : revision.sections) {
         if (!may_hold_transaction_control(section.text))
             continue;
-        auto statements = split_statements(section);
-        if (const auto* found = find_transaction_control(statements)) {
-            auto sql = std::string_view(found->sql);
-            throw input_error("{}:{}: `{}` controls the transaction trellis runs this revision in: a transactional "
-                              "revision cannot commit, roll back or nest it (remove the statement, or set "
-                              "`-- transactional: false` and manage transactions yourself)",
-                              files::display(revision.path), found->line,
-                              text::trim(sql.substr(0, sql.find('\n'))).substr(0, 60));
-        }
+        // The generic section as PostgreSQL reads it: read only as SQLite reads it, PostgreSQL's
+        // dollar-quoted bodies would show the COMMITs inside them.
+        auto statements = split_statements(section, section.dialect.empty() ? "postgresql" : section.dialect);
+        if (const auto* found = find_transaction_control(statements))
+            refuse(revision, *found, "");
+        if (section.dialect.empty() && revision.section_for(section.kind, "sqlite") == &section)
+            check_sqlite_split(revision, section);
     }
 }
 

@@ -1,11 +1,12 @@
-// Column types (declared in schema/types.hpp): either dialect's spelling parsed, one rendered, two compared.
+// Column types (declared in schema/types.hpp): either dialect's spelling parsed, one rendered, two
+// compared, and the range of values each holds. What a change of type does is type_change.cpp.
 #include "schema/types.hpp"
 
 #include "schema/expression.hpp"
 #include "schema/identifier.hpp"
 #include "util/text.hpp"
 
-#include <algorithm>
+#include <array>
 #include <cstdlib>
 #include <fmt/format.h>
 
@@ -92,6 +93,77 @@ ColumnType column_type(std::string_view declared) {
     if (auto type = parse_type(declared))
         return *type;
     return types::spelled(std::string(text::trim(declared)));
+}
+
+namespace {
+
+// Spellings the schema carries as spelled that still have a family (SQLite's affinity names,
+// PostgreSQL's serials and `time with time zone`).
+TypeRange spelled_range(const std::string& spelling) {
+    static const std::array<std::pair<std::string_view, int>, 7> k_integers = {{
+        {"smallserial", 2},
+        {"serial2", 2},
+        {"serial", 4},
+        {"serial4", 4},
+        {"mediumint", 4},
+        {"bigserial", 8},
+        {"unsigned big int", 8},
+    }};
+    auto [name, args] = split_type(spelling);
+    int first = args.empty() ? 0 : args[0];
+    if (name == "tinyint")
+        return {TypeFamily::integer, 1};
+    for (auto [integer, bytes] : k_integers)
+        if (name == integer)
+            return {TypeFamily::integer, bytes};
+    if (name == "nchar")
+        return {TypeFamily::string, first ? first : 1, 0, true};
+    if (name == "nvarchar" || name == "string")
+        return {TypeFamily::string, first};
+    if (name == "clob")
+        return {TypeFamily::string, 0};
+    if (name.starts_with("time") && !name.starts_with("timestamp"))
+        return {TypeFamily::temporal, 2};
+    return {};
+}
+
+} // namespace
+
+TypeRange type_range(const ColumnType& type) {
+    if (type.array)
+        return {};
+    switch (type.kind) {
+    case ColumnKind::smallint:
+        return {TypeFamily::integer, 2};
+    case ColumnKind::integer:
+        return {TypeFamily::integer, 4};
+    case ColumnKind::bigint:
+        return {TypeFamily::integer, 8};
+    case ColumnKind::numeric:
+        return {TypeFamily::decimal, type.precision, type.scale};
+    case ColumnKind::real:
+        return {TypeFamily::floating, 4};
+    case ColumnKind::double_precision:
+        return {TypeFamily::floating, 8};
+    case ColumnKind::text:
+        return {TypeFamily::string, 0};
+    case ColumnKind::varchar:
+        return {TypeFamily::string, type.length};
+    case ColumnKind::character: // a bare CHAR is CHAR(1)
+        return {TypeFamily::string, type.length ? type.length : 1, 0, true};
+    case ColumnKind::date:
+        return {TypeFamily::temporal, 1};
+    case ColumnKind::time:
+        return {TypeFamily::temporal, 2};
+    case ColumnKind::timestamp:
+        return {TypeFamily::temporal, 3};
+    case ColumnKind::timestamp_tz:
+        return {TypeFamily::temporal, 4};
+    case ColumnKind::other:
+        return spelled_range(type.spelling);
+    default:
+        return {};
+    }
 }
 
 std::string type_name(const ColumnType& type) {
@@ -190,56 +262,6 @@ bool same_type(const ColumnType& a, const ColumnType& b) {
                (!labelled(a) || !labelled(b) || a.values == b.values);
     return a.kind == b.kind && a.length == b.length && a.precision == b.precision && a.scale == b.scale &&
            a.fraction == b.fraction && a.array == b.array;
-}
-
-bool widens_or_keeps(const ColumnType& from, const ColumnType& to) {
-    auto rank = [](ColumnKind k) {
-        switch (k) {
-        case ColumnKind::smallint:
-            return 1;
-        case ColumnKind::integer:
-            return 2;
-        case ColumnKind::bigint:
-            return 3;
-        default:
-            return 0;
-        }
-    };
-    if (same_type(from, to))
-        return true;
-    // Every value has a text form: an integer, a date or an array turned to TEXT loses nothing.
-    if (to.kind == ColumnKind::text && !to.array)
-        return true;
-    // One enum type with labels added or moved: every value is still a label.
-    if (from.kind == ColumnKind::enumeration && to.kind == ColumnKind::enumeration && from.array == to.array &&
-        same_type(types::spelled(from.spelling), types::spelled(to.spelling)))
-        return std::all_of(from.values.begin(), from.values.end(), [&](const std::string& label) {
-            return std::find(to.values.begin(), to.values.end(), label) != to.values.end();
-        });
-    if (from.array != to.array || from.kind == ColumnKind::other || to.kind == ColumnKind::other ||
-        from.kind == ColumnKind::enumeration || to.kind == ColumnKind::enumeration)
-        return false;
-    auto longer = [](int from_length, int to_length) {
-        return to_length == 0 || (from_length != 0 && to_length >= from_length);
-    };
-    if (from.kind == to.kind) {
-        if (from.kind == ColumnKind::varchar || from.kind == ColumnKind::character)
-            return longer(from.length, to.length);
-        if (from.kind == ColumnKind::numeric)
-            return to.precision == 0 ||
-                   (from.precision != 0 && to.precision - to.scale >= from.precision - from.scale &&
-                    to.scale >= from.scale);
-        // Fractions of a second: PostgreSQL's default is 6 digits.
-        auto digits = [](int fraction) { return fraction < 0 ? 6 : fraction; };
-        return digits(to.fraction) >= digits(from.fraction);
-    }
-    if (from.kind == ColumnKind::character && to.kind == ColumnKind::varchar)
-        return longer(from.length, to.length);
-    if (rank(from.kind) && rank(to.kind))
-        return rank(to.kind) >= rank(from.kind);
-    if (from.kind == ColumnKind::real && to.kind == ColumnKind::double_precision)
-        return true;
-    return false;
 }
 
 } // namespace trellis
