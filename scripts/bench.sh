@@ -28,7 +28,7 @@
 # 1,000 SQLite files and 100 PostgreSQL databases with `--all-databases`,
 # against a shell loop of `alembic upgrade heads` (timed on 10, scaled) and
 # against the ideal (one database's time x databases / jobs);
-# TRELLIS_BENCH_FANOUT_SQLITE / _PG change the counts.
+# TRELLIS_BENCH_FANOUT_SQLITE / _PG change the counts, TRELLIS_BENCH_FANOUT_SQLITE_JOBS / _PG_JOBS the jobs.
 #
 # Installs what it needs (alembic, python3-psycopg2, sqlite3, postgresql-15)
 # when missing, starts a throwaway PostgreSQL server for the -postgresql

@@ -24,6 +24,8 @@ PG_DATABASES = int(os.environ.get("TRELLIS_BENCH_FANOUT_PG", "100"))
 # trellis's default for SQLite files is 4 per core (they wait on fsync); the bench's default, one
 # per core, keeps the ideal (1 db x n / jobs) a bound that parallel work on one disk can meet.
 SQLITE_JOBS = int(os.environ.get("TRELLIS_BENCH_FANOUT_SQLITE_JOBS", str(os.cpu_count() or 2)))
+# trellis's default for a PostgreSQL server is its jobs_per_server (2).
+PG_JOBS = int(os.environ.get("TRELLIS_BENCH_FANOUT_PG_JOBS", "2"))
 ALEMBIC_SAMPLE = 10  # databases the Alembic loop is timed on
 TARGET = 20  # the requirement: trellis's fan-out at least 20x faster than the loop
 
@@ -132,7 +134,7 @@ def fanout_postgresql(bench: Bench) -> None:
         _check_schema(tool, graph, tables, columns, trellis_rows if tool == "trellis" else alembic_rows)
 
     progress(f"fanout-postgresql: {PG_DATABASES} databases on one server")
-    _run_fanout(bench, workload, urls, alembic_urls, 2, reset, verify)
+    _run_fanout(bench, workload, urls, alembic_urls, PG_JOBS, reset, verify)
 
 
 WORKLOADS.update({"fanout-sqlite": fanout_sqlite, "fanout-postgresql": fanout_postgresql})
