@@ -143,18 +143,29 @@ void PostgresDatabase::begin() {
     m_with_begin.clear();
 }
 
+std::vector<std::string> PostgresDatabase::closing(bool begun, const std::vector<std::string>& statements,
+                                                   const std::vector<std::string>& last) {
+    auto queries = begun ? std::vector<std::string>{} : begin_statements();
+    m_with_begin.clear();
+    for (const auto& statement : statements) {
+        check_no_nul(statement);
+        queries.push_back(statement);
+    }
+    if (begun)
+        queries.insert(queries.end(), {"SAVEPOINT trellis_open", "RELEASE SAVEPOINT trellis_open"});
+    queries.insert(queries.end(), last.begin(), last.end());
+    queries.push_back("COMMIT");
+    return queries;
+}
+
 void PostgresDatabase::commit(const std::vector<std::string>& last) {
     m_in_transaction = false;
     bool begun = !std::exchange(m_begin_pending, false);
     if (!begun && last.empty() && m_with_begin.empty())
         return; // nothing was sent, so there is nothing to commit
-    // A SAVEPOINT fails (25P01) unless an explicit transaction is open: when SQL sent since BEGIN
-    // ended it, the message is one implicit transaction, and the failure takes `last` with it.
-    std::string sql = begun ? "SAVEPOINT trellis_open; RELEASE SAVEPOINT trellis_open;\n" : begin_sql();
-    m_with_begin.clear();
-    for (const auto& statement : last)
-        sql += statement + ";\n";
-    sql += "COMMIT";
+    // When SQL sent since BEGIN ended the transaction, the message is one implicit transaction:
+    // its SAVEPOINT fails, and takes `last` with it.
+    auto sql = text::join(closing(begun, {}, last), ";\n");
     try {
         guarded([&] { run(*m_connection, sql); });
     } catch (const SqlError& e) {
@@ -183,18 +194,9 @@ void PostgresDatabase::roll_back_quietly() {
 void PostgresDatabase::commit_with(const std::vector<std::string>& statements, const std::vector<std::string>& last) {
     m_in_transaction = false;
     bool begun = !std::exchange(m_begin_pending, false);
-    std::vector<std::string> queries = begun ? std::vector<std::string>{} : begin_statements();
-    m_with_begin.clear();
-    auto first = queries.size(); // of the statements
-    for (const auto& statement : statements) {
-        check_no_nul(statement);
-        queries.push_back(statement);
-    }
-    auto tail = queries.size(); // of what commit(last) would send
-    if (begun)                  // as in commit(): fails (25P01) when SQL sent since the BEGIN ended the transaction
-        queries.insert(queries.end(), {"SAVEPOINT trellis_open", "RELEASE SAVEPOINT trellis_open"});
-    queries.insert(queries.end(), last.begin(), last.end());
-    queries.push_back("COMMIT");
+    auto first = begun ? 0 : begin_statements().size(); // of the statements
+    auto tail = first + statements.size();              // of what commit(last) would send
+    auto queries = closing(begun, statements, last);
     std::size_t at = 0;
     try {
         guarded([&] {

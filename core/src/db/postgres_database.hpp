@@ -41,6 +41,12 @@ private:
     // The BEGIN, the limits and what send_with_begin() gave, one statement each.
     std::vector<std::string> begin_statements() const;
     std::string begin_sql() const;
+    // What ends the transaction begin() opened, with `statements` run in it, one statement each:
+    // the BEGIN first when nothing has gone yet, else a SAVEPOINT and its RELEASE after the
+    // statements (they fail with 25P01 unless an explicit transaction is still open), then `last`
+    // and the COMMIT. Takes what send_with_begin() gave.
+    std::vector<std::string> closing(bool begun, const std::vector<std::string>& statements,
+                                     const std::vector<std::string>& last);
     // After a failed message: ends what is left of the transaction, whatever state it is in.
     void roll_back_quietly();
 
