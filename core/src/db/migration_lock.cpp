@@ -64,13 +64,15 @@ std::string LockHolder::describe() const {
                                        : "lease ended " + seconds(expires_in) + " ago");
 }
 
+// Every column has a bound (a host name is at most 255 bytes, a command is a word), so the table
+// of one row needs no TOAST table beside it on PostgreSQL: two relations less to create.
 std::string lock_table_sql(const std::string& table) {
     return fmt::format("CREATE TABLE IF NOT EXISTS {} (\n"
                        "    id INTEGER NOT NULL PRIMARY KEY,\n"
                        "    owner VARCHAR(64) NOT NULL,\n"
-                       "    host TEXT NOT NULL,\n"
+                       "    host VARCHAR(255) NOT NULL,\n"
                        "    pid BIGINT NOT NULL,\n"
-                       "    command TEXT NOT NULL,\n"
+                       "    command VARCHAR(64) NOT NULL,\n"
                        "    acquired_at DOUBLE PRECISION NOT NULL,\n"
                        "    expires_at DOUBLE PRECISION NOT NULL\n"
                        ")",
