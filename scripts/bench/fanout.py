@@ -30,7 +30,7 @@ PG_JOBS = int(os.environ.get("TRELLIS_BENCH_FANOUT_PG_JOBS", "2"))
 ALEMBIC_SAMPLE = 10  # databases the Alembic loop is timed on
 # The fan-out and the loop take turns, this many times each, and their medians are compared: on a
 # shared machine, one run of each can land in a slow and a fast minute.
-ROUNDS = 3
+ROUNDS = 5
 TARGET = 20  # the requirement: trellis's fan-out at least 20x faster than the loop
 
 

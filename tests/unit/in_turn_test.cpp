@@ -2,6 +2,7 @@
 // children), PostgreSQL gets consecutive revisions in one message. Each is still its own
 // transaction with its ledger row: what a failure, a lock wait or a second command leaves is what
 // running them one by one leaves, on both databases.
+#include "pooler.hpp"
 #include "project.hpp"
 
 #include <doctest/doctest.h>
@@ -130,5 +131,33 @@ TEST_SUITE("in turn") {
         CHECK(std::set<std::string>(ledger.begin(), ledger.end()).size() == 50);
         CHECK(p.tables().size() == 50);
         CHECK(lines(p.sql("SELECT count(*) FROM trellis_version_lock")) == std::vector<std::string>{"0"});
+    }
+
+    TEST_CASE("through a transaction pooler of one server connection, quiet upgrades in turn keep each revision's "
+              "transaction, leak no setting, and two at once apply each revision once") {
+        Pooler pooler(1); // every client shares one server connection
+        Project p("postgresql");
+        auto bad = failing_middle(p);
+        auto url = pooler.url(p.url());
+        auto r = run_trellis({"--url", url, "-q", "upgrade", "heads"}, p.dir());
+        CHECK(r.exit_code == 3);
+        CHECK(contains(r.err, "upgrade of a0002 failed"));
+        CHECK(p.ledger() == std::vector<std::string>{"a0000", "a0001"});
+        CHECK(p.tables() == std::vector<std::string>{"a_0", "a_1"});
+        // The server connection that ran them went back to the pool with the server's settings.
+        CHECK(lines(query(url, "SHOW lock_timeout")) == std::vector<std::string>{"0"});
+        replace_in(bad, "INSERT INTO no_such_table VALUES (1);", "INSERT INTO half_done VALUES (1);");
+        p.chain("app", "b", 20, std::string("a0004"));
+        Result first, second;
+        std::thread one([&] { first = run_trellis({"--url", url, "-q", "upgrade", "heads"}, p.dir()); });
+        std::thread two([&] { second = run_trellis({"--url", url, "--json", "upgrade", "heads"}, p.dir()); });
+        one.join();
+        two.join();
+        CHECK_MESSAGE(first.exit_code == 0, first.err);
+        CHECK_MESSAGE(second.exit_code == 0, second.err);
+        auto ledger = p.ledger();
+        CHECK(ledger.size() == 25);
+        CHECK(std::set<std::string>(ledger.begin(), ledger.end()).size() == 25);
+        CHECK(p.tables().size() == 25);
     }
 }
