@@ -57,9 +57,10 @@ def _run_fanout(bench: Bench, workload: str, urls: list[str], alembic_urls: list
     fan = None
     timed: list[Timed] = []
     if one is None:
+        # Quiet, as every worker of the fan-out runs: one database's time on the same path.
         one = bench.add(measure(
             Sample(workload, "trellis-1db", count), bench.fast_runs,
-            lambda i: Command(trellis_argv(bench, tree, "--url", urls[0], "upgrade", "heads"), tree.trellis_dir),
+            lambda i: Command(trellis_argv(bench, tree, "-q", "--url", urls[0], "upgrade", "heads"), tree.trellis_dir),
             warmup=expect_ids(Command(trellis_argv(bench, tree, "heads"), tree.trellis_dir), graph.heads),
             before=lambda i: reset(urls[:1]), after=lambda i, _d: verify("trellis", urls[0]),
         ))
