@@ -15,18 +15,6 @@ using namespace trellis::test;
 
 namespace {
 
-// a0000..a0001, then a0002 that fails half-way, then a0003..a0004.
-std::filesystem::path failing_middle(Project& p) {
-    p.branch("app");
-    auto ids = p.chain("app", "a", 2);
-    auto bad = p.revision("app", "a0002", {ids[1]},
-                          "CREATE TABLE half_done (id INTEGER);\nINSERT INTO no_such_table VALUES (1);",
-                          "DROP TABLE half_done;");
-    p.revision("app", "a0003", {"a0002"}, "CREATE TABLE a_3 (id INTEGER);", "DROP TABLE a_3;");
-    p.revision("app", "a0004", {"a0003"}, "CREATE TABLE a_4 (id INTEGER);", "DROP TABLE a_4;");
-    return bad;
-}
-
 void replace_in(const std::filesystem::path& file, const std::string& from, const std::string& to) {
     std::ifstream in(file);
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
