@@ -138,6 +138,45 @@ def measure(
     return sample
 
 
+@dataclass
+class Timed:
+    """One command of measure_interleaved(), with its hooks as in measure()."""
+
+    sample: Sample
+    make_command: Callable[[int], Command]
+    before: Callable[[int], None] | None = None
+    after: Callable[[int, subprocess.CompletedProcess], None] | None = None
+
+
+def measure_interleaved(entries: Sequence[Timed], rounds: int, warmups: int = 1) -> None:
+    """Runs the commands in turn, `warmups` untimed rounds and then `rounds`
+    timed ones: A B A B ... A machine that is slower for a while slows both, so
+    the ratio of their medians holds where runs timed one tool after the other
+    would not. A failure marks its sample failed and drops it from the later
+    rounds."""
+    for i in range(-warmups, rounds):
+        for entry in entries:
+            sample = entry.sample
+            if sample.status != "ok":
+                continue
+            try:
+                if entry.before:
+                    entry.before(i)
+                elapsed, done = run_command(entry.make_command(i))
+                if entry.after:
+                    entry.after(i, done)
+            except BenchFailure as failure:
+                sample.status = "failed"
+                sample.note = str(failure)
+                progress(f"  {sample.workload:<20} {sample.tool:<8} FAILED: {failure}")
+                continue
+            if i < 0:
+                progress(f"  {sample.workload:<20} {sample.tool:<8} warm-up: {format_seconds(elapsed)}")
+                continue
+            sample.times.append(elapsed)
+            progress(f"  {sample.workload:<20} {sample.tool:<8} run {i + 1}/{rounds}: {format_seconds(elapsed)}")
+
+
 def format_seconds(seconds: float) -> str:
     if seconds < 1.0:
         return f"{seconds * 1000:.1f} ms"

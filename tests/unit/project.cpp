@@ -118,4 +118,15 @@ std::vector<std::string> Project::tables() const {
     return lines(rows);
 }
 
+std::filesystem::path failing_middle(Project& p) {
+    p.branch("app");
+    auto ids = p.chain("app", "a", 2);
+    auto bad = p.revision("app", "a0002", {ids[1]},
+                          "CREATE TABLE half_done (id INTEGER);\nINSERT INTO no_such_table VALUES (1);",
+                          "DROP TABLE half_done;");
+    p.revision("app", "a0003", {"a0002"}, "CREATE TABLE a_3 (id INTEGER);", "DROP TABLE a_3;");
+    p.revision("app", "a0004", {"a0003"}, "CREATE TABLE a_4 (id INTEGER);", "DROP TABLE a_4;");
+    return bad;
+}
+
 } // namespace trellis::test

@@ -60,6 +60,10 @@ private:
 // Every dialect the tests run on.
 inline const std::vector<std::string> k_dialects = {"sqlite", "postgresql"};
 
+// Branch `app`: a0000 and a0001, then a0002, which creates `half_done` and fails on its line 8
+// (INSERT INTO no_such_table), then a0003 and a0004. Returns a0002's path.
+std::filesystem::path failing_middle(Project& p);
+
 std::vector<std::string> lines(const std::string& text);
 
 } // namespace trellis::test

@@ -121,33 +121,53 @@ std::vector<Prepared> Runner::prepare(const Graph& graph, const Plan& plan) {
     return prepared;
 }
 
+bool Prepared::sql_only() const {
+    return std::all_of(statements.begin(), statements.end(), [](const auto& s) { return s.call.empty(); });
+}
+
 std::vector<int> Runner::run(const Graph& graph, const std::vector<Prepared>& prepared, bool ledger_exists) {
     m_ledger_exists = ledger_exists;
     m_ledger_existed = ledger_exists;
     auto saved = m_db.limits();
     m_db.set_limits(m_settings.limits);
     std::vector<int> done;
-    for (std::size_t k = 0; k < prepared.size(); ++k) {
+    std::size_t alone_until = 0; // a revision that failed in turn runs again alone
+    for (std::size_t k = 0; k < prepared.size();) {
         throw_if_interrupted(fmt::format("{} revision(s) of this run kept, nothing else changed", m_done));
-        if (m_events.starting)
-            m_events.starting(graph, prepared[k].revision, k + 1, prepared.size());
-        auto start = Clock::now();
-        m_last = k + 1 == prepared.size();
-        bool ran = run_with_retries(graph, prepared[k]);
-        if (ran && m_last && m_settings.lock)
-            m_settings.lock->released(); // its row went with this commit (ledger_statements)
-        auto took = std::chrono::duration_cast<milliseconds>(Clock::now() - start);
-        if (!ran && m_events.skipped)
-            m_events.skipped(graph, prepared[k].revision);
-        if (ran && m_events.finished)
-            m_events.finished(graph, prepared[k].revision, took);
-        if (ran) {
-            ++m_done;
-            done.push_back(prepared[k].revision);
+        if (k >= alone_until) {
+            auto turn = run_in_turn(graph, prepared, k, done);
+            if (turn.sent > 0) {
+                k += turn.committed;
+                if (turn.committed < turn.sent)
+                    alone_until = k + 1;
+                continue;
+            }
         }
+        run_alone(graph, prepared, k, done);
+        ++k;
     }
     m_db.set_limits(saved);
     return done;
+}
+
+void Runner::run_alone(const Graph& graph, const std::vector<Prepared>& prepared, std::size_t k,
+                       std::vector<int>& done) {
+    if (m_events.starting)
+        m_events.starting(graph, prepared[k].revision, k + 1, prepared.size());
+    auto start = Clock::now();
+    m_last = k + 1 == prepared.size();
+    bool ran = run_with_retries(graph, prepared[k]);
+    if (ran && m_last && m_settings.lock)
+        m_settings.lock->released(); // its row went with this commit (ledger_statements)
+    auto took = std::chrono::duration_cast<milliseconds>(Clock::now() - start);
+    if (!ran && m_events.skipped)
+        m_events.skipped(graph, prepared[k].revision);
+    if (ran && m_events.finished)
+        m_events.finished(graph, prepared[k].revision, took);
+    if (ran) {
+        ++m_done;
+        done.push_back(prepared[k].revision);
+    }
 }
 
 // The ids whose ledger rows decide whether revision i may run: upgrade, what it needs (parents
@@ -168,12 +188,16 @@ std::vector<std::string> Runner::neighbours(const Graph& graph, int i) const {
 bool Runner::send_guard(const Graph& graph, int i) {
     if (m_db.kind() != Dialect::postgresql || !(m_ledger_exists || m_settings.lock))
         return false;
+    return m_db.send_with_begin(guard_for(graph, i));
+}
+
+std::string Runner::guard_for(const Graph& graph, int i) {
     const auto& id = graph.revision(i).id;
     std::string ready;
     if (m_ledger_exists)
         ready =
             up() ? m_ledger.can_apply_sql(id, neighbours(graph, i)) : m_ledger.can_revert_sql(id, neighbours(graph, i));
-    return m_db.send_with_begin(m_settings.lock ? m_settings.lock->fence_sql(ready) : guard_sql(ready));
+    return m_settings.lock ? m_settings.lock->fence_sql(ready) : guard_sql(ready);
 }
 
 // First in an attempt's transaction: the lock's fence (this command still owns the migration
@@ -358,8 +382,7 @@ void Runner::run_entered(Transaction& transaction, const Graph& graph, const Pre
     auto aftermath = fmt::format("the revision was rolled back, {} earlier revision(s) of this run kept", m_done);
     if (m_settings.lock)
         m_settings.lock->watch();
-    bool sql_only = std::all_of(p.statements.begin(), p.statements.end(), [](const auto& s) { return s.call.empty(); });
-    if (m_db.kind() == Dialect::postgresql && sql_only) {
+    if (m_db.kind() == Dialect::postgresql && p.sql_only()) {
         run_in_one_message(transaction, graph, p, aftermath);
         return;
     }

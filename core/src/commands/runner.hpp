@@ -5,7 +5,8 @@
 // not applied yet and everything it needs is; downgrade: it is applied and nothing applied needs
 // it), then its statements, then its ledger row (and the lock's renewal, when due) with the COMMIT. On
 // PostgreSQL all of it is one message (send_guard, then run_in_one_message), so a revision
-// costs one round trip; a guard that fails ran nothing, and the
+// costs one round trip; when nothing is shown for each revision, consecutive revisions share a
+// message (run_in_turn). A guard that fails ran nothing, and the
 // exact reading (enter) decides between skipping and an error. Lock
 // waits are bounded per attempt (`ddl_lock_timeout`): when one runs out, the revision rolls back
 // and is retried after a growing pause until the retry budget is spent, each attempt naming the
@@ -41,6 +42,8 @@ LedgerRow row_for(const Graph& graph, int i, Dialect dialect);
 struct Prepared {
     int revision;
     std::vector<Statement> statements;
+    // No C++ step: SQL alone, which PostgreSQL can take in one message.
+    bool sql_only() const;
 };
 
 class Runner {
@@ -63,7 +66,23 @@ private:
     enum class Verdict { run, skip };
     bool up() const { return m_direction == Direction::upgrade; }
     std::vector<std::string> neighbours(const Graph& graph, int i) const;
+    // The guard that goes first in revision i's transaction (send_guard, run_in_turn): the lock's
+    // fence, and the ledger check once there is a ledger.
+    std::string guard_for(const Graph& graph, int i);
     bool send_guard(const Graph& graph, int i);
+    // prepared[k] on its own: its attempts, retries and events.
+    void run_alone(const Graph& graph, const std::vector<Prepared>& prepared, std::size_t k, std::vector<int>& done);
+    // PostgreSQL, when nothing is shown for each revision (quiet, --json, a fan-out's children):
+    // the revisions from prepared[k] on that may go together, sent in one message, each still its
+    // own transaction with its guard and ledger row (Database::commit_in_turn). Says how many it
+    // sent (none: run prepared[k] alone) and how many committed; the one that failed is run again
+    // alone, where its error, retries or skip are handled as ever.
+    struct InTurn {
+        std::size_t sent = 0;
+        std::size_t committed = 0;
+    };
+    InTurn run_in_turn(const Graph& graph, const std::vector<Prepared>& prepared, std::size_t k,
+                       std::vector<int>& done);
     Verdict enter(const Graph& graph, int i);
     // After the checks: the revision's statements under watch, then the commit with its row.
     void run_entered(Transaction& transaction, const Graph& graph, const Prepared& p,

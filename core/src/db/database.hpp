@@ -75,6 +75,16 @@ public:
     // and a BatchError says which statement failed (what went with the BEGIN fails as the first
     // one, as with send_with_begin). This one runs them one by one.
     virtual void commit_with(const std::vector<std::string>& statements, const std::vector<std::string>& last);
+    // Outside a transaction: each of `transactions` as BEGIN (with the limits), its statements,
+    // COMMIT, one after the other, all in one message. They run in order; the first that fails
+    // is rolled back, and nothing after it runs, as if each had been sent when the one before
+    // had committed. Returns how many committed. A lost connection throws (what committed is
+    // then unknown). A database where a round trip costs nothing worth saving (SQLite) sends
+    // none and returns 0: the caller runs them one by one.
+    virtual std::size_t commit_in_turn(const std::vector<std::vector<std::string>>& transactions) {
+        (void)transactions;
+        return 0;
+    }
     virtual void rollback() = 0;
     virtual bool in_transaction() const = 0;
     // Right after begin(): `sql` travels with the BEGIN, ahead of the next statement (or the

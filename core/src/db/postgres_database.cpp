@@ -4,6 +4,7 @@
 #include "util/error.hpp"
 #include "util/text.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <pqxx/pipeline>
@@ -60,6 +61,30 @@ template <typename Work> auto guarded(Work&& work) -> decltype(work()) {
 pqxx::result run(pqxx::connection_base& connection, const std::string& sql) {
     pqxx::nontransaction work(connection);
     return work.exec(sql);
+}
+
+// One message through libpqxx's pipeline, which reads each statement's result on its own, so the
+// failing one is known (`at`, when a SqlError comes out); it never sends a statement after a
+// failure. (A syntax error fails a whole message before anything runs; the pipeline then sends
+// the statements again one by one, in the transactions their BEGINs open, to find it.)
+void send_as_one(pqxx::connection_base& connection, const std::vector<std::string>& queries, std::size_t& at) {
+    guarded([&] {
+        pqxx::nontransaction work(connection);
+        pqxx::pipeline pipeline(work);
+        pipeline.retain(static_cast<int>(queries.size()) + 1);
+        std::vector<pqxx::pipeline::query_id> ids;
+        for (const auto& q : queries)
+            ids.push_back(pipeline.insert(q));
+        pipeline.resume();
+        try {
+            for (at = 0; at < ids.size(); ++at)
+                pipeline.retrieve(ids[at]);
+        } catch (...) {
+            pipeline.flush(); // what the server skipped after the failure
+            throw;
+        }
+        pipeline.complete();
+    });
 }
 
 } // namespace
@@ -187,10 +212,6 @@ void PostgresDatabase::roll_back_quietly() {
     }
 }
 
-// One message through libpqxx's pipeline, which reads each statement's result on its own, so the
-// failing one is known; it never sends a statement after a failure. (A syntax error fails a whole
-// message before anything runs; the pipeline then sends the statements again one by one, in the
-// transaction their BEGIN opens, to find it.)
 void PostgresDatabase::commit_with(const std::vector<std::string>& statements, const std::vector<std::string>& last) {
     m_in_transaction = false;
     bool begun = !std::exchange(m_begin_pending, false);
@@ -199,23 +220,7 @@ void PostgresDatabase::commit_with(const std::vector<std::string>& statements, c
     auto queries = closing(begun, statements, last);
     std::size_t at = 0;
     try {
-        guarded([&] {
-            pqxx::nontransaction work(*m_connection);
-            pqxx::pipeline pipeline(work);
-            pipeline.retain(static_cast<int>(queries.size()) + 1);
-            std::vector<pqxx::pipeline::query_id> ids;
-            for (const auto& q : queries)
-                ids.push_back(pipeline.insert(q));
-            pipeline.resume();
-            try {
-                for (at = 0; at < ids.size(); ++at)
-                    pipeline.retrieve(ids[at]);
-            } catch (...) {
-                pipeline.flush(); // what the server skipped after the failure
-                throw;
-            }
-            pipeline.complete();
-        });
+        send_as_one(*m_connection, queries, at);
     } catch (const SqlError& e) {
         if (begun && at == tail && e.sqlstate() == "25P01")
             throw BatchError(SqlError(k_transaction_ended_text, std::string(k_transaction_ended)), statements.size());
@@ -223,6 +228,31 @@ void PostgresDatabase::commit_with(const std::vector<std::string>& statements, c
         auto index = at < first ? 0 : at < tail ? at - first : statements.size();
         throw BatchError(e, std::min(index, statements.size()));
     }
+}
+
+std::size_t PostgresDatabase::commit_in_turn(const std::vector<std::vector<std::string>>& transactions) {
+    if (m_in_transaction)
+        throw std::logic_error("PostgresDatabase::commit_in_turn inside a transaction");
+    std::vector<std::string> queries;
+    std::vector<std::size_t> commits; // where each transaction's COMMIT is in `queries`
+    for (const auto& statements : transactions) {
+        auto begin = begin_statements();
+        queries.insert(queries.end(), begin.begin(), begin.end());
+        for (const auto& statement : statements) {
+            check_no_nul(statement);
+            queries.push_back(statement);
+        }
+        queries.push_back("COMMIT");
+        commits.push_back(queries.size() - 1);
+    }
+    std::size_t at = 0;
+    try {
+        send_as_one(*m_connection, queries, at);
+    } catch (const SqlError&) {
+        roll_back_quietly(); // the failing transaction, aborted (or ended, when its COMMIT failed)
+        return static_cast<std::size_t>(std::lower_bound(commits.begin(), commits.end(), at) - commits.begin());
+    }
+    return transactions.size();
 }
 
 void PostgresDatabase::rollback() {

@@ -27,6 +27,7 @@ public:
     void commit(const std::vector<std::string>& last) override;
     using Database::commit;
     void commit_with(const std::vector<std::string>& statements, const std::vector<std::string>& last) override;
+    std::size_t commit_in_turn(const std::vector<std::vector<std::string>>& transactions) override;
     void rollback() override;
     bool in_transaction() const override { return m_in_transaction; }
     bool send_with_begin(const std::string& sql) override;
