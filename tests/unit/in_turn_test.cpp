@@ -8,6 +8,7 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -50,6 +51,27 @@ TEST_SUITE("in turn") {
                     CHECK(lines(p.sql("SELECT count(*) FROM half_done")) == std::vector<std::string>{"1"});
                 }
             }
+        }
+    }
+
+    TEST_CASE("a quiet upgrade records each revision's own duration, not the time since its message arrived") {
+        Project p("postgresql");
+        p.branch("app");
+        std::optional<std::string> parent;
+        for (int k = 0; k < 4; ++k) {
+            auto id = fmt::format("s{:04}", k);
+            p.revision("app", id, parent ? std::vector<std::string>{*parent} : std::vector<std::string>{},
+                       fmt::format("SELECT pg_sleep(0.1);\nCREATE TABLE s_{} (id INTEGER);", k),
+                       fmt::format("DROP TABLE s_{};", k));
+            parent = id;
+        }
+        auto r = p.run({"-q", "upgrade", "heads"});
+        REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+        auto durations = lines(p.sql("SELECT duration_ms FROM trellis_version ORDER BY revision"));
+        REQUIRE(durations.size() == 4);
+        for (const auto& ms : durations) {
+            CHECK(std::stoi(ms) >= 100);
+            CHECK(std::stoi(ms) < 190); // the fourth would be 400 if timed from the message
         }
     }
 
@@ -134,6 +156,8 @@ TEST_SUITE("in turn") {
         CHECK(p.tables() == std::vector<std::string>{"a_0", "a_1"});
         // The server connection that ran them went back to the pool with the server's settings.
         CHECK(lines(query(url, "SHOW lock_timeout")) == std::vector<std::string>{"0"});
+        CHECK(lines(query(url, "SELECT coalesce(nullif(current_setting('trellis.revision_started', true), ''), "
+                               "'unset')")) == std::vector<std::string>{"unset"});
         replace_in(bad, "INSERT INTO no_such_table VALUES (1);", "INSERT INTO half_done VALUES (1);");
         p.chain("app", "b", 20, std::string("a0004"));
         Result first, second;

@@ -43,7 +43,7 @@ Runner::InTurn Runner::run_in_turn(const Graph& graph, const std::vector<Prepare
         const auto& p = prepared[j];
         m_last = j + 1 == prepared.size();
         // The guard reads the ledger that the revisions before it in this message made.
-        std::vector<std::string> sql{guard_for(graph, p.revision)};
+        std::vector<std::string> sql{Ledger::start_sql(), guard_for(graph, p.revision)};
         for (const auto& statement : p.statements)
             sql.push_back(statement.sql);
         auto closing = ledger_statements(graph, p.revision, std::chrono::steady_clock::now(), true);

@@ -10,6 +10,9 @@ namespace trellis {
 
 namespace {
 
+// Where start_sql() notes a revision's start, for the rest of its transaction only.
+constexpr std::string_view k_started_setting = "trellis.revision_started";
+
 LedgerRow to_row(const Row& r) {
     LedgerRow row;
     row.revision = r[0].value_or("");
@@ -61,13 +64,19 @@ std::string Ledger::create_sql() const {
                        pg ? "" : " WITHOUT ROWID");
 }
 
+std::string Ledger::start_sql() {
+    return fmt::format("SELECT set_config('{}', clock_timestamp()::text, true)", k_started_setting);
+}
+
 std::string Ledger::insert_sql(const LedgerRow& row, bool timed_by_server) const {
     bool pg = m_dialect == Dialect::postgresql;
     auto now = pg ? "(clock_timestamp() AT TIME ZONE 'UTC')" : "strftime('%Y-%m-%d %H:%M:%f', 'now')";
     // statement_timestamp(): when the server received the message this statement is part of.
     auto duration =
         pg && timed_by_server
-            ? std::string("CAST(1000 * extract(epoch FROM clock_timestamp() - statement_timestamp()) AS BIGINT)")
+            ? fmt::format("CAST(1000 * extract(epoch FROM clock_timestamp() - coalesce(nullif("
+                          "current_setting('{}', true), '')::timestamptz, statement_timestamp())) AS BIGINT)",
+                          k_started_setting)
             : std::to_string(row.duration_ms);
     return fmt::format("INSERT INTO {} (revision, branch, checksum, downgrade_sql, applied_at, duration_ms, "
                        "down_revision, depends_on) VALUES ({}, {}, {}, {}, {}, {}, {}, {})",

@@ -40,9 +40,14 @@ public:
     Dialect dialect() const { return m_dialect; }
 
     std::string create_sql() const;
-    // With `timed_by_server` (PostgreSQL), duration_ms is what the server measured since the
-    // message that carries the row arrived: a revision sent whole in one message (commit_with).
+    // With `timed_by_server` (PostgreSQL), duration_ms is what the server measured since
+    // start_sql() ran in the row's transaction, else since the message that carries the row
+    // arrived: a revision sent whole in one message (commit_with).
     std::string insert_sql(const LedgerRow& row, bool timed_by_server = false) const;
+    // PostgreSQL, first in a revision's transaction when several share one message (the
+    // server's statement_timestamp() is then the message's, not the revision's): notes when
+    // the revision started, for insert_sql's duration, in a setting that ends with the transaction.
+    static std::string start_sql();
     std::string delete_sql(const std::string& revision) const;
     std::string delete_all_sql() const;
     std::string update_checksum_sql(const std::string& revision, const std::string& checksum,
