@@ -108,6 +108,23 @@ def run_command(cmd: Command, capture_stdout: bool = False) -> tuple[float, subp
     return elapsed, done
 
 
+def _run_hooked(make_command: Callable[[int], Command], before: Callable[[int], None] | None,
+                after: Callable[[int, subprocess.CompletedProcess], None] | None, i: int) -> float:
+    """Run i with its untimed hooks around it; returns its time."""
+    if before:
+        before(i)
+    elapsed, done = run_command(make_command(i))
+    if after:
+        after(i, done)
+    return elapsed
+
+
+def _mark_failed(sample: Sample, failure: BenchFailure) -> None:
+    sample.status = "failed"
+    sample.note = str(failure)
+    progress(f"  {sample.workload:<20} {sample.tool:<8} FAILED: {failure}")
+
+
 def measure(
     sample: Sample,
     runs: int,
@@ -124,17 +141,11 @@ def measure(
         if warmup:
             warmup()
         for i in range(runs):
-            if before:
-                before(i)
-            elapsed, done = run_command(make_command(i))
-            if after:
-                after(i, done)
+            elapsed = _run_hooked(make_command, before, after, i)
             sample.times.append(elapsed)
             progress(f"  {sample.workload:<20} {sample.tool:<8} run {i + 1}/{runs}: {format_seconds(elapsed)}")
     except BenchFailure as failure:
-        sample.status = "failed"
-        sample.note = str(failure)
-        progress(f"  {sample.workload:<20} {sample.tool:<8} FAILED: {failure}")
+        _mark_failed(sample, failure)
     return sample
 
 
@@ -160,15 +171,9 @@ def measure_interleaved(entries: Sequence[Timed], rounds: int, warmups: int = 1)
             if sample.status != "ok":
                 continue
             try:
-                if entry.before:
-                    entry.before(i)
-                elapsed, done = run_command(entry.make_command(i))
-                if entry.after:
-                    entry.after(i, done)
+                elapsed = _run_hooked(entry.make_command, entry.before, entry.after, i)
             except BenchFailure as failure:
-                sample.status = "failed"
-                sample.note = str(failure)
-                progress(f"  {sample.workload:<20} {sample.tool:<8} FAILED: {failure}")
+                _mark_failed(sample, failure)
                 continue
             if i < 0:
                 progress(f"  {sample.workload:<20} {sample.tool:<8} warm-up: {format_seconds(elapsed)}")

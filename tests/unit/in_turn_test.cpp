@@ -8,6 +8,7 @@
 #include <doctest/doctest.h>
 #include <fmt/format.h>
 #include <fstream>
+#include <functional>
 #include <optional>
 #include <set>
 #include <thread>
@@ -21,6 +22,23 @@ void replace_in(const std::filesystem::path& file, const std::string& from, cons
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     text.replace(text.find(from), from.size(), to);
     std::ofstream(file, std::ios::trunc) << text;
+}
+
+// Two quiet upgrades started at once through `run`, one -q and one --json: both succeed, and
+// each of the project's `revisions` is applied exactly once, with its table.
+void upgrade_twice_at_once(const Project& p, const std::function<Result(std::vector<std::string>)>& run,
+                           std::size_t revisions) {
+    Result first, second;
+    std::thread one([&] { first = run({"-q", "upgrade", "heads"}); });
+    std::thread two([&] { second = run({"--json", "upgrade", "heads"}); });
+    one.join();
+    two.join();
+    CHECK_MESSAGE(first.exit_code == 0, first.err);
+    CHECK_MESSAGE(second.exit_code == 0, second.err);
+    auto ledger = p.ledger();
+    CHECK(ledger.size() == revisions);
+    CHECK(std::set<std::string>(ledger.begin(), ledger.end()).size() == revisions);
+    CHECK(p.tables().size() == revisions);
 }
 
 } // namespace
@@ -128,18 +146,9 @@ TEST_SUITE("in turn") {
         p.branch("app");
         p.branch("extra", {"app"});
         auto app = p.chain("app", "a", 40);
-        auto extra = p.chain("extra", "x", 10, std::nullopt, {app[20]});
-        Result first, second;
-        std::thread one([&] { first = p.run({"-q", "upgrade", "heads"}); });
-        std::thread two([&] { second = p.run({"--json", "upgrade", "heads"}); });
-        one.join();
-        two.join();
-        CHECK_MESSAGE(first.exit_code == 0, first.err);
-        CHECK_MESSAGE(second.exit_code == 0, second.err);
-        auto ledger = p.ledger();
-        CHECK(ledger.size() == 50);
-        CHECK(std::set<std::string>(ledger.begin(), ledger.end()).size() == 50);
-        CHECK(p.tables().size() == 50);
+        p.chain("extra", "x", 10, std::nullopt, {app[20]});
+        upgrade_twice_at_once(
+            p, [&](const std::vector<std::string>& args) { return p.run(args); }, 50);
         CHECK(lines(p.sql("SELECT count(*) FROM trellis_version_lock")) == std::vector<std::string>{"0"});
     }
 
@@ -160,16 +169,12 @@ TEST_SUITE("in turn") {
                                "'unset')")) == std::vector<std::string>{"unset"});
         replace_in(bad, "INSERT INTO no_such_table VALUES (1);", "INSERT INTO half_done VALUES (1);");
         p.chain("app", "b", 20, std::string("a0004"));
-        Result first, second;
-        std::thread one([&] { first = run_trellis({"--url", url, "-q", "upgrade", "heads"}, p.dir()); });
-        std::thread two([&] { second = run_trellis({"--url", url, "--json", "upgrade", "heads"}, p.dir()); });
-        one.join();
-        two.join();
-        CHECK_MESSAGE(first.exit_code == 0, first.err);
-        CHECK_MESSAGE(second.exit_code == 0, second.err);
-        auto ledger = p.ledger();
-        CHECK(ledger.size() == 25);
-        CHECK(std::set<std::string>(ledger.begin(), ledger.end()).size() == 25);
-        CHECK(p.tables().size() == 25);
+        upgrade_twice_at_once(
+            p,
+            [&](std::vector<std::string> args) {
+                args.insert(args.begin(), {"--url", url});
+                return run_trellis(args, p.dir());
+            },
+            25);
     }
 }

@@ -236,13 +236,8 @@ std::size_t PostgresDatabase::commit_in_turn(const std::vector<std::vector<std::
     std::vector<std::string> queries;
     std::vector<std::size_t> commits; // where each transaction's COMMIT is in `queries`
     for (const auto& statements : transactions) {
-        auto begin = begin_statements();
-        queries.insert(queries.end(), begin.begin(), begin.end());
-        for (const auto& statement : statements) {
-            check_no_nul(statement);
-            queries.push_back(statement);
-        }
-        queries.push_back("COMMIT");
+        auto one = closing(false, statements, {}); // BEGIN and the limits, the statements, COMMIT
+        queries.insert(queries.end(), one.begin(), one.end());
         commits.push_back(queries.size() - 1);
     }
     std::size_t at = 0;
