@@ -9,7 +9,6 @@
 #include <fmt/format.h>
 #include <fstream>
 #include <functional>
-#include <optional>
 #include <set>
 #include <thread>
 
@@ -75,14 +74,7 @@ TEST_SUITE("in turn") {
     TEST_CASE("a quiet upgrade records each revision's own duration, not the time since its message arrived") {
         Project p("postgresql");
         p.branch("app");
-        std::optional<std::string> parent;
-        for (int k = 0; k < 4; ++k) {
-            auto id = fmt::format("s{:04}", k);
-            p.revision("app", id, parent ? std::vector<std::string>{*parent} : std::vector<std::string>{},
-                       fmt::format("SELECT pg_sleep(0.1);\nCREATE TABLE s_{} (id INTEGER);", k),
-                       fmt::format("DROP TABLE s_{};", k));
-            parent = id;
-        }
+        p.chain("app", "s", 4, std::nullopt, {}, "SELECT pg_sleep(0.1);\n");
         auto r = p.run({"-q", "upgrade", "heads"});
         REQUIRE_MESSAGE(r.exit_code == 0, r.err);
         auto durations = lines(p.sql("SELECT duration_ms FROM trellis_version ORDER BY revision"));

@@ -178,14 +178,7 @@ TEST_SUITE("lock") {
     TEST_CASE("a command whose lock was released under it commits nothing more") {
         Project p("postgresql");
         p.branch("app");
-        std::optional<std::string> parent;
-        for (int k = 0; k < 10; ++k) {
-            auto id = fmt::format("s{:03}", k);
-            p.revision("app", id, parent ? std::vector<std::string>{*parent} : std::vector<std::string>{},
-                       fmt::format("SELECT pg_sleep(0.2);\nCREATE TABLE s_{} (id INTEGER);", k),
-                       fmt::format("DROP TABLE s_{};", k));
-            parent = id;
-        }
+        p.chain("app", "s", 10, std::nullopt, {}, "SELECT pg_sleep(0.2);\n");
         Result run;
         std::thread runner([&] { run = p.run({"upgrade"}); });
         std::this_thread::sleep_for(std::chrono::milliseconds(700));

@@ -73,14 +73,15 @@ std::filesystem::path Project::revision(const std::string& branch, const std::st
 }
 
 std::vector<std::string> Project::chain(const std::string& branch, const std::string& prefix, int count,
-                                        std::optional<std::string> parent, const std::vector<std::string>& depends_on) {
+                                        std::optional<std::string> parent, const std::vector<std::string>& depends_on,
+                                        const std::string& prelude) {
     std::vector<std::string> ids;
     for (int k = 0; k < count; ++k) {
         auto id = fmt::format("{}{:04}", prefix, k);
         std::vector<std::string> parents;
         if (parent)
             parents.push_back(*parent);
-        revision(branch, id, parents, fmt::format("CREATE TABLE {}_{} (id INTEGER PRIMARY KEY);", prefix, k),
+        revision(branch, id, parents, prelude + fmt::format("CREATE TABLE {}_{} (id INTEGER PRIMARY KEY);", prefix, k),
                  fmt::format("DROP TABLE {}_{};", prefix, k), k == 0 ? depends_on : std::vector<std::string>{});
         parent = id;
         ids.push_back(id);

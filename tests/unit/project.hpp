@@ -31,10 +31,11 @@ public:
                                    const std::vector<std::string>& parents, const std::string& upgrade,
                                    const std::string& downgrade, const std::vector<std::string>& depends_on = {},
                                    const std::string& extra_header = "");
-    // A chain of `count` revisions in `branch`, each creating table `<prefix>_<k>`; returns the ids.
+    // A chain of `count` revisions in `branch`, each creating table `<prefix>_<k>` after
+    // `prelude` (SQL that makes each revision take a while, say); returns the ids.
     std::vector<std::string> chain(const std::string& branch, const std::string& prefix, int count,
                                    std::optional<std::string> parent = std::nullopt,
-                                   const std::vector<std::string>& depends_on = {});
+                                   const std::vector<std::string>& depends_on = {}, const std::string& prelude = "");
 
     // Runs trellis in the project with the database URL.
     Result run(const std::vector<std::string>& args) const;
