@@ -74,8 +74,8 @@ bool SqliteDatabase::open_to_others() const {
 void SqliteDatabase::keep_new_file(bool keep) {
     if (!m_db || !m_new_file || keep == m_exclusive || m_in_transaction)
         return;
-    if (sqlite3_exec(m_db, keep ? "PRAGMA locking_mode = EXCLUSIVE" : "PRAGMA locking_mode = NORMAL", nullptr,
-                     nullptr, nullptr) != SQLITE_OK)
+    if (sqlite3_exec(m_db, keep ? "PRAGMA locking_mode = EXCLUSIVE" : "PRAGMA locking_mode = NORMAL", nullptr, nullptr,
+                     nullptr) != SQLITE_OK)
         return;
     m_exclusive = keep;
     if (!keep) // back in NORMAL mode, the next access lets go of the file
