@@ -74,12 +74,16 @@ bool SqliteDatabase::open_to_others() const {
 void SqliteDatabase::keep_new_file(bool keep) {
     if (!m_db || !m_new_file || keep == m_exclusive || m_in_transaction)
         return;
-    if (sqlite3_exec(m_db, keep ? "PRAGMA locking_mode = EXCLUSIVE" : "PRAGMA locking_mode = NORMAL", nullptr, nullptr,
-                     nullptr) != SQLITE_OK)
-        return;
-    m_exclusive = keep;
-    if (!keep) // back in NORMAL mode, the next access lets go of the file
-        sqlite3_exec(m_db, "SELECT 1 FROM sqlite_master LIMIT 1", nullptr, nullptr, nullptr);
+    try {
+        // The mode SQLite is in now: a revision that made the file WAL under EXCLUSIVE keeps it
+        // there (its index is in this process's memory) until the connection closes.
+        auto mode = query(keep ? "PRAGMA locking_mode = EXCLUSIVE" : "PRAGMA locking_mode = NORMAL");
+        m_exclusive = !mode.empty() && !mode[0].empty() && mode[0][0] == std::optional<std::string>("exclusive");
+        if (!m_exclusive) // back in NORMAL mode, the next access lets go of the file
+            query("SELECT 1 FROM sqlite_master LIMIT 1");
+    } catch (const SqlError&) {
+        // As it was: a file still kept is let go when the connection closes.
+    }
 }
 
 void SqliteDatabase::set_limits(const Limits& limits) {
