@@ -183,8 +183,9 @@ TEST_SUITE("lock") {
                                 "SELECT count(*) FROM c;\n");
         p.chain("app", "k", 3, std::nullopt, {}, slow);
         auto file = p.dir() / "test.db";
-        // What a reader that waits at most 200 ms for the file's lock sees, 600 ms into the
-        // command's first write (the lock table): the ledger's count, or sqlite3's error.
+        // What a reader that waits at most 200 ms for the file's lock sees 600 ms after the file
+        // has content (a new file: the command's first write, the lock table), while the second
+        // of three slow revisions runs: the ledger's count, or sqlite3's error.
         auto reader_during = [&](const std::vector<std::string>& args) {
             Result run;
             std::thread runner([&] { run = p.run(args); });
