@@ -11,6 +11,7 @@
 #include <thread>
 
 using namespace trellis::test;
+namespace fs = std::filesystem;
 
 namespace {
 
@@ -173,6 +174,40 @@ TEST_SUITE("lock") {
                 CHECK(contains(waiting.err, "held by `trellis upgrade` on host elsewhere"));
             }
         }
+    }
+
+    TEST_CASE("SQLite: a new file is the command's alone until it ends; an existing one stays readable meanwhile") {
+        Project p("sqlite");
+        p.branch("app");
+        auto slow = std::string("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 2000000) "
+                                "SELECT count(*) FROM c;\n");
+        p.chain("app", "k", 3, std::nullopt, {}, slow);
+        auto file = p.dir() / "test.db";
+        // What a reader that waits at most 200 ms for the file's lock sees 600 ms after the file
+        // has content (a new file: the command's first write, the lock table), while the second
+        // of three slow revisions runs: the ledger's count, or sqlite3's error.
+        auto reader_during = [&](const std::vector<std::string>& args) {
+            Result run;
+            std::thread runner([&] { run = p.run(args); });
+            auto start = std::chrono::steady_clock::now();
+            while (!(fs::exists(file) && fs::file_size(file) > 0) && seconds_since(start) < 10)
+                std::this_thread::sleep_for(std::chrono::milliseconds(5));
+            std::this_thread::sleep_for(std::chrono::milliseconds(600));
+            auto seen = shell("sqlite3 -cmd '.timeout 200' '" + file.string() +
+                              "' 'SELECT count(*) FROM trellis_version' 2>&1 || true");
+            runner.join();
+            CHECK_MESSAGE(run.exit_code == 0, run.err);
+            return seen;
+        };
+        CHECK(contains(reader_during({"upgrade"}), "database is locked"));
+        CHECK(p.ledger().size() == 3);
+        CHECK(query(p.url(), "PRAGMA journal_mode") == "delete\n");
+        CHECK(!fs::exists(p.dir() / "test.db-journal"));
+
+        p.chain("app", "m", 3, "k0002", {}, slow);
+        auto seen = reader_during({"upgrade"});
+        CHECK_MESSAGE((seen == "3\n" || seen == "4\n"), seen);
+        CHECK(p.ledger().size() == 6);
     }
 
     TEST_CASE("a command whose lock was released under it commits nothing more") {

@@ -100,6 +100,14 @@ public:
     // last commit, so what it read before still holds. True when another connection may have
     // written in between (and always where the database cannot tell).
     virtual bool others_may_have_written() const { return true; }
+    // False while no other connection can reach this database: SQLite in memory, or a new file
+    // that keep_new_file() keeps.
+    virtual bool open_to_others() const { return true; }
+    // While the migration lock is held: a SQLite file that was new (absent or empty) when this
+    // connection opened it stays locked for it alone from its next write until keep_new_file(false),
+    // so nobody reads a half-made schema, and its journal stays open between commits instead of
+    // being reopened, its directory synced, for each revision. Elsewhere nothing changes.
+    virtual void keep_new_file(bool keep) { (void)keep; }
 
     // Bounds on the waits of every transaction begun from now on. PostgreSQL sets them with
     // `SET LOCAL` inside each transaction, so nothing outlives it in a pooled server connection

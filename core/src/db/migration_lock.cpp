@@ -270,7 +270,8 @@ MigrationLock::MigrationLock(Database& db, LockSettings settings)
         pause_unless_interrupted(pause);
         pause = std::min(pause * 2, milliseconds(500));
     }
-    if (m_db.url().path == ":memory:" && m_db.kind() == Dialect::sqlite)
+    m_db.keep_new_file(true);
+    if (!m_db.open_to_others())
         return; // no other connection can see this database, nor needs to be kept out
     m_keeper = std::make_unique<Keeper>();
     m_keeper->url = m_db.url();
@@ -334,6 +335,7 @@ MigrationLock::~MigrationLock() {
     } catch (...) {
         // The lease ends the lock (or, on this host, the next command sees this process gone).
     }
+    m_db.keep_new_file(false);
 }
 
 long long MigrationLock::fence() {

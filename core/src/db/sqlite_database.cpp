@@ -14,6 +14,17 @@ struct StatementGuard {
     ~StatementGuard() { sqlite3_finalize(statement); }
 };
 
+// No file yet, or an empty one: nothing in it for anyone to read. A link is not followed (SQLite
+// would create its target), so it never counts as new.
+bool new_file(const std::filesystem::path& path) {
+    std::error_code error;
+    auto status = std::filesystem::symlink_status(path, error);
+    if (status.type() == std::filesystem::file_type::not_found)
+        return true;
+    return status.type() == std::filesystem::file_type::regular && std::filesystem::file_size(path, error) == 0 &&
+           !error;
+}
+
 } // namespace
 
 SqliteDatabase::SqliteDatabase(const DatabaseUrl& url, OpenMode mode, int lock_timeout_seconds)
@@ -21,6 +32,7 @@ SqliteDatabase::SqliteDatabase(const DatabaseUrl& url, OpenMode mode, int lock_t
     std::error_code error;
     if (mode == OpenMode::read_only && url.path != ":memory:" && !std::filesystem::exists(url.path, error))
         return;
+    m_new_file = mode == OpenMode::read_write && url.path != ":memory:" && new_file(url.path);
     int flags = mode == OpenMode::read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     if (mode == OpenMode::read_write && url.path.has_parent_path() &&
         !std::filesystem::is_directory(url.path.parent_path(), error))
@@ -51,6 +63,27 @@ bool SqliteDatabase::switch_journal(const char* from, const char* to) {
         return false;
     return sqlite3_exec(m_db, (std::string("PRAGMA journal_mode = ") + to).c_str(), nullptr, nullptr, nullptr) ==
            SQLITE_OK;
+}
+
+bool SqliteDatabase::open_to_others() const {
+    return !m_exclusive && m_url.path != ":memory:";
+}
+
+// Set only by the holder of the migration lock, which no other writer waits for while holding a
+// lock of the file itself; a waiting writer in NORMAL mode lets go of the file between its tries.
+void SqliteDatabase::keep_new_file(bool keep) {
+    if (!m_db || !m_new_file || keep == m_exclusive || m_in_transaction)
+        return;
+    try {
+        // The mode SQLite is in now: a revision that made the file WAL under EXCLUSIVE keeps it
+        // there (its index is in this process's memory) until the connection closes.
+        auto mode = query(keep ? "PRAGMA locking_mode = EXCLUSIVE" : "PRAGMA locking_mode = NORMAL");
+        m_exclusive = !mode.empty() && !mode[0].empty() && mode[0][0] == std::optional<std::string>("exclusive");
+        if (!m_exclusive) // back in NORMAL mode, the next access lets go of the file
+            query("SELECT 1 FROM sqlite_master LIMIT 1");
+    } catch (const SqlError&) {
+        // As it was: a file still kept is let go when the connection closes.
+    }
 }
 
 void SqliteDatabase::set_limits(const Limits& limits) {

@@ -23,6 +23,8 @@ public:
     void rollback() override;
     bool in_transaction() const override { return m_in_transaction; }
     bool others_may_have_written() const override { return m_others_may_have_written; }
+    bool open_to_others() const override;
+    void keep_new_file(bool keep) override;
     // The lock wait is the busy time-out: how long BEGIN IMMEDIATE waits for another writer.
     void set_limits(const Limits& limits) override;
     void cancel() override;
@@ -38,6 +40,8 @@ private:
 
     sqlite3* m_db = nullptr; // null: a read-only open of a file that does not exist
     bool m_in_transaction = false;
+    bool m_new_file = false;  // empty or absent when opened for writing
+    bool m_exclusive = false; // keep_new_file(true): the file is this connection's alone
     bool m_persist_journal = false; // switched from DELETE to PERSIST: switched back at close
     bool switch_journal(const char* from, const char* to);
     std::optional<unsigned> m_version_after_commit; // the pager's data version after our last commit
