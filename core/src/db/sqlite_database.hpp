@@ -40,8 +40,8 @@ private:
 
     sqlite3* m_db = nullptr; // null: a read-only open of a file that does not exist
     bool m_in_transaction = false;
-    bool m_new_file = false;  // empty or absent when opened for writing
-    bool m_exclusive = false; // keep_new_file(true): the file is this connection's alone
+    bool m_new_file = false;        // empty or absent when opened for writing
+    bool m_exclusive = false;       // keep_new_file(true): the file is this connection's alone
     bool m_persist_journal = false; // switched from DELETE to PERSIST: switched back at close
     bool switch_journal(const char* from, const char* to);
     std::optional<unsigned> m_version_after_commit; // the pager's data version after our last commit
