@@ -13,9 +13,7 @@ using namespace trellis::test;
 namespace {
 
 std::string slow(const Project& p) {
-    return p.dialect() == "sqlite" ? "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < "
-                                     "1000000) SELECT count(*) FROM c;"
-                                   : "SELECT pg_sleep(0.3);";
+    return p.dialect() == "sqlite" ? sqlite_busy(1000000) : "SELECT pg_sleep(0.3);";
 }
 
 // Runs `args` and, 150 ms in (while the slow revision runs), the statement `meanwhile`.

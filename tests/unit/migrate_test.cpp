@@ -488,9 +488,8 @@ TEST_SUITE("migrate") {
             REQUIRE(p.run({"stamp", "base"}).exit_code == 0); // creates the file and the ledger
             auto db = (p.dir() / "test.db").string();
             // sqlite3 holds the write lock while a long query runs.
-            shell("(sqlite3 '" + db +
-                  "' 'BEGIN IMMEDIATE; WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c "
-                  "WHERE x < 30000000) SELECT count(*) FROM c; COMMIT;' >/dev/null 2>&1 &) ; sleep 0.3");
+            shell("(sqlite3 '" + db + "' 'BEGIN IMMEDIATE; " + sqlite_busy(30000000) +
+                  " COMMIT;' >/dev/null 2>&1 &) ; sleep 0.3");
             auto waiting = p.run({"upgrade", "--lock-timeout", "1"});
             CHECK(waiting.exit_code == 3);
             CHECK(contains(waiting.err, "is locked by another writer; gave up after 1 s"));

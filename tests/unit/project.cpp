@@ -119,6 +119,12 @@ std::vector<std::string> Project::tables() const {
     return lines(rows);
 }
 
+std::string sqlite_busy(long rows) {
+    return fmt::format("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < {}) SELECT count(*) "
+                       "FROM c;",
+                       rows);
+}
+
 std::filesystem::path failing_middle(Project& p) {
     p.branch("app");
     auto ids = p.chain("app", "a", 2);

@@ -65,6 +65,10 @@ inline const std::vector<std::string> k_dialects = {"sqlite", "postgresql"};
 // (INSERT INTO no_such_table), then a0003 and a0004. Returns a0002's path.
 std::filesystem::path failing_middle(Project& p);
 
+// A SQLite statement that keeps the database busy counting to `rows` (about 0.2 s a million):
+// SQLite has no sleep.
+std::string sqlite_busy(long rows);
+
 std::vector<std::string> lines(const std::string& text);
 
 } // namespace trellis::test

@@ -41,9 +41,7 @@ Edges concurrent_project(Project& p, int count) {
     p.branch("app");
     p.branch("extra", {"app"});
     // A little work per revision so that commands overlap: pg_sleep, or a recursive count on SQLite.
-    auto slow = p.dialect() == "sqlite" ? std::string("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c "
-                                                      "WHERE x < 20000) SELECT count(*) FROM c;\n")
-                                        : std::string("SELECT pg_sleep(0.02);\n");
+    auto slow = (p.dialect() == "sqlite" ? sqlite_busy(20000) : std::string("SELECT pg_sleep(0.02);")) + "\n";
     std::optional<std::string> parent;
     for (int k = 0; k < count; ++k) {
         auto id = fmt::format("k{:04}", k);
@@ -132,9 +130,7 @@ TEST_SUITE("runner") {
             p.branch("app");
             p.chain("app", "k", 1);
             REQUIRE(p.run({"upgrade"}).exit_code == 0);
-            p.revision("app", "slow", {"k0000"},
-                       "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 3000000) SELECT "
-                       "count(*) FROM c;\nCREATE TABLE slow (id INTEGER);",
+            p.revision("app", "slow", {"k0000"}, sqlite_busy(3000000) + "\nCREATE TABLE slow (id INTEGER);",
                        "DROP TABLE slow;");
             Result upgrade;
             std::thread runner([&] {
@@ -172,9 +168,7 @@ TEST_SUITE("runner") {
                 p.branch("base");
                 p.revision("base", "b", {}, "CREATE TABLE b (id INTEGER);", "DROP TABLE b;");
                 REQUIRE(p.run({"upgrade"}).exit_code == 0);
-                auto slow = dialect == "sqlite" ? std::string("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 "
-                                                              "FROM c WHERE x < 1000000) SELECT count(*) FROM c;")
-                                                : std::string("SELECT pg_sleep(0.25);");
+                auto slow = dialect == "sqlite" ? sqlite_busy(1000000) : std::string("SELECT pg_sleep(0.25);");
                 // Slow outside a transaction, so that SQLite's other writers get in between.
                 p.revision("app", "c1", {}, slow, slow, {}, "-- transactional: false");
                 p.revision("app", "c2", {"c1"}, slow, slow, {}, "-- transactional: false");
