@@ -64,6 +64,14 @@ public:
 
 private:
     enum class Verdict { run, skip };
+    // A lock wait that ran out inside an attempt: the attempt is rolled back and may be retried.
+    struct LockWaitExpired {
+        std::string message;   // the database's
+        std::string statement; // what waited, or empty
+        int line = 0;
+    };
+    // The guard sent with a revision's first statement failed (send_guard): nothing of it ran.
+    struct GuardFailed {};
     bool up() const { return m_direction == Direction::upgrade; }
     std::vector<std::string> neighbours(const Graph& graph, int i) const;
     // The guard that goes first in revision i's transaction (send_guard, run_in_turn): the lock's
