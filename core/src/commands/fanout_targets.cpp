@@ -23,7 +23,7 @@ std::string server_of(const DatabaseUrl& url) {
 // A URL as a child must read it: a relative SQLite path is relative to the config's directory
 // here, and the child may resolve it against another.
 std::string absolute_url(const DatabaseUrl& parsed, const std::string& raw) {
-    return parsed.dialect == Dialect::sqlite && parsed.path != ":memory:" ? "sqlite:///" + parsed.path.string() : raw;
+    return parsed.dialect == Dialect::sqlite && !parsed.in_memory() ? "sqlite:///" + parsed.path.string() : raw;
 }
 
 void add_target(std::vector<FanoutTarget>& out, std::set<std::string>& seen, std::string name, const std::string& raw,

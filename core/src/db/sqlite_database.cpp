@@ -30,9 +30,9 @@ bool new_file(const std::filesystem::path& path) {
 SqliteDatabase::SqliteDatabase(const DatabaseUrl& url, OpenMode mode, int lock_timeout_seconds)
     : Database(url) {
     std::error_code error;
-    if (mode == OpenMode::read_only && url.path != ":memory:" && !std::filesystem::exists(url.path, error))
+    if (mode == OpenMode::read_only && !url.in_memory() && !std::filesystem::exists(url.path, error))
         return;
-    m_new_file = mode == OpenMode::read_write && url.path != ":memory:" && new_file(url.path);
+    m_new_file = mode == OpenMode::read_write && !url.in_memory() && new_file(url.path);
     int flags = mode == OpenMode::read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     if (mode == OpenMode::read_write && url.path.has_parent_path() &&
         !std::filesystem::is_directory(url.path.parent_path(), error))
@@ -66,7 +66,7 @@ bool SqliteDatabase::switch_journal(const char* from, const char* to) {
 }
 
 bool SqliteDatabase::open_to_others() const {
-    return !m_exclusive && m_url.path != ":memory:";
+    return !m_exclusive && !m_url.in_memory();
 }
 
 // Set only by the holder of the migration lock, which no other writer waits for while holding a

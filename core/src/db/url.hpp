@@ -26,6 +26,8 @@ struct DatabaseUrl {
     std::string display() const;
     // The libpq connection string (holds the password: never print it).
     std::string libpq_string() const;
+    // SQLite's `:memory:`: no file, and no connection but this one sees it.
+    bool in_memory() const { return dialect == Dialect::sqlite && path == ":memory:"; }
 };
 
 // Parses `url`; a relative SQLite path is resolved against `base`. Throws an input error that says
